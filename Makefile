@@ -1,0 +1,92 @@
+# dossier: build, test and run.  `make run` and `make test` do all set-up.
+.SUFFIXES:
+
+PKGS     = tesseract lept libtiff-4 sqlite3 libmicrohttpd zbar libsodium jansson
+CC      ?= cc
+OPT     ?= -O2 -g
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wno-missing-field-initializers
+ifeq ($(CI),true)
+WARN    += -Werror
+endif
+BUILD   ?= build
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS) $(SAN) $(EXTRA_CFLAGS)
+LIBS       = $(PKG_LIBS) -lm -lpthread
+
+MODULES  = common archive ingest search web
+LIB_SRC  = $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web/assets_gen.o
+ASSETS   = $(wildcard web/assets/*)
+UNIT_SRC = $(wildcard tests/unit/*/*.c)
+UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
+
+.PHONY: all deps run test check asan fuzz bench-ingest clean samples
+
+all: $(BUILD)/dossier $(BUILD)/gensamples
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/%.o: %.c $(wildcard include/dossier/*.h) $(wildcard */internal.h) web/assets.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -Wall -Wextra $< -o $@
+
+$(BUILD)/web/assets_gen.c: $(BUILD)/embed $(ASSETS)
+	@mkdir -p $(dir $@)
+	$(BUILD)/embed $@ $(foreach f,$(ASSETS),/$(notdir $(f))=$(f))
+
+$(BUILD)/web/assets_gen.o: $(BUILD)/web/assets_gen.c web/assets.h
+	$(CC) $(CFLAGS_ALL) -Iweb -c $< -o $@
+
+$(BUILD)/libdossier.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(BUILD)/dossier: $(BUILD)/cli/main.o $(BUILD)/libdossier.a
+	$(CC) $(SAN) $^ $(LIBS) -o $@
+
+$(BUILD)/gensamples: tools/gensamples.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $< \
+		$$(pkg-config --cflags --libs cairo lept jansson) -lzint -lm -o $@
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libdossier.a tests/unit/harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/unit $< $(BUILD)/libdossier.a $(LIBS) \
+		$$(pkg-config --libs cmocka) -o $@
+
+samples: $(BUILD)/gensamples
+	@if [ ! -f $(BUILD)/samples/demo/.done ]; then \
+		rm -rf $(BUILD)/samples/demo && \
+		$(BUILD)/gensamples --demo -o $(BUILD)/samples/demo && \
+		touch $(BUILD)/samples/demo/.done; fi
+
+# The whole test suite: unit (cmocka), integration (the real binary).
+check: all $(UNIT_BIN) samples
+	@BUILD=$(BUILD) tests/run
+
+test: deps
+	@$(MAKE) --no-print-directory check
+
+# Unit and integration tests under AddressSanitizer + UBSan.
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		check
+
+run: deps
+	@$(MAKE) --no-print-directory all samples
+	@scripts/demo $(BUILD)
+
+bench-ingest: deps
+	@$(MAKE) --no-print-directory all
+	@bench/ingest.sh $(BUILD)
+
+clean:
+	rm -rf build build-asan

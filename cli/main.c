@@ -1,0 +1,486 @@
+/*
+ * main.c: the dossier command: init, ingest, search, show, verify, serve.
+ * Every command takes -A DIR (default $DOSSIER_ARCHIVE, else ./archive).
+ * Only this file may exit on error.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dossier/archive.h"
+#include "dossier/ingest.h"
+#include "dossier/search.h"
+#include "dossier/web.h"
+
+struct cmd {
+	const char *name;
+	int (*run)(const char *archive, int argc, char **argv);
+	const char *usage;
+};
+
+static const char *
+default_archive(void)
+{
+	const char *e = getenv("DOSSIER_ARCHIVE");
+
+	return e != NULL && *e != '\0' ? e : "./archive";
+}
+
+static void
+print_json(json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+
+	if (s != NULL) {
+		puts(s);
+		free(s);
+	}
+}
+
+static int
+cmd_init(const char *dir, int argc, char **argv)
+{
+	struct arc *a;
+	enum dos_err err;
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "usage: dossier init [-A DIR]\n");
+		return 2;
+	}
+	if ((err = arc_open(dir, ARC_CREATE, &a)) != DOS_OK) {
+		fprintf(stderr, "dossier: cannot create archive at %s: %s\n",
+			dir, dos_strerror(err));
+		return 1;
+	}
+	arc_audit(a, "local-admin", "init", dir, "");
+	arc_close(a);
+	printf("archive ready at %s\n", dir);
+	return 0;
+}
+
+static void
+progress(int done, int total, const char *name, double t0)
+{
+	double el = dos_mono() - t0;
+
+	fprintf(stderr, "\r\033[K[%d/%d files] %.0fs %s", done, total, el,
+		name);
+	fflush(stderr);
+}
+
+static int
+cmd_ingest(const char *dir, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"account", required_argument, NULL, 'a'},
+		{"category", required_argument, NULL, 'c'},
+		{"lang", required_argument, NULL, 'l'},
+		{"json", no_argument, NULL, 'J'},
+		{"no-deskew", no_argument, NULL, 'D'},
+		{NULL, 0, NULL, 0},
+	};
+	struct ing_options o;
+	struct ing *ing = NULL;
+	struct arc *a = NULL;
+	json_t *docs = json_array(), *errs = json_array(), *res, *out;
+	int c, i, json = 0, failed = 0, pages = 0, show = 0, rc = 1;
+	int64_t batch = 0;
+	char *msg;
+	double t0 = dos_mono();
+	size_t k;
+	enum dos_err err;
+
+	ing_options_default(&o);
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'a': o.account = optarg; break;
+		case 'c': o.category = optarg; break;
+		case 'l': o.langs = optarg; break;
+		case 'J': json = 1; break;
+		case 'D': o.deskew = 0; break;
+		default: goto usage;
+		}
+	}
+	if (optind >= argc)
+		goto usage;
+	show = !json && isatty(STDERR_FILENO);
+	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
+		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
+			dos_strerror(err));
+		goto out;
+	}
+	if ((err = ing_new(&o, &ing)) != DOS_OK) {
+		fprintf(stderr, "dossier: cannot start the OCR engine: %s\n",
+			dos_strerror(err));
+		goto out;
+	}
+	if ((err = arc_batch_begin(a, o.user, &batch)) != DOS_OK)
+		goto out;
+	for (i = optind; i < argc; i++) {
+		if (show)
+			progress(i - optind, argc - optind, argv[i], t0);
+		res = NULL;
+		msg = NULL;
+		err = ing_file(ing, a, batch, argv[i], &res, &msg);
+		if (err != DOS_OK) {
+			failed++;
+			json_array_append_new(errs,
+					      json_pack("{s:s,s:s}", "path",
+							argv[i], "error",
+							msg ? msg : "failed"));
+			if (!json)
+				fprintf(stderr, "%s%s: %s\n", show ? "\r\033[K" : "",
+					argv[i], msg ? msg : "failed");
+		}
+		for (k = 0; res != NULL && k < json_array_size(res); k++) {
+			json_t *d = json_array_get(res, k);
+
+			json_object_set_new(d, "path", json_string(argv[i]));
+			pages += (int)json_integer_value(
+				json_object_get(d, "pages"));
+			json_array_append(docs, d);
+			if (!json)
+				printf("%s%s: %s document %lld, %lld page(s), "
+				       "account %s, %s\n",
+				       show ? "\r\033[K" : "", argv[i],
+				       json_is_true(json_object_get(d, "duplicate"))
+					       ? "already archived as"
+					       : "filed as",
+				       (long long)json_integer_value(
+					       json_object_get(d, "id")),
+				       (long long)json_integer_value(
+					       json_object_get(d, "pages")),
+				       json_string_value(json_object_get(
+					       d, "account"))
+					       ?: "(none)",
+				       json_string_value(json_object_get(
+					       d, "status"))
+					       ?: "duplicate");
+		}
+		json_decref(res);
+		free(msg);
+	}
+	if (show)
+		fprintf(stderr, "\r\033[K");
+	arc_batch_end(a, batch, argc - optind, pages,
+		      (int)json_array_size(docs), failed);
+	if (json) {
+		out = json_pack("{s:I,s:O,s:O}", "batch", (json_int_t)batch,
+				"documents", docs, "errors", errs);
+		print_json(out);
+		json_decref(out);
+	} else
+		printf("batch %lld: %d file(s), %zu document(s), %d failed, "
+		       "%.1fs\n",
+		       (long long)batch, argc - optind, json_array_size(docs),
+		       failed, dos_mono() - t0);
+	rc = failed ? 1 : 0;
+out:
+	json_decref(docs);
+	json_decref(errs);
+	ing_free(ing);
+	arc_close(a);
+	return rc;
+usage:
+	fprintf(stderr, "usage: dossier ingest [-A DIR] [--account ACC] "
+			"[--category CAT] [--lang LANGS] [--json] PATH...\n");
+	rc = 2;
+	goto out;
+}
+
+static int
+cmd_search(const char *dir, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"json", no_argument, NULL, 'J'},
+		{"limit", required_argument, NULL, 'n'},
+		{"offset", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
+	};
+	struct arc *a = NULL;
+	struct dbuf q;
+	json_t *res = NULL, *h;
+	char *msg = NULL;
+	int c, i, json = 0, limit = 20, offset = 0, rc = 1;
+	size_t k;
+	enum dos_err err;
+
+	dbuf_init(&q, SRCH_MAX_QUERY + 1);
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'J': json = 1; break;
+		case 'n': limit = atoi(optarg); break;
+		case 'o': offset = atoi(optarg); break;
+		default: goto usage;
+		}
+	}
+	if (optind >= argc)
+		goto usage;
+	for (i = optind; i < argc; i++)
+		if ((i > optind && dbuf_adds(&q, " ") != DOS_OK) ||
+		    dbuf_adds(&q, argv[i]) != DOS_OK) {
+			fprintf(stderr, "dossier: query is too long\n");
+			goto out;
+		}
+	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
+		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
+			dos_strerror(err));
+		goto out;
+	}
+	err = srch_run(a, "local-admin", q.data, limit, offset, &res, &msg);
+	if (err != DOS_OK) {
+		fprintf(stderr, "dossier: %s\n", msg ? msg : dos_strerror(err));
+		rc = err == DOS_INVAL ? 2 : 1;
+		goto out;
+	}
+	if (json)
+		print_json(res);
+	else {
+		printf("%lld document(s)\n",
+		       (long long)json_integer_value(json_object_get(res, "total")));
+		json_array_foreach(json_object_get(res, "hits"), k, h)
+			printf("%6lld  %-18s  %s\n",
+			       (long long)json_integer_value(
+				       json_object_get(h, "id")),
+			       json_string_value(json_object_get(h, "account"))
+				       ?: "-",
+			       json_string_value(json_object_get(h, "snippet")));
+	}
+	rc = 0;
+out:
+	json_decref(res);
+	free(msg);
+	dbuf_free(&q);
+	arc_close(a);
+	return rc;
+usage:
+	fprintf(stderr, "usage: dossier search [-A DIR] [--json] [--limit N] "
+			"[--offset N] QUERY\n");
+	rc = 2;
+	goto out;
+}
+
+static int
+cmd_show(const char *dir, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"json", no_argument, NULL, 'J'},
+		{NULL, 0, NULL, 0},
+	};
+	struct arc *a = NULL;
+	json_t *doc = NULL, *p;
+	char *end;
+	long long id;
+	int c, json = 0, rc = 1;
+	size_t k;
+	enum dos_err err;
+
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c == 'J')
+			json = 1;
+		else
+			goto usage;
+	}
+	if (optind != argc - 1)
+		goto usage;
+	id = strtoll(argv[optind], &end, 10);
+	if (*end != '\0' || id <= 0)
+		goto usage;
+	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
+		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
+			dos_strerror(err));
+		goto out;
+	}
+	if ((err = arc_doc_get(a, id, &doc)) != DOS_OK) {
+		fprintf(stderr, "dossier: document %lld: %s\n", id,
+			dos_strerror(err));
+		goto out;
+	}
+	arc_audit(a, "local-admin", "view", argv[optind], "");
+	if (json)
+		print_json(doc);
+	else {
+		printf("document %lld: %s, account %s, %lld page(s), %s\n", id,
+		       json_string_value(json_object_get(doc, "title")) ?: "",
+		       json_string_value(json_object_get(doc, "account")) ?: "-",
+		       (long long)json_integer_value(
+			       json_object_get(doc, "npages")),
+		       json_string_value(json_object_get(doc, "status")));
+		json_array_foreach(json_object_get(doc, "pages"), k, p)
+			printf("--- page %zu (skew %.2f deg, OCR confidence "
+			       "%.0f)\n%s",
+			       k + 1,
+			       json_real_value(json_object_get(p, "skew_deg")),
+			       json_real_value(
+				       json_object_get(p, "ocr_confidence")),
+			       json_string_value(json_object_get(p, "text")));
+	}
+	rc = 0;
+out:
+	json_decref(doc);
+	arc_close(a);
+	return rc;
+usage:
+	fprintf(stderr, "usage: dossier show [-A DIR] [--json] ID\n");
+	rc = 2;
+	goto out;
+}
+
+static int
+cmd_verify(const char *dir, int argc, char **argv)
+{
+	struct arc *a = NULL;
+	json_t *rep = NULL, *p;
+	size_t k;
+	int rc = 1;
+	enum dos_err err;
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "usage: dossier verify [-A DIR]\n");
+		return 2;
+	}
+	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
+		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
+			dos_strerror(err));
+		return 1;
+	}
+	err = arc_verify(a, &rep);
+	if (rep == NULL) {
+		fprintf(stderr, "dossier: verify failed: %s\n",
+			dos_strerror(err));
+		goto out;
+	}
+	json_array_foreach(json_object_get(rep, "problems"), k, p)
+		printf("%s %s: %s\n",
+		       json_string_value(json_object_get(p, "kind")),
+		       json_string_value(json_object_get(p, "object")),
+		       json_string_value(json_object_get(p, "problem")));
+	printf("%s: %lld audit entries, %lld blobs checked, %zu problem(s)\n",
+	       err == DOS_OK ? "ok" : "FAILED",
+	       (long long)json_integer_value(
+		       json_object_get(rep, "audit_entries")),
+	       (long long)json_integer_value(json_object_get(rep, "blobs")),
+	       json_array_size(json_object_get(rep, "problems")));
+	rc = err == DOS_OK ? 0 : 1;
+out:
+	json_decref(rep);
+	arc_close(a);
+	return rc;
+}
+
+static int
+cmd_serve(const char *dir, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"threads", required_argument, NULL, 't'},
+		{NULL, 0, NULL, 0},
+	};
+	struct web_options o = {dir, "127.0.0.1:8080", 2};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'l': o.listen = optarg; break;
+		case 't': o.threads = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: dossier serve [-A DIR] "
+					"[--listen HOST:PORT] [--threads N]\n");
+			return 2;
+		}
+	}
+	return web_serve(&o) == DOS_OK ? 0 : 1;
+}
+
+static const struct cmd cmds[] = {
+	{"init", cmd_init, "create an empty archive"},
+	{"ingest", cmd_ingest, "ingest scans (TIFF, PNG, JPEG)"},
+	{"search", cmd_search, "search the archive"},
+	{"show", cmd_show, "show a document"},
+	{"verify", cmd_verify, "check the audit chain and every blob"},
+	{"serve", cmd_serve, "serve the web UI and API"},
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: dossier [-A DIR] COMMAND [ARGS]\n"
+		   "  -A DIR  archive folder (default $DOSSIER_ARCHIVE, "
+		   "else ./archive)\ncommands:\n");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].usage);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *dir = default_archive();
+	size_t i;
+	int k = 1;
+
+	/*
+	 * Tesseract's OpenMP threads made pages 5-6x slower on two cores.
+	 * libgomp reads OMP_THREAD_LIMIT when it loads, so set it and re-exec.
+	 */
+	if (getenv("OMP_THREAD_LIMIT") == NULL) {
+		setenv("OMP_THREAD_LIMIT", "1", 1);
+		execv("/proc/self/exe", argv);
+		/* If re-exec fails, go on: slower, not wrong. */
+	}
+	if (getenv("DOSSIER_DEBUG") != NULL)
+		dos_log_set_level(DOS_LOG_DEBUG);
+	if (dos_crypto_init() != DOS_OK)
+		return 1;
+	/* Global options before the command: -A DIR. */
+	while (k < argc && argv[k][0] == '-') {
+		if (strcmp(argv[k], "-A") == 0 && k + 1 < argc) {
+			dir = argv[k + 1];
+			k += 2;
+		} else if (strcmp(argv[k], "-h") == 0 ||
+			   strcmp(argv[k], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (k >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[k], cmds[i].name) != 0)
+			continue;
+		/* Also accept -A after the command name. */
+		{
+			int j, n = 0;
+			char **av = calloc((size_t)(argc - k) + 1, sizeof(*av));
+			int rc;
+
+			if (av == NULL)
+				return 1;
+			for (j = k; j < argc; j++) {
+				if (strcmp(argv[j], "-A") == 0 && j + 1 < argc &&
+				    j > k) {
+					dir = argv[++j];
+					continue;
+				}
+				av[n++] = argv[j];
+			}
+			optind = 1;
+			rc = cmds[i].run(dir, n, av);
+			free(av);
+			return rc;
+		}
+	}
+	fprintf(stderr, "dossier: unknown command '%s'\n", argv[k]);
+	usage(stderr);
+	return 2;
+}

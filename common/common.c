@@ -1,0 +1,283 @@
+/*
+ * common.c: error strings, capped buffers, logging, hashing and time helpers.
+ * Exports dos_strerror, dbuf_*, dos_log*, dos_sha256_hex, dos_hex,
+ * dos_crypto_init, dos_now_iso, dos_mono, dos_file_read, dos_snprintf.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "dossier/common.h"
+
+static const char *const errstr[DOS_ERR__MAX] = {
+	[DOS_OK] = "success",
+	[DOS_NOMEM] = "out of memory",
+	[DOS_IO] = "input/output error",
+	[DOS_INVAL] = "invalid input",
+	[DOS_NOTFOUND] = "not found",
+	[DOS_PERM] = "permission denied",
+	[DOS_CONFLICT] = "conflict",
+	[DOS_CORRUPT] = "integrity check failed",
+	[DOS_LIMIT] = "limit exceeded",
+	[DOS_FORMAT] = "unsupported or unreadable format",
+	[DOS_DB] = "database error",
+};
+
+const char *
+dos_strerror(enum dos_err err)
+{
+	if ((unsigned)err >= DOS_ERR__MAX)
+		return "unknown error";
+	return errstr[err];
+}
+
+void
+dbuf_init(struct dbuf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
+void
+dbuf_free(struct dbuf *b)
+{
+	if (b == NULL)
+		return;
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+dbuf_reset(struct dbuf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+enum dos_err
+dbuf_add(struct dbuf *b, const void *p, size_t n)
+{
+	size_t need, ncap;
+	char *nd;
+
+	if (n > b->max || b->len > b->max - n)
+		return DOS_LIMIT;
+	need = b->len + n + 1;
+	if (need > b->cap) {
+		ncap = b->cap ? b->cap : 256;
+		while (ncap < need)
+			ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+		if ((nd = realloc(b->data, ncap)) == NULL)
+			return DOS_NOMEM;
+		b->data = nd;
+		b->cap = ncap;
+	}
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return DOS_OK;
+}
+
+enum dos_err
+dbuf_adds(struct dbuf *b, const char *s)
+{
+	return dbuf_add(b, s, strlen(s));
+}
+
+enum dos_err
+dbuf_addf(struct dbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256], *big;
+	int n;
+	enum dos_err err;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return DOS_INVAL;
+	if ((size_t)n < sizeof(small))
+		return dbuf_add(b, small, (size_t)n);
+	if ((big = malloc((size_t)n + 1)) == NULL)
+		return DOS_NOMEM;
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	err = dbuf_add(b, big, (size_t)n);
+	free(big);
+	return err;
+}
+
+char *
+dbuf_take(struct dbuf *b, size_t *plen)
+{
+	char *p;
+
+	if (b->data == NULL && dbuf_add(b, "", 0) != DOS_OK)
+		return NULL;
+	p = b->data;
+	if (plen != NULL)
+		*plen = b->len;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+static enum dos_log_level log_level = DOS_LOG_INFO;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+dos_log_set_level(enum dos_log_level level)
+{
+	log_level = level;
+}
+
+void
+dos_log(enum dos_log_level level, const char *fmt, ...)
+{
+	static const char *const names[] = {"error", "warning", "info", "debug"};
+	va_list ap;
+	char ts[32];
+
+	if (level > log_level)
+		return;
+	dos_now_iso(ts);
+	pthread_mutex_lock(&log_lock);
+	fprintf(stderr, "%s dossier %s: ", ts, names[level]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	pthread_mutex_unlock(&log_lock);
+}
+
+enum dos_err
+dos_crypto_init(void)
+{
+	if (sodium_init() < 0) {
+		dos_errx("%s: libsodium failed to initialise", __func__);
+		return DOS_INVAL;
+	}
+	return DOS_OK;
+}
+
+void
+dos_hex(const unsigned char *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+enum dos_err
+dos_sha256_hex(const void *p, size_t n, char out[DOS_SHA256_HEX])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	if (crypto_hash_sha256(h, p, n) != 0)
+		return DOS_INVAL;
+	dos_hex(h, sizeof(h), out);
+	return DOS_OK;
+}
+
+void
+dos_now_iso(char out[32])
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+double
+dos_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+enum dos_err
+dos_file_read(const char *path, size_t max, unsigned char **pdata, size_t *plen)
+{
+	struct stat st;
+	unsigned char *buf = NULL;
+	size_t got = 0;
+	ssize_t r;
+	int fd;
+	enum dos_err err = DOS_OK;
+
+	*pdata = NULL;
+	*plen = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? DOS_NOTFOUND : DOS_IO;
+	if (fstat(fd, &st) != 0) {
+		err = DOS_IO;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = DOS_INVAL;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		err = DOS_LIMIT;
+		goto out;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		r = read(fd, buf + got, (size_t)st.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			err = DOS_IO;
+			goto out;
+		}
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	*pdata = buf;
+	*plen = got;
+	buf = NULL;
+out:
+	free(buf);
+	close(fd);
+	return err;
+}
+
+enum dos_err
+dos_snprintf(char *dst, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(dst, n, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= n)
+		return DOS_LIMIT;
+	return DOS_OK;
+}

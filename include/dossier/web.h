@@ -1,0 +1,22 @@
+/*
+ * web.h: the HTTP server: JSON API and browser UI on libmicrohttpd.
+ */
+#ifndef DOSSIER_WEB_H
+#define DOSSIER_WEB_H
+
+#include "dossier/common.h"
+
+struct web_options {
+	const char *archive_dir;
+	const char *listen; /* "127.0.0.1:8080" */
+	int threads;        /* worker threads in libmicrohttpd's pool */
+};
+
+/* Serves until SIGINT or SIGTERM; returns DOS_OK after a clean stop. */
+enum dos_err web_serve(const struct web_options *o);
+
+/* Parses "HOST:PORT" (IPv4 or [IPv6]); exposed for tests. */
+enum dos_err web_parse_listen(const char *s, char *host, size_t hostlen,
+			      unsigned short *pport);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * internal.h: what ingest/ shares only with itself: decoded sources, page
+ * results, and the per-worker OCR engine.
+ */
+#ifndef INGEST_INTERNAL_H
+#define INGEST_INTERNAL_H
+
+#include <leptonica/allheaders.h>
+
+#include "dossier/ingest.h"
+
+/* A source file held in memory with its page count (read.c). */
+struct ing_source {
+	const unsigned char *data;
+	size_t len;
+	const char *format; /* "tiff", "png", "jpeg" */
+	int npages;
+};
+
+/*
+ * Recognises the format and counts pages; DOS_FORMAT with a message for
+ * what it cannot read.
+ */
+enum dos_err ing_source_open(struct ing_source *src, const unsigned char *data,
+			     size_t len, char *msg, size_t msglen);
+/* Decodes page n, refusing it before decoding when over max_pixels. */
+enum dos_err ing_source_page(const struct ing_source *src, int n,
+			     uint64_t max_pixels, PIX **ppix, char *msg,
+			     size_t msglen);
+
+struct ing_barcode {
+	char *type;
+	char *value;
+};
+
+/* One processed page (page.c). */
+struct ing_page {
+	int source_index;
+	int width, height, dpi, rotation, blank;
+	double skew_deg, ocr_confidence;
+	char *text;
+	struct arc_word *words;
+	size_t nwords;
+	struct ing_barcode *barcodes;
+	size_t nbarcodes;
+	unsigned char *processed; /* TIFF G4 of the upright, deskewed page */
+	size_t processed_len;
+	unsigned char *thumb; /* PNG thumbnail */
+	size_t thumb_len;
+};
+
+void ing_page_clear(struct ing_page *p);
+
+/* A worker: one Tesseract handle and one zbar scanner (page.c). */
+struct ing_worker;
+
+enum dos_err ing_worker_new(const struct ing_options *o,
+			    struct ing_worker **pw);
+void ing_worker_free(struct ing_worker *w);
+/* Runs the whole per-page pipeline on pix (not consumed). */
+enum dos_err ing_worker_page(struct ing_worker *w, PIX *pix,
+			     struct ing_page *out);
+
+#endif

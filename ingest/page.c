@@ -1,0 +1,308 @@
+/*
+ * page.c: the per-page pipeline run by one worker: grayscale, deskew
+ * (Leptonica), OCR with word boxes (Tesseract C API, one handle per
+ * worker), barcodes on Tesseract's binarized page (zbar), and the stored
+ * renditions (TIFF G4 processed page, PNG thumbnail).
+ * Exports ing_worker_new, ing_worker_free, ing_worker_page, ing_page_clear.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tesseract/capi.h>
+#include <zbar.h>
+
+#include "internal.h"
+
+#define THUMB_WIDTH 240
+#define SKEW_SWEEP_RANGE 12.0f /* degrees either side */
+#define SKEW_MIN_CONF 2.0f
+#define SKEW_MIN_ANGLE 0.05f
+
+struct ing_worker {
+	TessBaseAPI *tess;
+	zbar_image_scanner_t *zbar;
+	int deskew;
+};
+
+void
+ing_worker_free(struct ing_worker *w)
+{
+	if (w == NULL)
+		return;
+	if (w->tess != NULL) {
+		TessBaseAPIEnd(w->tess);
+		TessBaseAPIDelete(w->tess);
+	}
+	if (w->zbar != NULL)
+		zbar_image_scanner_destroy(w->zbar);
+	free(w);
+}
+
+enum dos_err
+ing_worker_new(const struct ing_options *o, struct ing_worker **pw)
+{
+	static const zbar_symbol_type_t syms[] = {
+		ZBAR_CODE128, ZBAR_CODE39, ZBAR_EAN13, ZBAR_EAN8,
+		ZBAR_UPCA,    ZBAR_I25,    ZBAR_QRCODE,
+	};
+	struct ing_worker *w;
+	size_t i;
+
+	*pw = NULL;
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return DOS_NOMEM;
+	w->deskew = o->deskew;
+	if ((w->tess = TessBaseAPICreate()) == NULL)
+		goto nomem;
+	if (TessBaseAPIInit3(w->tess, NULL, o->langs) != 0) {
+		dos_errx("cannot load OCR language data '%s' (is the "
+			 "tesseract-ocr-%s package installed?)",
+			 o->langs, o->langs);
+		ing_worker_free(w);
+		return DOS_NOTFOUND;
+	}
+	TessBaseAPISetPageSegMode(w->tess, PSM_AUTO);
+	if ((w->zbar = zbar_image_scanner_create()) == NULL)
+		goto nomem;
+	/* Only the symbologies we use: others invent codes from noise. */
+	zbar_image_scanner_set_config(w->zbar, 0, ZBAR_CFG_ENABLE, 0);
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+		zbar_image_scanner_set_config(w->zbar, syms[i],
+					      ZBAR_CFG_ENABLE, 1);
+	*pw = w;
+	return DOS_OK;
+nomem:
+	ing_worker_free(w);
+	return DOS_NOMEM;
+}
+
+void
+ing_page_clear(struct ing_page *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	free(p->text);
+	for (i = 0; i < p->nwords; i++)
+		free((char *)p->words[i].text);
+	free(p->words);
+	for (i = 0; i < p->nbarcodes; i++) {
+		free(p->barcodes[i].type);
+		free(p->barcodes[i].value);
+	}
+	free(p->barcodes);
+	free(p->processed);
+	free(p->thumb);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Finds the skew on a binary page and returns the straightened gray page. */
+static PIX *
+deskew(PIX *gray, PIX *bin, double *pangle)
+{
+	l_float32 angle = 0, conf = 0;
+
+	*pangle = 0;
+	if (pixFindSkewSweepAndSearch(bin, &angle, &conf, 4, 2,
+				      SKEW_SWEEP_RANGE, 1.0f, 0.01f) != 0 ||
+	    conf < SKEW_MIN_CONF)
+		return pixClone(gray);
+	*pangle = angle;
+	if (fabsf(angle) < SKEW_MIN_ANGLE)
+		return pixClone(gray);
+	return pixRotate(gray, (l_float32)(M_PI / 180.0) * angle,
+			 L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
+}
+
+static enum dos_err
+read_words(TessBaseAPI *tess, struct ing_page *out)
+{
+	TessResultIterator *it;
+	TessPageIterator *pit;
+	size_t cap = 0;
+	int x1, y1, x2, y2;
+	char *t;
+	struct arc_word *nw;
+
+	if ((it = TessBaseAPIGetIterator(tess)) == NULL)
+		return DOS_OK; /* no text at all */
+	pit = TessResultIteratorGetPageIterator(it);
+	do {
+		t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+		if (t == NULL)
+			continue;
+		if (*t == '\0' || !TessPageIteratorBoundingBox(
+					  pit, RIL_WORD, &x1, &y1, &x2, &y2)) {
+			TessDeleteText(t);
+			continue;
+		}
+		if (out->nwords == cap) {
+			cap = cap ? cap * 2 : 256;
+			nw = realloc(out->words, cap * sizeof(*nw));
+			if (nw == NULL) {
+				TessDeleteText(t);
+				TessResultIteratorDelete(it);
+				return DOS_NOMEM;
+			}
+			out->words = nw;
+		}
+		out->words[out->nwords].text = strdup(t);
+		TessDeleteText(t);
+		if (out->words[out->nwords].text == NULL) {
+			TessResultIteratorDelete(it);
+			return DOS_NOMEM;
+		}
+		out->words[out->nwords].x = x1;
+		out->words[out->nwords].y = y1;
+		out->words[out->nwords].w = x2 - x1;
+		out->words[out->nwords].h = y2 - y1;
+		out->words[out->nwords].conf =
+			TessResultIteratorConfidence(it, RIL_WORD);
+		out->nwords++;
+	} while (TessPageIteratorNext(pit, RIL_WORD));
+	TessResultIteratorDelete(it);
+	return DOS_OK;
+}
+
+/* Reads barcodes from a 1-bpp page with zbar. */
+static enum dos_err
+read_barcodes(zbar_image_scanner_t *sc, PIX *bin, struct ing_page *out)
+{
+	PIX *p8 = NULL;
+	unsigned char *buf = NULL;
+	zbar_image_t *img = NULL;
+	const zbar_symbol_t *sym;
+	l_uint32 *line;
+	int w, h, x, y, n;
+	size_t k = 0;
+	enum dos_err err = DOS_OK;
+
+	if ((p8 = pixConvertTo8(bin, 0)) == NULL)
+		return DOS_NOMEM;
+	w = pixGetWidth(p8);
+	h = pixGetHeight(p8);
+	if ((buf = malloc((size_t)w * (size_t)h)) == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	for (y = 0; y < h; y++) {
+		line = pixGetData(p8) + (size_t)y * pixGetWpl(p8);
+		for (x = 0; x < w; x++)
+			buf[(size_t)y * w + x] = GET_DATA_BYTE(line, x);
+	}
+	if ((img = zbar_image_create()) == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+	zbar_image_set_size(img, (unsigned)w, (unsigned)h);
+	zbar_image_set_data(img, buf, (unsigned long)w * h, NULL);
+	if ((n = zbar_scan_image(sc, img)) <= 0)
+		goto out;
+	if ((out->barcodes = calloc((size_t)n, sizeof(*out->barcodes))) == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	for (sym = zbar_image_first_symbol(img); sym != NULL && k < (size_t)n;
+	     sym = zbar_symbol_next(sym)) {
+		out->barcodes[k].type =
+			strdup(zbar_get_symbol_name(zbar_symbol_get_type(sym)));
+		out->barcodes[k].value = strdup(zbar_symbol_get_data(sym));
+		k++;
+		out->nbarcodes = k;
+		if (out->barcodes[k - 1].type == NULL ||
+		    out->barcodes[k - 1].value == NULL) {
+			err = DOS_NOMEM;
+			goto out;
+		}
+	}
+out:
+	if (img != NULL)
+		zbar_image_destroy(img);
+	free(buf);
+	pixDestroy(&p8);
+	return err;
+}
+
+enum dos_err
+ing_worker_page(struct ing_worker *w, PIX *pix, struct ing_page *out)
+{
+	PIX *gray = NULL, *bin = NULL, *upright = NULL, *tbin = NULL,
+	    *thumb = NULL;
+	char *text = NULL;
+	l_int32 res;
+	enum dos_err err = DOS_OK;
+
+	res = pixGetXRes(pix);
+	out->dpi = res > 0 ? res : 300;
+	if ((gray = pixConvertTo8(pix, 0)) == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	if (w->deskew) {
+		if ((bin = pixConvertTo1(gray, 160)) == NULL) {
+			err = DOS_NOMEM;
+			goto out;
+		}
+		upright = deskew(gray, bin, &out->skew_deg);
+	} else
+		upright = pixClone(gray);
+	if (upright == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	out->width = pixGetWidth(upright);
+	out->height = pixGetHeight(upright);
+
+	TessBaseAPISetImage2(w->tess, upright);
+	TessBaseAPISetSourceResolution(w->tess, out->dpi);
+	if (TessBaseAPIRecognize(w->tess, NULL) != 0) {
+		dos_errx("%s: OCR failed", __func__);
+		err = DOS_INVAL;
+		goto out;
+	}
+	text = TessBaseAPIGetUTF8Text(w->tess);
+	out->text = strdup(text != NULL ? text : "");
+	if (out->text == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	out->ocr_confidence = TessBaseAPIMeanTextConf(w->tess);
+	if ((err = read_words(w->tess, out)) != DOS_OK)
+		goto out;
+	out->blank = out->nwords == 0;
+	if (out->blank)
+		out->ocr_confidence = 0;
+
+	/* Tesseract's own binarization serves zbar and the stored page. */
+	if ((tbin = TessBaseAPIGetThresholdedImage(w->tess)) == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	if ((err = read_barcodes(w->zbar, tbin, out)) != DOS_OK)
+		goto out;
+	pixSetResolution(tbin, out->dpi, out->dpi);
+	if (pixWriteMemTiff(&out->processed, &out->processed_len, tbin,
+			    IFF_TIFF_G4) != 0) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	if ((thumb = pixScaleToSize(upright, THUMB_WIDTH, 0)) == NULL ||
+	    pixWriteMemPng(&out->thumb, &out->thumb_len, thumb, 0) != 0) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+out:
+	if (text != NULL)
+		TessDeleteText(text);
+	TessBaseAPIClear(w->tess);
+	pixDestroy(&gray);
+	pixDestroy(&bin);
+	pixDestroy(&upright);
+	pixDestroy(&tbin);
+	pixDestroy(&thumb);
+	return err;
+}

@@ -1,0 +1,94 @@
+// dossier search page: runs the query in the URL against /api/search and
+// renders the hits.  All text goes in through textContent: nothing from the
+// archive is ever parsed as HTML.
+'use strict';
+(function () {
+  const PAGE = 20;
+  const form = document.getElementById('search');
+  const input = document.getElementById('q');
+  const status = document.getElementById('status');
+  const list = document.getElementById('hits');
+  const pager = document.getElementById('pager');
+
+  function params() {
+    const p = new URLSearchParams(location.search);
+    return { q: p.get('q') || '', offset: Math.max(0, parseInt(p.get('offset') || '0', 10) || 0) };
+  }
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // The API marks matched words as [word]; turn them into <mark> safely.
+  function snippet(text) {
+    const p = el('p', 'snippet');
+    const re = /\[([^\]]*)\]/g;
+    let last = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      p.appendChild(document.createTextNode(text.slice(last, m.index)));
+      p.appendChild(el('mark', null, m[1]));
+      last = re.lastIndex;
+    }
+    p.appendChild(document.createTextNode(text.slice(last)));
+    return p;
+  }
+
+  function setStatus(text, isError) {
+    status.textContent = text;
+    status.className = isError ? 'error' : '';
+  }
+
+  async function run() {
+    const { q, offset } = params();
+    input.value = q;
+    list.replaceChildren();
+    pager.hidden = true;
+    if (!q.trim()) { setStatus(''); return; }
+    setStatus('Searching…');
+    let res, body;
+    try {
+      res = await fetch('/api/search?' + new URLSearchParams({ q, offset, limit: PAGE }));
+      body = await res.json();
+    } catch (e) {
+      setStatus('The archive server could not be reached. Check that dossier is running and try again.', true);
+      return;
+    }
+    if (!res.ok) { setStatus('Search failed: ' + (body.error || res.statusText), true); return; }
+    if (body.total === 0) { setStatus('No documents match “' + q + '”.'); return; }
+    const last = Math.min(offset + body.hits.length, body.total);
+    setStatus(body.total + ' document' + (body.total === 1 ? '' : 's') + ' found; showing ' + (offset + 1) + '–' + last + '.');
+    for (const h of body.hits) {
+      const li = el('li');
+      li.appendChild(el('strong', null, (h.title || ('Document ' + h.id))));
+      const meta = ['Document ' + h.id];
+      if (h.account) meta.push('account ' + h.account);
+      if (h.category) meta.push(h.category);
+      if (h.pages && h.pages.length) meta.push('page' + (h.pages.length > 1 ? 's ' : ' ') + h.pages.join(', '));
+      meta.push('added ' + h.added.slice(0, 10));
+      li.appendChild(el('div', 'meta', meta.join(' · ')));
+      if (h.snippet) li.appendChild(snippet(h.snippet));
+      list.appendChild(li);
+    }
+    if (body.total > PAGE) {
+      pager.hidden = false;
+      document.getElementById('prev').disabled = offset === 0;
+      document.getElementById('next').disabled = last >= body.total;
+    }
+  }
+
+  function go(q, offset) {
+    const p = new URLSearchParams({ q });
+    if (offset) p.set('offset', offset);
+    history.pushState(null, '', '/?' + p);
+    run();
+  }
+
+  form.addEventListener('submit', (e) => { e.preventDefault(); go(input.value, 0); });
+  document.getElementById('prev').addEventListener('click', () => go(params().q, Math.max(0, params().offset - PAGE)));
+  document.getElementById('next').addEventListener('click', () => go(params().q, params().offset + PAGE));
+  window.addEventListener('popstate', run);
+  run();
+})();
