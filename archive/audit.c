@@ -1,0 +1,242 @@
+/*
+ * audit.c: the append-only, hash-chained audit log and the integrity check
+ * of the whole archive.  Each entry's hash covers the previous entry's hash
+ * and its own fields (length-prefixed), so an edited or removed entry breaks
+ * the chain.  Exports arc_audit, arc_verify.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+#define GENESIS                                                              \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
+static void
+hash_field(crypto_hash_sha256_state *s, const char *f)
+{
+	char len[24];
+	size_t n = strlen(f);
+
+	snprintf(len, sizeof(len), "%zu:", n);
+	crypto_hash_sha256_update(s, (const unsigned char *)len, strlen(len));
+	crypto_hash_sha256_update(s, (const unsigned char *)f, n);
+}
+
+static void
+entry_hash(const char *prev, const char *ts, const char *actor,
+	   const char *action, const char *object, const char *detail,
+	   char out[DOS_SHA256_HEX])
+{
+	crypto_hash_sha256_state s;
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256_init(&s);
+	hash_field(&s, prev);
+	hash_field(&s, ts);
+	hash_field(&s, actor);
+	hash_field(&s, action);
+	hash_field(&s, object);
+	hash_field(&s, detail);
+	crypto_hash_sha256_final(&s, h);
+	dos_hex(h, sizeof(h), out);
+}
+
+enum dos_err
+arc_audit(struct arc *a, const char *actor, const char *action,
+	  const char *object, const char *detail)
+{
+	sqlite3_stmt *last = NULL, *ins = NULL;
+	char prev[DOS_SHA256_HEX], hash[DOS_SHA256_HEX], ts[32];
+	int own_tx = sqlite3_get_autocommit(a->db);
+	enum dos_err err;
+
+	if (a->flags & ARC_READONLY)
+		return DOS_OK; /* a read-only replica records nothing */
+	if (own_tx && (err = arc_tx_begin(a)) != DOS_OK)
+		return err;
+	if ((err = arc_prepare(a, "SELECT hash FROM audit ORDER BY id DESC "
+				  "LIMIT 1", &last)) ||
+	    (err = arc_prepare(a, "INSERT INTO audit(ts, actor, action, "
+				  "object, detail, prev, hash) "
+				  "VALUES (?, ?, ?, ?, ?, ?, ?)", &ins)))
+		goto out;
+	if (sqlite3_step(last) == SQLITE_ROW)
+		snprintf(prev, sizeof(prev), "%s", arc_col_text(last, 0));
+	else
+		snprintf(prev, sizeof(prev), "%s", GENESIS);
+	dos_now_iso(ts);
+	if (object == NULL)
+		object = "";
+	if (detail == NULL)
+		detail = "";
+	entry_hash(prev, ts, actor, action, object, detail, hash);
+	arc_bind_text(ins, 1, ts);
+	arc_bind_text(ins, 2, actor);
+	arc_bind_text(ins, 3, action);
+	arc_bind_text(ins, 4, object);
+	arc_bind_text(ins, 5, detail);
+	arc_bind_text(ins, 6, prev);
+	arc_bind_text(ins, 7, hash);
+	if (sqlite3_step(ins) != SQLITE_DONE) {
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		err = DOS_DB;
+		goto out;
+	}
+	if (own_tx)
+		err = arc_tx_commit(a);
+out:
+	sqlite3_finalize(last);
+	sqlite3_finalize(ins);
+	if (err != DOS_OK && own_tx)
+		arc_tx_rollback(a);
+	return err;
+}
+
+static void
+problem(json_t *list, const char *kind, const char *object, const char *what)
+{
+	json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "kind", kind,
+					      "object", object, "problem",
+					      what));
+}
+
+static enum dos_err
+verify_audit(struct arc *a, json_t *problems, json_int_t *pcount)
+{
+	sqlite3_stmt *st = NULL;
+	char prev[DOS_SHA256_HEX], hash[DOS_SHA256_HEX], obj[32];
+	enum dos_err err;
+
+	snprintf(prev, sizeof(prev), "%s", GENESIS);
+	if ((err = arc_prepare(a, "SELECT id, ts, actor, action, object, "
+				  "detail, prev, hash FROM audit ORDER BY id",
+			       &st)) != DOS_OK)
+		return err;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(obj, sizeof(obj), "audit:%lld",
+			 (long long)sqlite3_column_int64(st, 0));
+		(*pcount)++;
+		if (strcmp(arc_col_text(st, 6), prev) != 0)
+			problem(problems, "audit", obj,
+				"chain broken: an earlier entry was removed or "
+				"altered");
+		entry_hash(arc_col_text(st, 6), arc_col_text(st, 1),
+			   arc_col_text(st, 2), arc_col_text(st, 3),
+			   arc_col_text(st, 4), arc_col_text(st, 5), hash);
+		if (strcmp(hash, arc_col_text(st, 7)) != 0)
+			problem(problems, "audit", obj,
+				"entry was altered (hash mismatch)");
+		snprintf(prev, sizeof(prev), "%s", arc_col_text(st, 7));
+	}
+	sqlite3_finalize(st);
+	return DOS_OK;
+}
+
+static enum dos_err
+hash_fd(int fd, char out[DOS_SHA256_HEX])
+{
+	crypto_hash_sha256_state s;
+	unsigned char buf[65536], h[crypto_hash_sha256_BYTES];
+	ssize_t r;
+
+	crypto_hash_sha256_init(&s);
+	while ((r = read(fd, buf, sizeof(buf))) > 0)
+		crypto_hash_sha256_update(&s, buf, (size_t)r);
+	if (r < 0)
+		return DOS_IO;
+	crypto_hash_sha256_final(&s, h);
+	dos_hex(h, sizeof(h), out);
+	return DOS_OK;
+}
+
+static enum dos_err
+verify_blobs(struct arc *a, json_t *problems, json_int_t *pcount)
+{
+	sqlite3_stmt *st = NULL;
+	char hash[DOS_SHA256_HEX];
+	const char *sha;
+	uint64_t size;
+	int fd;
+	enum dos_err err;
+
+	if ((err = arc_prepare(a, "SELECT sha256, size FROM blob", &st)))
+		return err;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sha = arc_col_text(st, 0);
+		(*pcount)++;
+		if (arc_blob_open(a, sha, &fd, &size) != DOS_OK) {
+			problem(problems, "blob", sha, "missing");
+			continue;
+		}
+		if (size != (uint64_t)sqlite3_column_int64(st, 1))
+			problem(problems, "blob", sha, "size differs");
+		if (hash_fd(fd, hash) != DOS_OK)
+			problem(problems, "blob", sha, "unreadable");
+		else if (strcmp(hash, sha) != 0)
+			problem(problems, "blob", sha,
+				"content altered (SHA-256 mismatch)");
+		close(fd);
+	}
+	sqlite3_finalize(st);
+	return DOS_OK;
+}
+
+static enum dos_err
+verify_refs(struct arc *a, json_t *problems)
+{
+	static const char *const checks[][2] = {
+		{"SELECT 'page:' || id FROM page WHERE processed_sha256 NOT IN "
+		 "(SELECT sha256 FROM blob) OR thumb_sha256 NOT IN "
+		 "(SELECT sha256 FROM blob)",
+		 "page refers to a blob the catalogue does not hold"},
+		{"SELECT 'source:' || id FROM source WHERE sha256 NOT IN "
+		 "(SELECT sha256 FROM blob)",
+		 "source file refers to a missing blob"},
+		{"SELECT 'document:' || d.id FROM document d WHERE d.npages <> "
+		 "(SELECT count(*) FROM page p WHERE p.document_id = d.id) "
+		 "AND d.status <> 'purged'",
+		 "document is incomplete: page count differs"},
+	};
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	enum dos_err err;
+
+	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		if ((err = arc_prepare(a, checks[i][0], &st)) != DOS_OK)
+			return err;
+		while (sqlite3_step(st) == SQLITE_ROW)
+			problem(problems, "reference", arc_col_text(st, 0),
+				checks[i][1]);
+		sqlite3_finalize(st);
+	}
+	return DOS_OK;
+}
+
+enum dos_err
+arc_verify(struct arc *a, json_t **preport)
+{
+	json_t *problems = json_array();
+	json_int_t nentries = 0, nblobs = 0;
+	enum dos_err err;
+
+	*preport = NULL;
+	if (problems == NULL)
+		return DOS_NOMEM;
+	if ((err = verify_audit(a, problems, &nentries)) != DOS_OK ||
+	    (err = verify_blobs(a, problems, &nblobs)) != DOS_OK ||
+	    (err = verify_refs(a, problems)) != DOS_OK) {
+		json_decref(problems);
+		return err;
+	}
+	*preport = json_pack("{s:b,s:I,s:I,s:o}", "ok",
+			     json_array_size(problems) == 0, "audit_entries",
+			     nentries, "blobs", nblobs, "problems", problems);
+	if (*preport == NULL)
+		return DOS_NOMEM;
+	return json_array_size(problems) == 0 ? DOS_OK : DOS_CORRUPT;
+}

@@ -1,0 +1,400 @@
+/*
+ * doc.c: batches, source files and the documents cut from them: committing
+ * an ingested file atomically, and reading a document back.
+ * Exports arc_batch_begin, arc_batch_end, arc_source_find,
+ * arc_source_commit, arc_doc_get.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+enum dos_err
+arc_batch_begin(struct arc *a, const char *user, int64_t *pid)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	enum dos_err err;
+
+	dos_now_iso(now);
+	if ((err = arc_prepare(a, "INSERT INTO batch(user, started) "
+				  "VALUES (?, ?)", &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, user);
+	arc_bind_text(st, 2, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		err = DOS_DB;
+	} else
+		*pid = sqlite3_last_insert_rowid(a->db);
+	sqlite3_finalize(st);
+	return err;
+}
+
+enum dos_err
+arc_batch_end(struct arc *a, int64_t id, int files, int pages, int documents,
+	      int failures)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	enum dos_err err;
+
+	dos_now_iso(now);
+	if ((err = arc_prepare(a, "UPDATE batch SET finished = ?, files = ?, "
+				  "pages = ?, documents = ?, failures = ?, "
+				  "status = 'done' WHERE id = ?", &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, now);
+	sqlite3_bind_int(st, 2, files);
+	sqlite3_bind_int(st, 3, pages);
+	sqlite3_bind_int(st, 4, documents);
+	sqlite3_bind_int(st, 5, failures);
+	sqlite3_bind_int64(st, 6, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		err = DOS_DB;
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+enum dos_err
+arc_source_find(struct arc *a, const char *sha256, int *pfound, json_t **pdocs)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *docs;
+	enum dos_err err;
+
+	*pfound = 0;
+	*pdocs = NULL;
+	if ((err = arc_prepare(a, "SELECT s.id, d.id FROM source s "
+				  "LEFT JOIN document d ON d.source_id = s.id "
+				  "WHERE s.sha256 = ? ORDER BY d.id", &st)) !=
+	    DOS_OK)
+		return err;
+	arc_bind_text(st, 1, sha256);
+	if ((docs = json_array()) == NULL) {
+		sqlite3_finalize(st);
+		return DOS_NOMEM;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		*pfound = 1;
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			json_array_append_new(
+				docs, json_integer(sqlite3_column_int64(st, 1)));
+	}
+	sqlite3_finalize(st);
+	*pdocs = docs;
+	return DOS_OK;
+}
+
+/* Records a blob row for a stored blob; the blob file must exist. */
+static enum dos_err
+blob_row(struct arc *a, sqlite3_stmt *st, const char *sha, const char *now)
+{
+	char path[4096];
+	struct stat sb;
+	enum dos_err err;
+
+	if ((err = arc_blob_path(a, sha, path, sizeof(path))) != DOS_OK)
+		return err;
+	if (stat(path, &sb) != 0) {
+		dos_errx("%s: blob %s is missing; refusing to reference it",
+			 __func__, sha);
+		return DOS_CORRUPT;
+	}
+	sqlite3_reset(st);
+	arc_bind_text(st, 1, sha);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)sb.st_size);
+	arc_bind_text(st, 3, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		return DOS_DB;
+	}
+	return DOS_OK;
+}
+
+/* Serialises word boxes compactly: [[text,x,y,w,h,conf],...]. */
+static char *
+words_json(const struct arc_page_in *p)
+{
+	json_t *arr = json_array();
+	char *s;
+	size_t i;
+
+	if (arr == NULL)
+		return NULL;
+	for (i = 0; i < p->nwords; i++) {
+		const struct arc_word *w = &p->words[i];
+		json_array_append_new(arr,
+				      json_pack("[siiiii]", w->text, w->x, w->y,
+						w->w, w->h, (int)(w->conf + 0.5f)));
+	}
+	s = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	return s;
+}
+
+static enum dos_err
+step_done(struct arc *a, sqlite3_stmt *st, const char *what)
+{
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("%s: %s", what, arc_errmsg(a));
+		return DOS_DB;
+	}
+	return DOS_OK;
+}
+
+static enum dos_err
+insert_page(struct arc *a, sqlite3_stmt *pst, sqlite3_stmt *fst,
+	    sqlite3_stmt *bst, sqlite3_stmt *blobst, int64_t docid, int seq,
+	    const struct arc_page_in *p, const char *now)
+{
+	char *words = NULL;
+	int64_t pid;
+	size_t i;
+	enum dos_err err;
+
+	if ((err = blob_row(a, blobst, p->processed, now)) != DOS_OK ||
+	    (err = blob_row(a, blobst, p->thumb, now)) != DOS_OK)
+		return err;
+	if ((words = words_json(p)) == NULL)
+		return DOS_NOMEM;
+	sqlite3_reset(pst);
+	sqlite3_bind_int64(pst, 1, docid);
+	sqlite3_bind_int(pst, 2, seq);
+	sqlite3_bind_int(pst, 3, p->source_index);
+	arc_bind_text(pst, 4, p->processed);
+	arc_bind_text(pst, 5, p->thumb);
+	sqlite3_bind_int(pst, 6, p->width);
+	sqlite3_bind_int(pst, 7, p->height);
+	sqlite3_bind_int(pst, 8, p->dpi);
+	sqlite3_bind_int(pst, 9, p->rotation);
+	sqlite3_bind_double(pst, 10, p->skew_deg);
+	sqlite3_bind_double(pst, 11, p->ocr_confidence);
+	sqlite3_bind_int(pst, 12, p->blank);
+	arc_bind_text(pst, 13, p->text != NULL ? p->text : "");
+	arc_bind_text(pst, 14, words);
+	err = step_done(a, pst, "insert page");
+	free(words);
+	if (err != DOS_OK)
+		return err;
+	pid = sqlite3_last_insert_rowid(a->db);
+	sqlite3_reset(fst);
+	sqlite3_bind_int64(fst, 1, pid);
+	arc_bind_text(fst, 2, p->text != NULL ? p->text : "");
+	if ((err = step_done(a, fst, "index page")) != DOS_OK)
+		return err;
+	for (i = 0; i < p->nbarcodes; i++) {
+		sqlite3_reset(bst);
+		sqlite3_bind_int64(bst, 1, pid);
+		arc_bind_text(bst, 2, p->barcodes[i].type);
+		arc_bind_text(bst, 3, p->barcodes[i].value);
+		if ((err = step_done(a, bst, "insert barcode")) != DOS_OK)
+			return err;
+	}
+	return DOS_OK;
+}
+
+enum dos_err
+arc_source_commit(struct arc *a, struct arc_source_in *src)
+{
+	sqlite3_stmt *blobst = NULL, *sst = NULL, *dst = NULL, *pst = NULL,
+		     *fst = NULL, *bst = NULL;
+	char now[32];
+	int64_t sid;
+	size_t i, j;
+	enum dos_err err;
+
+	dos_now_iso(now);
+	if ((err = arc_tx_begin(a)) != DOS_OK)
+		return err;
+	if ((err = arc_prepare(a, "INSERT OR IGNORE INTO blob(sha256, size, "
+				  "created) VALUES (?, ?, ?)", &blobst)) ||
+	    (err = arc_prepare(a, "INSERT INTO source(sha256, name, size, "
+				  "format, pages, batch_id, added) "
+				  "VALUES (?, ?, ?, ?, ?, ?, ?)", &sst)) ||
+	    (err = arc_prepare(a, "INSERT INTO document(account, category, "
+				  "title, added, status, source_id, batch_id, "
+				  "npages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			       &dst)) ||
+	    (err = arc_prepare(a, "INSERT INTO page(document_id, seq, "
+				  "source_index, processed_sha256, "
+				  "thumb_sha256, width, height, dpi, rotation, "
+				  "skew_deg, ocr_confidence, blank, text, "
+				  "words) VALUES "
+				  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			       &pst)) ||
+	    (err = arc_prepare(a, "INSERT INTO page_fts(rowid, text) "
+				  "VALUES (?, ?)", &fst)) ||
+	    (err = arc_prepare(a, "INSERT INTO barcode(page_id, type, value) "
+				  "VALUES (?, ?, ?)", &bst)))
+		goto out;
+	if ((err = blob_row(a, blobst, src->sha256, now)) != DOS_OK)
+		goto out;
+	arc_bind_text(sst, 1, src->sha256);
+	arc_bind_text(sst, 2, src->name);
+	sqlite3_bind_int64(sst, 3, (sqlite3_int64)src->size);
+	arc_bind_text(sst, 4, src->format);
+	sqlite3_bind_int(sst, 5, src->npages);
+	if (src->batch_id > 0)
+		sqlite3_bind_int64(sst, 6, src->batch_id);
+	arc_bind_text(sst, 7, now);
+	if (sqlite3_step(sst) != SQLITE_DONE) {
+		err = sqlite3_extended_errcode(a->db) ==
+				      SQLITE_CONSTRAINT_UNIQUE
+			      ? DOS_CONFLICT
+			      : DOS_DB;
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		goto out;
+	}
+	sid = sqlite3_last_insert_rowid(a->db);
+	for (i = 0; i < src->ndocs; i++) {
+		struct arc_doc_in *d = &src->docs[i];
+
+		sqlite3_reset(dst);
+		arc_bind_text(dst, 1, d->account);
+		arc_bind_text(dst, 2, d->category);
+		arc_bind_text(dst, 3, d->title);
+		arc_bind_text(dst, 4, now);
+		arc_bind_text(dst, 5, d->status ? d->status : "archived");
+		sqlite3_bind_int64(dst, 6, sid);
+		if (src->batch_id > 0)
+			sqlite3_bind_int64(dst, 7, src->batch_id);
+		else
+			sqlite3_bind_null(dst, 7);
+		sqlite3_bind_int(dst, 8, (int)d->npages);
+		if ((err = step_done(a, dst, "insert document")) != DOS_OK)
+			goto out;
+		d->id = sqlite3_last_insert_rowid(a->db);
+		for (j = 0; j < d->npages; j++)
+			if ((err = insert_page(a, pst, fst, bst, blobst, d->id,
+					       (int)j + 1, &d->pages[j], now)) !=
+			    DOS_OK)
+				goto out;
+	}
+	err = arc_tx_commit(a);
+out:
+	sqlite3_finalize(blobst);
+	sqlite3_finalize(sst);
+	sqlite3_finalize(dst);
+	sqlite3_finalize(pst);
+	sqlite3_finalize(fst);
+	sqlite3_finalize(bst);
+	if (err != DOS_OK)
+		arc_tx_rollback(a);
+	return err;
+}
+
+static json_t *
+page_barcodes(struct arc *a, sqlite3_stmt *st, int64_t pid)
+{
+	json_t *arr = json_array();
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, pid);
+	while (arr != NULL && sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(arr, json_pack("{s:s,s:s}", "type",
+						     arc_col_text(st, 0),
+						     "value",
+						     arc_col_text(st, 1)));
+	(void)a;
+	return arr;
+}
+
+enum dos_err
+arc_doc_get(struct arc *a, int64_t id, json_t **pout)
+{
+	sqlite3_stmt *dst = NULL, *pst = NULL, *bst = NULL;
+	json_t *doc = NULL, *pages = NULL, *page, *words;
+	enum dos_err err;
+
+	*pout = NULL;
+	if ((err = arc_prepare(a, "SELECT d.id, d.account, d.category, "
+				  "d.title, d.added, d.status, d.npages, "
+				  "d.version, s.name, s.sha256, s.format, "
+				  "d.batch_id FROM document d "
+				  "JOIN source s ON s.id = d.source_id "
+				  "WHERE d.id = ?", &dst)) ||
+	    (err = arc_prepare(a, "SELECT id, seq, source_index, "
+				  "processed_sha256, thumb_sha256, width, "
+				  "height, dpi, rotation, skew_deg, "
+				  "ocr_confidence, blank, text, words "
+				  "FROM page WHERE document_id = ? ORDER BY seq",
+			       &pst)) ||
+	    (err = arc_prepare(a, "SELECT type, value FROM barcode "
+				  "WHERE page_id = ? ORDER BY rowid", &bst)))
+		goto out;
+	sqlite3_bind_int64(dst, 1, id);
+	if (sqlite3_step(dst) != SQLITE_ROW) {
+		err = DOS_NOTFOUND;
+		goto out;
+	}
+	doc = json_pack("{s:I,s:o,s:o,s:o,s:s,s:s,s:i,s:i,s:{s:s,s:s,s:s},s:o}",
+			"id", (json_int_t)sqlite3_column_int64(dst, 0),
+			"account",
+			sqlite3_column_type(dst, 1) == SQLITE_NULL
+				? json_null()
+				: json_string(arc_col_text(dst, 1)),
+			"category",
+			sqlite3_column_type(dst, 2) == SQLITE_NULL
+				? json_null()
+				: json_string(arc_col_text(dst, 2)),
+			"title",
+			sqlite3_column_type(dst, 3) == SQLITE_NULL
+				? json_null()
+				: json_string(arc_col_text(dst, 3)),
+			"added", arc_col_text(dst, 4), "status",
+			arc_col_text(dst, 5), "npages",
+			sqlite3_column_int(dst, 6), "version",
+			sqlite3_column_int(dst, 7), "source", "name",
+			arc_col_text(dst, 8), "sha256", arc_col_text(dst, 9),
+			"format", arc_col_text(dst, 10), "batch",
+			sqlite3_column_type(dst, 11) == SQLITE_NULL
+				? json_null()
+				: json_integer(sqlite3_column_int64(dst, 11)));
+	if (doc == NULL || (pages = json_array()) == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	sqlite3_bind_int64(pst, 1, id);
+	while (sqlite3_step(pst) == SQLITE_ROW) {
+		int64_t pid = sqlite3_column_int64(pst, 0);
+
+		words = json_loads(arc_col_text(pst, 13), 0, NULL);
+		page = json_pack(
+			"{s:I,s:i,s:i,s:s,s:s,s:i,s:i,s:i,s:i,s:f,s:f,s:b,s:s,"
+			"s:o,s:o}",
+			"id", (json_int_t)pid, "seq", sqlite3_column_int(pst, 1),
+			"source_index", sqlite3_column_int(pst, 2), "processed",
+			arc_col_text(pst, 3), "thumb", arc_col_text(pst, 4),
+			"width", sqlite3_column_int(pst, 5), "height",
+			sqlite3_column_int(pst, 6), "dpi",
+			sqlite3_column_int(pst, 7), "rotation",
+			sqlite3_column_int(pst, 8), "skew_deg",
+			sqlite3_column_double(pst, 9), "ocr_confidence",
+			sqlite3_column_double(pst, 10), "blank",
+			sqlite3_column_int(pst, 11), "text",
+			arc_col_text(pst, 12), "words",
+			words != NULL ? words : json_array(), "barcodes",
+			page_barcodes(a, bst, pid));
+		if (page == NULL) {
+			err = DOS_NOMEM;
+			goto out;
+		}
+		json_array_append_new(pages, page);
+	}
+	json_object_set_new(doc, "pages", pages);
+	pages = NULL;
+	*pout = doc;
+	doc = NULL;
+out:
+	json_decref(doc);
+	json_decref(pages);
+	sqlite3_finalize(dst);
+	sqlite3_finalize(pst);
+	sqlite3_finalize(bst);
+	return err;
+}

@@ -1,0 +1,40 @@
+/*
+ * internal.h: what archive/ shares only with itself: the connection struct
+ * and statement helpers.  Other modules never include this file.
+ */
+#ifndef ARCHIVE_INTERNAL_H
+#define ARCHIVE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "dossier/archive.h"
+
+struct arc {
+	char *dir;      /* archive folder */
+	char *blobdir;  /* <dir>/blobs */
+	char *tmpdir;   /* <dir>/tmp */
+	sqlite3 *db;
+	unsigned flags;
+};
+
+/* Schema migrations (schema.c). */
+enum dos_err arc_schema_migrate(struct arc *a);
+
+/* Transaction helpers (store.c). */
+enum dos_err arc_tx_begin(struct arc *a);
+enum dos_err arc_tx_commit(struct arc *a);
+void arc_tx_rollback(struct arc *a);
+/* Prepares a statement; logs and returns DOS_DB on failure. */
+enum dos_err arc_prepare(struct arc *a, const char *sql, sqlite3_stmt **pst);
+/* Runs SQL without results. */
+enum dos_err arc_exec(struct arc *a, const char *sql);
+/* Binds text or NULL. */
+int arc_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Column text that is never NULL. */
+const char *arc_col_text(sqlite3_stmt *st, int i);
+
+/* Blob path for a digest (blob.c); DOS_INVAL for a malformed digest. */
+enum dos_err arc_blob_path(const struct arc *a, const char *sha, char *out,
+			   size_t n);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * store.c: opening and closing an archive, and the catalogue helpers the
+ * rest of archive/ uses.  Exports arc_open, arc_close, arc_errmsg and the
+ * internal arc_tx_*, arc_prepare, arc_exec, arc_bind_text, arc_col_text.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+static char *
+path_join(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *p = malloc(n);
+
+	if (p != NULL && dos_snprintf(p, n, "%s/%s", a, b) != DOS_OK) {
+		free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+static enum dos_err
+mkdir_if_absent(const char *path)
+{
+	if (mkdir(path, 0750) == 0 || errno == EEXIST)
+		return DOS_OK;
+	dos_errx("%s: cannot create %s: %s", __func__, path, strerror(errno));
+	return DOS_IO;
+}
+
+void
+arc_close(struct arc *a)
+{
+	if (a == NULL)
+		return;
+	if (a->db != NULL)
+		sqlite3_close_v2(a->db);
+	free(a->dir);
+	free(a->blobdir);
+	free(a->tmpdir);
+	free(a);
+}
+
+const char *
+arc_errmsg(const struct arc *a)
+{
+	return a != NULL && a->db != NULL ? sqlite3_errmsg(a->db) : "no catalogue";
+}
+
+enum dos_err
+arc_open(const char *dir, unsigned flags, struct arc **parc)
+{
+	struct arc *a = NULL;
+	struct stat st;
+	char *dbpath = NULL;
+	int oflags;
+	enum dos_err err = DOS_OK;
+
+	*parc = NULL;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return DOS_NOMEM;
+	a->flags = flags;
+	a->dir = strdup(dir);
+	a->blobdir = path_join(dir, "blobs");
+	a->tmpdir = path_join(dir, "tmp");
+	dbpath = path_join(dir, "catalogue.db");
+	if (a->dir == NULL || a->blobdir == NULL || a->tmpdir == NULL ||
+	    dbpath == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	if (flags & ARC_CREATE) {
+		if ((err = mkdir_if_absent(dir)) != DOS_OK ||
+		    (err = mkdir_if_absent(a->blobdir)) != DOS_OK ||
+		    (err = mkdir_if_absent(a->tmpdir)) != DOS_OK)
+			goto out;
+	} else if (stat(dbpath, &st) != 0) {
+		dos_errx("no archive at %s (run 'dossier init' first)", dir);
+		err = DOS_NOTFOUND;
+		goto out;
+	}
+	oflags = SQLITE_OPEN_NOMUTEX | ((flags & ARC_READONLY)
+						? SQLITE_OPEN_READONLY
+						: SQLITE_OPEN_READWRITE |
+							  SQLITE_OPEN_CREATE);
+	if (sqlite3_open_v2(dbpath, &a->db, oflags, NULL) != SQLITE_OK) {
+		dos_errx("%s: cannot open %s: %s", __func__, dbpath,
+			 arc_errmsg(a));
+		err = DOS_DB;
+		goto out;
+	}
+	sqlite3_busy_timeout(a->db, 10000);
+	sqlite3_extended_result_codes(a->db, 1);
+	if (!(flags & ARC_READONLY) &&
+	    (err = arc_exec(a, "PRAGMA journal_mode=WAL")) != DOS_OK)
+		goto out;
+	if ((err = arc_exec(a, "PRAGMA foreign_keys=ON;"
+			       "PRAGMA synchronous=FULL;")) != DOS_OK)
+		goto out;
+	if ((err = arc_schema_migrate(a)) != DOS_OK)
+		goto out;
+	*parc = a;
+	a = NULL;
+out:
+	free(dbpath);
+	arc_close(a);
+	return err;
+}
+
+enum dos_err
+arc_prepare(struct arc *a, const char *sql, sqlite3_stmt **pst)
+{
+	if (sqlite3_prepare_v2(a->db, sql, -1, pst, NULL) != SQLITE_OK) {
+		dos_errx("%s: %s", __func__, sqlite3_errmsg(a->db));
+		*pst = NULL;
+		return DOS_DB;
+	}
+	return DOS_OK;
+}
+
+enum dos_err
+arc_exec(struct arc *a, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(a->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		dos_errx("%s: %s", __func__, msg ? msg : sqlite3_errmsg(a->db));
+		sqlite3_free(msg);
+		return DOS_DB;
+	}
+	return DOS_OK;
+}
+
+enum dos_err
+arc_tx_begin(struct arc *a)
+{
+	return arc_exec(a, "BEGIN IMMEDIATE");
+}
+
+enum dos_err
+arc_tx_commit(struct arc *a)
+{
+	return arc_exec(a, "COMMIT");
+}
+
+void
+arc_tx_rollback(struct arc *a)
+{
+	if (!sqlite3_get_autocommit(a->db))
+		sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+arc_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+const char *
+arc_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t != NULL ? (const char *)t : "";
+}
