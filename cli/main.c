@@ -396,6 +396,76 @@ cmd_serve(const char *dir, int argc, char **argv)
 	return web_serve(&o) == DOS_OK ? 0 : 1;
 }
 
+/* dossier user add NAME --role ROLE [--unit U]: password on stdin. */
+static int
+cmd_user(const char *dir, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"role", required_argument, NULL, 'r'},
+		{"unit", required_argument, NULL, 'u'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *role = NULL, *unit = NULL;
+	char pw[256];
+	struct arc *a = NULL;
+	size_t n;
+	int c, rc = 1;
+	enum dos_err err;
+
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'r': role = optarg; break;
+		case 'u': unit = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (optind + 2 != argc || strcmp(argv[optind], "add") != 0 ||
+	    role == NULL)
+		goto usage;
+	if (!arc_role_valid(role)) {
+		fprintf(stderr, "dossier: unknown role '%s' (roles: clerk, "
+				"staff, manager, auditor, admin)\n", role);
+		return 2;
+	}
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "password for %s: ", argv[optind + 1]);
+	if (fgets(pw, sizeof(pw), stdin) == NULL) {
+		fprintf(stderr, "dossier: no password given on standard input\n");
+		return 2;
+	}
+	n = strlen(pw);
+	while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+		pw[--n] = '\0';
+	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
+		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
+			dos_strerror(err));
+		goto out;
+	}
+	err = arc_user_add(a, argv[optind + 1], role, unit, pw);
+	if (err == DOS_CONFLICT)
+		fprintf(stderr, "dossier: user '%s' already exists\n",
+			argv[optind + 1]);
+	else if (err == DOS_INVAL)
+		fprintf(stderr, "dossier: invalid user: names use letters, "
+				"digits and ._-@ (64 at most); passwords need 8 "
+				"characters or more\n");
+	else if (err != DOS_OK)
+		fprintf(stderr, "dossier: cannot add user: %s\n",
+			dos_strerror(err));
+	else {
+		printf("user %s added with role %s\n", argv[optind + 1], role);
+		rc = 0;
+	}
+out:
+	memset(pw, 0, sizeof(pw));
+	arc_close(a);
+	return rc;
+usage:
+	fprintf(stderr, "usage: dossier user add NAME --role ROLE [--unit U] "
+			"(password on standard input)\n");
+	return 2;
+}
+
 static const struct cmd cmds[] = {
 	{"init", cmd_init, "create an empty archive"},
 	{"ingest", cmd_ingest, "ingest scans (TIFF, PNG, JPEG)"},
@@ -403,6 +473,7 @@ static const struct cmd cmds[] = {
 	{"show", cmd_show, "show a document"},
 	{"verify", cmd_verify, "check the audit chain and every blob"},
 	{"serve", cmd_serve, "serve the web UI and API"},
+	{"user", cmd_user, "add a user: user add NAME --role ROLE"},
 };
 
 static void

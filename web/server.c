@@ -488,6 +488,13 @@ web_serve(const struct web_options *o)
 		pthread_key_delete(arc_key);
 		return DOS_IO;
 	}
+	{
+		const union MHD_DaemonInfo *di =
+			MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+
+		if (di != NULL && di->port != 0)
+			port = di->port;
+	}
 	dos_infox("serving %s on http://%s%s%s:%u/", o->archive_dir,
 		  flags ? "[" : "", host, flags ? "]" : "", port);
 	while (!stop_flag)

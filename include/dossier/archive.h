@@ -130,6 +130,21 @@ struct arc_query {
 enum dos_err arc_search(struct arc *a, const struct arc_query *q,
 			json_t **pout);
 
+/* ---- users ---- */
+
+/* Known roles; arc_user_add refuses others. */
+int arc_role_valid(const char *role);
+/*
+ * Adds a user with an Argon2id password hash (libsodium).  DOS_CONFLICT if
+ * the name is taken, DOS_INVAL for a bad name, role or a password shorter
+ * than 8 characters.
+ */
+enum dos_err arc_user_add(struct arc *a, const char *name, const char *role,
+			  const char *unit, const char *password);
+/* Checks a password; DOS_PERM when wrong or the user is unknown. */
+enum dos_err arc_user_check(struct arc *a, const char *name,
+			    const char *password);
+
 /* ---- audit ---- */
 
 /* Appends a hash-chained audit entry. */

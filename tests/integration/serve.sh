@@ -1,0 +1,38 @@
+# serve.sh: the real server on a kernel-chosen loopback port answers the
+# search API, errors in JSON with the right status, and serves the page.
+. tests/integration/lib.sh
+
+A="$T_TMP/archive"
+"$DOSSIER" -A "$A" init >/dev/null
+"$GENSAMPLES" -o "$T_TMP/s" --count 1 --kind contract --format png --seed 5 >/dev/null 2>&1
+page=$(ls "$T_TMP"/s/*.png | head -1)
+"$DOSSIER" -A "$A" ingest "$page" >/dev/null
+word=$(json '.words[]' <"${page%.*}.json" | awk 'length($0) >= 8 && $0 ~ /^[A-Za-z]+$/' | head -1)
+
+start_server "$A" || { not_ok "server starts"; finish; }
+ok "server starts on $BASE_URL"
+res=$(curl -s "$BASE_URL/api/search?q=$word")
+is "API search finds the page by '$word'" "$(echo "$res" | json '.total')" 1
+is "hit carries the document id" "$(echo "$res" | json '.hits[0].id')" 1
+code=$(curl -s -o "$T_TMP/err.json" -w '%{http_code}' "$BASE_URL/api/search?q=%22open")
+is "malformed query: 400" "$code" 400
+is "malformed query: error in words" "$(json '.error' <"$T_TMP/err.json")" "unclosed quote starting at character 1"
+code=$(curl -s -o "$T_TMP/err.json" -w '%{http_code}' "$BASE_URL/api/search?q=x&limit=1000")
+is "bad limit: 400" "$code" 400
+code=$(curl -s -o "$T_TMP/err.json" -w '%{http_code}' "$BASE_URL/api/documents/999")
+is "unknown document: 404" "$code" 404
+is "404 body is JSON" "$(json '.error' <"$T_TMP/err.json")" "no such document"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/api/documents/..%2f..%2fetc%2fpasswd")
+is "traversal-looking id: 404" "$code" 404
+code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$BASE_URL/api/search")
+is "wrong method: 405" "$code" 405
+code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/nope")
+is "unknown path: 404" "$code" 404
+html=$(curl -s -D "$T_TMP/h" "$BASE_URL/")
+contains "search page served" "$html" "<form id=\"search\""
+contains "CSP header set" "$(cat "$T_TMP/h")" "Content-Security-Policy: default-src 'self'"
+doc=$(curl -s "$BASE_URL/api/documents/1")
+is "document API returns its page" "$(echo "$doc" | json '.pages | length')" 1
+stop_server
+check "server refuses a non-loopback address" sh -c "! '$DOSSIER' -A '$A' serve --listen 0.0.0.0:0 2>/dev/null"
+finish
