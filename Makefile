@@ -1,7 +1,8 @@
 # dossier: build, test and run.  `make run` and `make test` do all set-up.
 .SUFFIXES:
 
-PKGS     = tesseract lept libtiff-4 sqlite3 libmicrohttpd zbar libsodium jansson
+PKGS     = tesseract lept libtiff-4 sqlite3 libmicrohttpd zbar libsodium jansson \
+           poppler-glib cairo
 CC      ?= cc
 OPT     ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

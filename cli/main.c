@@ -80,6 +80,8 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		{"lang", required_argument, NULL, 'l'},
 		{"json", no_argument, NULL, 'J'},
 		{"no-deskew", no_argument, NULL, 'D'},
+		{"max-megapixels", required_argument, NULL, 'M'},
+		{"max-file-mb", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	struct ing_options o;
@@ -101,6 +103,16 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		case 'l': o.langs = optarg; break;
 		case 'J': json = 1; break;
 		case 'D': o.deskew = 0; break;
+		case 'M':
+			if (atoi(optarg) < 1)
+				goto usage;
+			o.max_page_pixels = (uint64_t)atoi(optarg) * 1000000u;
+			break;
+		case 'F':
+			if (atoi(optarg) < 1)
+				goto usage;
+			o.max_file_bytes = (uint64_t)atoi(optarg) << 20;
+			break;
 		default: goto usage;
 		}
 	}
@@ -186,7 +198,9 @@ out:
 	return rc;
 usage:
 	fprintf(stderr, "usage: dossier ingest [-A DIR] [--account ACC] "
-			"[--category CAT] [--lang LANGS] [--json] PATH...\n");
+			"[--category CAT] [--lang LANGS] [--json]\n"
+			"       [--max-megapixels N] [--max-file-mb N] "
+			"[--no-deskew] PATH...\n");
 	rc = 2;
 	goto out;
 }

@@ -136,7 +136,7 @@ ing_file(struct ing *ing, struct arc *a, int64_t batch_id, const char *path,
 	struct arc_source_in sin;
 	json_t *dups = NULL;
 	PIX *pix = NULL;
-	int i, found = 0, review = 0;
+	int i, found = 0, review = 0, src_open = 0;
 	size_t k;
 	enum dos_err err;
 
@@ -175,9 +175,10 @@ ing_file(struct ing *ing, struct arc *a, int64_t batch_id, const char *path,
 					  1));
 		goto out;
 	}
-	if ((err = ing_source_open(&src, data, len, msg, sizeof(msg))) !=
-	    DOS_OK)
+	if ((err = ing_source_open(&src, data, len, ing->opt.max_page_pixels,
+				   msg, sizeof(msg))) != DOS_OK)
 		goto out;
+	src_open = 1;
 	if ((pages = calloc((size_t)src.npages, sizeof(*pages))) == NULL ||
 	    (pin = calloc((size_t)src.npages, sizeof(*pin))) == NULL ||
 	    (bcs = calloc((size_t)src.npages, sizeof(*bcs))) == NULL) {
@@ -185,8 +186,8 @@ ing_file(struct ing *ing, struct arc *a, int64_t batch_id, const char *path,
 		goto out;
 	}
 	for (i = 0; i < src.npages; i++) {
-		if ((err = ing_source_page(&src, i, ing->opt.max_page_pixels,
-					   &pix, msg, sizeof(msg))) != DOS_OK)
+		if ((err = ing_source_page(&src, i, &pix, msg, sizeof(msg))) !=
+		    DOS_OK)
 			goto out;
 		pages[i].source_index = i;
 		err = ing_worker_page(ing->worker, pix, &pages[i]);
@@ -306,6 +307,8 @@ out:
 	free(pin);
 	free(bcs);
 	json_decref(dups);
+	if (src_open)
+		ing_source_close(&src);
 	pixDestroy(&pix);
 	free(data);
 	return err;

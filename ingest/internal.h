@@ -13,20 +13,32 @@
 struct ing_source {
 	const unsigned char *data;
 	size_t len;
-	const char *format; /* "tiff", "png", "jpeg" */
+	const char *format; /* "tiff", "png", "jpeg", "pdf" */
 	int npages;
+	void *pdf; /* PopplerDocument for PDFs */
+	uint64_t max_pixels;
 };
+
+#define ING_PDF_DPI 300
+#define ING_PDF_MIN_DPI 150
 
 /*
  * Recognises the format and counts pages; DOS_FORMAT with a message for
  * what it cannot read.
  */
 enum dos_err ing_source_open(struct ing_source *src, const unsigned char *data,
-			     size_t len, char *msg, size_t msglen);
-/* Decodes page n, refusing it before decoding when over max_pixels. */
-enum dos_err ing_source_page(const struct ing_source *src, int n,
-			     uint64_t max_pixels, PIX **ppix, char *msg,
+			     size_t len, uint64_t max_pixels, char *msg,
 			     size_t msglen);
+void ing_source_close(struct ing_source *src);
+/* Decodes page n, refusing it before decoding when over max_pixels. */
+enum dos_err ing_source_page(const struct ing_source *src, int n, PIX **ppix,
+			     char *msg, size_t msglen);
+
+/* PDF pages (pdf.c). */
+enum dos_err ing_pdf_open(struct ing_source *src, char *msg, size_t msglen);
+void ing_pdf_close(struct ing_source *src);
+enum dos_err ing_pdf_page(const struct ing_source *src, int n, PIX **ppix,
+			  char *msg, size_t msglen);
 
 struct ing_barcode {
 	char *type;

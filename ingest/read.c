@@ -26,9 +26,15 @@ is_tiff(l_int32 fmt)
 	}
 }
 
+void
+ing_source_close(struct ing_source *src)
+{
+	ing_pdf_close(src);
+}
+
 enum dos_err
 ing_source_open(struct ing_source *src, const unsigned char *data, size_t len,
-		char *msg, size_t msglen)
+		uint64_t max_pixels, char *msg, size_t msglen)
 {
 	l_int32 fmt = IFF_UNKNOWN, n = 0;
 	FILE *fp;
@@ -36,13 +42,14 @@ ing_source_open(struct ing_source *src, const unsigned char *data, size_t len,
 	memset(src, 0, sizeof(*src));
 	src->data = data;
 	src->len = len;
+	src->max_pixels = max_pixels;
 	if (len < 8) {
 		snprintf(msg, msglen, "file is empty or too short to be a scan");
 		return DOS_FORMAT;
 	}
 	if (memcmp(data, "%PDF", 4) == 0) {
-		snprintf(msg, msglen, "PDF scans are not supported yet");
-		return DOS_FORMAT;
+		src->format = "pdf";
+		return ing_pdf_open(src, msg, msglen);
 	}
 	if (findFileFormatBuffer(data, &fmt) != 0)
 		fmt = IFF_UNKNOWN;
@@ -66,7 +73,7 @@ ing_source_open(struct ing_source *src, const unsigned char *data, size_t len,
 	} else if (fmt == IFF_JFIF_JPEG) {
 		src->format = "jpeg";
 	} else {
-		snprintf(msg, msglen, "not a TIFF, PNG or JPEG image");
+		snprintf(msg, msglen, "not a TIFF, PNG, JPEG or PDF scan");
 		return DOS_FORMAT;
 	}
 	src->npages = 1;
@@ -74,14 +81,17 @@ ing_source_open(struct ing_source *src, const unsigned char *data, size_t len,
 }
 
 enum dos_err
-ing_source_page(const struct ing_source *src, int n, uint64_t max_pixels,
-		PIX **ppix, char *msg, size_t msglen)
+ing_source_page(const struct ing_source *src, int n, PIX **ppix, char *msg,
+		size_t msglen)
 {
 	l_int32 w = 0, h = 0, bps = 0, spp = 0, res, cmap, fmt;
+	uint64_t max_pixels = src->max_pixels;
 	PIX *pix = NULL;
 	int ok;
 
 	*ppix = NULL;
+	if (strcmp(src->format, "pdf") == 0)
+		return ing_pdf_page(src, n, ppix, msg, msglen);
 	if (strcmp(src->format, "tiff") == 0)
 		ok = readHeaderMemTiff(src->data, src->len, n, &w, &h, &bps,
 				       &spp, &res, &cmap, &fmt) == 0;

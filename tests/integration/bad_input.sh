@@ -17,7 +17,7 @@ rc=$?
 is "exit status 1 when a file failed" "$rc" 1
 is "the good file is ingested" "$(echo "$out" | json '.documents | length')" 1
 is "five errors reported" "$(echo "$out" | json '.errors | length')" 5
-is "noise: clear error" "$(echo "$out" | json '.errors[0].error')" "not a TIFF, PNG or JPEG image"
+is "noise: clear error" "$(echo "$out" | json '.errors[0].error')" "not a TIFF, PNG, JPEG or PDF scan"
 contains "truncated TIFF: clear error" "$(echo "$out" | json '.errors[1].error')" "TIFF"
 contains "cut PNG: clear error" "$(echo "$out" | json '.errors[2].error')" "damaged or truncated"
 is "empty file: clear error" "$(echo "$out" | json '.errors[3].error')" "file is empty or too short to be a scan"
@@ -25,9 +25,14 @@ is "missing file: clear error" "$(echo "$out" | json '.errors[4].error')" "no su
 is "only one source stored" "$("$DOSSIER" -A "$A" search --json 'category:none' | json '.total')" 0
 
 if [ -d "$CORPUS/bad-input" ]; then
-	out=$("$DOSSIER" -A "$A" ingest --json "$CORPUS"/bad-input/*.pdf)
+	out=$("$DOSSIER" -A "$A" ingest --json --max-megapixels 20 "$CORPUS"/bad-input/*.pdf)
 	is "corpus bad inputs: all refused" "$(echo "$out" | json '.errors | length')" 3
 	is "corpus bad inputs: nothing filed" "$(echo "$out" | json '.documents | length')" 0
+	contains "enormous.pdf: over the limit even downscaled" "$(echo "$out" | json '.errors[0].error')" \
+		"page 1 is 30x30 inches: even at 150 dpi it is over the limit of 20 megapixels"
+	contains "hugemono.pdf: bomb refused before decoding" "$(echo "$out" | json '.errors[1].error')" \
+		"PDF holds a 35000x35000 image (1225 megapixels), over the limit"
+	contains "invalid.pdf: damaged" "$(echo "$out" | json '.errors[2].error')" "PDF is damaged or truncated"
 else
 	ok "# SKIP corpus not found at $CORPUS"
 fi
