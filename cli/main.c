@@ -61,14 +61,74 @@ cmd_init(const char *dir, int argc, char **argv)
 	return 0;
 }
 
-static void
-progress(int done, int total, const char *name, double t0)
-{
-	double el = dos_mono() - t0;
+struct ingest_ctx {
+	int json, show, failed, pages;
+	json_t *docs, *errs;
+};
 
-	fprintf(stderr, "\r\033[K[%d/%d files] %.0fs %s", done, total, el,
-		name);
+/* Progress on a terminal: files, pages, pages/min, ETA. */
+static void
+on_progress(void *arg, const struct ing_progress *p)
+{
+	struct ingest_ctx *c = arg;
+	double rate = p->elapsed > 0 ? p->pages_done * 60.0 / p->elapsed : 0;
+	double eta;
+
+	if (!c->show)
+		return;
+	fprintf(stderr, "\r\033[K%d/%d files, %d pages done, %.0f pages/min",
+		p->files_done, p->files_total, p->pages_done, rate);
+	if (p->files_done > 0 && rate > 0 && p->files_done < p->files_total) {
+		/* Pages per file so far times files left, at the current rate. */
+		eta = ((double)p->pages_queued / (p->files_done + 1)) *
+		      (p->files_total - p->files_done) / rate * 60.0;
+		fprintf(stderr, ", about %.0fs left", eta);
+	}
 	fflush(stderr);
+}
+
+static void
+on_file(void *arg, const char *path, enum dos_err err, json_t *docs,
+	const char *msg)
+{
+	struct ingest_ctx *c = arg;
+	json_t *d;
+	size_t k;
+
+	if (c->show)
+		fprintf(stderr, "\r\033[K");
+	if (err != DOS_OK) {
+		c->failed++;
+		json_array_append_new(c->errs, json_pack("{s:s,s:s}", "path", path,
+							 "error",
+							 msg ? msg : "failed"));
+		if (!c->json)
+			fprintf(stderr, "%s: %s\n", path, msg ? msg : "failed");
+		return;
+	}
+	json_array_foreach(docs, k, d) {
+		json_object_set_new(d, "path", json_string(path));
+		c->pages += (int)json_integer_value(json_object_get(d, "pages"));
+		json_array_append(c->docs, d);
+		if (c->json)
+			continue;
+		if (json_is_true(json_object_get(d, "duplicate")))
+			printf("%s: already archived as document %lld\n", path,
+			       (long long)json_integer_value(
+				       json_object_get(d, "id")));
+		else
+			printf("%s: filed as document %lld, %lld page(s), "
+			       "account %s, %s\n",
+			       path,
+			       (long long)json_integer_value(
+				       json_object_get(d, "id")),
+			       (long long)json_integer_value(
+				       json_object_get(d, "pages")),
+			       json_string_value(json_object_get(d, "account"))
+				       ?: "(none)",
+			       json_string_value(json_object_get(d, "status")));
+	}
+	fflush(stdout);
 }
 
 static int
@@ -82,27 +142,34 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		{"no-deskew", no_argument, NULL, 'D'},
 		{"max-megapixels", required_argument, NULL, 'M'},
 		{"max-file-mb", required_argument, NULL, 'F'},
+		{"jobs", required_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 	struct ing_options o;
 	struct ing *ing = NULL;
 	struct arc *a = NULL;
-	json_t *docs = json_array(), *errs = json_array(), *res, *out;
-	int c, i, json = 0, failed = 0, pages = 0, show = 0, rc = 1;
+	struct ingest_ctx ctx;
+	json_t *out;
+	int c, rc = 1;
 	int64_t batch = 0;
-	char *msg;
 	double t0 = dos_mono();
-	size_t k;
 	enum dos_err err;
 
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.docs = json_array();
+	ctx.errs = json_array();
 	ing_options_default(&o);
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a': o.account = optarg; break;
 		case 'c': o.category = optarg; break;
 		case 'l': o.langs = optarg; break;
-		case 'J': json = 1; break;
+		case 'J': ctx.json = 1; break;
 		case 'D': o.deskew = 0; break;
+		case 'j':
+			if ((o.jobs = atoi(optarg)) < 1 || o.jobs > 64)
+				goto usage;
+			break;
 		case 'M':
 			if (atoi(optarg) < 1)
 				goto usage;
@@ -118,7 +185,7 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	}
 	if (optind >= argc)
 		goto usage;
-	show = !json && isatty(STDERR_FILENO);
+	ctx.show = !ctx.json && isatty(STDERR_FILENO);
 	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
 		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
 			dos_strerror(err));
@@ -131,73 +198,40 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	}
 	if ((err = arc_batch_begin(a, o.user, &batch)) != DOS_OK)
 		goto out;
-	for (i = optind; i < argc; i++) {
-		if (show)
-			progress(i - optind, argc - optind, argv[i], t0);
-		res = NULL;
-		msg = NULL;
-		err = ing_file(ing, a, batch, argv[i], &res, &msg);
-		if (err != DOS_OK) {
-			failed++;
-			json_array_append_new(errs,
-					      json_pack("{s:s,s:s}", "path",
-							argv[i], "error",
-							msg ? msg : "failed"));
-			if (!json)
-				fprintf(stderr, "%s%s: %s\n", show ? "\r\033[K" : "",
-					argv[i], msg ? msg : "failed");
-		}
-		for (k = 0; res != NULL && k < json_array_size(res); k++) {
-			json_t *d = json_array_get(res, k);
-
-			json_object_set_new(d, "path", json_string(argv[i]));
-			pages += (int)json_integer_value(
-				json_object_get(d, "pages"));
-			json_array_append(docs, d);
-			if (!json)
-				printf("%s%s: %s document %lld, %lld page(s), "
-				       "account %s, %s\n",
-				       show ? "\r\033[K" : "", argv[i],
-				       json_is_true(json_object_get(d, "duplicate"))
-					       ? "already archived as"
-					       : "filed as",
-				       (long long)json_integer_value(
-					       json_object_get(d, "id")),
-				       (long long)json_integer_value(
-					       json_object_get(d, "pages")),
-				       json_string_value(json_object_get(
-					       d, "account"))
-					       ?: "(none)",
-				       json_string_value(json_object_get(
-					       d, "status"))
-					       ?: "duplicate");
-		}
-		json_decref(res);
-		free(msg);
-	}
-	if (show)
+	err = ing_batch(ing, a, batch, argv + optind, argc - optind, on_file,
+			on_progress, &ctx);
+	if (ctx.show)
 		fprintf(stderr, "\r\033[K");
-	arc_batch_end(a, batch, argc - optind, pages,
-		      (int)json_array_size(docs), failed);
-	if (json) {
+	arc_batch_end(a, batch, argc - optind, ctx.pages,
+		      (int)json_array_size(ctx.docs), ctx.failed);
+	if (err != DOS_OK) {
+		fprintf(stderr, "dossier: batch stopped: %s\n",
+			dos_strerror(err));
+		goto out;
+	}
+	if (ctx.json) {
 		out = json_pack("{s:I,s:O,s:O}", "batch", (json_int_t)batch,
-				"documents", docs, "errors", errs);
+				"documents", ctx.docs, "errors", ctx.errs);
 		print_json(out);
 		json_decref(out);
-	} else
-		printf("batch %lld: %d file(s), %zu document(s), %d failed, "
-		       "%.1fs\n",
-		       (long long)batch, argc - optind, json_array_size(docs),
-		       failed, dos_mono() - t0);
-	rc = failed ? 1 : 0;
+	} else {
+		double el = dos_mono() - t0;
+
+		printf("batch %lld: %d file(s), %zu document(s), %d page(s), "
+		       "%d failed, %.1fs (%.1f pages/min)\n",
+		       (long long)batch, argc - optind,
+		       json_array_size(ctx.docs), ctx.pages, ctx.failed, el,
+		       el > 0 ? ctx.pages * 60.0 / el : 0.0);
+	}
+	rc = ctx.failed ? 1 : 0;
 out:
-	json_decref(docs);
-	json_decref(errs);
+	json_decref(ctx.docs);
+	json_decref(ctx.errs);
 	ing_free(ing);
 	arc_close(a);
 	return rc;
 usage:
-	fprintf(stderr, "usage: dossier ingest [-A DIR] [--account ACC] "
+	fprintf(stderr, "usage: dossier ingest [-A DIR] [-j N] [--account ACC] "
 			"[--category CAT] [--lang LANGS] [--json]\n"
 			"       [--max-megapixels N] [--max-file-mb N] "
 			"[--no-deskew] PATH...\n");

@@ -5,6 +5,9 @@
 #ifndef INGEST_INTERNAL_H
 #define INGEST_INTERNAL_H
 
+#include <pthread.h>
+#include <regex.h>
+
 #include <leptonica/allheaders.h>
 
 #include "dossier/ingest.h"
@@ -72,5 +75,50 @@ void ing_worker_free(struct ing_worker *w);
 /* Runs the whole per-page pipeline on pix (not consumed). */
 enum dos_err ing_worker_page(struct ing_worker *w, PIX *pix,
 			     struct ing_page *out);
+
+/* A file moving through the pipeline (batch.c, file.c). */
+struct ing_file {
+	const char *path;
+	unsigned char *data;
+	size_t len;
+	char sha[DOS_SHA256_HEX];
+	struct ing_source src;
+	int src_open;
+	struct ing_page *pages;
+	int npages;
+	int remaining;   /* pages with the workers (under ing->mu) */
+	int decode_done; /* every page handed over, or decoding failed */
+	json_t *dups;    /* non-NULL: ingested before, these documents */
+	enum dos_err err;
+	char msg[512];
+	struct ing_file *next;
+};
+
+struct ing_job {
+	struct ing_file *file;
+	int index;
+	PIX *pix;
+};
+
+struct ing {
+	struct ing_options opt;
+	regex_t account_re;
+	int have_re;
+	int nworkers;
+	struct ing_worker **workers;
+	pthread_t *threads;
+	int nthreads;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_job;  /* workers wait for jobs */
+	pthread_cond_t cv_done; /* the batch thread waits for pages */
+	struct ing_job *queue;
+	int qcap, qhead, qlen;
+	int pages_done;
+	int stop;
+};
+
+/* Files a fully processed file in the archive (file.c). */
+enum dos_err ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
+			     struct ing_file *f, json_t **pdocs);
 
 #endif

@@ -26,7 +26,24 @@ struct ing_options {
 	uint64_t max_page_pixels;   /* refuse larger pages before decoding */
 	double review_confidence;   /* pages below this OCR confidence: review */
 	int deskew;                 /* 1 (default) to deskew, 0 to skip */
+	int jobs;                   /* worker threads, each with its own OCR */
 };
+
+/* Progress of a batch, reported from the calling thread. */
+struct ing_progress {
+	int files_total, files_done;
+	int pages_done;   /* pages through OCR */
+	int pages_queued; /* pages decoded and handed to workers so far */
+	double elapsed;   /* seconds since the batch started */
+};
+
+typedef void (*ing_progress_fn)(void *arg, const struct ing_progress *p);
+/*
+ * Called once per file, in the order given: docs is the JSON array described
+ * at ing_file (borrowed) or NULL with err and a message in words.
+ */
+typedef void (*ing_file_fn)(void *arg, const char *path, enum dos_err err,
+			    json_t *docs, const char *msg);
 
 /* Fills o with the defaults. */
 void ing_options_default(struct ing_options *o);
@@ -43,5 +60,15 @@ void ing_free(struct ing *ing);
  */
 enum dos_err ing_file(struct ing *ing, struct arc *a, int64_t batch_id,
 		      const char *path, json_t **presult, char **pmsg);
+
+/*
+ * Ingests many files: the calling thread reads and decodes pages and
+ * commits finished files; ing->jobs workers deskew, OCR and read barcodes.
+ * Returns DOS_OK when every file was handled (each file's own outcome goes
+ * to on_file), or an error that stopped the batch.
+ */
+enum dos_err ing_batch(struct ing *ing, struct arc *a, int64_t batch_id,
+		       char *const *paths, int npaths, ing_file_fn on_file,
+		       ing_progress_fn on_progress, void *arg);
 
 #endif

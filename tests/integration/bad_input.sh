@@ -28,8 +28,8 @@ if [ -d "$CORPUS/bad-input" ]; then
 	out=$("$DOSSIER" -A "$A" ingest --json --max-megapixels 20 "$CORPUS"/bad-input/*.pdf)
 	is "corpus bad inputs: all refused" "$(echo "$out" | json '.errors | length')" 3
 	is "corpus bad inputs: nothing filed" "$(echo "$out" | json '.documents | length')" 0
-	contains "enormous.pdf: over the limit even downscaled" "$(echo "$out" | json '.errors[0].error')" \
-		"page 1 is 30x30 inches: even at 150 dpi it is over the limit of 20 megapixels"
+	contains "enormous.pdf: refused under a 20 MP limit" "$(echo "$out" | json '.errors[0].error')" \
+		"PDF holds a 9000x9000 image (81 megapixels), over the limit of 20 megapixels"
 	contains "hugemono.pdf: bomb refused before decoding" "$(echo "$out" | json '.errors[1].error')" \
 		"PDF holds a 35000x35000 image (1225 megapixels), over the limit"
 	contains "invalid.pdf: damaged" "$(echo "$out" | json '.errors[2].error')" "PDF is damaged or truncated"
