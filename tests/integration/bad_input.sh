@@ -1,6 +1,6 @@
 # bad_input.sh: unreadable and hostile files end in a clear error, nothing
 # of them is stored, and the rest of the batch is ingested.
-. tests/integration/lib.sh
+. tests/tap.sh
 
 A="$T_TMP/archive"
 "$DOSSIER" -A "$A" init >/dev/null

@@ -1,6 +1,6 @@
 # ingest_search.sh: a skewed generated page goes in through the real
 # binary and is found again by a word of its text; show reports the skew.
-. tests/integration/lib.sh
+. tests/tap.sh
 
 A="$T_TMP/archive"
 "$DOSSIER" -A "$A" init >/dev/null || { not_ok "init"; finish; }

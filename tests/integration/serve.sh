@@ -1,6 +1,6 @@
 # serve.sh: the real server on a kernel-chosen loopback port answers the
 # search API, errors in JSON with the right status, and serves the page.
-. tests/integration/lib.sh
+. tests/tap.sh
 
 A="$T_TMP/archive"
 "$DOSSIER" -A "$A" init >/dev/null
