@@ -143,6 +143,8 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		{"max-megapixels", required_argument, NULL, 'M'},
 		{"max-file-mb", required_argument, NULL, 'F'},
 		{"jobs", required_argument, NULL, 'j'},
+		{"no-orient", no_argument, NULL, 'O'},
+		{"stats", no_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	struct ing_options o;
@@ -150,7 +152,7 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	struct arc *a = NULL;
 	struct ingest_ctx ctx;
 	json_t *out;
-	int c, rc = 1;
+	int c, rc = 1, stats = 0;
 	int64_t batch = 0;
 	double t0 = dos_mono();
 	enum dos_err err;
@@ -166,6 +168,8 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		case 'l': o.langs = optarg; break;
 		case 'J': ctx.json = 1; break;
 		case 'D': o.deskew = 0; break;
+		case 'O': o.orient = 0; break;
+		case 'S': stats = 1; break;
 		case 'j':
 			if ((o.jobs = atoi(optarg)) < 1 || o.jobs > 64)
 				goto usage;
@@ -202,6 +206,26 @@ cmd_ingest(const char *dir, int argc, char **argv)
 			on_progress, &ctx);
 	if (ctx.show)
 		fprintf(stderr, "\r\033[K");
+	if (stats) {
+		struct ing_stats st;
+		double el = dos_mono() - t0;
+
+		ing_stats_get(ing, &st);
+		fprintf(stderr,
+			"{\"stats\":{\"pages\":%d,\"seconds\":%.3f,"
+			"\"pages_per_min\":%.2f,\"stage_ms_per_page\":{"
+			"\"decode\":%.1f,\"orient\":%.1f,\"deskew\":%.1f,"
+			"\"ocr\":%.1f,\"barcode\":%.1f,\"encode\":%.1f,"
+			"\"commit\":%.1f}}}\n",
+			st.pages, el, el > 0 ? st.pages * 60.0 / el : 0.0,
+			st.pages ? st.decode * 1e3 / st.pages : 0.0,
+			st.pages ? st.orient * 1e3 / st.pages : 0.0,
+			st.pages ? st.deskew * 1e3 / st.pages : 0.0,
+			st.pages ? st.ocr * 1e3 / st.pages : 0.0,
+			st.pages ? st.barcode * 1e3 / st.pages : 0.0,
+			st.pages ? st.encode * 1e3 / st.pages : 0.0,
+			st.pages ? st.commit * 1e3 / st.pages : 0.0);
+	}
 	arc_batch_end(a, batch, argc - optind, ctx.pages,
 		      (int)json_array_size(ctx.docs), ctx.failed);
 	if (err != DOS_OK) {
@@ -234,7 +258,7 @@ usage:
 	fprintf(stderr, "usage: dossier ingest [-A DIR] [-j N] [--account ACC] "
 			"[--category CAT] [--lang LANGS] [--json]\n"
 			"       [--max-megapixels N] [--max-file-mb N] "
-			"[--no-deskew] PATH...\n");
+			"[--no-deskew] [--no-orient] [--stats] PATH...\n");
 	rc = 2;
 	goto out;
 }

@@ -28,6 +28,7 @@ ing_options_default(struct ing_options *o)
 	o->max_page_pixels = 100000000ull;
 	o->review_confidence = 60.0;
 	o->deskew = 1;
+	o->orient = 1;
 	o->jobs = n > 0 ? (int)(n < 64 ? n : 64) : 1;
 }
 
@@ -66,6 +67,16 @@ worker_main(void *arg)
 		}
 		job.file->remaining--;
 		ing->pages_done++;
+		{
+			const struct ing_page *pg = &job.file->pages[job.index];
+
+			ing->stats.pages++;
+			ing->stats.orient += pg->t_orient;
+			ing->stats.deskew += pg->t_deskew;
+			ing->stats.ocr += pg->t_ocr;
+			ing->stats.barcode += pg->t_barcode;
+			ing->stats.encode += pg->t_encode;
+		}
 		pthread_cond_broadcast(&ing->cv_done);
 		pthread_mutex_unlock(&ing->mu);
 	}
@@ -290,8 +301,13 @@ finish_ready(struct run *r, int wait_all)
 							"duplicate", 1));
 			err = DOS_OK;
 		} else if ((err = f->err) == DOS_OK) {
+			double t = dos_mono();
+
 			err = ing_file_commit(r->ing, r->a, r->batch_id, f,
 					      &docs);
+			pthread_mutex_lock(&r->ing->mu);
+			r->ing->stats.commit += dos_mono() - t;
+			pthread_mutex_unlock(&r->ing->mu);
 		}
 		if (err != DOS_OK && f->msg[0] == '\0')
 			snprintf(f->msg, sizeof(f->msg), "%s",
@@ -366,9 +382,14 @@ ing_batch(struct ing *ing, struct arc *a, int64_t batch_id,
 		for (p = 0; f->err == DOS_OK && f->dups == NULL &&
 			    p < f->npages;
 		     p++) {
+			double t = dos_mono();
+
 			f->pages[p].source_index = p;
 			err = ing_source_page(&f->src, p, &pix, f->msg,
 					      sizeof(f->msg));
+			pthread_mutex_lock(&ing->mu);
+			ing->stats.decode += dos_mono() - t;
+			pthread_mutex_unlock(&ing->mu);
 			if (err != DOS_OK) {
 				pthread_mutex_lock(&ing->mu);
 				f->err = err;
@@ -385,6 +406,14 @@ ing_batch(struct ing *ing, struct arc *a, int64_t batch_id,
 	}
 	finish_ready(&r, 1);
 	return DOS_OK;
+}
+
+void
+ing_stats_get(struct ing *ing, struct ing_stats *out)
+{
+	pthread_mutex_lock(&ing->mu);
+	*out = ing->stats;
+	pthread_mutex_unlock(&ing->mu);
 }
 
 struct one {

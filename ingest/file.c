@@ -127,8 +127,9 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 				 dos_strerror(err));
 			goto out;
 		}
-		if (!f->pages[i].blank &&
-		    f->pages[i].ocr_confidence < ing->opt.review_confidence)
+		if ((!f->pages[i].blank &&
+		     f->pages[i].ocr_confidence < ing->opt.review_confidence) ||
+		    f->pages[i].orient_uncertain)
 			review = 1;
 	}
 	memset(&doc, 0, sizeof(doc));

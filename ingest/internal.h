@@ -52,7 +52,11 @@ struct ing_barcode {
 struct ing_page {
 	int source_index;
 	int width, height, dpi, rotation, blank;
+	int orient_uncertain; /* a turn was suggested with low confidence */
+	double orient_conf;
 	double skew_deg, ocr_confidence;
+	/* seconds per stage */
+	double t_decode, t_orient, t_deskew, t_ocr, t_barcode, t_encode;
 	char *text;
 	struct arc_word *words;
 	size_t nwords;
@@ -115,6 +119,7 @@ struct ing {
 	int qcap, qhead, qlen;
 	int pages_done;
 	int stop;
+	struct ing_stats stats; /* under mu */
 };
 
 /* Files a fully processed file in the archive (file.c). */

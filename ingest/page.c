@@ -19,11 +19,14 @@
 #define SKEW_SWEEP_RANGE 12.0f /* degrees either side */
 #define SKEW_MIN_CONF 2.0f
 #define SKEW_MIN_ANGLE 0.05f
+#define ORIENT_MIN_CONF 2.0f
 
 struct ing_worker {
 	TessBaseAPI *tess;
+	TessBaseAPI *osd; /* orientation detection (osd.traineddata) */
 	zbar_image_scanner_t *zbar;
 	int deskew;
+	int orient;
 };
 
 void
@@ -34,6 +37,10 @@ ing_worker_free(struct ing_worker *w)
 	if (w->tess != NULL) {
 		TessBaseAPIEnd(w->tess);
 		TessBaseAPIDelete(w->tess);
+	}
+	if (w->osd != NULL) {
+		TessBaseAPIEnd(w->osd);
+		TessBaseAPIDelete(w->osd);
 	}
 	if (w->zbar != NULL)
 		zbar_image_scanner_destroy(w->zbar);
@@ -54,6 +61,7 @@ ing_worker_new(const struct ing_options *o, struct ing_worker **pw)
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return DOS_NOMEM;
 	w->deskew = o->deskew;
+	w->orient = o->orient;
 	if ((w->tess = TessBaseAPICreate()) == NULL)
 		goto nomem;
 	if (TessBaseAPIInit3(w->tess, NULL, o->langs) != 0) {
@@ -64,6 +72,20 @@ ing_worker_new(const struct ing_options *o, struct ing_worker **pw)
 		return DOS_NOTFOUND;
 	}
 	TessBaseAPISetPageSegMode(w->tess, PSM_AUTO);
+	/* Tesseract's chatter ("Detected N diacritics") is not for users. */
+	TessBaseAPISetVariable(w->tess, "debug_file", "/dev/null");
+	if (w->orient) {
+		if ((w->osd = TessBaseAPICreate()) == NULL)
+			goto nomem;
+		if (TessBaseAPIInit3(w->osd, NULL, "osd") != 0) {
+			dos_errx("cannot load orientation data (is the "
+				 "tesseract-ocr-osd package installed?)");
+			ing_worker_free(w);
+			return DOS_NOTFOUND;
+		}
+		TessBaseAPISetPageSegMode(w->osd, PSM_OSD_ONLY);
+		TessBaseAPISetVariable(w->osd, "debug_file", "/dev/null");
+	}
 	if ((w->zbar = zbar_image_scanner_create()) == NULL)
 		goto nomem;
 	/* Only the symbologies we use: others invent codes from noise. */
@@ -71,6 +93,11 @@ ing_worker_new(const struct ing_options *o, struct ing_worker **pw)
 	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
 		zbar_image_scanner_set_config(w->zbar, syms[i],
 					      ZBAR_CFG_ENABLE, 1);
+	/*
+	 * Interleaved 2 of 5 has no check character: on skewed pages zbar
+	 * also returns truncated reads.  Account numbers carry 10 digits.
+	 */
+	zbar_image_scanner_set_config(w->zbar, ZBAR_I25, ZBAR_CFG_MIN_LEN, 10);
 	*pw = w;
 	return DOS_OK;
 nomem:
@@ -227,35 +254,90 @@ out:
 	return err;
 }
 
+/*
+ * Detects a quarter-turned page with Tesseract OSD on a half-size binary
+ * copy; returns the clockwise quarter turns that make it upright (0-3).
+ */
+static int
+orient(struct ing_worker *w, PIX *bin, int dpi, int *puncertain,
+       double *pconf)
+{
+	PIX *small;
+	int deg = 0, quads = 0;
+	float conf = 0, sconf = 0;
+	const char *script = NULL;
+
+	*puncertain = 0;
+	*pconf = 0;
+	if ((small = pixReduceRankBinary2(bin, 1, NULL)) == NULL)
+		return 0;
+	TessBaseAPISetImage2(w->osd, small);
+	TessBaseAPISetSourceResolution(w->osd, dpi / 2);
+	if (TessBaseAPIDetectOrientationScript(w->osd, &deg, &conf, &script,
+					       &sconf)) {
+		*pconf = conf;
+		/* deg is the page's clockwise rotation; undo it. */
+		if (conf >= ORIENT_MIN_CONF)
+			quads = ((360 - deg) % 360) / 90;
+		else if (deg != 0)
+			*puncertain = 1;
+	}
+	TessBaseAPIClear(w->osd);
+	pixDestroy(&small);
+	return quads;
+}
+
 enum dos_err
 ing_worker_page(struct ing_worker *w, PIX *pix, struct ing_page *out)
 {
-	PIX *gray = NULL, *bin = NULL, *upright = NULL, *tbin = NULL,
-	    *thumb = NULL;
+	PIX *gray = NULL, *bin = NULL, *turned = NULL, *upright = NULL,
+	    *tbin = NULL, *big = NULL, *thumb = NULL;
 	char *text = NULL;
 	l_int32 res;
+	double t = dos_mono(), t1, conf;
+	int quads = 0;
 	enum dos_err err = DOS_OK;
 
 	res = pixGetXRes(pix);
 	out->dpi = res > 0 ? res : 300;
-	if ((gray = pixConvertTo8(pix, 0)) == NULL) {
+	if ((gray = pixConvertTo8(pix, 0)) == NULL ||
+	    (bin = pixConvertTo1(gray, 160)) == NULL) {
 		err = DOS_NOMEM;
 		goto out;
 	}
-	if (w->deskew) {
-		if ((bin = pixConvertTo1(gray, 160)) == NULL) {
+	if (w->orient) {
+		quads = orient(w, bin, out->dpi, &out->orient_uncertain, &conf);
+		out->orient_conf = conf;
+		out->rotation = quads * 90;
+	}
+	if (quads != 0) {
+		PIX *b2;
+
+		if ((turned = pixRotateOrth(gray, quads)) == NULL ||
+		    (b2 = pixRotateOrth(bin, quads)) == NULL) {
 			err = DOS_NOMEM;
 			goto out;
 		}
-		upright = deskew(gray, bin, &out->skew_deg);
+		pixDestroy(&bin);
+		bin = b2;
 	} else
-		upright = pixClone(gray);
+		turned = pixClone(gray);
+	t1 = dos_mono();
+	out->t_orient = t1 - t;
+	t = t1;
+	if (w->deskew)
+		upright = deskew(turned, bin, &out->skew_deg);
+	else
+		upright = pixClone(turned);
 	if (upright == NULL) {
 		err = DOS_NOMEM;
 		goto out;
 	}
 	out->width = pixGetWidth(upright);
 	out->height = pixGetHeight(upright);
+	t1 = dos_mono();
+	out->t_deskew = t1 - t;
+	t = t1;
 
 	TessBaseAPISetImage2(w->tess, upright);
 	TessBaseAPISetSourceResolution(w->tess, out->dpi);
@@ -276,6 +358,9 @@ ing_worker_page(struct ing_worker *w, PIX *pix, struct ing_page *out)
 	out->blank = out->nwords == 0;
 	if (out->blank)
 		out->ocr_confidence = 0;
+	t1 = dos_mono();
+	out->t_ocr = t1 - t;
+	t = t1;
 
 	/* Tesseract's own binarization serves zbar and the stored page. */
 	if ((tbin = TessBaseAPIGetThresholdedImage(w->tess)) == NULL) {
@@ -284,6 +369,18 @@ ing_worker_page(struct ing_worker *w, PIX *pix, struct ing_page *out)
 	}
 	if ((err = read_barcodes(w->zbar, tbin, out)) != DOS_OK)
 		goto out;
+	if (out->nbarcodes == 0) {
+		/* Small codes (a QR label at 150 dpi) need more pixels. */
+		if ((big = pixExpandBinaryReplicate(tbin, 2, 2)) == NULL) {
+			err = DOS_NOMEM;
+			goto out;
+		}
+		if ((err = read_barcodes(w->zbar, big, out)) != DOS_OK)
+			goto out;
+	}
+	t1 = dos_mono();
+	out->t_barcode = t1 - t;
+	t = t1;
 	pixSetResolution(tbin, out->dpi, out->dpi);
 	if (pixWriteMemTiff(&out->processed, &out->processed_len, tbin,
 			    IFF_TIFF_G4) != 0) {
@@ -295,14 +392,17 @@ ing_worker_page(struct ing_worker *w, PIX *pix, struct ing_page *out)
 		err = DOS_NOMEM;
 		goto out;
 	}
+	out->t_encode = dos_mono() - t;
 out:
 	if (text != NULL)
 		TessDeleteText(text);
 	TessBaseAPIClear(w->tess);
 	pixDestroy(&gray);
 	pixDestroy(&bin);
+	pixDestroy(&turned);
 	pixDestroy(&upright);
 	pixDestroy(&tbin);
+	pixDestroy(&big);
 	pixDestroy(&thumb);
 	return err;
 }

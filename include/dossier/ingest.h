@@ -26,6 +26,7 @@ struct ing_options {
 	uint64_t max_page_pixels;   /* refuse larger pages before decoding */
 	double review_confidence;   /* pages below this OCR confidence: review */
 	int deskew;                 /* 1 (default) to deskew, 0 to skip */
+	int orient;                 /* 1 (default) to turn pages upright */
 	int jobs;                   /* worker threads, each with its own OCR */
 };
 
@@ -36,6 +37,14 @@ struct ing_progress {
 	int pages_queued; /* pages decoded and handed to workers so far */
 	double elapsed;   /* seconds since the batch started */
 };
+
+/* Seconds spent per stage over all pages since ing_new. */
+struct ing_stats {
+	int pages;
+	double decode, orient, deskew, ocr, barcode, encode, commit;
+};
+
+void ing_stats_get(struct ing *ing, struct ing_stats *out);
 
 typedef void (*ing_progress_fn)(void *arg, const struct ing_progress *p);
 /*
