@@ -201,6 +201,11 @@ verify_refs(struct arc *a, json_t *problems)
 		 "(SELECT count(*) FROM page p WHERE p.document_id = d.id) "
 		 "AND d.status <> 'purged'",
 		 "document is incomplete: page count differs"},
+		{"SELECT 'source:' || s.id FROM source s WHERE s.pages <> "
+		 "(SELECT count(*) FROM page p JOIN document d ON "
+		 "d.id = p.document_id WHERE d.source_id = s.id) + "
+		 "(SELECT count(*) FROM skipped_page k WHERE k.source_id = s.id)",
+		 "pages of this source file are unaccounted for"},
 	};
 	sqlite3_stmt *st = NULL;
 	size_t i;

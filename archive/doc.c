@@ -202,7 +202,7 @@ enum dos_err
 arc_source_commit(struct arc *a, struct arc_source_in *src)
 {
 	sqlite3_stmt *blobst = NULL, *sst = NULL, *dst = NULL, *pst = NULL,
-		     *fst = NULL, *bst = NULL;
+		     *fst = NULL, *bst = NULL, *kst = NULL;
 	char now[32];
 	int64_t sid;
 	size_t i, j;
@@ -218,8 +218,13 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 				  "VALUES (?, ?, ?, ?, ?, ?, ?)", &sst)) ||
 	    (err = arc_prepare(a, "INSERT INTO document(account, category, "
 				  "title, added, status, source_id, batch_id, "
-				  "npages) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				  "npages, serial, review_reason) "
+				  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       &dst)) ||
+	    (err = arc_prepare(a, "INSERT INTO skipped_page(source_id, "
+				  "source_index, role, processed_sha256, "
+				  "thumb_sha256, barcode) "
+				  "VALUES (?, ?, ?, ?, ?, ?)", &kst)) ||
 	    (err = arc_prepare(a, "INSERT INTO page(document_id, seq, "
 				  "source_index, processed_sha256, "
 				  "thumb_sha256, width, height, dpi, rotation, "
@@ -266,6 +271,11 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 		else
 			sqlite3_bind_null(dst, 7);
 		sqlite3_bind_int(dst, 8, (int)d->npages);
+		if (d->serial > 0)
+			sqlite3_bind_int64(dst, 9, d->serial);
+		else
+			sqlite3_bind_null(dst, 9);
+		arc_bind_text(dst, 10, d->review_reason);
 		if ((err = step_done(a, dst, "insert document")) != DOS_OK)
 			goto out;
 		d->id = sqlite3_last_insert_rowid(a->db);
@@ -275,8 +285,25 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 			    DOS_OK)
 				goto out;
 	}
+	for (i = 0; i < src->nskipped; i++) {
+		const struct arc_skipped_in *k = &src->skipped[i];
+
+		if ((err = blob_row(a, blobst, k->processed, now)) != DOS_OK ||
+		    (err = blob_row(a, blobst, k->thumb, now)) != DOS_OK)
+			goto out;
+		sqlite3_reset(kst);
+		sqlite3_bind_int64(kst, 1, sid);
+		sqlite3_bind_int(kst, 2, k->source_index);
+		arc_bind_text(kst, 3, k->role);
+		arc_bind_text(kst, 4, k->processed);
+		arc_bind_text(kst, 5, k->thumb);
+		arc_bind_text(kst, 6, k->barcode);
+		if ((err = step_done(a, kst, "insert skipped page")) != DOS_OK)
+			goto out;
+	}
 	err = arc_tx_commit(a);
 out:
+	sqlite3_finalize(kst);
 	sqlite3_finalize(blobst);
 	sqlite3_finalize(sst);
 	sqlite3_finalize(dst);
@@ -315,7 +342,8 @@ arc_doc_get(struct arc *a, int64_t id, json_t **pout)
 	if ((err = arc_prepare(a, "SELECT d.id, d.account, d.category, "
 				  "d.title, d.added, d.status, d.npages, "
 				  "d.version, s.name, s.sha256, s.format, "
-				  "d.batch_id FROM document d "
+				  "d.batch_id, d.serial, d.review_reason "
+				  "FROM document d "
 				  "JOIN source s ON s.id = d.source_id "
 				  "WHERE d.id = ?", &dst)) ||
 	    (err = arc_prepare(a, "SELECT id, seq, source_index, "
@@ -386,6 +414,14 @@ arc_doc_get(struct arc *a, int64_t id, json_t **pout)
 		}
 		json_array_append_new(pages, page);
 	}
+	json_object_set_new(doc, "serial",
+			    sqlite3_column_type(dst, 12) == SQLITE_NULL
+				    ? json_null()
+				    : json_integer(sqlite3_column_int64(dst, 12)));
+	json_object_set_new(doc, "review_reason",
+			    sqlite3_column_type(dst, 13) == SQLITE_NULL
+				    ? json_null()
+				    : json_string(arc_col_text(dst, 13)));
 	json_object_set_new(doc, "pages", pages);
 	pages = NULL;
 	*pout = doc;

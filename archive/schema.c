@@ -97,6 +97,20 @@ static const char *const migrations[] = {
 	"  prev TEXT NOT NULL,"
 	"  hash TEXT NOT NULL"
 	");",
+	/* 1 -> 2: splitting a stack into documents */
+	"ALTER TABLE document ADD COLUMN serial INTEGER;"
+	"ALTER TABLE document ADD COLUMN review_reason TEXT;"
+	"CREATE INDEX document_serial ON document(serial);"
+	"CREATE INDEX document_status ON document(status);"
+	"CREATE TABLE skipped_page("
+	"  source_id INTEGER NOT NULL REFERENCES source(id),"
+	"  source_index INTEGER NOT NULL,"
+	"  role TEXT NOT NULL,"
+	"  processed_sha256 TEXT NOT NULL REFERENCES blob(sha256),"
+	"  thumb_sha256 TEXT NOT NULL REFERENCES blob(sha256),"
+	"  barcode TEXT,"
+	"  PRIMARY KEY(source_id, source_index)"
+	");",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -106,6 +106,9 @@ on_file(void *arg, const char *path, enum dos_err err, json_t *docs,
 			fprintf(stderr, "%s: %s\n", path, msg ? msg : "failed");
 		return;
 	}
+	if (json_array_size(docs) == 0 && !c->json)
+		printf("%s: no document pages (only blank, separator or cover "
+		       "sheets); kept on record\n", path);
 	json_array_foreach(docs, k, d) {
 		json_object_set_new(d, "path", json_string(path));
 		c->pages += (int)json_integer_value(json_object_get(d, "pages"));
@@ -117,16 +120,27 @@ on_file(void *arg, const char *path, enum dos_err err, json_t *docs,
 			       (long long)json_integer_value(
 				       json_object_get(d, "id")));
 		else
-			printf("%s: filed as document %lld, %lld page(s), "
-			       "account %s, %s\n",
+			printf("%s: filed as document %lld, %lld page(s) from "
+			       "page %lld, account %s, category %s, %s%s%s\n",
 			       path,
 			       (long long)json_integer_value(
 				       json_object_get(d, "id")),
 			       (long long)json_integer_value(
 				       json_object_get(d, "pages")),
+			       (long long)json_integer_value(
+				       json_object_get(d, "first_page")),
 			       json_string_value(json_object_get(d, "account"))
 				       ?: "(none)",
-			       json_string_value(json_object_get(d, "status")));
+			       json_string_value(json_object_get(d, "category"))
+				       ?: "(none)",
+			       json_string_value(json_object_get(d, "status")),
+			       json_string_value(
+				       json_object_get(d, "review_reason"))
+				       ? ": "
+				       : "",
+			       json_string_value(
+				       json_object_get(d, "review_reason"))
+				       ?: "");
 	}
 	fflush(stdout);
 }

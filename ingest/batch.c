@@ -29,6 +29,9 @@ ing_options_default(struct ing_options *o)
 	o->review_confidence = 60.0;
 	o->deskew = 1;
 	o->orient = 1;
+	o->separator = "PATCHT";
+	o->cover_prefix = "DOS:";
+	o->label_regex = "^ASN ?([0-9]{1,12})$";
 	o->jobs = n > 0 ? (int)(n < 64 ? n : 64) : 1;
 }
 
@@ -104,6 +107,8 @@ ing_free(struct ing *ing)
 	free(ing->queue);
 	if (ing->have_re)
 		regfree(&ing->account_re);
+	if (ing->have_label_re)
+		regfree(&ing->label_re);
 	pthread_mutex_destroy(&ing->mu);
 	pthread_cond_destroy(&ing->cv_job);
 	pthread_cond_destroy(&ing->cv_done);
@@ -131,6 +136,12 @@ ing_new(const struct ing_options *o, struct ing **ping)
 		goto fail;
 	}
 	ing->have_re = 1;
+	if (regcomp(&ing->label_re, o->label_regex, REG_EXTENDED) != 0) {
+		dos_errx("invalid label pattern '%s'", o->label_regex);
+		err = DOS_INVAL;
+		goto fail;
+	}
+	ing->have_label_re = 1;
 	/* Leptonica would print its own messages for every hostile input. */
 	setMsgSeverity(L_SEVERITY_NONE);
 	ing->qcap = 2 * n;

@@ -5,6 +5,7 @@
  * Exports ing_file_commit.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,25 +26,6 @@ find_account(const regex_t *re, const char *s, char *out, size_t n)
 	memcpy(out, s + m.rm_so, len);
 	out[len] = '\0';
 	return 1;
-}
-
-/* Barcodes first (deliberate labels), then the OCR text. */
-static int
-detect_account(const struct ing *ing, const struct ing_page *pages,
-	       int npages, char *out, size_t n)
-{
-	int i;
-	size_t k;
-
-	for (i = 0; i < npages; i++)
-		for (k = 0; k < pages[i].nbarcodes; k++)
-			if (find_account(&ing->account_re,
-					 pages[i].barcodes[k].value, out, n))
-				return 1;
-	for (i = 0; i < npages; i++)
-		if (find_account(&ing->account_re, pages[i].text, out, n))
-			return 1;
-	return 0;
 }
 
 static const char *
@@ -93,23 +75,228 @@ page_in(struct arc *a, const struct ing_page *p, struct arc_page_in *q,
 	return DOS_OK;
 }
 
+/* What a page is in the stack. */
+enum role { ROLE_CONTENT, ROLE_SEPARATOR, ROLE_COVER, ROLE_BLANK };
+
+struct split_doc {
+	int *pages; /* indices into the file's pages */
+	int npages;
+	char account[128];
+	char category[64];
+	int64_t serial;
+	const char *review_reason;
+};
+
+struct split {
+	struct split_doc *docs;
+	int ndocs;
+	struct arc_skipped_in *skipped;
+	int nskipped;
+	const char **skip_barcode;
+};
+
+/* Parses "PREFIX ACC:CAT" from a cover sheet barcode. */
+static int
+parse_cover(const char *prefix, const char *v, char *acc, size_t an, char *cat,
+	    size_t cn)
+{
+	size_t pl = strlen(prefix);
+	const char *colon;
+
+	if (strncmp(v, prefix, pl) != 0)
+		return -1; /* not a cover sheet */
+	v += pl;
+	colon = strrchr(v, ':');
+	if (colon == NULL || colon == v || colon[1] == '\0' ||
+	    (size_t)(colon - v) >= an || strlen(colon + 1) >= cn)
+		return 0; /* a cover sheet we cannot read */
+	memcpy(acc, v, (size_t)(colon - v));
+	acc[colon - v] = '\0';
+	snprintf(cat, cn, "%s", colon + 1);
+	return 1;
+}
+
+/* Reads a label's serial number; 0 when the value is not a label. */
+static int64_t
+parse_label(const regex_t *re, const char *v)
+{
+	regmatch_t m[2];
+
+	if (regexec(re, v, 2, m, 0) != 0 || m[1].rm_so < 0)
+		return 0;
+	return strtoll(v + m[1].rm_so, NULL, 10);
+}
+
+static struct split_doc *
+doc_new(struct split *sp, int npages)
+{
+	struct split_doc *d;
+
+	d = realloc(sp->docs, (size_t)(sp->ndocs + 1) * sizeof(*d));
+	if (d == NULL)
+		return NULL;
+	sp->docs = d;
+	d = &sp->docs[sp->ndocs];
+	memset(d, 0, sizeof(*d));
+	if ((d->pages = calloc((size_t)npages, sizeof(int))) == NULL)
+		return NULL;
+	sp->ndocs++;
+	return d;
+}
+
+/*
+ * Cuts a file's pages into documents: a separator sheet ends a document
+ * and is dropped; a cover sheet starts one under its account and category
+ * and is dropped; a label starts one and gives its serial number; blank
+ * pages are set aside.  Pages before any marker form a document of their
+ * own.
+ */
+static enum dos_err
+split_pages(const struct ing *ing, const struct ing_file *f, struct split *sp)
+{
+	struct split_doc *cur = NULL;
+	char acc[128], cat[64];
+	int i, cover;
+	size_t k;
+	enum role role;
+	int64_t serial;
+	const char *why, *decisive;
+
+	memset(sp, 0, sizeof(*sp));
+	if ((sp->skipped = calloc((size_t)f->npages, sizeof(*sp->skipped))) ==
+	    NULL)
+		return DOS_NOMEM;
+	for (i = 0; i < f->npages; i++) {
+		const struct ing_page *p = &f->pages[i];
+
+		role = ROLE_CONTENT;
+		serial = 0;
+		cover = -1;
+		why = NULL;
+		decisive = NULL;
+		for (k = 0; k < p->nbarcodes; k++) {
+			const char *v = p->barcodes[k].value;
+			int c;
+
+			if (strcmp(v, ing->opt.separator) == 0) {
+				role = ROLE_SEPARATOR;
+				decisive = v;
+				break;
+			}
+			c = parse_cover(ing->opt.cover_prefix, v, acc,
+					sizeof(acc), cat, sizeof(cat));
+			if (c == 1) {
+				role = ROLE_COVER;
+				cover = 1;
+				decisive = v;
+			} else if (c == 0 && cover != 1) {
+				why = "cover sheet barcode could not be read";
+			} else if (serial == 0)
+				serial = parse_label(&ing->label_re, v);
+		}
+		if (role == ROLE_CONTENT && p->blank && !ing->opt.keep_blank)
+			role = ROLE_BLANK;
+		if (role != ROLE_CONTENT) {
+			static const char *const names[] = {
+				[ROLE_SEPARATOR] = "separator",
+				[ROLE_COVER] = "cover",
+				[ROLE_BLANK] = "blank",
+			};
+			struct arc_skipped_in *sk = &sp->skipped[sp->nskipped++];
+
+			sk->source_index = i;
+			sk->role = names[role];
+			sk->barcode = decisive;
+			if (role == ROLE_BLANK)
+				continue;
+			cur = NULL; /* separator or cover ends the document */
+			if (role == ROLE_COVER) {
+				if ((cur = doc_new(sp, f->npages)) == NULL)
+					return DOS_NOMEM;
+				snprintf(cur->account, sizeof(cur->account),
+					 "%s", acc);
+				snprintf(cur->category, sizeof(cur->category),
+					 "%s", cat);
+			}
+			continue;
+		}
+		/* A label starts a new document unless one just began. */
+		if (serial > 0 && cur != NULL &&
+		    (cur->npages > 0 || cur->serial > 0))
+			cur = NULL;
+		if (cur == NULL && (cur = doc_new(sp, f->npages)) == NULL)
+			return DOS_NOMEM;
+		if (serial > 0)
+			cur->serial = serial;
+		if (why != NULL)
+			cur->review_reason = why;
+		cur->pages[cur->npages++] = i;
+	}
+	return DOS_OK;
+}
+
+static void
+split_free(struct split *sp)
+{
+	int i;
+
+	for (i = 0; i < sp->ndocs; i++)
+		free(sp->docs[i].pages);
+	free(sp->docs);
+	free(sp->skipped);
+}
+
+/* Account for a document: cover sheet, --account, barcode, text. */
+static const char *
+doc_account(const struct ing *ing, const struct ing_file *f,
+	    struct split_doc *d, char *buf, size_t n)
+{
+	int i;
+	size_t k;
+
+	if (d->account[0] != '\0')
+		return d->account;
+	if (ing->opt.account != NULL)
+		return ing->opt.account;
+	for (i = 0; i < d->npages; i++)
+		for (k = 0; k < f->pages[d->pages[i]].nbarcodes; k++)
+			if (find_account(&ing->account_re,
+					 f->pages[d->pages[i]].barcodes[k].value,
+					 buf, n))
+				return buf;
+	for (i = 0; i < d->npages; i++)
+		if (find_account(&ing->account_re, f->pages[d->pages[i]].text,
+				 buf, n))
+			return buf;
+	return NULL;
+}
+
 enum dos_err
 ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 		struct ing_file *f, json_t **pdocs)
 {
-	struct arc_page_in *pin = NULL;
+	struct arc_page_in *pin = NULL, *dpin = NULL;
 	struct arc_barcode **bcs = NULL;
 	char (*shas)[DOS_SHA256_HEX] = NULL;
-	char account[128], obj[64];
-	struct arc_doc_in doc;
+	char (*accbuf)[128] = NULL;
+	char obj[64];
+	struct arc_doc_in *docs = NULL;
 	struct arc_source_in sin;
-	int i, review = 0;
+	struct split sp;
+	json_t *out = NULL;
+	int i, j, review, used = 0;
 	enum dos_err err;
 
 	*pdocs = NULL;
+	memset(&sp, 0, sizeof(sp));
+	if ((err = split_pages(ing, f, &sp)) != DOS_OK)
+		goto out;
 	if ((pin = calloc((size_t)f->npages, sizeof(*pin))) == NULL ||
+	    (dpin = calloc((size_t)f->npages, sizeof(*dpin))) == NULL ||
 	    (bcs = calloc((size_t)f->npages, sizeof(*bcs))) == NULL ||
-	    (shas = calloc((size_t)f->npages * 2, sizeof(*shas))) == NULL) {
+	    (shas = calloc((size_t)f->npages * 2, sizeof(*shas))) == NULL ||
+	    (docs = calloc((size_t)sp.ndocs + 1, sizeof(*docs))) == NULL ||
+	    (accbuf = calloc((size_t)sp.ndocs + 1, sizeof(*accbuf))) == NULL) {
 		err = DOS_NOMEM;
 		goto out;
 	}
@@ -127,22 +314,48 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 				 dos_strerror(err));
 			goto out;
 		}
-		if ((!f->pages[i].blank &&
-		     f->pages[i].ocr_confidence < ing->opt.review_confidence) ||
-		    f->pages[i].orient_uncertain)
-			review = 1;
 	}
-	memset(&doc, 0, sizeof(doc));
-	if (ing->opt.account != NULL)
-		doc.account = ing->opt.account;
-	else if (detect_account(ing, f->pages, f->npages, account,
-				sizeof(account)))
-		doc.account = account;
-	doc.category = ing->opt.category;
-	doc.title = base_name(f->path);
-	doc.status = review ? "review" : "archived";
-	doc.pages = pin;
-	doc.npages = (size_t)f->npages;
+	for (i = 0; i < sp.nskipped; i++) {
+		sp.skipped[i].processed = shas[2 * sp.skipped[i].source_index];
+		sp.skipped[i].thumb = shas[2 * sp.skipped[i].source_index + 1];
+	}
+	for (i = 0; i < sp.ndocs; i++) {
+		struct split_doc *d = &sp.docs[i];
+		struct arc_page_in *dp;
+
+		/* Blank pages set aside leave gaps: copy the document's own. */
+		dp = &dpin[used];
+		for (j = 0; j < d->npages; j++)
+			dp[j] = pin[d->pages[j]];
+		used += d->npages;
+		review = d->review_reason != NULL;
+		for (j = 0; j < d->npages; j++) {
+			const struct ing_page *p = &f->pages[d->pages[j]];
+
+			if (!p->blank &&
+			    p->ocr_confidence < ing->opt.review_confidence) {
+				review = 1;
+				if (d->review_reason == NULL)
+					d->review_reason = "low OCR confidence";
+			}
+			if (p->orient_uncertain) {
+				review = 1;
+				if (d->review_reason == NULL)
+					d->review_reason =
+						"page orientation uncertain";
+			}
+		}
+		docs[i].account = doc_account(ing, f, d, accbuf[i],
+					      sizeof(accbuf[i]));
+		docs[i].category = d->category[0] != '\0' ? d->category
+							    : ing->opt.category;
+		docs[i].title = base_name(f->path);
+		docs[i].status = review ? "review" : "archived";
+		docs[i].review_reason = d->review_reason;
+		docs[i].serial = d->serial;
+		docs[i].pages = dp;
+		docs[i].npages = (size_t)d->npages;
+	}
 	memset(&sin, 0, sizeof(sin));
 	sin.name = base_name(f->path);
 	sin.sha256 = f->sha;
@@ -150,29 +363,56 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	sin.format = f->src.format;
 	sin.npages = f->npages;
 	sin.batch_id = batch_id;
-	sin.docs = &doc;
-	sin.ndocs = 1;
+	sin.docs = docs;
+	sin.ndocs = (size_t)sp.ndocs;
+	sin.skipped = sp.skipped;
+	sin.nskipped = (size_t)sp.nskipped;
 	if ((err = arc_source_commit(a, &sin)) != DOS_OK) {
-		snprintf(f->msg, sizeof(f->msg), "cannot file the document: %s",
+		snprintf(f->msg, sizeof(f->msg), "cannot file the documents: %s",
 			 dos_strerror(err));
 		goto out;
 	}
-	snprintf(obj, sizeof(obj), "document %lld", (long long)doc.id);
-	arc_audit(a, ing->opt.user, "ingest", obj, sin.name);
-	*pdocs = json_pack("[{s:I,s:i,s:o,s:o,s:s}]", "id", (json_int_t)doc.id,
-			   "pages", f->npages, "account",
-			   doc.account ? json_string(doc.account) : json_null(),
-			   "category",
-			   doc.category ? json_string(doc.category)
-					: json_null(),
-			   "status", doc.status);
-	if (*pdocs == NULL)
+	if ((out = json_array()) == NULL) {
 		err = DOS_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < sp.ndocs; i++) {
+		snprintf(obj, sizeof(obj), "document %lld",
+			 (long long)docs[i].id);
+		arc_audit(a, ing->opt.user, "ingest", obj, sin.name);
+		json_array_append_new(
+			out,
+			json_pack("{s:I,s:i,s:i,s:o,s:o,s:s,s:o,s:o}", "id",
+				  (json_int_t)docs[i].id, "pages",
+				  (int)docs[i].npages, "first_page",
+				  sp.docs[i].pages[0] + 1, "account",
+				  docs[i].account ? json_string(docs[i].account)
+						  : json_null(),
+				  "category",
+				  docs[i].category
+					  ? json_string(docs[i].category)
+					  : json_null(),
+				  "status", docs[i].status, "serial",
+				  docs[i].serial > 0
+					  ? json_integer(docs[i].serial)
+					  : json_null(),
+				  "review_reason",
+				  docs[i].review_reason
+					  ? json_string(docs[i].review_reason)
+					  : json_null()));
+	}
+	*pdocs = out;
+	out = NULL;
 out:
+	json_decref(out);
 	for (i = 0; bcs != NULL && i < f->npages; i++)
 		free(bcs[i]);
 	free(bcs);
 	free(pin);
+	free(dpin);
 	free(shas);
+	free(docs);
+	free(accbuf);
+	split_free(&sp);
 	return err;
 }

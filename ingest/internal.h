@@ -108,6 +108,8 @@ struct ing {
 	struct ing_options opt;
 	regex_t account_re;
 	int have_re;
+	regex_t label_re;
+	int have_label_re;
 	int nworkers;
 	struct ing_worker **workers;
 	pthread_t *threads;

@@ -74,9 +74,23 @@ struct arc_doc_in {
 	const char *category; /* may be NULL */
 	const char *title;    /* may be NULL */
 	const char *status;   /* "archived" or "review" */
+	const char *review_reason; /* why it needs a person, or NULL */
+	int64_t serial;       /* archive serial number from a label, 0: none */
 	const struct arc_page_in *pages;
 	size_t npages;
 	int64_t id; /* out: assigned by arc_source_commit */
+};
+
+/*
+ * A page of a source that belongs to no document (separator or cover
+ * sheet, blank back side): kept on record so no page is ever unaccounted.
+ */
+struct arc_skipped_in {
+	int source_index;
+	const char *role; /* "separator", "cover", "blank" */
+	const char *processed;
+	const char *thumb;
+	const char *barcode; /* the value that decided it, or NULL */
 };
 
 struct arc_source_in {
@@ -88,6 +102,8 @@ struct arc_source_in {
 	int64_t batch_id;
 	struct arc_doc_in *docs;
 	size_t ndocs;
+	const struct arc_skipped_in *skipped;
+	size_t nskipped;
 };
 
 /* Starts a batch record; returns its id. */

@@ -28,6 +28,10 @@ struct ing_options {
 	int deskew;                 /* 1 (default) to deskew, 0 to skip */
 	int orient;                 /* 1 (default) to turn pages upright */
 	int jobs;                   /* worker threads, each with its own OCR */
+	const char *separator;      /* barcode value of a separator sheet */
+	const char *cover_prefix;   /* cover sheet barcode: PREFIX ACC:CAT */
+	const char *label_regex;    /* label barcode; group 1 = serial number */
+	int keep_blank;             /* keep blank pages inside documents */
 };
 
 /* Progress of a batch, reported from the calling thread. */
