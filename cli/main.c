@@ -552,6 +552,46 @@ usage:
 	return 2;
 }
 
+/* dossier coversheet --account ACC --category CAT -o FILE.pdf */
+static int
+cmd_coversheet(const char *dir, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"account", required_argument, NULL, 'a'},
+		{"category", required_argument, NULL, 'c'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
+	};
+	struct ing_options o;
+	const char *acc = NULL, *cat = NULL, *outp = NULL;
+	char msg[256] = "";
+	int c;
+
+	(void)dir;
+	ing_options_default(&o);
+	while ((c = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'a': acc = optarg; break;
+		case 'c': cat = optarg; break;
+		case 'o': outp = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (acc == NULL || cat == NULL || outp == NULL || optind != argc)
+		goto usage;
+	if (ing_coversheet_pdf(o.cover_prefix, acc, cat, outp, msg,
+			       sizeof(msg)) != DOS_OK) {
+		fprintf(stderr, "dossier: %s\n", msg);
+		return 1;
+	}
+	printf("cover sheet for %s / %s written to %s\n", acc, cat, outp);
+	return 0;
+usage:
+	fprintf(stderr, "usage: dossier coversheet --account ACC --category "
+			"CAT -o FILE.pdf\n");
+	return 2;
+}
+
 static const struct cmd cmds[] = {
 	{"init", cmd_init, "create an empty archive"},
 	{"ingest", cmd_ingest, "ingest scans (TIFF, PNG, JPEG)"},
@@ -560,6 +600,7 @@ static const struct cmd cmds[] = {
 	{"verify", cmd_verify, "check the audit chain and every blob"},
 	{"serve", cmd_serve, "serve the web UI and API"},
 	{"user", cmd_user, "add a user: user add NAME --role ROLE"},
+	{"coversheet", cmd_coversheet, "print a cover sheet PDF for a document"},
 };
 
 static void

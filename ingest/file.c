@@ -232,6 +232,14 @@ split_pages(const struct ing *ing, const struct ing_file *f, struct split *sp)
 			cur->review_reason = why;
 		cur->pages[cur->npages++] = i;
 	}
+	/* A cover sheet with nothing after it files nothing. */
+	for (i = 0, k = 0; i < sp->ndocs; i++) {
+		if (sp->docs[i].npages > 0)
+			sp->docs[k++] = sp->docs[i];
+		else
+			free(sp->docs[i].pages);
+	}
+	sp->ndocs = (int)k;
 	return DOS_OK;
 }
 

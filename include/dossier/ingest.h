@@ -84,4 +84,12 @@ enum dos_err ing_batch(struct ing *ing, struct arc *a, int64_t batch_id,
 		       char *const *paths, int npaths, ing_file_fn on_file,
 		       ing_progress_fn on_progress, void *arg);
 
+/*
+ * Writes a cover sheet PDF for account and category (barcode
+ * "<prefix>ACC:CAT", Code 128).  DOS_INVAL with *msg for bad fields.
+ */
+enum dos_err ing_coversheet_pdf(const char *prefix, const char *account,
+				const char *category, const char *path,
+				char *msg, size_t msglen);
+
 #endif

@@ -39,6 +39,15 @@ is "cover sheets file the generated batch" "$b" \
 	"$(jq -c '[.documents[] | [.account, .category, (.pages | length)]]' "$SAMPLES/batch-001.json")"
 check "verify passes: every page accounted for" "$DOSSIER" -A "$A" verify
 
+# A printed cover sheet in front of a document files it.
+"$DOSSIER" coversheet --account ACC-2024-000777 --category LOAN -o "$T_TMP/cover.pdf" >/dev/null
+pdfunite "$T_TMP/cover.pdf" "$CORPUS/ocrmypdf/linn.pdf" "$T_TMP/stack.pdf"
+out=$("$DOSSIER" -A "$A" ingest --json "$T_TMP/stack.pdf")
+is "cover sheet: one document" "$(echo "$out" | jq -c '[.documents[] | [.account, .category, .pages, .first_page]]')" \
+	'[["ACC-2024-000777","LOAN",1,2]]'
+check "coversheet refuses a category with ':'" \
+	sh -c "! '$DOSSIER' coversheet --account A --category 'X:Y' -o '$T_TMP/bad.pdf' 2>/dev/null"
+
 # Orientation: the same page at 0/90/180/270 comes out upright.
 out=$("$DOSSIER" -A "$A" ingest -j2 --json "$CORPUS/ocrmypdf/cardinal.pdf")
 id=$(echo "$out" | json '.documents[0].id')
