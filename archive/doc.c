@@ -434,3 +434,48 @@ out:
 	sqlite3_finalize(bst);
 	return err;
 }
+
+enum dos_err
+arc_review_list(struct arc *a, json_t **pout)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr;
+	enum dos_err err;
+
+	*pout = NULL;
+	if ((err = arc_prepare(a, "SELECT d.id, d.title, d.account, "
+				  "d.category, d.npages, d.review_reason, "
+				  "d.added, d.batch_id FROM document d "
+				  "WHERE d.status = 'review' ORDER BY d.id",
+			       &st)) != DOS_OK)
+		return err;
+	if ((arr = json_array()) == NULL) {
+		sqlite3_finalize(st);
+		return DOS_NOMEM;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(
+			arr,
+			json_pack("{s:I,s:s,s:o,s:o,s:i,s:s,s:s,s:o}", "id",
+				  (json_int_t)sqlite3_column_int64(st, 0),
+				  "title", arc_col_text(st, 1), "account",
+				  sqlite3_column_type(st, 2) == SQLITE_NULL
+					  ? json_null()
+					  : json_string(arc_col_text(st, 2)),
+				  "category",
+				  sqlite3_column_type(st, 3) == SQLITE_NULL
+					  ? json_null()
+					  : json_string(arc_col_text(st, 3)),
+				  "pages", sqlite3_column_int(st, 4), "reason",
+				  sqlite3_column_type(st, 5) == SQLITE_NULL
+					  ? "needs a person's check"
+					  : arc_col_text(st, 5),
+				  "added", arc_col_text(st, 6), "batch",
+				  sqlite3_column_type(st, 7) == SQLITE_NULL
+					  ? json_null()
+					  : json_integer(
+						    sqlite3_column_int64(st, 7))));
+	sqlite3_finalize(st);
+	*pout = arr;
+	return DOS_OK;
+}

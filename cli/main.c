@@ -552,6 +552,50 @@ usage:
 	return 2;
 }
 
+/* dossier review [--json]: the review queue. */
+static int
+cmd_review(const char *dir, int argc, char **argv)
+{
+	struct arc *a = NULL;
+	json_t *list = NULL, *d;
+	size_t k;
+	int json = argc == 2 && strcmp(argv[1], "--json") == 0, rc = 1;
+	enum dos_err err;
+
+	if (argc > 2 || (argc == 2 && !json)) {
+		fprintf(stderr, "usage: dossier review [-A DIR] [--json]\n");
+		return 2;
+	}
+	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
+		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
+			dos_strerror(err));
+		return 1;
+	}
+	if ((err = arc_review_list(a, &list)) != DOS_OK) {
+		fprintf(stderr, "dossier: %s\n", dos_strerror(err));
+		goto out;
+	}
+	if (json)
+		print_json(list);
+	else {
+		printf("%zu document(s) waiting for review\n",
+		       json_array_size(list));
+		json_array_foreach(list, k, d)
+			printf("%6lld  %-24s %-16s %s\n",
+			       (long long)json_integer_value(
+				       json_object_get(d, "id")),
+			       json_string_value(json_object_get(d, "title")),
+			       json_string_value(json_object_get(d, "account"))
+				       ?: "-",
+			       json_string_value(json_object_get(d, "reason")));
+	}
+	rc = 0;
+out:
+	json_decref(list);
+	arc_close(a);
+	return rc;
+}
+
 /* dossier coversheet --account ACC --category CAT -o FILE.pdf */
 static int
 cmd_coversheet(const char *dir, int argc, char **argv)
@@ -600,6 +644,7 @@ static const struct cmd cmds[] = {
 	{"verify", cmd_verify, "check the audit chain and every blob"},
 	{"serve", cmd_serve, "serve the web UI and API"},
 	{"user", cmd_user, "add a user: user add NAME --role ROLE"},
+	{"review", cmd_review, "list documents waiting for review"},
 	{"coversheet", cmd_coversheet, "print a cover sheet PDF for a document"},
 };
 

@@ -130,6 +130,9 @@ enum dos_err arc_source_commit(struct arc *a, struct arc_source_in *src);
 /* A document with its pages (text, words, barcodes) as JSON. */
 enum dos_err arc_doc_get(struct arc *a, int64_t id, json_t **pout);
 
+/* Documents waiting in the review queue, oldest first, as a JSON array. */
+enum dos_err arc_review_list(struct arc *a, json_t **pout);
+
 /* ---- search ---- */
 
 struct arc_query {

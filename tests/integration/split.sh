@@ -48,6 +48,13 @@ is "cover sheet: one document" "$(echo "$out" | jq -c '[.documents[] | [.account
 check "coversheet refuses a category with ':'" \
 	sh -c "! '$DOSSIER' coversheet --account A --category 'X:Y' -o '$T_TMP/bad.pdf' 2>/dev/null"
 
+# The review queue lists what ingest was unsure of, with the reason.
+rev=$("$DOSSIER" -A "$A" review --json)
+n=$(echo "$rev" | jq 'length')
+is "review queue matches documents in status review" "$n" \
+	"$(sqlite3 "$A/catalogue.db" "SELECT count(*) FROM document WHERE status = 'review'")"
+is "each queued document says why" "$(echo "$rev" | jq 'all(.[]; (.reason | length) > 0)')" true
+
 # Orientation: the same page at 0/90/180/270 comes out upright.
 out=$("$DOSSIER" -A "$A" ingest -j2 --json "$CORPUS/ocrmypdf/cardinal.pdf")
 id=$(echo "$out" | json '.documents[0].id')
