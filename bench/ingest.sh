@@ -6,8 +6,8 @@
 # Usage (from the project root; `make bench-ingest` does this):
 #   bench/ingest.sh BUILD_DIR
 # Environment:
-#   BENCH_PAGES=N           pages to generate and ingest (default 40; about
-#                           5 minutes on 2 cores)
+#   BENCH_PAGES=N           pages to generate and ingest (default 40: about
+#                           3.5 minutes on a quiet 2-core machine)
 #   BENCH_OCRMYPDF_PAGES=N  pages given to OCRmyPDF, the slowest part
 #                           (default: all pages up to 40; never fewer than 10)
 #
@@ -19,6 +19,9 @@
 #   5. ../shared/corpus/ocrmypdf/linn.png through dossier and plain tesseract
 #   6. bench/ingest_report.py: CER, residual skew, ratios; table on stdout and
 #      BUILD_DIR/bench/ingest.json
+# Each timed command goes through bench/run_timed.py: wall time, exit status,
+# a time limit, and how much CPU other processes used meanwhile (a busy
+# machine makes every figure pessimistic; the table shows it).
 # Everything temporary is under BUILD_DIR/bench/run (removed at the start of
 # each run, kept afterwards for inspection).
 set -eu -o pipefail
