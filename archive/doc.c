@@ -363,26 +363,18 @@ arc_doc_get(struct arc *a, int64_t id, json_t **pout)
 	doc = json_pack("{s:I,s:o,s:o,s:o,s:s,s:s,s:i,s:i,s:{s:s,s:s,s:s},s:o}",
 			"id", (json_int_t)sqlite3_column_int64(dst, 0),
 			"account",
-			sqlite3_column_type(dst, 1) == SQLITE_NULL
-				? json_null()
-				: json_string(arc_col_text(dst, 1)),
+			arc_col_json_text(dst, 1),
 			"category",
-			sqlite3_column_type(dst, 2) == SQLITE_NULL
-				? json_null()
-				: json_string(arc_col_text(dst, 2)),
+			arc_col_json_text(dst, 2),
 			"title",
-			sqlite3_column_type(dst, 3) == SQLITE_NULL
-				? json_null()
-				: json_string(arc_col_text(dst, 3)),
+			arc_col_json_text(dst, 3),
 			"added", arc_col_text(dst, 4), "status",
 			arc_col_text(dst, 5), "npages",
 			sqlite3_column_int(dst, 6), "version",
 			sqlite3_column_int(dst, 7), "source", "name",
 			arc_col_text(dst, 8), "sha256", arc_col_text(dst, 9),
 			"format", arc_col_text(dst, 10), "batch",
-			sqlite3_column_type(dst, 11) == SQLITE_NULL
-				? json_null()
-				: json_integer(sqlite3_column_int64(dst, 11)));
+			arc_col_json_int(dst, 11));
 	if (doc == NULL || (pages = json_array()) == NULL) {
 		err = DOS_NOMEM;
 		goto out;
@@ -415,13 +407,9 @@ arc_doc_get(struct arc *a, int64_t id, json_t **pout)
 		json_array_append_new(pages, page);
 	}
 	json_object_set_new(doc, "serial",
-			    sqlite3_column_type(dst, 12) == SQLITE_NULL
-				    ? json_null()
-				    : json_integer(sqlite3_column_int64(dst, 12)));
+			    arc_col_json_int(dst, 12));
 	json_object_set_new(doc, "review_reason",
-			    sqlite3_column_type(dst, 13) == SQLITE_NULL
-				    ? json_null()
-				    : json_string(arc_col_text(dst, 13)));
+			    arc_col_json_text(dst, 13));
 	json_object_set_new(doc, "pages", pages);
 	pages = NULL;
 	*pout = doc;
@@ -459,22 +447,15 @@ arc_review_list(struct arc *a, json_t **pout)
 			json_pack("{s:I,s:s,s:o,s:o,s:i,s:s,s:s,s:o}", "id",
 				  (json_int_t)sqlite3_column_int64(st, 0),
 				  "title", arc_col_text(st, 1), "account",
-				  sqlite3_column_type(st, 2) == SQLITE_NULL
-					  ? json_null()
-					  : json_string(arc_col_text(st, 2)),
+				  arc_col_json_text(st, 2),
 				  "category",
-				  sqlite3_column_type(st, 3) == SQLITE_NULL
-					  ? json_null()
-					  : json_string(arc_col_text(st, 3)),
+				  arc_col_json_text(st, 3),
 				  "pages", sqlite3_column_int(st, 4), "reason",
 				  sqlite3_column_type(st, 5) == SQLITE_NULL
 					  ? "needs a person's check"
 					  : arc_col_text(st, 5),
 				  "added", arc_col_text(st, 6), "batch",
-				  sqlite3_column_type(st, 7) == SQLITE_NULL
-					  ? json_null()
-					  : json_integer(
-						    sqlite3_column_int64(st, 7))));
+				  arc_col_json_int(st, 7)));
 	sqlite3_finalize(st);
 	*pout = arr;
 	return DOS_OK;

@@ -32,6 +32,10 @@ enum dos_err arc_exec(struct arc *a, const char *sql);
 int arc_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Column text that is never NULL. */
 const char *arc_col_text(sqlite3_stmt *st, int i);
+/* Column as a new JSON string, or JSON null for SQL NULL. */
+json_t *arc_col_json_text(sqlite3_stmt *st, int i);
+/* Column as a new JSON integer, or JSON null for SQL NULL. */
+json_t *arc_col_json_int(sqlite3_stmt *st, int i);
 
 /* Blob path for a digest (blob.c); DOS_INVAL for a malformed digest. */
 enum dos_err arc_blob_path(const struct arc *a, const char *sha, char *out,

@@ -150,19 +150,13 @@ arc_search(struct arc *a, const struct arc_query *q, json_t **pout)
 			json_pack("{s:I,s:o,s:f,s:s,s:o,s:o,s:o,s:s}", "id",
 				  (json_int_t)sqlite3_column_int64(hst, 0),
 				  "account",
-				  sqlite3_column_type(hst, 1) == SQLITE_NULL
-					  ? json_null()
-					  : json_string(arc_col_text(hst, 1)),
+				  arc_col_json_text(hst, 1),
 				  "score", -sqlite3_column_double(hst, 2),
 				  "snippet", arc_col_text(hst, 3), "pages",
 				  pages, "category",
-				  sqlite3_column_type(hst, 5) == SQLITE_NULL
-					  ? json_null()
-					  : json_string(arc_col_text(hst, 5)),
+				  arc_col_json_text(hst, 5),
 				  "title",
-				  sqlite3_column_type(hst, 6) == SQLITE_NULL
-					  ? json_null()
-					  : json_string(arc_col_text(hst, 6)),
+				  arc_col_json_text(hst, 6),
 				  "added", arc_col_text(hst, 7)));
 	}
 	if (rc != SQLITE_DONE) {

@@ -170,3 +170,19 @@ arc_col_text(sqlite3_stmt *st, int i)
 
 	return t != NULL ? (const char *)t : "";
 }
+
+json_t *
+arc_col_json_text(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return json_null();
+	return json_string(arc_col_text(st, i));
+}
+
+json_t *
+arc_col_json_int(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return json_null();
+	return json_integer(sqlite3_column_int64(st, i));
+}

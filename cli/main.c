@@ -28,6 +28,18 @@ default_archive(void)
 	return e != NULL && *e != '\0' ? e : "./archive";
 }
 
+/* Opens the archive for a command, saying in words why it cannot. */
+static enum dos_err
+open_archive(const char *dir, struct arc **pa)
+{
+	enum dos_err err = arc_open(dir, 0, pa);
+
+	if (err != DOS_OK)
+		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
+			dos_strerror(err));
+	return err;
+}
+
 static void
 print_json(json_t *j)
 {
@@ -204,11 +216,8 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	if (optind >= argc)
 		goto usage;
 	ctx.show = !ctx.json && isatty(STDERR_FILENO);
-	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
-		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
-			dos_strerror(err));
+	if (open_archive(dir, &a) != DOS_OK)
 		goto out;
-	}
 	if ((err = ing_new(&o, &ing)) != DOS_OK) {
 		fprintf(stderr, "dossier: cannot start the OCR engine: %s\n",
 			dos_strerror(err));
@@ -311,11 +320,8 @@ cmd_search(const char *dir, int argc, char **argv)
 			fprintf(stderr, "dossier: query is too long\n");
 			goto out;
 		}
-	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
-		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
-			dos_strerror(err));
+	if (open_archive(dir, &a) != DOS_OK)
 		goto out;
-	}
 	err = srch_run(a, "local-admin", q.data, limit, offset, &res, &msg);
 	if (err != DOS_OK) {
 		fprintf(stderr, "dossier: %s\n", msg ? msg : dos_strerror(err));
@@ -375,11 +381,8 @@ cmd_show(const char *dir, int argc, char **argv)
 	id = strtoll(argv[optind], &end, 10);
 	if (*end != '\0' || id <= 0)
 		goto usage;
-	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
-		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
-			dos_strerror(err));
+	if (open_archive(dir, &a) != DOS_OK)
 		goto out;
-	}
 	if ((err = arc_doc_get(a, id, &doc)) != DOS_OK) {
 		fprintf(stderr, "dossier: document %lld: %s\n", id,
 			dos_strerror(err));
@@ -429,11 +432,8 @@ cmd_verify(const char *dir, int argc, char **argv)
 		fprintf(stderr, "usage: dossier verify [-A DIR]\n");
 		return 2;
 	}
-	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
-		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
-			dos_strerror(err));
+	if (open_archive(dir, &a) != DOS_OK)
 		return 1;
-	}
 	err = arc_verify(a, &rep);
 	if (rep == NULL) {
 		fprintf(stderr, "dossier: verify failed: %s\n",
@@ -522,11 +522,8 @@ cmd_user(const char *dir, int argc, char **argv)
 	n = strlen(pw);
 	while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
 		pw[--n] = '\0';
-	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
-		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
-			dos_strerror(err));
+	if (open_archive(dir, &a) != DOS_OK)
 		goto out;
-	}
 	err = arc_user_add(a, argv[optind + 1], role, unit, pw);
 	if (err == DOS_CONFLICT)
 		fprintf(stderr, "dossier: user '%s' already exists\n",
@@ -566,11 +563,8 @@ cmd_review(const char *dir, int argc, char **argv)
 		fprintf(stderr, "usage: dossier review [-A DIR] [--json]\n");
 		return 2;
 	}
-	if ((err = arc_open(dir, 0, &a)) != DOS_OK) {
-		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
-			dos_strerror(err));
+	if (open_archive(dir, &a) != DOS_OK)
 		return 1;
-	}
 	if ((err = arc_review_list(a, &list)) != DOS_OK) {
 		fprintf(stderr, "dossier: %s\n", dos_strerror(err));
 		goto out;
