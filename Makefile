@@ -2,7 +2,7 @@
 .SUFFIXES:
 
 PKGS     = tesseract lept libtiff-4 sqlite3 libmicrohttpd zbar libsodium jansson \
-           poppler-glib cairo
+           poppler-glib cairo libqpdf
 CC      ?= cc
 OPT     ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -14,7 +14,7 @@ BUILD   ?= build
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS) $(SAN) $(EXTRA_CFLAGS)
-LIBS       = $(PKG_LIBS) -lzint -lm -lpthread
+LIBS       = $(PKG_LIBS) -lzint -lcsv -lm -lpthread
 
 MODULES  = common archive ingest search web
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard $(m)/*.c))

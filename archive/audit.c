@@ -194,6 +194,9 @@ verify_refs(struct arc *a, json_t *problems)
 		 "(SELECT sha256 FROM blob) OR thumb_sha256 NOT IN "
 		 "(SELECT sha256 FROM blob)",
 		 "page refers to a blob the catalogue does not hold"},
+		{"SELECT 'document:' || id FROM document WHERE pdf_sha256 "
+		 "NOT IN (SELECT sha256 FROM blob)",
+		 "document's searchable PDF refers to a missing blob"},
 		{"SELECT 'source:' || id FROM source WHERE sha256 NOT IN "
 		 "(SELECT sha256 FROM blob)",
 		 "source file refers to a missing blob"},

@@ -1,8 +1,8 @@
 /*
  * doc.c: batches, source files and the documents cut from them: committing
  * an ingested file atomically, and reading a document back.
- * Exports arc_batch_begin, arc_batch_end, arc_source_find,
- * arc_source_commit, arc_doc_get.
+ * Exports arc_source_find, arc_source_commit, arc_doc_get, arc_doc_pdf,
+ * arc_review_list.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,55 +10,6 @@
 #include <sys/stat.h>
 
 #include "internal.h"
-
-enum dos_err
-arc_batch_begin(struct arc *a, const char *user, int64_t *pid)
-{
-	sqlite3_stmt *st = NULL;
-	char now[32];
-	enum dos_err err;
-
-	dos_now_iso(now);
-	if ((err = arc_prepare(a, "INSERT INTO batch(user, started) "
-				  "VALUES (?, ?)", &st)) != DOS_OK)
-		return err;
-	arc_bind_text(st, 1, user);
-	arc_bind_text(st, 2, now);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		dos_errx("%s: %s", __func__, arc_errmsg(a));
-		err = DOS_DB;
-	} else
-		*pid = sqlite3_last_insert_rowid(a->db);
-	sqlite3_finalize(st);
-	return err;
-}
-
-enum dos_err
-arc_batch_end(struct arc *a, int64_t id, int files, int pages, int documents,
-	      int failures)
-{
-	sqlite3_stmt *st = NULL;
-	char now[32];
-	enum dos_err err;
-
-	dos_now_iso(now);
-	if ((err = arc_prepare(a, "UPDATE batch SET finished = ?, files = ?, "
-				  "pages = ?, documents = ?, failures = ?, "
-				  "status = 'done' WHERE id = ?", &st)) != DOS_OK)
-		return err;
-	arc_bind_text(st, 1, now);
-	sqlite3_bind_int(st, 2, files);
-	sqlite3_bind_int(st, 3, pages);
-	sqlite3_bind_int(st, 4, documents);
-	sqlite3_bind_int(st, 5, failures);
-	sqlite3_bind_int64(st, 6, id);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		dos_errx("%s: %s", __func__, arc_errmsg(a));
-		err = DOS_DB;
-	}
-	sqlite3_finalize(st);
-	return err;
-}
 
 enum dos_err
 arc_source_find(struct arc *a, const char *sha256, int *pfound, json_t **pdocs)
@@ -218,8 +169,9 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 				  "VALUES (?, ?, ?, ?, ?, ?, ?)", &sst)) ||
 	    (err = arc_prepare(a, "INSERT INTO document(account, category, "
 				  "title, added, status, source_id, batch_id, "
-				  "npages, serial, review_reason) "
-				  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				  "npages, serial, review_reason, pdf_sha256, "
+				  "doc_date) "
+				  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       &dst)) ||
 	    (err = arc_prepare(a, "INSERT INTO skipped_page(source_id, "
 				  "source_index, role, processed_sha256, "
@@ -276,6 +228,11 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 		else
 			sqlite3_bind_null(dst, 9);
 		arc_bind_text(dst, 10, d->review_reason);
+		if (d->pdf != NULL &&
+		    (err = blob_row(a, blobst, d->pdf, now)) != DOS_OK)
+			goto out;
+		arc_bind_text(dst, 11, d->pdf);
+		arc_bind_text(dst, 12, d->date);
 		if ((err = step_done(a, dst, "insert document")) != DOS_OK)
 			goto out;
 		d->id = sqlite3_last_insert_rowid(a->db);
@@ -342,8 +299,8 @@ arc_doc_get(struct arc *a, int64_t id, json_t **pout)
 	if ((err = arc_prepare(a, "SELECT d.id, d.account, d.category, "
 				  "d.title, d.added, d.status, d.npages, "
 				  "d.version, s.name, s.sha256, s.format, "
-				  "d.batch_id, d.serial, d.review_reason "
-				  "FROM document d "
+				  "d.batch_id, d.serial, d.review_reason, "
+				  "d.pdf_sha256, d.doc_date FROM document d "
 				  "JOIN source s ON s.id = d.source_id "
 				  "WHERE d.id = ?", &dst)) ||
 	    (err = arc_prepare(a, "SELECT id, seq, source_index, "
@@ -410,6 +367,8 @@ arc_doc_get(struct arc *a, int64_t id, json_t **pout)
 			    arc_col_json_int(dst, 12));
 	json_object_set_new(doc, "review_reason",
 			    arc_col_json_text(dst, 13));
+	json_object_set_new(doc, "pdf", arc_col_json_text(dst, 14));
+	json_object_set_new(doc, "date", arc_col_json_text(dst, 15));
 	json_object_set_new(doc, "pages", pages);
 	pages = NULL;
 	*pout = doc;
@@ -421,6 +380,29 @@ out:
 	sqlite3_finalize(pst);
 	sqlite3_finalize(bst);
 	return err;
+}
+
+enum dos_err
+arc_doc_pdf(struct arc *a, int64_t id, int *pfd, uint64_t *psize)
+{
+	sqlite3_stmt *st = NULL;
+	char sha[DOS_SHA256_HEX];
+	enum dos_err err;
+
+	*pfd = -1;
+	if ((err = arc_prepare(a, "SELECT pdf_sha256 FROM document "
+				  "WHERE id = ? AND status <> 'purged'",
+			       &st)) != DOS_OK)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW ||
+	    sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		sqlite3_finalize(st);
+		return DOS_NOTFOUND;
+	}
+	snprintf(sha, sizeof(sha), "%s", arc_col_text(st, 0));
+	sqlite3_finalize(st);
+	return arc_blob_open(a, sha, pfd, psize);
 }
 
 enum dos_err

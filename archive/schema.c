@@ -111,6 +111,21 @@ static const char *const migrations[] = {
 	"  barcode TEXT,"
 	"  PRIMARY KEY(source_id, source_index)"
 	");",
+	/* 2 -> 3: searchable PDFs, every file of a batch with its outcome */
+	"ALTER TABLE document ADD COLUMN pdf_sha256 TEXT "
+	"  REFERENCES blob(sha256);"
+	"ALTER TABLE document ADD COLUMN doc_date TEXT;"
+	"CREATE TABLE batch_file("
+	"  batch_id INTEGER NOT NULL REFERENCES batch(id),"
+	"  name TEXT NOT NULL,"
+	"  sha256 TEXT,"
+	"  outcome TEXT NOT NULL,"
+	"  pages INTEGER NOT NULL DEFAULT 0,"
+	"  documents INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT,"
+	"  at TEXT NOT NULL"
+	");"
+	"CREATE INDEX batch_file_batch ON batch_file(batch_id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

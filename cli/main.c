@@ -3,10 +3,12 @@
  * Every command takes -A DIR (default $DOSSIER_ARCHIVE, else ./archive).
  * Only this file may exit on error.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dossier/archive.h"
@@ -157,6 +159,31 @@ on_file(void *arg, const char *path, enum dos_err err, json_t *docs,
 	fflush(stdout);
 }
 
+/*
+ * A manifest row that names no file of the batch is most likely a typing
+ * mistake: refuse the batch before any page is read, naming the row.
+ */
+static int
+manifest_check(const struct ing_manifest *m, char *const *paths, int n)
+{
+	const struct ing_manifest_row *rows;
+	size_t nrows = ing_manifest_rows(m, &rows), i;
+	int k, bad = 0;
+
+	for (i = 0; i < nrows; i++) {
+		for (k = 0; k < n; k++)
+			if (ing_manifest_find(m, paths[k]) == &rows[i])
+				break;
+		if (k == n) {
+			fprintf(stderr, "dossier: manifest line %ld names "
+					"'%s', which is not in this batch\n",
+				rows[i].line, rows[i].file);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
 static int
 cmd_ingest(const char *dir, int argc, char **argv)
 {
@@ -171,8 +198,13 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		{"jobs", required_argument, NULL, 'j'},
 		{"no-orient", no_argument, NULL, 'O'},
 		{"stats", no_argument, NULL, 'S'},
+		{"manifest", required_argument, NULL, 'm'},
+		{"no-pdf", no_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0},
 	};
+	struct ing_manifest *man = NULL;
+	const char *manifest = NULL;
+	char msg[512];
 	struct ing_options o;
 	struct ing *ing = NULL;
 	struct arc *a = NULL;
@@ -196,6 +228,8 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		case 'D': o.deskew = 0; break;
 		case 'O': o.orient = 0; break;
 		case 'S': stats = 1; break;
+		case 'm': manifest = optarg; break;
+		case 'P': o.pdf = 0; break;
 		case 'j':
 			if ((o.jobs = atoi(optarg)) < 1 || o.jobs > 64)
 				goto usage;
@@ -216,6 +250,14 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	if (optind >= argc)
 		goto usage;
 	ctx.show = !ctx.json && isatty(STDERR_FILENO);
+	if (manifest != NULL &&
+	    ing_manifest_load(manifest, &man, msg, sizeof(msg)) != DOS_OK) {
+		fprintf(stderr, "dossier: %s\n", msg);
+		goto out;
+	}
+	if (man != NULL && manifest_check(man, argv + optind,
+					  argc - optind) != 0)
+		goto out;
 	if (open_archive(dir, &a) != DOS_OK)
 		goto out;
 	if ((err = ing_new(&o, &ing)) != DOS_OK) {
@@ -223,6 +265,7 @@ cmd_ingest(const char *dir, int argc, char **argv)
 			dos_strerror(err));
 		goto out;
 	}
+	ing_set_manifest(ing, man);
 	if ((err = arc_batch_begin(a, o.user, &batch)) != DOS_OK)
 		goto out;
 	err = ing_batch(ing, a, batch, argv + optind, argc - optind, on_file,
@@ -275,13 +318,16 @@ out:
 	json_decref(ctx.docs);
 	json_decref(ctx.errs);
 	ing_free(ing);
+	ing_manifest_free(man);
 	arc_close(a);
 	return rc;
 usage:
 	fprintf(stderr, "usage: dossier ingest [-A DIR] [-j N] [--account ACC] "
-			"[--category CAT] [--lang LANGS] [--json]\n"
-			"       [--max-megapixels N] [--max-file-mb N] "
-			"[--no-deskew] [--no-orient] [--stats] PATH...\n");
+			"[--category CAT] [--manifest CSV]\n"
+			"       [--lang LANGS] [--json] [--max-megapixels N] "
+			"[--max-file-mb N]\n"
+			"       [--no-deskew] [--no-orient] [--no-pdf] [--stats] "
+			"PATH...\n");
 	rc = 2;
 	goto out;
 }
@@ -630,9 +676,179 @@ usage:
 	return 2;
 }
 
+/* Copies a document's searchable PDF to a file (or standard output). */
+static int
+cmd_pdf(const char *dir, int argc, char **argv)
+{
+	struct arc *a = NULL;
+	const char *outpath = NULL;
+	char *end, tmp[4096], buf[65536];
+	long long id;
+	uint64_t size;
+	ssize_t n;
+	int c, fd = -1, ofd = -1, rc = 1;
+	enum dos_err err;
+
+	tmp[0] = '\0';
+	while ((c = getopt(argc, argv, "o:")) != -1) {
+		if (c == 'o')
+			outpath = optarg;
+		else
+			goto usage;
+	}
+	if (optind != argc - 1 || outpath == NULL)
+		goto usage;
+	id = strtoll(argv[optind], &end, 10);
+	if (*end != '\0' || id <= 0)
+		goto usage;
+	if (open_archive(dir, &a) != DOS_OK)
+		goto out;
+	if ((err = arc_doc_pdf(a, id, &fd, &size)) != DOS_OK) {
+		fprintf(stderr, "dossier: document %lld: %s\n", id,
+			err == DOS_NOTFOUND ? "no such document, or it has no "
+					      "searchable PDF"
+					    : dos_strerror(err));
+		goto out;
+	}
+	if (strcmp(outpath, "-") == 0)
+		ofd = STDOUT_FILENO;
+	else {
+		/* Never a half-written PDF under the name asked for. */
+		if (dos_snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", outpath) !=
+			    DOS_OK ||
+		    (ofd = mkstemp(tmp)) < 0) {
+			fprintf(stderr, "dossier: %s: %s\n", outpath,
+				strerror(errno));
+			tmp[0] = '\0';
+			goto out;
+		}
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write(ofd, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	if (n < 0 || (ofd != STDOUT_FILENO &&
+		      (fsync(ofd) != 0 || fchmod(ofd, 0640) != 0 ||
+		       close(ofd) != 0 || rename(tmp, outpath) != 0))) {
+		fprintf(stderr, "dossier: %s: %s\n", outpath, strerror(errno));
+		if (ofd == STDOUT_FILENO)
+			ofd = -1;
+		goto out;
+	}
+	if (ofd != STDOUT_FILENO)
+		tmp[0] = '\0';
+	ofd = -1;
+	arc_audit(a, "local-admin", "export", argv[optind], "searchable PDF");
+	if (strcmp(outpath, "-") != 0)
+		fprintf(stderr, "document %lld: %llu bytes written to %s\n", id,
+			(unsigned long long)size, outpath);
+	rc = 0;
+out:
+	if (ofd >= 0 && ofd != STDOUT_FILENO)
+		close(ofd);
+	if (tmp[0] != '\0')
+		unlink(tmp);
+	if (fd >= 0)
+		close(fd);
+	arc_close(a);
+	return rc;
+usage:
+	fprintf(stderr, "usage: dossier pdf [-A DIR] ID -o FILE|-\n");
+	rc = 2;
+	goto out;
+}
+
+/* Lists recent batches, or shows one with every file and its outcome. */
+static int
+cmd_batch(const char *dir, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"json", no_argument, NULL, 'J'},
+		{NULL, 0, NULL, 0},
+	};
+	struct arc *a = NULL;
+	json_t *out = NULL, *b, *f;
+	char *end;
+	long long id = 0;
+	int c, json = 0, rc = 1;
+	size_t k;
+	enum dos_err err;
+
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c == 'J')
+			json = 1;
+		else
+			goto usage;
+	}
+	if (optind < argc - 1)
+		goto usage;
+	if (optind == argc - 1) {
+		id = strtoll(argv[optind], &end, 10);
+		if (*end != '\0' || id <= 0)
+			goto usage;
+	}
+	if (open_archive(dir, &a) != DOS_OK)
+		goto out;
+	err = id > 0 ? arc_batch_get(a, id, &out) : arc_batch_list(a, 50, &out);
+	if (err != DOS_OK) {
+		fprintf(stderr, "dossier: batch %lld: %s\n", id,
+			dos_strerror(err));
+		goto out;
+	}
+	if (json)
+		print_json(out);
+	else if (id == 0) {
+		json_array_foreach(out, k, b)
+			printf("batch %lld  %s  %s  %lld file(s), %lld page(s), "
+			       "%lld document(s), %lld failed  %s\n",
+			       (long long)json_integer_value(
+				       json_object_get(b, "id")),
+			       json_string_value(json_object_get(b, "started")),
+			       json_string_value(json_object_get(b, "user")),
+			       (long long)json_integer_value(
+				       json_object_get(b, "files")),
+			       (long long)json_integer_value(
+				       json_object_get(b, "pages")),
+			       (long long)json_integer_value(
+				       json_object_get(b, "documents")),
+			       (long long)json_integer_value(
+				       json_object_get(b, "failures")),
+			       json_string_value(json_object_get(b, "status")));
+	} else {
+		printf("batch %lld by %s, started %s, finished %s\n", id,
+		       json_string_value(json_object_get(out, "user")),
+		       json_string_value(json_object_get(out, "started")),
+		       json_string_value(json_object_get(out, "finished"))
+			       ?: "(not finished)");
+		json_array_foreach(json_object_get(out, "entries"), k, f)
+			printf("  %-9s %s: %lld page(s), %lld document(s)%s%s\n",
+			       json_string_value(json_object_get(f, "outcome")),
+			       json_string_value(json_object_get(f, "name")),
+			       (long long)json_integer_value(
+				       json_object_get(f, "pages")),
+			       (long long)json_integer_value(
+				       json_object_get(f, "documents")),
+			       json_string_value(json_object_get(f, "error"))
+				       ? ": "
+				       : "",
+			       json_string_value(json_object_get(f, "error"))
+				       ?: "");
+	}
+	rc = 0;
+out:
+	json_decref(out);
+	arc_close(a);
+	return rc;
+usage:
+	fprintf(stderr, "usage: dossier batch [-A DIR] [--json] [ID]\n");
+	rc = 2;
+	goto out;
+}
+
 static const struct cmd cmds[] = {
 	{"init", cmd_init, "create an empty archive"},
-	{"ingest", cmd_ingest, "ingest scans (TIFF, PNG, JPEG)"},
+	{"ingest", cmd_ingest, "ingest scans (TIFF, PNG, JPEG, PDF)"},
 	{"search", cmd_search, "search the archive"},
 	{"show", cmd_show, "show a document"},
 	{"verify", cmd_verify, "check the audit chain and every blob"},
@@ -640,6 +856,8 @@ static const struct cmd cmds[] = {
 	{"user", cmd_user, "add a user: user add NAME --role ROLE"},
 	{"review", cmd_review, "list documents waiting for review"},
 	{"coversheet", cmd_coversheet, "print a cover sheet PDF for a document"},
+	{"pdf", cmd_pdf, "write a document's searchable PDF: pdf ID -o FILE"},
+	{"batch", cmd_batch, "list batches, or show one with its files"},
 };
 
 static void

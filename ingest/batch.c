@@ -28,6 +28,7 @@ ing_options_default(struct ing_options *o)
 	o->max_page_pixels = 100000000ull;
 	o->review_confidence = 60.0;
 	o->deskew = 1;
+	o->pdf = 1;
 	o->orient = 1;
 	o->separator = "PATCHT";
 	o->cover_prefix = "DOS:";
@@ -323,6 +324,18 @@ finish_ready(struct run *r, int wait_all)
 		if (err != DOS_OK && f->msg[0] == '\0')
 			snprintf(f->msg, sizeof(f->msg), "%s",
 				 dos_strerror(err));
+		/* The batch record lists every file with its outcome. */
+		if (r->batch_id > 0)
+			arc_batch_file(r->a, r->batch_id, f->path,
+				       f->sha[0] != '\0' ? f->sha : NULL,
+				       err != DOS_OK	  ? "failed"
+				       : f->dups != NULL ? "duplicate"
+							 : "ingested",
+				       err == DOS_OK ? f->npages : 0,
+				       err == DOS_OK && f->dups == NULL
+					       ? (int)json_array_size(docs)
+					       : 0,
+				       err == DOS_OK ? NULL : f->msg);
 		r->on_file(r->arg, f->path, err, err == DOS_OK ? docs : NULL,
 			   err == DOS_OK ? NULL : f->msg);
 		json_decref(docs);

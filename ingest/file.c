@@ -262,8 +262,13 @@ doc_account(const struct ing *ing, const struct ing_file *f,
 	int i;
 	size_t k;
 
+	const struct ing_manifest_row *m = ing_manifest_find(ing->manifest,
+							      f->path);
+
 	if (d->account[0] != '\0')
 		return d->account;
+	if (m != NULL && m->account != NULL)
+		return m->account;
 	if (ing->opt.account != NULL)
 		return ing->opt.account;
 	for (i = 0; i < d->npages; i++)
@@ -279,6 +284,28 @@ doc_account(const struct ing *ing, const struct ing_file *f,
 	return NULL;
 }
 
+/* Joins a document's page PDFs and stores the result as a blob. */
+static enum dos_err
+doc_pdf(struct arc *a, const struct ing_file *f, const struct split_doc *d,
+	char sha[DOS_SHA256_HEX])
+{
+	const struct ing_page **pages;
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	int j;
+	enum dos_err err;
+
+	if ((pages = calloc((size_t)d->npages, sizeof(*pages))) == NULL)
+		return DOS_NOMEM;
+	for (j = 0; j < d->npages; j++)
+		pages[j] = &f->pages[d->pages[j]];
+	if ((err = ing_pdf_join(pages, d->npages, &pdf, &len)) == DOS_OK)
+		err = arc_blob_put(a, pdf, len, sha);
+	free(pdf);
+	free(pages);
+	return err;
+}
+
 enum dos_err
 ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 		struct ing_file *f, json_t **pdocs)
@@ -287,6 +314,8 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	struct arc_barcode **bcs = NULL;
 	char (*shas)[DOS_SHA256_HEX] = NULL;
 	char (*accbuf)[128] = NULL;
+	char (*pdfsha)[DOS_SHA256_HEX] = NULL;
+	const struct ing_manifest_row *man;
 	char obj[64];
 	struct arc_doc_in *docs = NULL;
 	struct arc_source_in sin;
@@ -296,6 +325,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	enum dos_err err;
 
 	*pdocs = NULL;
+	man = ing_manifest_find(ing->manifest, f->path);
 	memset(&sp, 0, sizeof(sp));
 	if ((err = split_pages(ing, f, &sp)) != DOS_OK)
 		goto out;
@@ -304,7 +334,8 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	    (bcs = calloc((size_t)f->npages, sizeof(*bcs))) == NULL ||
 	    (shas = calloc((size_t)f->npages * 2, sizeof(*shas))) == NULL ||
 	    (docs = calloc((size_t)sp.ndocs + 1, sizeof(*docs))) == NULL ||
-	    (accbuf = calloc((size_t)sp.ndocs + 1, sizeof(*accbuf))) == NULL) {
+	    (accbuf = calloc((size_t)sp.ndocs + 1, sizeof(*accbuf))) == NULL ||
+	    (pdfsha = calloc((size_t)sp.ndocs + 1, sizeof(*pdfsha))) == NULL) {
 		err = DOS_NOMEM;
 		goto out;
 	}
@@ -356,13 +387,28 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 		docs[i].account = doc_account(ing, f, d, accbuf[i],
 					      sizeof(accbuf[i]));
 		docs[i].category = d->category[0] != '\0' ? d->category
-							    : ing->opt.category;
-		docs[i].title = base_name(f->path);
+				   : man != NULL && man->category != NULL
+					   ? man->category
+					   : ing->opt.category;
+		docs[i].title = man != NULL && man->title != NULL
+					? man->title
+					: base_name(f->path);
+		docs[i].date = man != NULL ? man->date : NULL;
 		docs[i].status = review ? "review" : "archived";
 		docs[i].review_reason = d->review_reason;
 		docs[i].serial = d->serial;
 		docs[i].pages = dp;
 		docs[i].npages = (size_t)d->npages;
+		if (ing->opt.pdf) {
+			if ((err = doc_pdf(a, f, d, pdfsha[i])) != DOS_OK) {
+				snprintf(f->msg, sizeof(f->msg),
+					 "cannot make the searchable PDF of "
+					 "document %d: %s", i + 1,
+					 dos_strerror(err));
+				goto out;
+			}
+			docs[i].pdf = pdfsha[i];
+		}
 	}
 	memset(&sin, 0, sizeof(sin));
 	sin.name = base_name(f->path);
@@ -421,6 +467,7 @@ out:
 	free(shas);
 	free(docs);
 	free(accbuf);
+	free(pdfsha);
 	split_free(&sp);
 	return err;
 }

@@ -66,6 +66,8 @@ struct ing_page {
 	size_t processed_len;
 	unsigned char *thumb; /* PNG thumbnail */
 	size_t thumb_len;
+	unsigned char *pdf; /* one-page searchable PDF, or NULL */
+	size_t pdf_len;
 };
 
 void ing_page_clear(struct ing_page *p);
@@ -122,7 +124,15 @@ struct ing {
 	int pages_done;
 	int stop;
 	struct ing_stats stats; /* under mu */
+	const struct ing_manifest *manifest; /* borrowed, or NULL */
 };
+
+/*
+ * Joins the pages' one-page PDFs into one document PDF (pdfout.c);
+ * *pout is malloc'd.  DOS_INVAL when a page has no PDF.
+ */
+enum dos_err ing_pdf_join(const struct ing_page *const *pages, int n,
+			  unsigned char **pout, size_t *plen);
 
 /* Files a fully processed file in the archive (file.c). */
 enum dos_err ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,

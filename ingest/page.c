@@ -2,13 +2,17 @@
  * page.c: the per-page pipeline run by one worker: grayscale, deskew
  * (Leptonica), OCR with word boxes (Tesseract C API, one handle per
  * worker), barcodes on Tesseract's binarized page (zbar), and the stored
- * renditions (TIFF G4 processed page, PNG thumbnail).
+ * renditions (TIFF G4 processed page, PNG thumbnail, and a one-page
+ * searchable PDF from Tesseract's PDF renderer, fed from the same
+ * recognition pass so no page is read twice).
  * Exports ing_worker_new, ing_worker_free, ing_worker_page, ing_page_clear.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <tesseract/capi.h>
 #include <zbar.h>
@@ -30,6 +34,9 @@ struct ing_worker {
 	zbar_image_scanner_t *zbar;
 	int deskew;
 	int orient;
+	int pdf;
+	char pdfdir[64]; /* private scratch folder for the PDF renderer */
+	char pdfbase[80];
 };
 
 void
@@ -47,6 +54,8 @@ ing_worker_free(struct ing_worker *w)
 	}
 	if (w->zbar != NULL)
 		zbar_image_scanner_destroy(w->zbar);
+	if (w->pdfdir[0] != '\0')
+		rmdir(w->pdfdir);
 	free(w);
 }
 
@@ -65,6 +74,28 @@ ing_worker_new(const struct ing_options *o, struct ing_worker **pw)
 		return DOS_NOMEM;
 	w->deskew = o->deskew;
 	w->orient = o->orient;
+	w->pdf = o->pdf;
+	if (w->pdf) {
+		/*
+		 * Tesseract's renderer writes to a named file: a folder only
+		 * this process can enter keeps page contents private.
+		 */
+		const char *tmp = getenv("TMPDIR");
+
+		if (tmp == NULL || *tmp == '\0' ||
+		    strlen(tmp) > sizeof(w->pdfdir) - 20)
+			tmp = "/tmp";
+		snprintf(w->pdfdir, sizeof(w->pdfdir), "%s/dossier-XXXXXX",
+			 tmp);
+		if (mkdtemp(w->pdfdir) == NULL) {
+			dos_errx("%s: %s: %s", __func__, w->pdfdir,
+				 strerror(errno));
+			w->pdfdir[0] = '\0';
+			ing_worker_free(w);
+			return DOS_IO;
+		}
+		snprintf(w->pdfbase, sizeof(w->pdfbase), "%s/page", w->pdfdir);
+	}
 	if ((w->tess = TessBaseAPICreate()) == NULL)
 		goto nomem;
 	if (TessBaseAPIInit3(w->tess, NULL, o->langs) != 0) {
@@ -129,6 +160,7 @@ ing_page_clear(struct ing_page *p)
 	free(p->barcodes);
 	free(p->processed);
 	free(p->thumb);
+	free(p->pdf);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -327,6 +359,47 @@ orient(struct ing_worker *w, PIX *bin, int dpi, int *puncertain,
 	return quads;
 }
 
+/*
+ * Renders the page just recognised as a one-page searchable PDF: the
+ * bilevel page (G4) under an invisible text layer placed by Tesseract.
+ */
+static enum dos_err
+render_pdf(struct ing_worker *w, PIX *bin, int dpi, struct ing_page *out)
+{
+	TessResultRenderer *r;
+	char path[96];
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int ok;
+	enum dos_err err;
+
+	if ((r = TessPDFRendererCreate(w->pdfbase,
+				       TessBaseAPIGetDatapath(w->tess), 0)) ==
+	    NULL)
+		return DOS_NOMEM;
+	/* Tesseract takes over the reference it is given. */
+	TessBaseAPISetInputImage(w->tess, pixClone(bin));
+	TessBaseAPISetSourceResolution(w->tess, dpi);
+	ok = TessResultRendererBeginDocument(r, "") &&
+	     TessResultRendererAddImage(r, w->tess) &&
+	     TessResultRendererEndDocument(r);
+	TessDeleteResultRenderer(r); /* closes the file */
+	snprintf(path, sizeof(path), "%s.pdf", w->pdfbase);
+	if (!ok) {
+		unlink(path);
+		dos_errx("%s: Tesseract could not render the page as PDF",
+			 __func__);
+		return DOS_IO;
+	}
+	err = dos_file_read(path, 1u << 30, &data, &len);
+	unlink(path);
+	if (err != DOS_OK)
+		return err;
+	out->pdf = data;
+	out->pdf_len = len;
+	return DOS_OK;
+}
+
 enum dos_err
 ing_worker_page(struct ing_worker *w, PIX *pix, struct ing_page *out)
 {
@@ -436,6 +509,8 @@ ing_worker_page(struct ing_worker *w, PIX *pix, struct ing_page *out)
 	out->t_barcode = t1 - t;
 	t = t1;
 	pixSetResolution(tbin, out->dpi, out->dpi);
+	if (w->pdf && (err = render_pdf(w, tbin, out->dpi, out)) != DOS_OK)
+		goto out;
 	if (pixWriteMemTiff(&out->processed, &out->processed_len, tbin,
 			    IFF_TIFF_G4) != 0) {
 		err = DOS_NOMEM;

@@ -73,9 +73,11 @@ struct arc_doc_in {
 	const char *account;  /* may be NULL */
 	const char *category; /* may be NULL */
 	const char *title;    /* may be NULL */
+	const char *date;     /* date of the document, YYYY-MM-DD, or NULL */
 	const char *status;   /* "archived" or "review" */
 	const char *review_reason; /* why it needs a person, or NULL */
 	int64_t serial;       /* archive serial number from a label, 0: none */
+	const char *pdf;      /* SHA-256 of the searchable PDF blob, or NULL */
 	const struct arc_page_in *pages;
 	size_t npages;
 	int64_t id; /* out: assigned by arc_source_commit */
@@ -108,6 +110,13 @@ struct arc_source_in {
 
 /* Starts a batch record; returns its id. */
 enum dos_err arc_batch_begin(struct arc *a, const char *user, int64_t *pid);
+/*
+ * Records one file of a batch: outcome "ingested", "duplicate" or
+ * "failed" (with error in words); sha256 may be NULL when unread.
+ */
+enum dos_err arc_batch_file(struct arc *a, int64_t batch_id, const char *name,
+			    const char *sha256, const char *outcome, int pages,
+			    int documents, const char *error);
 /* Closes a batch with its counts. */
 enum dos_err arc_batch_end(struct arc *a, int64_t id, int files, int pages,
 			   int documents, int failures);
@@ -129,6 +138,17 @@ enum dos_err arc_source_commit(struct arc *a, struct arc_source_in *src);
 
 /* A document with its pages (text, words, barcodes) as JSON. */
 enum dos_err arc_doc_get(struct arc *a, int64_t id, json_t **pout);
+
+/*
+ * Opens a document's searchable PDF; DOS_NOTFOUND when it has none.  The
+ * caller closes *pfd.
+ */
+enum dos_err arc_doc_pdf(struct arc *a, int64_t id, int *pfd, uint64_t *psize);
+
+/* A batch with its files (JSON, caller frees); DOS_NOTFOUND if unknown. */
+enum dos_err arc_batch_get(struct arc *a, int64_t id, json_t **pout);
+/* The latest batches, newest first, as a JSON array. */
+enum dos_err arc_batch_list(struct arc *a, int limit, json_t **pout);
 
 /* Documents waiting in the review queue, oldest first, as a JSON array. */
 enum dos_err arc_review_list(struct arc *a, json_t **pout);

@@ -32,6 +32,7 @@ struct ing_options {
 	const char *cover_prefix;   /* cover sheet barcode: PREFIX ACC:CAT */
 	const char *label_regex;    /* label barcode; group 1 = serial number */
 	int keep_blank;             /* keep blank pages inside documents */
+	int pdf;                    /* 1 (default): searchable PDF per document */
 };
 
 /* Progress of a batch, reported from the calling thread. */
@@ -83,6 +84,35 @@ enum dos_err ing_file(struct ing *ing, struct arc *a, int64_t batch_id,
 enum dos_err ing_batch(struct ing *ing, struct arc *a, int64_t batch_id,
 		       char *const *paths, int npaths, ing_file_fn on_file,
 		       ing_progress_fn on_progress, void *arg);
+
+/*
+ * A batch manifest (CSV with a header row naming the columns file,
+ * account, category, title, date): per-file filing for stacks without
+ * cover sheets.  A cover sheet still wins over the manifest, the manifest
+ * over --account/--category, those over numbers found on the page.
+ */
+struct ing_manifest;
+struct ing_manifest_row {
+	long line;      /* record number in the CSV, header = 1 */
+	char *file;     /* path as given, or a bare file name */
+	char *account;  /* NULL when the cell is empty */
+	char *category;
+	char *title;
+	char *date;     /* YYYY-MM-DD */
+};
+
+/* Loads and checks a manifest; DOS_FORMAT with the line and cause in msg. */
+enum dos_err ing_manifest_load(const char *path, struct ing_manifest **pm,
+			       char *msg, size_t msglen);
+void ing_manifest_free(struct ing_manifest *m);
+/* The row for a path (exact, else by file name), or NULL (borrowed). */
+const struct ing_manifest_row *ing_manifest_find(const struct ing_manifest *m,
+						 const char *path);
+/* All rows (borrowed); returns their number. */
+size_t ing_manifest_rows(const struct ing_manifest *m,
+			 const struct ing_manifest_row **prows);
+/* Files the following batches by m (borrowed; NULL to stop). */
+void ing_set_manifest(struct ing *ing, const struct ing_manifest *m);
 
 /*
  * Writes a cover sheet PDF for account and category (barcode

@@ -37,6 +37,6 @@ else
 	ok "# SKIP corpus not found at $CORPUS"
 fi
 blobs=$(find "$A/blobs" -type f | wc -l)
-is "blobs: original, processed page, thumbnail of the good file only" "$blobs" 3
+is "blobs: original, processed page, thumbnail, PDF of the good file only" "$blobs" 4
 check "verify passes" "$DOSSIER" -A "$A" verify
 finish

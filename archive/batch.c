@@ -1,0 +1,181 @@
+/*
+ * batch.c: batch records: who scanned what and when, every file of a
+ * batch with its outcome (ingested, duplicate, failed and why).
+ * Exports arc_batch_begin, arc_batch_file, arc_batch_end, arc_batch_get,
+ * arc_batch_list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+enum dos_err
+arc_batch_begin(struct arc *a, const char *user, int64_t *pid)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	enum dos_err err;
+
+	dos_now_iso(now);
+	if ((err = arc_prepare(a, "INSERT INTO batch(user, started) "
+				  "VALUES (?, ?)", &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, user);
+	arc_bind_text(st, 2, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		err = DOS_DB;
+	} else
+		*pid = sqlite3_last_insert_rowid(a->db);
+	sqlite3_finalize(st);
+	return err;
+}
+
+enum dos_err
+arc_batch_end(struct arc *a, int64_t id, int files, int pages, int documents,
+	      int failures)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	enum dos_err err;
+
+	dos_now_iso(now);
+	if ((err = arc_prepare(a, "UPDATE batch SET finished = ?, files = ?, "
+				  "pages = ?, documents = ?, failures = ?, "
+				  "status = 'done' WHERE id = ?", &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, now);
+	sqlite3_bind_int(st, 2, files);
+	sqlite3_bind_int(st, 3, pages);
+	sqlite3_bind_int(st, 4, documents);
+	sqlite3_bind_int(st, 5, failures);
+	sqlite3_bind_int64(st, 6, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		err = DOS_DB;
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+enum dos_err
+arc_batch_file(struct arc *a, int64_t batch_id, const char *name,
+	       const char *sha256, const char *outcome, int pages,
+	       int documents, const char *error)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	enum dos_err err;
+
+	dos_now_iso(now);
+	if ((err = arc_prepare(a, "INSERT INTO batch_file(batch_id, name, "
+				  "sha256, outcome, pages, documents, error, "
+				  "at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			       &st)) != DOS_OK)
+		return err;
+	sqlite3_bind_int64(st, 1, batch_id);
+	arc_bind_text(st, 2, name);
+	arc_bind_text(st, 3, sha256);
+	arc_bind_text(st, 4, outcome);
+	sqlite3_bind_int(st, 5, pages);
+	sqlite3_bind_int(st, 6, documents);
+	arc_bind_text(st, 7, error);
+	arc_bind_text(st, 8, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		err = DOS_DB;
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* One batch row as JSON (columns as selected by BATCH_COLS). */
+#define BATCH_COLS                                                     \
+	"id, user, started, finished, files, pages, documents, failures, " \
+	"status"
+
+static json_t *
+batch_json(sqlite3_stmt *st)
+{
+	return json_pack("{s:I,s:s,s:s,s:o,s:i,s:i,s:i,s:i,s:s}", "id",
+			 (json_int_t)sqlite3_column_int64(st, 0), "user",
+			 arc_col_text(st, 1), "started", arc_col_text(st, 2),
+			 "finished", arc_col_json_text(st, 3), "files",
+			 sqlite3_column_int(st, 4), "pages",
+			 sqlite3_column_int(st, 5), "documents",
+			 sqlite3_column_int(st, 6), "failures",
+			 sqlite3_column_int(st, 7), "status",
+			 arc_col_text(st, 8));
+}
+
+enum dos_err
+arc_batch_get(struct arc *a, int64_t id, json_t **pout)
+{
+	sqlite3_stmt *st = NULL, *fst = NULL;
+	json_t *b = NULL, *files = NULL;
+	enum dos_err err;
+
+	*pout = NULL;
+	if ((err = arc_prepare(a, "SELECT " BATCH_COLS " FROM batch "
+				  "WHERE id = ?", &st)) != DOS_OK ||
+	    (err = arc_prepare(a, "SELECT name, sha256, outcome, pages, "
+				  "documents, error, at FROM batch_file "
+				  "WHERE batch_id = ? ORDER BY rowid",
+			       &fst)) != DOS_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		err = DOS_NOTFOUND;
+		goto out;
+	}
+	if ((b = batch_json(st)) == NULL || (files = json_array()) == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	sqlite3_bind_int64(fst, 1, id);
+	while (sqlite3_step(fst) == SQLITE_ROW)
+		json_array_append_new(
+			files,
+			json_pack("{s:s,s:o,s:s,s:i,s:i,s:o,s:s}", "name",
+				  arc_col_text(fst, 0), "sha256",
+				  arc_col_json_text(fst, 1), "outcome",
+				  arc_col_text(fst, 2), "pages",
+				  sqlite3_column_int(fst, 3), "documents",
+				  sqlite3_column_int(fst, 4), "error",
+				  arc_col_json_text(fst, 5), "at",
+				  arc_col_text(fst, 6)));
+	json_object_set_new(b, "entries", files);
+	files = NULL;
+	*pout = b;
+	b = NULL;
+out:
+	json_decref(b);
+	json_decref(files);
+	sqlite3_finalize(st);
+	sqlite3_finalize(fst);
+	return err;
+}
+
+enum dos_err
+arc_batch_list(struct arc *a, int limit, json_t **pout)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr;
+	enum dos_err err;
+
+	*pout = NULL;
+	if ((err = arc_prepare(a, "SELECT " BATCH_COLS " FROM batch "
+				  "ORDER BY id DESC LIMIT ?", &st)) != DOS_OK)
+		return err;
+	sqlite3_bind_int(st, 1, limit > 0 ? limit : 50);
+	if ((arr = json_array()) == NULL) {
+		sqlite3_finalize(st);
+		return DOS_NOMEM;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(arr, batch_json(st));
+	sqlite3_finalize(st);
+	*pout = arr;
+	return DOS_OK;
+}
