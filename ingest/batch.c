@@ -59,7 +59,9 @@ worker_main(void *arg)
 		pthread_cond_broadcast(&ing->cv_done); /* room in the queue */
 		pthread_mutex_unlock(&ing->mu);
 
-		err = ing_worker_page(w, job.pix, &job.file->pages[job.index]);
+		err = ing_worker_page(w, job.pix,
+				      strcmp(job.file->src.format, "pdf") == 0,
+				      &job.file->pages[job.index]);
 		pixDestroy(&job.pix);
 
 		pthread_mutex_lock(&ing->mu);

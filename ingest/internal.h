@@ -78,8 +78,12 @@ struct ing_worker;
 enum dos_err ing_worker_new(const struct ing_options *o,
 			    struct ing_worker **pw);
 void ing_worker_free(struct ing_worker *w);
-/* Runs the whole per-page pipeline on pix (not consumed). */
-enum dos_err ing_worker_page(struct ing_worker *w, PIX *pix,
+/*
+ * Runs the whole per-page pipeline on pix (not consumed).  rendered: the
+ * page was rasterised from a PDF, whose images may hold fewer pixels than
+ * the page now has, so small barcodes get a denser scan.
+ */
+enum dos_err ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
 			     struct ing_page *out);
 
 /* A file moving through the pipeline (batch.c, file.c). */

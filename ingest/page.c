@@ -26,7 +26,11 @@
 #define ORIENT_MIN_CONF 2.0f
 #define BARCODE_RETRY_DPI 250
 #define BARCODE_THRESHOLD 128
+#define BARCODE_DENSITY 4       /* scan every 4th line */
+#define BARCODE_RETRY_DENSITY 2
 #define BLANK_MAX_INK 0.003 /* dark share of the page inside its margins */
+
+static void density(zbar_image_scanner_t *sc, int n);
 
 struct ing_worker {
 	TessBaseAPI *tess;
@@ -132,9 +136,7 @@ ing_worker_new(const struct ing_options *o, struct ing_worker **pw)
 	 * also returns truncated reads.  Account numbers carry 10 digits.
 	 */
 	zbar_image_scanner_set_config(w->zbar, ZBAR_I25, ZBAR_CFG_MIN_LEN, 10);
-	/* Every second line each way: half the time, same codes found. */
-	zbar_image_scanner_set_config(w->zbar, 0, ZBAR_CFG_X_DENSITY, 2);
-	zbar_image_scanner_set_config(w->zbar, 0, ZBAR_CFG_Y_DENSITY, 2);
+	density(w->zbar, BARCODE_DENSITY);
 	*pw = w;
 	return DOS_OK;
 nomem:
@@ -233,6 +235,32 @@ read_words(TessBaseAPI *tess, struct ing_page *out)
 }
 
 /*
+ * Scan every n-th line each way.  Every 4th line reads the codes of a
+ * 300-dpi page at half the time of every 2nd; small codes on low-resolution
+ * pages are retried upscaled and denser.
+ */
+static void
+density(zbar_image_scanner_t *sc, int n)
+{
+	zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_X_DENSITY, n);
+	zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_Y_DENSITY, n);
+}
+
+/* Byte of eight 1-bpp pixels (MSB first) -> eight gray pixels. */
+static unsigned char unpack[256][8];
+static pthread_once_t unpack_once = PTHREAD_ONCE_INIT;
+
+static void
+unpack_init(void)
+{
+	int b, i;
+
+	for (b = 0; b < 256; b++)
+		for (i = 0; i < 8; i++)
+			unpack[b][i] = (b & (0x80 >> i)) ? 0 : 255;
+}
+
+/*
  * Reads barcodes from a 1-bpp page with zbar, unpacking bits straight into
  * zbar's 8-bit buffer (black = 0).
  */
@@ -253,10 +281,14 @@ read_barcodes(zbar_image_scanner_t *sc, PIX *bin, struct ing_page *out)
 	h = pixGetHeight(bin);
 	if ((buf = malloc((size_t)w * (size_t)h)) == NULL)
 		return DOS_NOMEM;
+	/* Eight pixels at a time: a page is 8.7 million of them. */
+	pthread_once(&unpack_once, unpack_init);
 	for (y = 0; y < h; y++) {
 		line = pixGetData(bin) + (size_t)y * pixGetWpl(bin);
 		row = buf + (size_t)y * w;
-		for (x = 0; x < w; x++)
+		for (x = 0; x + 8 <= w; x += 8)
+			memcpy(row + x, unpack[GET_DATA_BYTE(line, x >> 3)], 8);
+		for (; x < w; x++)
 			row[x] = GET_DATA_BIT(line, x) ? 0 : 255;
 	}
 	if ((img = zbar_image_create()) == NULL) {
@@ -401,7 +433,8 @@ render_pdf(struct ing_worker *w, PIX *bin, int dpi, struct ing_page *out)
 }
 
 enum dos_err
-ing_worker_page(struct ing_worker *w, PIX *pix, struct ing_page *out)
+ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
+		struct ing_page *out)
 {
 	PIX *gray = NULL, *bin = NULL, *turned = NULL, *upright = NULL,
 	    *tbin = NULL, *cbin = NULL, *big = NULL, *thumb = NULL;
@@ -490,6 +523,14 @@ ing_worker_page(struct ing_worker *w, PIX *pix, struct ing_page *out)
 	}
 	if ((err = read_barcodes(w->zbar, cbin, out)) != DOS_OK)
 		goto out;
+	if (out->nbarcodes == 0 && rendered && out->dpi >= BARCODE_RETRY_DPI) {
+		/* A 150-ppi QR label rendered at 300 dpi. */
+		density(w->zbar, BARCODE_RETRY_DENSITY);
+		err = read_barcodes(w->zbar, cbin, out);
+		density(w->zbar, BARCODE_DENSITY);
+		if (err != DOS_OK)
+			goto out;
+	}
 	if (out->nbarcodes == 0 && out->dpi < BARCODE_RETRY_DPI) {
 		/*
 		 * Small codes on a low-resolution scan (a QR label at 150 dpi)
@@ -500,7 +541,10 @@ ing_worker_page(struct ing_worker *w, PIX *pix, struct ing_page *out)
 			err = DOS_NOMEM;
 			goto out;
 		}
-		if ((err = read_barcodes(w->zbar, big, out)) != DOS_OK)
+		density(w->zbar, BARCODE_RETRY_DENSITY);
+		err = read_barcodes(w->zbar, big, out);
+		density(w->zbar, BARCODE_DENSITY);
+		if (err != DOS_OK)
 			goto out;
 	}
 	out->blank = out->nwords == 0 && out->nbarcodes == 0 &&
