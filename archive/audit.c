@@ -4,6 +4,8 @@
  * and its own fields (length-prefixed), so an edited or removed entry breaks
  * the chain.  Exports arc_audit, arc_verify.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +188,118 @@ verify_blobs(struct arc *a, json_t *problems, json_int_t *pcount)
 	return DOS_OK;
 }
 
+/* Whether a file of the blob store holds the bytes its name promises. */
+static int
+file_matches(const char *path, const char *sha)
+{
+	char hash[DOS_SHA256_HEX];
+	int fd, ok;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	ok = hash_fd(fd, hash) == DOS_OK && strcmp(hash, sha) == 0;
+	close(fd);
+	return ok;
+}
+
+/*
+ * Files of the blob store that no catalogue row names.  A blob is stored
+ * (fsynced, renamed) before the transaction that refers to it commits, so
+ * an ingest that was killed or failed before committing leaves its blobs
+ * behind, and a write cut short leaves a file in tmp/.  Both are harmless
+ * (a blob is re-used when the same bytes come again) and are explained in
+ * notes.  A file whose bytes do not match its name, or that is no blob at
+ * all, is a problem.
+ */
+static enum dos_err
+verify_unreferenced(struct arc *a, json_t *problems, json_t *notes,
+		    json_int_t *porphans)
+{
+	sqlite3_stmt *st = NULL;
+	DIR *top = NULL, *sub = NULL;
+	struct dirent *e, *f;
+	char dir[4096], path[4096], obj[4200];
+	json_int_t temps = 0;
+	enum dos_err err;
+
+	if ((err = arc_prepare(a, "SELECT 1 FROM blob WHERE sha256 = ?",
+			       &st)) != DOS_OK)
+		return err;
+	if ((top = opendir(a->blobdir)) == NULL) {
+		problem(problems, "blob", "blobs/", "blob store unreadable");
+		goto tmp;
+	}
+	while ((e = readdir(top)) != NULL) {
+		if (e->d_name[0] == '.' &&
+		    (e->d_name[1] == '\0' || strcmp(e->d_name, "..") == 0))
+			continue;
+		snprintf(obj, sizeof(obj), "blobs/%s", e->d_name);
+		if (strlen(e->d_name) != 2 ||
+		    dos_snprintf(dir, sizeof(dir), "%s/%s", a->blobdir,
+				 e->d_name) != DOS_OK ||
+		    (sub = opendir(dir)) == NULL) {
+			problem(problems, "blob", obj,
+				"unexpected entry in the blob store");
+			continue;
+		}
+		while ((f = readdir(sub)) != NULL) {
+			if (f->d_name[0] == '.' &&
+			    (f->d_name[1] == '\0' || strcmp(f->d_name, "..") == 0))
+				continue;
+			snprintf(obj, sizeof(obj), "blobs/%s/%s", e->d_name,
+				 f->d_name);
+			if (arc_blob_path(a, f->d_name, path, sizeof(path)) !=
+				    DOS_OK ||
+			    strncmp(f->d_name, e->d_name, 2) != 0) {
+				problem(problems, "blob", obj,
+					"unexpected file in the blob store");
+				continue;
+			}
+			sqlite3_reset(st);
+			arc_bind_text(st, 1, f->d_name);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				continue; /* checked by verify_blobs */
+			if (!file_matches(path, f->d_name))
+				problem(problems, "blob", f->d_name,
+					"unreferenced file whose content does "
+					"not match its name");
+			else
+				(*porphans)++;
+		}
+		closedir(sub);
+		sub = NULL;
+	}
+tmp:
+	if ((sub = opendir(a->tmpdir)) != NULL) {
+		while ((f = readdir(sub)) != NULL)
+			if (!(f->d_name[0] == '.' &&
+			      (f->d_name[1] == '\0' ||
+			       strcmp(f->d_name, "..") == 0)))
+				temps++;
+		closedir(sub);
+		sub = NULL;
+	}
+	if (*porphans > 0)
+		json_array_append_new(
+			notes,
+			json_sprintf("%lld unreferenced blob file(s) from "
+				     "interrupted or failed ingests: stored "
+				     "before a catalogue transaction that "
+				     "never committed; harmless, and re-used "
+				     "if the same content is ingested again",
+				     (long long)*porphans));
+	if (temps > 0)
+		json_array_append_new(
+			notes, json_sprintf("%lld temporary file(s) in tmp/ "
+					    "from interrupted or running "
+					    "writes; harmless",
+					    (long long)temps));
+	if (top != NULL)
+		closedir(top);
+	sqlite3_finalize(st);
+	return DOS_OK;
+}
+
 static enum dos_err
 verify_refs(struct arc *a, json_t *problems)
 {
@@ -207,7 +321,9 @@ verify_refs(struct arc *a, json_t *problems)
 		{"SELECT 'source:' || s.id FROM source s WHERE s.pages <> "
 		 "(SELECT count(*) FROM page p JOIN document d ON "
 		 "d.id = p.document_id WHERE d.source_id = s.id) + "
-		 "(SELECT count(*) FROM skipped_page k WHERE k.source_id = s.id)",
+		 "(SELECT count(*) FROM skipped_page k WHERE k.source_id = s.id) "
+		 "+ (SELECT coalesce(sum(npages), 0) FROM document d WHERE "
+		 "d.source_id = s.id AND d.status = 'purged')",
 		 "pages of this source file are unaccounted for"},
 	};
 	sqlite3_stmt *st = NULL;
@@ -228,22 +344,29 @@ verify_refs(struct arc *a, json_t *problems)
 enum dos_err
 arc_verify(struct arc *a, json_t **preport)
 {
-	json_t *problems = json_array();
-	json_int_t nentries = 0, nblobs = 0;
+	json_t *problems = json_array(), *notes = json_array();
+	json_int_t nentries = 0, nblobs = 0, norphans = 0;
 	enum dos_err err;
 
 	*preport = NULL;
-	if (problems == NULL)
+	if (problems == NULL || notes == NULL) {
+		json_decref(problems);
+		json_decref(notes);
 		return DOS_NOMEM;
+	}
 	if ((err = verify_audit(a, problems, &nentries)) != DOS_OK ||
 	    (err = verify_blobs(a, problems, &nblobs)) != DOS_OK ||
+	    (err = verify_unreferenced(a, problems, notes, &norphans)) !=
+		    DOS_OK ||
 	    (err = verify_refs(a, problems)) != DOS_OK) {
 		json_decref(problems);
+		json_decref(notes);
 		return err;
 	}
-	*preport = json_pack("{s:b,s:I,s:I,s:o}", "ok",
+	*preport = json_pack("{s:b,s:I,s:I,s:I,s:o,s:o}", "ok",
 			     json_array_size(problems) == 0, "audit_entries",
-			     nentries, "blobs", nblobs, "problems", problems);
+			     nentries, "blobs", nblobs, "unreferenced_blobs",
+			     norphans, "problems", problems, "notes", notes);
 	if (*preport == NULL)
 		return DOS_NOMEM;
 	return json_array_size(problems) == 0 ? DOS_OK : DOS_CORRUPT;

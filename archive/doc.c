@@ -149,12 +149,49 @@ insert_page(struct arc *a, sqlite3_stmt *pst, sqlite3_stmt *fst,
 	return DOS_OK;
 }
 
+/*
+ * Files a document in its customer's dossier: category class, customer,
+ * archive number (volume = the filing year).  A category that is neither
+ * a class nor an alias sends the document to review.
+ */
+static enum dos_err
+file_doc(struct arc *a, struct arc_doc_in *d, const char *now, char *cat,
+	 size_t catlen, int *pcatalogue, int64_t *pitem)
+{
+	char year[5];
+	enum dos_err err;
+
+	d->archive_no[0] = '\0';
+	if ((err = arc_file_resolve(a, d->category, d->account, cat, catlen,
+				    &d->customer_id)) != DOS_OK)
+		return err;
+	snprintf(d->category_code, sizeof(d->category_code), "%s", cat);
+	if (cat[0] == '\0') {
+		if (d->category != NULL) {
+			d->status = "review";
+			if (d->review_reason == NULL) {
+				snprintf(d->note, sizeof(d->note),
+					 "unknown category '%.40s'",
+					 d->category);
+				d->review_reason = d->note;
+			}
+		}
+		return DOS_OK;
+	}
+	memcpy(year, now, 4);
+	year[4] = '\0';
+	return arc_file_number(a, cat, year, pcatalogue, pitem, d->archive_no,
+			       sizeof(d->archive_no));
+}
+
 enum dos_err
 arc_source_commit(struct arc *a, struct arc_source_in *src)
 {
 	sqlite3_stmt *blobst = NULL, *sst = NULL, *dst = NULL, *pst = NULL,
 		     *fst = NULL, *bst = NULL, *kst = NULL;
-	char now[32];
+	char now[32], cat[32];
+	int catalogue = 0;
+	int64_t item = 0;
 	int64_t sid;
 	size_t i, j;
 	enum dos_err err;
@@ -170,8 +207,9 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 	    (err = arc_prepare(a, "INSERT INTO document(account, category, "
 				  "title, added, status, source_id, batch_id, "
 				  "npages, serial, review_reason, pdf_sha256, "
-				  "doc_date) "
-				  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				  "doc_date, customer_id, catalogue, volume, "
+				  "item, archive_no) VALUES (?, ?, ?, ?, ?, ?, "
+				  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       &dst)) ||
 	    (err = arc_prepare(a, "INSERT INTO skipped_page(source_id, "
 				  "source_index, role, processed_sha256, "
@@ -211,9 +249,14 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 	for (i = 0; i < src->ndocs; i++) {
 		struct arc_doc_in *d = &src->docs[i];
 
+		if ((err = file_doc(a, d, now, cat, sizeof(cat), &catalogue,
+				    &item)) != DOS_OK)
+			goto out;
 		sqlite3_reset(dst);
 		arc_bind_text(dst, 1, d->account);
-		arc_bind_text(dst, 2, d->category);
+		arc_bind_text(dst, 2, d->category_code[0] != '\0'
+					      ? d->category_code
+					      : d->category);
 		arc_bind_text(dst, 3, d->title);
 		arc_bind_text(dst, 4, now);
 		arc_bind_text(dst, 5, d->status ? d->status : "archived");
@@ -233,6 +276,21 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 			goto out;
 		arc_bind_text(dst, 11, d->pdf);
 		arc_bind_text(dst, 12, d->date);
+		if (d->customer_id > 0)
+			sqlite3_bind_int64(dst, 13, d->customer_id);
+		else
+			sqlite3_bind_null(dst, 13);
+		if (d->archive_no[0] != '\0') {
+			sqlite3_bind_int(dst, 14, catalogue);
+			sqlite3_bind_text(dst, 15, now, 4, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(dst, 16, item);
+			arc_bind_text(dst, 17, d->archive_no);
+		} else {
+			sqlite3_bind_null(dst, 14);
+			sqlite3_bind_null(dst, 15);
+			sqlite3_bind_null(dst, 16);
+			sqlite3_bind_null(dst, 17);
+		}
 		if ((err = step_done(a, dst, "insert document")) != DOS_OK)
 			goto out;
 		d->id = sqlite3_last_insert_rowid(a->db);
@@ -300,7 +358,12 @@ arc_doc_get(struct arc *a, int64_t id, json_t **pout)
 				  "d.title, d.added, d.status, d.npages, "
 				  "d.version, s.name, s.sha256, s.format, "
 				  "d.batch_id, d.serial, d.review_reason, "
-				  "d.pdf_sha256, d.doc_date FROM document d "
+				  "d.pdf_sha256, d.doc_date, d.archive_no, "
+				  "d.catalogue, d.volume, d.item, d.doc_type, "
+				  "d.signatory, d.keywords, d.confidentiality, "
+				  "d.searchable, d.location, c.id, c.number, "
+				  "c.name FROM document d "
+				  "LEFT JOIN customer c ON c.id = d.customer_id "
 				  "JOIN source s ON s.id = d.source_id "
 				  "WHERE d.id = ?", &dst)) ||
 	    (err = arc_prepare(a, "SELECT id, seq, source_index, "
@@ -369,6 +432,25 @@ arc_doc_get(struct arc *a, int64_t id, json_t **pout)
 			    arc_col_json_text(dst, 13));
 	json_object_set_new(doc, "pdf", arc_col_json_text(dst, 14));
 	json_object_set_new(doc, "date", arc_col_json_text(dst, 15));
+	json_object_set_new(doc, "archive_no", arc_col_json_text(dst, 16));
+	json_object_set_new(doc, "catalogue", arc_col_json_int(dst, 17));
+	json_object_set_new(doc, "volume", arc_col_json_text(dst, 18));
+	json_object_set_new(doc, "item", arc_col_json_int(dst, 19));
+	json_object_set_new(doc, "doc_type", arc_col_json_text(dst, 20));
+	json_object_set_new(doc, "signatory", arc_col_json_text(dst, 21));
+	json_object_set_new(doc, "keywords", arc_col_json_text(dst, 22));
+	json_object_set_new(doc, "confidentiality", arc_col_json_text(dst, 23));
+	json_object_set_new(doc, "searchable",
+			    json_boolean(sqlite3_column_int(dst, 24)));
+	json_object_set_new(doc, "location", arc_col_json_text(dst, 25));
+	json_object_set_new(
+		doc, "customer",
+		sqlite3_column_type(dst, 26) == SQLITE_NULL
+			? json_null()
+			: json_pack("{s:I,s:s,s:s}", "id",
+				    (json_int_t)sqlite3_column_int64(dst, 26),
+				    "number", arc_col_text(dst, 27), "name",
+				    arc_col_text(dst, 28)));
 	json_object_set_new(doc, "pages", pages);
 	pages = NULL;
 	*pout = doc;

@@ -37,6 +37,23 @@ json_t *arc_col_json_text(sqlite3_stmt *st, int i);
 /* Column as a new JSON integer, or JSON null for SQL NULL. */
 json_t *arc_col_json_int(sqlite3_stmt *st, int i);
 
+/*
+ * Filing (filing.c), inside a transaction: the category code for a code
+ * or alias (code[0] = 0 when unknown) and the customer holding an account
+ * (0: none); the next archive number in a category and volume.
+ */
+enum dos_err arc_file_resolve(struct arc *a, const char *category,
+			      const char *account, char *code, size_t codelen,
+			      int64_t *pcustomer);
+enum dos_err arc_file_number(struct arc *a, const char *code,
+			     const char *volume, int *pcatalogue,
+			     int64_t *pitem, char *out, size_t n);
+
+/* Gives a document with a known category and no number its archive
+ * number (lifecycle.c), inside a transaction. */
+enum dos_err arc_doc_number_if_needed(struct arc *a, int64_t id,
+				      const char *now);
+
 /* Blob path for a digest (blob.c); DOS_INVAL for a malformed digest. */
 enum dos_err arc_blob_path(const struct arc *a, const char *sha, char *out,
 			   size_t n);

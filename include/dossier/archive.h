@@ -80,7 +80,12 @@ struct arc_doc_in {
 	const char *pdf;      /* SHA-256 of the searchable PDF blob, or NULL */
 	const struct arc_page_in *pages;
 	size_t npages;
-	int64_t id; /* out: assigned by arc_source_commit */
+	/* out, set by arc_source_commit: */
+	int64_t id;
+	int64_t customer_id;   /* customer holding the account, 0: none yet */
+	char category_code[32]; /* the category class, "" when unknown */
+	char archive_no[64];   /* catalogue / volume / item, "" when none */
+	char note[96];         /* review_reason may point here */
 };
 
 /*
@@ -169,6 +174,71 @@ struct arc_query {
 enum dos_err arc_search(struct arc *a, const struct arc_query *q,
 			json_t **pout);
 
+/* ---- customers ---- */
+
+struct arc_customer_in {
+	const char *number; /* unified customer number */
+	const char *name;
+	const char *type;   /* one of the configured customer types */
+	const char *unit, *manager, *address, *phone, *legal_rep,
+		*credit_rating, *notes; /* each may be NULL */
+	const char *const *accounts;
+	size_t naccounts;
+};
+
+/*
+ * Adds a customer with its accounts (documents already filed under those
+ * accounts join the dossier).  On failure msg says why: DOS_CONFLICT for a
+ * taken number or account, DOS_INVAL for a missing field or unknown type.
+ */
+enum dos_err arc_customer_add(struct arc *a, const char *actor,
+			      const struct arc_customer_in *c, char *msg,
+			      size_t msglen);
+/* Links another account to a customer (by customer number). */
+enum dos_err arc_account_link(struct arc *a, const char *actor,
+			      const char *customer, const char *account,
+			      char *msg, size_t msglen);
+/*
+ * A customer found by customer number or any account number, with its
+ * accounts and documents per category, as JSON; DOS_NOTFOUND if none.
+ */
+enum dos_err arc_customer_get(struct arc *a, const char *key, json_t **pout);
+
+/* ---- changes, deletion, legal holds ---- */
+
+/*
+ * Changes a document's metadata (changes: {"title": "...", "date": ...,
+ * "account", "category", "doc_type", "signatory", "keywords",
+ * "confidentiality", "location"}), keeping the old values as a version
+ * with who, when and why.  msg says what happened or why not.
+ */
+enum dos_err arc_doc_edit(struct arc *a, const char *actor, int64_t id,
+			  const json_t *changes, const char *reason, char *msg,
+			  size_t msglen);
+/* Deletion: request (with a reason), approval by a second person with a
+ * manager's or admin's role starting a hold of hold_days, withdrawal
+ * before purge.  Each fills msg. */
+enum dos_err arc_delete_request(struct arc *a, const char *actor, int64_t doc,
+				const char *reason, char *msg, size_t msglen);
+enum dos_err arc_delete_approve(struct arc *a, const char *approver,
+				int64_t doc, int hold_days, char *msg,
+				size_t msglen);
+enum dos_err arc_delete_withdraw(struct arc *a, const char *actor, int64_t doc,
+				 char *msg, size_t msglen);
+/* A legal hold on a customer (number or account) or, if customer is NULL,
+ * a document; it blocks purge until released. */
+enum dos_err arc_hold_place(struct arc *a, const char *actor,
+			    const char *customer, int64_t doc,
+			    const char *reason, char *msg, size_t msglen);
+enum dos_err arc_hold_release(struct arc *a, const char *actor, int64_t hold,
+			      char *msg, size_t msglen);
+/*
+ * Purges every document whose approved deletion has waited out its hold
+ * and is under no legal hold; report: {"purged": [ids], "held": [ids],
+ * "blobs_removed": N}.
+ */
+enum dos_err arc_purge(struct arc *a, const char *actor, json_t **preport);
+
 /* ---- users ---- */
 
 /* Known roles; arc_user_add refuses others. */
@@ -191,5 +261,23 @@ enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,
 		       const char *object, const char *detail);
 /* Checks the audit chain and every blob; prints problems to err stream. */
 enum dos_err arc_verify(struct arc *a, json_t **preport);
+
+/* ---- backup ---- */
+
+/* Called after each blob a backup copies: done of total blobs. */
+typedef void (*arc_backup_fn)(void *arg, uint64_t done, uint64_t total);
+
+/*
+ * Copies the archive into dest while others may go on writing to it: the
+ * catalogue through SQLite's online backup (one consistent snapshot), then
+ * every blob that snapshot refers to, each checked against its SHA-256 on
+ * the way.  dest must be absent or an empty folder, and outside the archive.
+ * dest/catalogue.db appears last, so a folder holding it is a complete,
+ * self-consistent archive.  progress may be NULL.  msg receives a one-line
+ * summary on success, the reason in words on failure (e.g. the corrupt
+ * blob's digest).  Records a "backup" audit entry in the source archive.
+ */
+enum dos_err arc_backup(struct arc *a, const char *dest, arc_backup_fn progress,
+			void *arg, char *msg, size_t msglen);
 
 #endif
