@@ -1,0 +1,94 @@
+# archive_model.sh: customer dossiers: many accounts to one customer,
+# category classes and archive numbers, versioned edits with reasons,
+# deletion with a second person's approval and a hold, legal holds, purge
+# with a tombstone.
+. tests/tap.sh
+A="$T_TMP/archive"
+D() { "$DOSSIER" -A "$A" "$@"; }
+D init >/dev/null
+out=$(D ingest --json "$SAMPLES/batch-001.tif")
+ids=$(echo "$out" | jq -r '[.documents[].id] | join(" ")')
+set -- $ids
+d1=$1 d2=$2
+year=$(date -u +%Y)
+
+# Archive numbers: catalogue of the class, volume = year, item in sequence.
+is "cover-sheet categories resolve to classes" \
+	"$(echo "$out" | jq -c '[.documents[].category]')" '["CONTRACT","BASIC"]'
+is "archive numbers per class and year" \
+	"$(echo "$out" | jq -c '[.documents[].archive_no]')" "[\"2-$year-00001\",\"1-$year-00001\"]"
+out2=$("$DOSSIER" -A "$A" ingest --json --category contract "$SAMPLES/demo-0002.tif")
+is "next item in the same class follows on" \
+	"$(echo "$out2" | jq -r '.documents[0].archive_no')" "2-$year-00002"
+out3=$(D ingest --json --category NOSUCH "$SAMPLES/demo-0003.tif")
+is "an unknown category goes to review, unnumbered" \
+	"$(echo "$out3" | jq -c '.documents[0] | [.status, .review_reason, .archive_no]')" \
+	"[\"review\",\"unknown category 'NOSUCH'\",null]"
+
+# Many accounts, one customer; any account finds the customer.
+acc1=$(D show --json "$d1" | jq -r '.account')
+check "customer add" D customer add C-0001 --name "Wei Li" --type individual \
+	--account "$acc1" --unit north
+check "second account linked" D customer link C-0001 ACC-2030-999999
+is "found by its second account" "$(D customer show --json ACC-2030-999999 | jq -r '.number')" C-0001
+is "accounts listed" "$(D customer show --json C-0001 | jq -c '.accounts')" \
+	"[\"$acc1\",\"ACC-2030-999999\"]"
+is "documents filed earlier under the account joined the dossier" \
+	"$(D show --json "$d1" | jq -r '.customer.number')" C-0001
+contains "an account belongs to one customer only" \
+	"$(D customer add C-0002 --name X --type corporate --account ACC-2030-999999 2>&1)" \
+	"already belongs to a customer"
+contains "unknown customer type refused" \
+	"$(D customer add C-0003 --name X --type alien 2>&1)" "unknown customer type 'alien'"
+contains "duplicate customer number refused" \
+	"$(D customer add C-0001 --name X --type individual 2>&1)" "already exists"
+
+# Edits carry a reason and create versions; a new class, a new number.
+contains "an edit without a reason is refused" "$(D edit "$d1" title=X 2>&1)" "needs a reason"
+contains "fixed fields cannot be edited" \
+	"$(D edit "$d1" --reason "try it" npages=1 2>&1)" "'npages' cannot be changed"
+is "edit creates version 2" "$(D edit "$d1" --reason "clerk typo" title="Loan contract" category=credit)" \
+	"document $d1 is now version 2"
+is "the document shows the change" \
+	"$(D show --json "$d1" | jq -c '[.title, .category, .version, .archive_no]')" \
+	"[\"Loan contract\",\"CREDIT\",2,\"3-$year-00001\"]"
+is "the old values are kept with who, when and why" \
+	"$(sqlite3 "$A/catalogue.db" "SELECT actor || '|' || reason || '|' || json_extract(before, '\$.title') || '|' || json_extract(before, '\$.archive_no') FROM document_version WHERE document_id = $d1")" \
+	"local-admin|clerk typo|batch-001.tif|2-$year-00001"
+
+# Deletion: request, second-person approval with the right role, hold.
+echo "manager-pass-1" | D user add boss --role manager >/dev/null
+echo "clerk-pass-12" | D user add clerk1 --role clerk >/dev/null
+contains "a deletion needs a reason" "$(D delete request "$d2" 2>&1)" "needs a reason"
+echo "clerk-pass-12" | D delete request "$d2" --as clerk1 --reason "scanned twice" >/dev/null
+is "status: deletion requested" "$(D show --json "$d2" | jq -r '.status')" "deletion requested"
+contains "the requester cannot approve" \
+	"$(echo "clerk-pass-12" | D delete approve "$d2" --as clerk1 2>&1)" "may not approve"
+contains "a wrong password is refused" \
+	"$(echo "nope" | D delete approve "$d2" --as boss 2>&1)" "wrong user name or password"
+contains "approval starts the hold" \
+	"$(echo "manager-pass-1" | D delete approve "$d2" --as boss 2>&1)" "held until"
+is "status: on hold" "$(D show --json "$d2" | jq -r '.status')" "on hold"
+contains "purge waits for the hold period" "$(D purge)" "purged 0 document(s)"
+check "withdrawn during the hold" D delete withdraw "$d2"
+is "back to archived" "$(D show --json "$d2" | jq -r '.status')" archived
+
+# Legal hold blocks purge; release lets it through; tombstone remains.
+echo "clerk-pass-12" | D delete request "$d2" --as clerk1 --reason "scanned twice" >/dev/null
+echo "manager-pass-1" | D delete approve "$d2" --as boss --hold-days 0 >/dev/null
+check "legal hold on the customer's document" D hold place --document "$d2" --reason "court order 17"
+sleep 1
+contains "legal hold blocks purge" "$(D purge)" "1 held back by a legal hold"
+is "text still searchable under hold" "$(D show --json "$d2" | jq '.pages | length > 0')" true
+check "hold released" D hold release 1
+contains "purge after release" "$(D purge)" "purged 1 document(s)"
+is "purged: no pages, no text, no title" \
+	"$(D show --json "$d2" | jq -c '[.status, .title, (.pages | length), .pdf]')" '["purged",null,0,null]'
+is "tombstone: who and why with the removed hashes" \
+	"$(sqlite3 "$A/catalogue.db" "SELECT purged_by || '|' || reason || '|' || json_array_length(hashes, '\$.pages') FROM tombstone WHERE document_id = $d2")" \
+	"local-admin|scanned twice|$(D show --json "$d2" | jq '.npages')"
+check "verify passes after purge" D verify
+is "audit has the lifecycle" \
+	"$(sqlite3 "$A/catalogue.db" "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE action IN ('edit','delete-request','delete-approve','delete-withdraw','hold-place','hold-release','purge') ORDER BY id)")" \
+	"edit delete-request delete-approve delete-withdraw delete-request delete-approve hold-place hold-release purge"
+finish
