@@ -443,7 +443,9 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 				  docs[i].account ? json_string(docs[i].account)
 						  : json_null(),
 				  "category",
-				  docs[i].category
+				  docs[i].category_code[0] != '\0'
+					  ? json_string(docs[i].category_code)
+				  : docs[i].category
 					  ? json_string(docs[i].category)
 					  : json_null(),
 				  "status", docs[i].status, "serial",
@@ -455,6 +457,11 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 					  ? json_string(docs[i].review_reason)
 					  : json_null()));
 	}
+	for (i = 0; i < sp.ndocs; i++)
+		json_object_set_new(json_array_get(out, (size_t)i), "archive_no",
+				    docs[i].archive_no[0] != '\0'
+					    ? json_string(docs[i].archive_no)
+					    : json_null());
 	*pdocs = out;
 	out = NULL;
 out:
