@@ -5,22 +5,27 @@
  * contracts, invoices, dossier cover sheets and separator sheets; English or
  * simplified Chinese) and barcodes with zint. It then "scans" them with
  * Leptonica (skew, quarter turns, speckles and gray noise) and writes them as
- * G4 or gray TIFF, PNG or JPEG. Next to every image it writes NAME.json, which
- * holds what a perfect reader would find on the page. The demo (`make run`), the
- * tests and the benchmarks use these pages. The output is deterministic: the
- * same arguments give the same files, byte for byte.
+ * TIFF (G4, 1-bit LZW, 8-bit gray LZW or JPEG, 24-bit colour LZW or JPEG), PNG,
+ * JPEG or PDF, one page or several to a file. Next to every file it writes
+ * NAME.json, which holds what a perfect reader would find on the page(s). The
+ * demo (`make run`), the tests and the benchmarks use these pages. The output
+ * is deterministic: the same arguments give the same files, byte for byte.
  *
  * Usage:
  *   gensamples -o DIR [--seed N] [--count N] [--kind KIND|mixed]
  *              [--format FMT|mixed] [--dpi N] [--skew DEG | --skew-range DEG]
  *              [--rotate 0|90|180|270] [--barcode TYPE|mixed|none]
- *              [--lang eng|chi_sim] [--noise 0|1] [--prefix NAME]
+ *              [--lang eng|chi_sim] [--noise 0|1] [--pages N] [--prefix NAME]
  *   gensamples --demo -o DIR [--prefix NAME]
  *   gensamples --bench -o DIR [--count N] [--seed N] [--prefix NAME]
  *
  *   KIND    letter, account-form, contract, invoice, coversheet, separator
- *   FMT     tiff-g4, tiff-gray, png, jpeg
- *   TYPE    code128, code39, qr, i25, ean13
+ *   FMT     tiff-g4, tiff-gray, tiff-1bit-lzw, tiff-jpeg, tiff-rgb, tiff-jpeg-rgb,
+ *           png, jpeg, pdf
+ *   TYPE    code128, code39, qr, i25, ean13, upca
+ *
+ * --pages N (TIFF formats and pdf) puts N pages of one customer's document
+ * into each file, with ground truth in the layout of the demo batch.
  *
  * Build:
  *   cc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow
@@ -73,6 +78,7 @@
 #define DPI_MIN 72
 #define DPI_MAX 600
 #define COUNT_MAX 100000
+#define PAGES_MAX 16          /* pages in one multi-page file */
 #define SKEW_MAX 45.0
 #define G4_THRESHOLD 140      /* gray < threshold becomes black */
 #define JPEG_QUALITY 85
@@ -108,21 +114,69 @@ static const char *const kind_names[KIND__MAX] = {
 
 #define DOC_KINDS 4 /* the first four kinds are customer documents */
 
-enum fmt { FMT_G4, FMT_GRAY, FMT_PNG, FMT_JPEG, FMT__MAX };
+enum fmt {
+	FMT_G4,
+	FMT_GRAY,
+	FMT_PNG,
+	FMT_JPEG,
+	FMT_1BIT_LZW,
+	FMT_TIFF_JPEG,
+	FMT_RGB,
+	FMT_TIFF_JPEG_RGB,
+	FMT_PDF,
+	FMT__MAX
+};
 
-static const char *const fmt_names[FMT__MAX] = { "tiff-g4", "tiff-gray", "png", "jpeg" };
-static const char *const fmt_exts[FMT__MAX] = { "tif", "tif", "png", "jpg" };
+static const char *const fmt_names[FMT__MAX] = {
+	"tiff-g4", "tiff-gray", "png", "jpeg", "tiff-1bit-lzw", "tiff-jpeg", "tiff-rgb",
+	"tiff-jpeg-rgb", "pdf"
+};
 
-enum bc { BC_NONE, BC_CODE128, BC_CODE39, BC_QR, BC_I25, BC_EAN13, BC__MAX };
+/*
+ * How each format is written: file name extension, Leptonica file format
+ * (IFF_LPDF stands for a PDF holding one JPEG image per page), and the depth
+ * of the written pixels: 1 (threshold G4_THRESHOLD), 8 (gray) or 32 (colour,
+ * see colorize()).
+ */
+static const struct fmt_spec {
+	const char *ext;
+	int iff;
+	int depth;
+} fmt_specs[FMT__MAX] = {
+	[FMT_G4] = { "tif", IFF_TIFF_G4, 1 },
+	[FMT_GRAY] = { "tif", IFF_TIFF_LZW, 8 },
+	[FMT_PNG] = { "png", IFF_PNG, 8 },
+	[FMT_JPEG] = { "jpg", IFF_JFIF_JPEG, 8 },
+	[FMT_1BIT_LZW] = { "tif", IFF_TIFF_LZW, 1 },
+	[FMT_TIFF_JPEG] = { "tif", IFF_TIFF_JPEG, 8 },
+	[FMT_RGB] = { "tif", IFF_TIFF_LZW, 32 },
+	[FMT_TIFF_JPEG_RGB] = { "tif", IFF_TIFF_JPEG, 32 },
+	[FMT_PDF] = { "pdf", IFF_LPDF, 8 },
+};
+
+/* Colour formats: black ink becomes INK_*, white paper PAPER_*. */
+#define INK_R 24
+#define INK_G 34
+#define INK_B 96
+#define PAPER_R 252
+#define PAPER_G 246
+#define PAPER_B 228
+
+enum bc { BC_NONE, BC_CODE128, BC_CODE39, BC_QR, BC_I25, BC_EAN13, BC_UPCA, BC__MAX };
 
 static const char *const bc_names[BC__MAX] = {
-	"none", "code128", "code39", "qr", "i25", "ean13"
+	"none", "code128", "code39", "qr", "i25", "ean13", "upca"
 };
+/*
+ * zbar's names. zbar reports UPC-A as such only with UPC-A enabled (as
+ * dossier does; zbarimg -Supca.enable), otherwise as EAN-13 with a leading 0.
+ */
 static const char *const bc_zbar[BC__MAX] = {
-	"", "CODE-128", "CODE-39", "QR-Code", "I2/5", "EAN-13"
+	"", "CODE-128", "CODE-39", "QR-Code", "I2/5", "EAN-13", "UPC-A"
 };
 static const int bc_zint[BC__MAX] = {
-	0, BARCODE_CODE128, BARCODE_CODE39, BARCODE_QRCODE, BARCODE_C25INTER, BARCODE_EANX
+	0, BARCODE_CODE128, BARCODE_CODE39, BARCODE_QRCODE, BARCODE_C25INTER, BARCODE_EANX,
+	BARCODE_UPCA
 };
 
 enum lang { LANG_ENG, LANG_CHI, LANG__MAX };
@@ -1056,6 +1110,18 @@ static int barcode_payload(enum bc type, const char *account, char *data, size_t
 		if (n != 10 || fmt_str(data, dn, "20%s", digits))
 			return -1;
 		return fmt_str(expect, en, "%s%d", data, ean13_check(data));
+	case BC_UPCA: {
+		char d12[16];
+
+		/*
+		 * Number system 2 (in-store) + ten digits. UPC-A is EAN-13 with a
+		 * leading 0, so the check digit is EAN-13's of "0" + the eleven.
+		 */
+		if (n != 10 || fmt_str(data, dn, "2%s", digits) ||
+		    fmt_str(d12, sizeof d12, "0%s", data))
+			return -1;
+		return fmt_str(expect, en, "%s%d", data, ean13_check(d12));
+	}
 	default:
 		if (fmt_str(data, dn, "%s", account) || fmt_str(expect, en, "%s", account))
 			return -1;
@@ -1758,35 +1824,91 @@ static PIX *scan_pix(PIX *pixs, const struct page *pg)
 	return rot;
 }
 
-/* Writes pix in format f; append adds a page to a G4 TIFF. 0 or -1 (logged). */
-static int write_image(PIX *pix, enum fmt f, const char *path, int dpi, int append)
+/*
+ * A colour scan of an 8 bpp page: gray level v becomes the colour v/255 of the
+ * way from ink to paper. Returns a new 32 bpp pix, NULL on error.
+ */
+static PIX *colorize(PIX *gray)
 {
-	PIX *out = NULL;
-	int rc = 1;
+	int w = pixGetWidth(gray), h = pixGetHeight(gray);
+	int wpls = pixGetWpl(gray), wpld, x, y, v;
+	const l_uint32 *ps = pixGetData(gray);
+	l_uint32 map[256], *pd;
+	PIX *pix;
 
-	out = f == FMT_G4 ? pixThresholdToBinary(pix, G4_THRESHOLD) : pixClone(pix);
-	if (out == NULL)
-		goto out;
-	pixSetResolution(out, dpi, dpi);
-	switch (f) {
-	case FMT_G4:
-		rc = pixWriteTiff(path, out, IFF_TIFF_G4, append ? "a" : "w");
-		break;
-	case FMT_GRAY:
-		rc = pixWriteTiff(path, out, IFF_TIFF_LZW, "w");
-		break;
-	case FMT_PNG:
-		/* Noisy gray compresses badly anyway; level 1 is many times faster. */
-		pixSetZlibCompression(out, 1);
-		rc = pixWrite(path, out, IFF_PNG);
-		break;
-	case FMT_JPEG:
-		rc = pixWriteJpeg(path, out, JPEG_QUALITY, 0);
-		break;
+	if (pixGetDepth(gray) != 8 || (pix = pixCreate(w, h, 32)) == NULL)
+		return NULL;
+	for (v = 0; v < 256; v++)
+		composeRGBPixel(INK_R + (PAPER_R - INK_R) * v / 255,
+				INK_G + (PAPER_G - INK_G) * v / 255,
+				INK_B + (PAPER_B - INK_B) * v / 255, &map[v]);
+	pd = pixGetData(pix);
+	wpld = pixGetWpl(pix);
+	for (y = 0; y < h; y++) {
+		const l_uint32 *srow = ps + (size_t)y * (size_t)wpls;
+		l_uint32 *drow = pd + (size_t)y * (size_t)wpld;
+
+		for (x = 0; x < w; x++)
+			drow[x] = map[GET_DATA_BYTE(srow, x)];
+	}
+	return pix;
+}
+
+/* The 8 bpp page pix at the depth format f writes. A new pix, NULL on error. */
+static PIX *pix_for_format(PIX *pix, enum fmt f)
+{
+	switch (fmt_specs[f].depth) {
+	case 1:
+		return pixThresholdToBinary(pix, G4_THRESHOLD);
+	case 32:
+		return colorize(pix);
 	default:
-		break;
+		return pixClone(pix);
+	}
+}
+
+/*
+ * Writes the 8 bpp pages of pixa to path in format f at dpi. TIFF and pdf
+ * files take any number of pages, png and jpeg one. 0 or -1 (logged).
+ */
+static int write_file(PIXA *pixa, enum fmt f, const char *path, int dpi)
+{
+	const struct fmt_spec *fs = &fmt_specs[f];
+	int i, n = pixaGetCount(pixa), rc = 1;
+	PIX *pix = NULL, *out = NULL;
+
+	if (n < 1 || (n > 1 && !L_FORMAT_IS_TIFF(fs->iff) && fs->iff != IFF_LPDF)) {
+		fprintf(stderr, "%s: %s: %s holds exactly one page\n", PROG, path, fmt_names[f]);
+		return -1;
+	}
+	if (fs->iff == IFF_LPDF) {
+		/* One JPEG per page; the page size follows from dpi. */
+		rc = pixaConvertToPdf(pixa, dpi, 1.0f, L_JPEG_ENCODE, JPEG_QUALITY, NULL, path);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if ((pix = pixaGetPix(pixa, i, L_CLONE)) == NULL ||
+		    (out = pix_for_format(pix, f)) == NULL) {
+			rc = 1;
+			goto out;
+		}
+		pixSetResolution(out, dpi, dpi);
+		if (L_FORMAT_IS_TIFF(fs->iff)) {
+			rc = pixWriteTiff(path, out, fs->iff, i > 0 ? "a" : "w");
+		} else if (fs->iff == IFF_PNG) {
+			/* Noisy gray compresses badly anyway; level 1 is many times faster. */
+			pixSetZlibCompression(out, 1);
+			rc = pixWrite(path, out, IFF_PNG);
+		} else {
+			rc = pixWriteJpeg(path, out, JPEG_QUALITY, 0);
+		}
+		pixDestroy(&pix);
+		pixDestroy(&out);
+		if (rc != 0)
+			goto out;
 	}
 out:
+	pixDestroy(&pix);
 	pixDestroy(&out);
 	if (rc != 0) {
 		fprintf(stderr, "%s: cannot write %s\n", PROG, path);
@@ -1968,9 +2090,10 @@ static int emit_page(const char *dir, const char *base, const struct page *pg)
 	char img[PATH_BUF], js[PATH_BUF], file[PATH_BUF];
 	struct sample s;
 	json_t *root = NULL;
+	PIXA *pixa = NULL;
 	int rc = -1;
 
-	if (fmt_str(file, sizeof file, "%s.%s", base, fmt_exts[pg->fmt]) ||
+	if (fmt_str(file, sizeof file, "%s.%s", base, fmt_specs[pg->fmt].ext) ||
 	    fmt_str(img, sizeof img, "%s/%s", dir, file) ||
 	    fmt_str(js, sizeof js, "%s/%s.json", dir, base)) {
 		fprintf(stderr, "%s: output path too long\n", PROG);
@@ -1978,7 +2101,8 @@ static int emit_page(const char *dir, const char *base, const struct page *pg)
 	}
 	if (sample_make(pg, &s))
 		goto out;
-	if (write_image(s.pix, pg->fmt, img, pg->dpi, 0))
+	if ((pixa = pixaCreate(1)) == NULL || pixaAddPix(pixa, s.pix, L_CLONE) != 0 ||
+	    write_file(pixa, pg->fmt, img, pg->dpi))
 		goto out;
 	root = truth_json(pg, &s, file);
 	if (root == NULL) {
@@ -1990,31 +2114,37 @@ static int emit_page(const char *dir, const char *base, const struct page *pg)
 	printf("%s\n", img);
 	rc = 0;
 out:
+	pixaDestroy(&pixa);
 	json_decref(root);
 	sample_free(&s);
 	return rc;
 }
 
-/* A document inside a batch: its account, category and page indices. */
+/* A document inside a multi-page file: account, category, page indices. */
 struct batchdoc {
 	const char *account;
-	const char *category;
-	int pages[8];
+	const char *category;   /* NULL: none */
+	int pages[PAGES_MAX];
 	size_t npages;
 };
 
-/* Writes a multi-page G4 TIFF DIR/NAME.tif and DIR/NAME.json. */
-static int emit_batch(const char *dir, const char *name, const struct page *pages, size_t n,
-		      const struct batchdoc *docs, size_t nd)
+/*
+ * Writes the n pages as one multi-page file DIR/NAME.EXT in format f (a TIFF
+ * format or pdf) and DIR/NAME.json, which lists the pages and the nd
+ * documents a reader should file.
+ */
+static int emit_batch(const char *dir, const char *name, enum fmt f, const struct page *pages,
+		      size_t n, const struct batchdoc *docs, size_t nd)
 {
 	char img[PATH_BUF], js[PATH_BUF], file[PATH_BUF];
 	json_t *root = NULL, *jpages = NULL, *jdocs = NULL;
 	struct sample s;
+	PIXA *pixa = NULL;
 	size_t i, k;
 	int rc = -1, err = 0;
 
 	memset(&s, 0, sizeof s);
-	if (fmt_str(file, sizeof file, "%s.tif", name) ||
+	if (fmt_str(file, sizeof file, "%s.%s", name, fmt_specs[f].ext) ||
 	    fmt_str(img, sizeof img, "%s/%s", dir, file) ||
 	    fmt_str(js, sizeof js, "%s/%s.json", dir, name)) {
 		fprintf(stderr, "%s: output path too long\n", PROG);
@@ -2023,12 +2153,13 @@ static int emit_batch(const char *dir, const char *name, const struct page *page
 	root = json_object();
 	jpages = json_array();
 	jdocs = json_array();
-	if (root == NULL || jpages == NULL || jdocs == NULL)
+	pixa = pixaCreate((l_int32)n);
+	if (root == NULL || jpages == NULL || jdocs == NULL || pixa == NULL)
 		goto out;
 	for (i = 0; i < n; i++) {
 		json_t *pj;
 
-		if (sample_make(&pages[i], &s) || write_image(s.pix, FMT_G4, img, pages[i].dpi, i > 0))
+		if (sample_make(&pages[i], &s) || pixaAddPix(pixa, s.pix, L_CLONE) != 0)
 			goto out;
 		pj = truth_json(&pages[i], &s, NULL);
 		if (pj == NULL || json_object_set_new(pj, "index", json_integer((json_int_t)i)) ||
@@ -2036,8 +2167,10 @@ static int emit_batch(const char *dir, const char *name, const struct page *page
 			goto out;
 		sample_free(&s);
 	}
+	if (write_file(pixa, f, img, n > 0 ? pages[0].dpi : 0))
+		goto out;
 	for (i = 0; i < nd; i++) {
-		json_t *d = json_pack("{s:s, s:s, s:[]}", "account", docs[i].account,
+		json_t *d = json_pack("{s:s, s:s?, s:[]}", "account", docs[i].account,
 				      "category", docs[i].category, "pages");
 
 		if (d == NULL || json_array_append_new(jdocs, d))
@@ -2047,7 +2180,7 @@ static int emit_batch(const char *dir, const char *name, const struct page *page
 						     json_integer(docs[i].pages[k]));
 	}
 	err |= jset(root, "file", json_string(file));
-	err |= jset(root, "format", json_string(fmt_names[FMT_G4]));
+	err |= jset(root, "format", json_string(fmt_names[f]));
 	err |= jset(root, "dpi", json_integer(n > 0 ? pages[0].dpi : 0));
 	err |= jset(root, "page_count", json_integer((json_int_t)n));
 	err |= jset(root, "page_index_base", json_integer(0));
@@ -2062,6 +2195,7 @@ static int emit_batch(const char *dir, const char *name, const struct page *page
 out:
 	if (rc != 0)
 		fprintf(stderr, "%s: %s: cannot make %s\n", PROG, __func__, img);
+	pixaDestroy(&pixa);
 	json_decref(jpages);
 	json_decref(jdocs);
 	json_decref(root);
@@ -2085,6 +2219,7 @@ struct opts {
 	double skew, skew_range;
 	int rotation;
 	int noise;
+	int pages;              /* pages per file */
 	int demo, bench;
 };
 
@@ -2096,41 +2231,75 @@ static double monotonic_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* --count pages from the options, cycling "mixed" choices. */
+/*
+ * Page j of file i from the options, cycling "mixed" choices. Pages of one
+ * multi-page file share the customer (ident_seed).
+ */
+static void page_from_opts(const struct opts *o, long i, int j, struct page *pg)
+{
+	uint64_t seed = seed_mix(o->seed, (uint64_t)i);
+	long k = o->pages > 1 ? j : i;  /* what "mixed" cycles over */
+
+	memset(pg, 0, sizeof *pg);
+	pg->kind = o->kind >= 0 ? (enum kind)o->kind : (enum kind)(k % DOC_KINDS);
+	/* Offset the format cycle so that mixed kinds meet every format. */
+	pg->fmt = o->fmt >= 0 ? (enum fmt)o->fmt : (enum fmt)((i + i / FMT__MAX) % FMT__MAX);
+	pg->barcode = o->barcode >= 0 ? (enum bc)o->barcode : (enum bc)(1 + k % (BC__MAX - 1));
+	pg->lang = (enum lang)o->lang;
+	pg->dpi = o->dpi;
+	pg->rotation = o->rotation;
+	pg->noise = o->noise;
+	pg->ident_seed = seed;
+	/* A single page keeps the seed it had before --pages existed. */
+	pg->seed = o->pages > 1 ? seed_mix(seed, (uint64_t)j + 1) : seed;
+	if (o->pages > 1) {
+		pg->part = j + 1;
+		pg->parts = o->pages;
+	}
+	pg->skew_deg = o->skew;
+	if (o->skew_range > 0) {
+		rng_seed(pg->seed ^ 0x5eedULL);
+		/* Rounded to 0.01 degree so the JSON holds the exact angle. */
+		pg->skew_deg = round((rng_unit() * 2 - 1) * o->skew_range * 100) / 100;
+	}
+}
+
+/* --count files of --pages pages each from the options. */
 static int run_pages(const struct opts *o)
 {
 	char base[256];
 	long i;
+	int j;
 	double t0 = monotonic_s(), dt;
 
 	for (i = 0; i < o->count; i++) {
-		struct page pg;
-		uint64_t seed = seed_mix(o->seed, (uint64_t)i);
+		struct page pgs[PAGES_MAX];
+		struct batchdoc doc;
+		struct ident id;
 
-		memset(&pg, 0, sizeof pg);
-		pg.kind = o->kind >= 0 ? (enum kind)o->kind : (enum kind)(i % DOC_KINDS);
-		/* Offset the format cycle so that mixed kinds meet every format. */
-		pg.fmt = o->fmt >= 0 ? (enum fmt)o->fmt : (enum fmt)((i + i / FMT__MAX) % FMT__MAX);
-		pg.barcode = o->barcode >= 0 ? (enum bc)o->barcode
-					     : (enum bc)(1 + i % (BC__MAX - 1));
-		pg.lang = (enum lang)o->lang;
-		pg.dpi = o->dpi;
-		pg.rotation = o->rotation;
-		pg.noise = o->noise;
-		pg.seed = pg.ident_seed = seed;
-		pg.skew_deg = o->skew;
-		if (o->skew_range > 0) {
-			rng_seed(seed ^ 0x5eedULL);
-			/* Rounded to 0.01 degree so the JSON holds the exact angle. */
-			pg.skew_deg = round((rng_unit() * 2 - 1) * o->skew_range * 100) / 100;
+		for (j = 0; j < o->pages; j++)
+			page_from_opts(o, i, j, &pgs[j]);
+		if (fmt_str(base, sizeof base, "%s-%04ld", o->prefix, i + 1))
+			return -1;
+		if (o->pages == 1) {
+			if (emit_page(o->outdir, base, &pgs[0]))
+				return -1;
+			continue;
 		}
-		if (fmt_str(base, sizeof base, "%s-%04ld", o->prefix, i + 1) ||
-		    emit_page(o->outdir, base, &pg))
+		/* One document: every page carries the same customer's account. */
+		rng_seed(pgs[0].ident_seed);
+		ident_make(&id, &pgs[0], pgs[0].lang);
+		memset(&doc, 0, sizeof doc);
+		doc.account = id.account;
+		for (j = 0; j < o->pages; j++)
+			doc.pages[doc.npages++] = j;
+		if (emit_batch(o->outdir, base, pgs[0].fmt, pgs, (size_t)o->pages, &doc, 1))
 			return -1;
 	}
 	dt = monotonic_s() - t0;
-	fprintf(stderr, "%s: wrote %ld page(s) in %.2f s (%.0f ms/page)\n", PROG, o->count, dt,
-		o->count > 0 ? dt * 1000 / (double)o->count : 0.0);
+	fprintf(stderr, "%s: wrote %ld file(s), %ld page(s) in %.2f s (%.0f ms/page)\n", PROG,
+		o->count, o->count * o->pages, dt,
+		o->count > 0 ? dt * 1000 / (double)(o->count * o->pages) : 0.0);
 	return 0;
 }
 
@@ -2199,7 +2368,7 @@ static int run_demo(const struct opts *o)
 		    emit_page(o->outdir, base, &pg))
 			return -1;
 	}
-	return emit_batch(o->outdir, "batch-001", batch, NELEM(batch), docs, NELEM(docs));
+	return emit_batch(o->outdir, "batch-001", FMT_G4, batch, NELEM(batch), docs, NELEM(docs));
 }
 
 /* ------------------------------------------------------------------ */
@@ -2211,14 +2380,16 @@ static void usage(FILE *f)
 		"usage: %s -o DIR [--seed N] [--count N] [--kind KIND|mixed]\n"
 		"         [--format FMT|mixed] [--dpi N] [--skew DEG | --skew-range DEG]\n"
 		"         [--rotate 0|90|180|270] [--barcode TYPE|mixed|none]\n"
-		"         [--lang eng|chi_sim] [--noise 0|1] [--prefix NAME]\n"
+		"         [--lang eng|chi_sim] [--noise 0|1] [--pages N] [--prefix NAME]\n"
 		"       %s --demo -o DIR [--prefix NAME]\n"
 		"       %s --bench -o DIR [--count N] [--seed N] [--prefix NAME]\n"
 		"  KIND  letter account-form contract invoice coversheet separator\n"
 		"        (mixed cycles the first four)\n"
-		"  FMT   tiff-g4 tiff-gray png jpeg\n"
-		"  TYPE  code128 code39 qr i25 ean13\n",
-		PROG, PROG, PROG);
+		"  FMT   tiff-g4 tiff-gray tiff-1bit-lzw tiff-jpeg tiff-rgb tiff-jpeg-rgb\n"
+		"        png jpeg pdf\n"
+		"  TYPE  code128 code39 qr i25 ean13 upca\n"
+		"  N     pages of one document per file, 1 to %d (TIFF formats and pdf)\n",
+		PROG, PROG, PROG, PAGES_MAX);
 }
 
 static _Noreturn void PRINTF_LIKE(1, 2) die_usage(const char *fmt, ...)
@@ -2306,7 +2477,8 @@ static int make_dirs(const char *path)
 
 enum {
 	OPT_SEED = 256, OPT_COUNT, OPT_KIND, OPT_FORMAT, OPT_DPI, OPT_SKEW, OPT_SKEW_RANGE,
-	OPT_ROTATE, OPT_BARCODE, OPT_LANG, OPT_NOISE, OPT_PREFIX, OPT_DEMO, OPT_BENCH
+	OPT_ROTATE, OPT_BARCODE, OPT_LANG, OPT_NOISE, OPT_PREFIX, OPT_DEMO, OPT_BENCH,
+	OPT_PAGES
 };
 
 /* Options a mode accepts besides -o; demo and bench accept few. */
@@ -2330,6 +2502,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "prefix", required_argument, NULL, OPT_PREFIX },
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "bench", no_argument, NULL, OPT_BENCH },
+		{ "pages", required_argument, NULL, OPT_PAGES },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -2346,6 +2519,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->lang = LANG_ENG;
 	o->dpi = 300;
 	o->noise = 1;
+	o->pages = 1;
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		if (c >= OPT_SEED)
 			given |= GIVEN(c);
@@ -2377,6 +2551,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_LANG: o->lang = parse_name("--lang", optarg, lang_names, LANG__MAX, 0); break;
 		case OPT_NOISE: o->noise = (int)parse_long("--noise", optarg, 0, 1); break;
 		case OPT_PREFIX: o->prefix = optarg; break;
+		case OPT_PAGES: o->pages = (int)parse_long("--pages", optarg, 1, PAGES_MAX); break;
 		case OPT_DEMO: o->demo = 1; break;
 		case OPT_BENCH: o->bench = 1; break;
 		default: fprintf(stderr, "Try '%s --help'.\n", PROG); exit(2);
@@ -2395,6 +2570,12 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if (o->bench && (given & ~(GIVEN(OPT_BENCH) | GIVEN(OPT_COUNT) | GIVEN(OPT_SEED) |
 				   GIVEN(OPT_PREFIX))))
 		die_usage("--bench takes only -o, --count, --seed and --prefix");
+	if (o->pages > 1 && (o->fmt < 0 || !(L_FORMAT_IS_TIFF(fmt_specs[o->fmt].iff) ||
+					     fmt_specs[o->fmt].iff == IFF_LPDF)))
+		die_usage("--pages: a multi-page file needs a TIFF --format or pdf");
+	if (o->pages > 1 && o->kind >= DOC_KINDS)
+		die_usage("--pages: a multi-page file holds document pages, not %s",
+			  kind_names[o->kind]);
 	if (o->prefix == NULL)
 		o->prefix = o->demo ? "demo" : o->bench ? "bench" : "page";
 	if (*o->prefix == '\0' || strlen(o->prefix) > 64 || strchr(o->prefix, '/') != NULL)
@@ -2416,6 +2597,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	parse_args(argc, argv, &o);
+	/* No creation date or producer version: the same PDF bytes every run. */
+	l_pdfSetDateAndVersion(0);
 	if (make_dirs(o.outdir))
 		return 1;
 	rc = o.demo ? run_demo(&o) : run_pages(&o);

@@ -20,7 +20,7 @@ id=$(echo "$out" | jq -r '.documents[] | select(.path == "demo-0002.tif") | .id'
 doc=$("$DOSSIER" -A "$A" show --json "$id")
 is "manifest files the document: account, category, title, date" \
 	"$(echo "$doc" | jq -c '[.account, .category, .title, .date]')" \
-	'["ACC-2020-000001","LOAN","Loan agreement, signed","2024-03-01"]'
+	'["ACC-2020-000001","CREDIT","Loan agreement, signed","2024-03-01"]'
 id3=$(echo "$out" | jq -r '.documents[] | select(.path == "demo-0003.tif") | .id')
 is "a file not in the manifest keeps its own name as title" \
 	"$("$DOSSIER" -A "$A" show --json "$id3" | jq -r '.title')" "demo-0003.tif"

@@ -43,8 +43,8 @@ check "verify passes: every page accounted for" "$DOSSIER" -A "$A" verify
 "$DOSSIER" coversheet --account ACC-2024-000777 --category LOAN -o "$T_TMP/cover.pdf" >/dev/null
 pdfunite "$T_TMP/cover.pdf" "$CORPUS/ocrmypdf/linn.pdf" "$T_TMP/stack.pdf"
 out=$("$DOSSIER" -A "$A" ingest --json "$T_TMP/stack.pdf")
-is "cover sheet: one document" "$(echo "$out" | jq -c '[.documents[] | [.account, .category, .pages, .first_page]]')" \
-	'[["ACC-2024-000777","LOAN",1,2]]'
+is "cover sheet: one document, its alias LOAN filed as the class CREDIT" "$(echo "$out" | jq -c '[.documents[] | [.account, .category, .pages, .first_page]]')" \
+	'[["ACC-2024-000777","CREDIT",1,2]]'
 check "coversheet refuses a category with ':'" \
 	sh -c "! '$DOSSIER' coversheet --account A --category 'X:Y' -o '$T_TMP/bad.pdf' 2>/dev/null"
 
