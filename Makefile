@@ -20,6 +20,8 @@ MODULES  = common archive ingest search web
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web/assets_gen.o
 ASSETS   = $(wildcard web/assets/*)
+CLI_SRC  = $(wildcard cli/*.c)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
@@ -49,7 +51,9 @@ $(BUILD)/libdossier.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(BUILD)/dossier: $(BUILD)/cli/main.o $(BUILD)/libdossier.a
+$(CLI_OBJ): $(wildcard cli/*.h)
+
+$(BUILD)/dossier: $(CLI_OBJ) $(BUILD)/libdossier.a
 	$(CC) $(SAN) $^ $(LIBS) -o $@
 
 $(BUILD)/gensamples: tools/gensamples.c

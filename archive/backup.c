@@ -30,6 +30,7 @@ struct bk {
 	struct arc dst; /* dir, blobdir, tmpdir only: for arc_blob_path */
 	char dir[PATH_MAX], blobdir[PATH_MAX], tmpdir[PATH_MAX];
 	unsigned char touched[256]; /* blobs/<aa> folders written to */
+	int created;                /* dest itself was created */
 	int made;                   /* blobs/ and tmp/ created in dest */
 	uint64_t nblobs, nbytes;
 	arc_backup_fn progress;
@@ -189,6 +190,8 @@ dest_prepare(struct bk *b, const char *dest)
 	} else if (mkdir(b->dir, 0750) != 0)
 		return say(b, DOS_IO, "cannot create %s: %s", dest,
 			   strerror(errno));
+	else
+		b->created = 1;
 	b->made = 1;
 	if (mkdir(b->blobdir, 0750) != 0 || mkdir(b->tmpdir, 0750) != 0)
 		return say(b, DOS_IO, "cannot create folders in %s: %s", dest,
@@ -539,6 +542,20 @@ arc_backup(struct arc *a, const char *dest, arc_backup_fn progress,
 		err = say(b, DOS_IO, "cannot sync %s: %s", b->dir,
 			  strerror(errno));
 		goto out;
+	}
+	if (b->created) {
+		/* dest's own entry in its parent folder. */
+		char parent[PATH_MAX], *slash;
+
+		snprintf(parent, sizeof(parent), "%s", b->dir);
+		if ((slash = strrchr(parent, '/')) != NULL) {
+			slash[slash == parent ? 1 : 0] = '\0';
+			if (fsync_path(parent, 1) != DOS_OK) {
+				err = say(b, DOS_IO, "cannot sync %s: %s",
+					  parent, strerror(errno));
+				goto out;
+			}
+		}
 	}
 	snprintf(detail, sizeof(detail), "%llu blob(s), %llu bytes; "
 		 "catalogue %llu bytes", (unsigned long long)b->nblobs,

@@ -16,6 +16,8 @@
 #include "dossier/search.h"
 #include "dossier/web.h"
 
+#include "cli.h"
+
 struct cmd {
 	const char *name;
 	int (*run)(const char *archive, int argc, char **argv);
@@ -31,8 +33,8 @@ default_archive(void)
 }
 
 /* Opens the archive for a command, saying in words why it cannot. */
-static enum dos_err
-open_archive(const char *dir, struct arc **pa)
+enum dos_err
+cli_open_archive(const char *dir, struct arc **pa)
 {
 	enum dos_err err = arc_open(dir, 0, pa);
 
@@ -42,8 +44,8 @@ open_archive(const char *dir, struct arc **pa)
 	return err;
 }
 
-static void
-print_json(json_t *j)
+void
+cli_print_json(json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 
@@ -258,7 +260,7 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	if (man != NULL && manifest_check(man, argv + optind,
 					  argc - optind) != 0)
 		goto out;
-	if (open_archive(dir, &a) != DOS_OK)
+	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
 	if ((err = ing_new(&o, &ing)) != DOS_OK) {
 		fprintf(stderr, "dossier: cannot start the OCR engine: %s\n",
@@ -302,7 +304,7 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	if (ctx.json) {
 		out = json_pack("{s:I,s:O,s:O}", "batch", (json_int_t)batch,
 				"documents", ctx.docs, "errors", ctx.errs);
-		print_json(out);
+		cli_print_json(out);
 		json_decref(out);
 	} else {
 		double el = dos_mono() - t0;
@@ -366,7 +368,7 @@ cmd_search(const char *dir, int argc, char **argv)
 			fprintf(stderr, "dossier: query is too long\n");
 			goto out;
 		}
-	if (open_archive(dir, &a) != DOS_OK)
+	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
 	err = srch_run(a, "local-admin", q.data, limit, offset, &res, &msg);
 	if (err != DOS_OK) {
@@ -375,7 +377,7 @@ cmd_search(const char *dir, int argc, char **argv)
 		goto out;
 	}
 	if (json)
-		print_json(res);
+		cli_print_json(res);
 	else {
 		printf("%lld document(s)\n",
 		       (long long)json_integer_value(json_object_get(res, "total")));
@@ -427,7 +429,7 @@ cmd_show(const char *dir, int argc, char **argv)
 	id = strtoll(argv[optind], &end, 10);
 	if (*end != '\0' || id <= 0)
 		goto usage;
-	if (open_archive(dir, &a) != DOS_OK)
+	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
 	if ((err = arc_doc_get(a, id, &doc)) != DOS_OK) {
 		fprintf(stderr, "dossier: document %lld: %s\n", id,
@@ -436,7 +438,7 @@ cmd_show(const char *dir, int argc, char **argv)
 	}
 	arc_audit(a, "local-admin", "view", argv[optind], "");
 	if (json)
-		print_json(doc);
+		cli_print_json(doc);
 	else {
 		printf("document %lld: %s, account %s, %lld page(s), %s\n", id,
 		       json_string_value(json_object_get(doc, "title")) ?: "",
@@ -478,7 +480,7 @@ cmd_verify(const char *dir, int argc, char **argv)
 		fprintf(stderr, "usage: dossier verify [-A DIR]\n");
 		return 2;
 	}
-	if (open_archive(dir, &a) != DOS_OK)
+	if (cli_open_archive(dir, &a) != DOS_OK)
 		return 1;
 	err = arc_verify(a, &rep);
 	if (rep == NULL) {
@@ -491,6 +493,8 @@ cmd_verify(const char *dir, int argc, char **argv)
 		       json_string_value(json_object_get(p, "kind")),
 		       json_string_value(json_object_get(p, "object")),
 		       json_string_value(json_object_get(p, "problem")));
+	json_array_foreach(json_object_get(rep, "notes"), k, p)
+		printf("note: %s\n", json_string_value(p));
 	printf("%s: %lld audit entries, %lld blobs checked, %zu problem(s)\n",
 	       err == DOS_OK ? "ok" : "FAILED",
 	       (long long)json_integer_value(
@@ -500,6 +504,51 @@ cmd_verify(const char *dir, int argc, char **argv)
 	rc = err == DOS_OK ? 0 : 1;
 out:
 	json_decref(rep);
+	arc_close(a);
+	return rc;
+}
+
+/* Backup progress on a terminal: blobs copied of the total. */
+static void
+on_backup_progress(void *arg, uint64_t done, uint64_t total)
+{
+	double *last = arg, now = dos_mono();
+
+	if (done < total && now - *last < 0.2)
+		return;
+	*last = now;
+	fprintf(stderr, "\r\033[Kbackup: %llu/%llu blobs copied",
+		(unsigned long long)done, (unsigned long long)total);
+	fflush(stderr);
+}
+
+/* dossier backup DEST: a consistent copy while others keep working. */
+static int
+cmd_backup(const char *dir, int argc, char **argv)
+{
+	struct arc *a = NULL;
+	char msg[1024];
+	double last = 0;
+	int show = isatty(STDERR_FILENO), rc = 1;
+	enum dos_err err;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: dossier backup [-A DIR] DEST\n");
+		return 2;
+	}
+	if (cli_open_archive(dir, &a) != DOS_OK)
+		return 1;
+	err = arc_backup(a, argv[1], show ? on_backup_progress : NULL, &last,
+			 msg, sizeof(msg));
+	if (show)
+		fprintf(stderr, "\r\033[K");
+	if (err != DOS_OK)
+		fprintf(stderr, "dossier: backup failed: %s\n",
+			msg[0] != '\0' ? msg : dos_strerror(err));
+	else {
+		printf("backup done: %s\n", msg);
+		rc = 0;
+	}
 	arc_close(a);
 	return rc;
 }
@@ -568,7 +617,7 @@ cmd_user(const char *dir, int argc, char **argv)
 	n = strlen(pw);
 	while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
 		pw[--n] = '\0';
-	if (open_archive(dir, &a) != DOS_OK)
+	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
 	err = arc_user_add(a, argv[optind + 1], role, unit, pw);
 	if (err == DOS_CONFLICT)
@@ -609,14 +658,14 @@ cmd_review(const char *dir, int argc, char **argv)
 		fprintf(stderr, "usage: dossier review [-A DIR] [--json]\n");
 		return 2;
 	}
-	if (open_archive(dir, &a) != DOS_OK)
+	if (cli_open_archive(dir, &a) != DOS_OK)
 		return 1;
 	if ((err = arc_review_list(a, &list)) != DOS_OK) {
 		fprintf(stderr, "dossier: %s\n", dos_strerror(err));
 		goto out;
 	}
 	if (json)
-		print_json(list);
+		cli_print_json(list);
 	else {
 		printf("%zu document(s) waiting for review\n",
 		       json_array_size(list));
@@ -701,7 +750,7 @@ cmd_pdf(const char *dir, int argc, char **argv)
 	id = strtoll(argv[optind], &end, 10);
 	if (*end != '\0' || id <= 0)
 		goto usage;
-	if (open_archive(dir, &a) != DOS_OK)
+	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
 	if ((err = arc_doc_pdf(a, id, &fd, &size)) != DOS_OK) {
 		fprintf(stderr, "dossier: document %lld: %s\n", id,
@@ -788,7 +837,7 @@ cmd_batch(const char *dir, int argc, char **argv)
 		if (*end != '\0' || id <= 0)
 			goto usage;
 	}
-	if (open_archive(dir, &a) != DOS_OK)
+	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
 	err = id > 0 ? arc_batch_get(a, id, &out) : arc_batch_list(a, 50, &out);
 	if (err != DOS_OK) {
@@ -797,7 +846,7 @@ cmd_batch(const char *dir, int argc, char **argv)
 		goto out;
 	}
 	if (json)
-		print_json(out);
+		cli_print_json(out);
 	else if (id == 0) {
 		json_array_foreach(out, k, b)
 			printf("batch %lld  %s  %s  %lld file(s), %lld page(s), "
@@ -852,12 +901,19 @@ static const struct cmd cmds[] = {
 	{"search", cmd_search, "search the archive"},
 	{"show", cmd_show, "show a document"},
 	{"verify", cmd_verify, "check the audit chain and every blob"},
+	{"backup", cmd_backup, "copy the archive, consistently: backup DEST"},
 	{"serve", cmd_serve, "serve the web UI and API"},
 	{"user", cmd_user, "add a user: user add NAME --role ROLE"},
 	{"review", cmd_review, "list documents waiting for review"},
 	{"coversheet", cmd_coversheet, "print a cover sheet PDF for a document"},
+	{"watch", cmd_watch, "ingest what is dropped into a folder: watch DIR"},
 	{"pdf", cmd_pdf, "write a document's searchable PDF: pdf ID -o FILE"},
 	{"batch", cmd_batch, "list batches, or show one with its files"},
+	{"customer", cmd_customer, "add, link accounts to, or show a customer"},
+	{"edit", cmd_edit, "change a document's metadata, with a reason"},
+	{"delete", cmd_delete, "request, approve or withdraw a deletion"},
+	{"hold", cmd_hold, "place or release a legal hold"},
+	{"purge", cmd_purge, "purge deletions whose hold period is over"},
 };
 
 static void
@@ -869,7 +925,7 @@ usage(FILE *f)
 		   "  -A DIR  archive folder (default $DOSSIER_ARCHIVE, "
 		   "else ./archive)\ncommands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].usage);
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].usage);
 }
 
 int
