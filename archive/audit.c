@@ -206,9 +206,9 @@ file_matches(const char *path, const char *sha)
  * Files of the blob store that no catalogue row names.  A blob is stored
  * (fsynced, renamed) before the transaction that refers to it commits, so
  * an ingest that was killed or failed before committing leaves its blobs
- * behind, and a write cut short leaves a file in tmp/.  Both are harmless
- * (a blob is re-used when the same bytes come again) and are explained in
- * notes.  A file whose bytes do not match its name, or that is no blob at
+ * behind (re-used when the same bytes come again); a purge unlinks files
+ * after its transaction commits, so a crash in between leaves some too;
+ * a write cut short leaves a file in tmp/.  These are explained in notes.  A file whose bytes do not match its name, or that is no blob at
  * all, is a problem.
  */
 static enum dos_err
@@ -282,11 +282,11 @@ tmp:
 	if (*porphans > 0)
 		json_array_append_new(
 			notes,
-			json_sprintf("%lld unreferenced blob file(s) from "
-				     "interrupted or failed ingests: stored "
-				     "before a catalogue transaction that "
-				     "never committed; harmless, and re-used "
-				     "if the same content is ingested again",
+			json_sprintf("%lld unreferenced blob file(s): stored "
+				     "for an ingest that was interrupted or "
+				     "failed before its catalogue transaction "
+				     "committed, or left by an interrupted "
+				     "purge; no document refers to them",
 				     (long long)*porphans));
 	if (temps > 0)
 		json_array_append_new(

@@ -91,7 +91,7 @@ printf 'half' >"$T_TMP/a5/tmp/$osha.0123456789abcdef"
 out=$("$DOSSIER" -A "$T_TMP/a5" verify 2>&1)
 passes "verify passes with an unreferenced blob and a temporary file" $? "$out"
 contains "and explains the blob" "$out" \
-	"note: 1 unreferenced blob file(s) from interrupted or failed ingests"
+	"note: 1 unreferenced blob file(s): stored for an ingest that was interrupted"
 contains "and the temporary file" "$out" "note: 1 temporary file(s) in tmp/"
 explained "blob files on disk = checked + unreferenced" "$T_TMP/a5" "$out"
 flip_byte "$T_TMP/a5/blobs/${osha:0:2}/$osha" 3
