@@ -316,6 +316,16 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 		if ((err = step_done(a, kst, "insert skipped page")) != DOS_OK)
 			goto out;
 	}
+	/* Audited in the same transaction: a crash leaves both or neither. */
+	for (i = 0; i < src->ndocs; i++) {
+		char obj[48];
+
+		snprintf(obj, sizeof(obj), "document %lld",
+			 (long long)src->docs[i].id);
+		if ((err = arc_audit(a, src->actor ? src->actor : "unknown",
+				     "ingest", obj, src->name)) != DOS_OK)
+			goto out;
+	}
 	err = arc_tx_commit(a);
 out:
 	sqlite3_finalize(kst);

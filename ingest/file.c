@@ -316,7 +316,6 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	char (*accbuf)[128] = NULL;
 	char (*pdfsha)[DOS_SHA256_HEX] = NULL;
 	const struct ing_manifest_row *man;
-	char obj[64];
 	struct arc_doc_in *docs = NULL;
 	struct arc_source_in sin;
 	struct split sp;
@@ -417,6 +416,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	sin.format = f->src.format;
 	sin.npages = f->npages;
 	sin.batch_id = batch_id;
+	sin.actor = ing->opt.user;
 	sin.docs = docs;
 	sin.ndocs = (size_t)sp.ndocs;
 	sin.skipped = sp.skipped;
@@ -431,9 +431,6 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 		goto out;
 	}
 	for (i = 0; i < sp.ndocs; i++) {
-		snprintf(obj, sizeof(obj), "document %lld",
-			 (long long)docs[i].id);
-		arc_audit(a, ing->opt.user, "ingest", obj, sin.name);
 		json_array_append_new(
 			out,
 			json_pack("{s:I,s:i,s:i,s:o,s:o,s:s,s:o,s:o}", "id",

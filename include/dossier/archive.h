@@ -107,6 +107,7 @@ struct arc_source_in {
 	const char *format; /* "tiff", "png", "jpeg", "pdf" */
 	int npages;
 	int64_t batch_id;
+	const char *actor;  /* who ingests: audited with each document */
 	struct arc_doc_in *docs;
 	size_t ndocs;
 	const struct arc_skipped_in *skipped;
@@ -259,7 +260,10 @@ enum dos_err arc_user_check(struct arc *a, const char *name,
 /* Appends a hash-chained audit entry. */
 enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,
 		       const char *object, const char *detail);
-/* Checks the audit chain and every blob; prints problems to err stream. */
+/*
+ * Checks the audit chain, every blob and every reference; *preport lists
+ * problems (each fails verify) and notes (explained leftovers).
+ */
 enum dos_err arc_verify(struct arc *a, json_t **preport);
 
 /* ---- backup ---- */
