@@ -55,36 +55,6 @@ say(struct bk *b, enum dos_err err, const char *fmt, ...)
 	return err;
 }
 
-static enum dos_err
-fsync_path(const char *path, int dir)
-{
-	int fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
-	if (fd < 0)
-		return DOS_IO;
-	r = fsync(fd);
-	close(fd);
-	return r == 0 ? DOS_OK : DOS_IO;
-}
-
-static enum dos_err
-write_all(int fd, const unsigned char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return DOS_IO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return DOS_OK;
-}
-
 /* True when path is root or lies below it (both resolved). */
 static int
 path_within(const char *path, const char *root)
@@ -379,7 +349,7 @@ copy_blob(struct bk *b, const char *sha, uint64_t size)
 			goto out;
 		}
 		crypto_hash_sha256_update(&hs, buf, (size_t)r);
-		if (write_all(out, buf, (size_t)r) != DOS_OK) {
+		if (arc_write_all(out, buf, (size_t)r) != DOS_OK) {
 			err = say(b, DOS_IO, "cannot write %s: %s", tmp,
 				  strerror(errno));
 			goto out;
@@ -457,13 +427,13 @@ copy_blobs(struct bk *b, sqlite3 *db)
 			continue;
 		if (dos_snprintf(path, sizeof(path), "%s/%02x", b->blobdir, i) !=
 			    DOS_OK ||
-		    fsync_path(path, 1) != DOS_OK) {
+		    arc_fsync_path(path, 1) != DOS_OK) {
 			err = say(b, DOS_IO, "cannot sync %s: %s", path,
 				  strerror(errno));
 			goto out;
 		}
 	}
-	if (fsync_path(b->blobdir, 1) != DOS_OK)
+	if (arc_fsync_path(b->blobdir, 1) != DOS_OK)
 		err = say(b, DOS_IO, "cannot sync %s: %s", b->blobdir,
 			  strerror(errno));
 out:
@@ -525,7 +495,7 @@ arc_backup(struct arc *a, const char *dest, arc_backup_fn progress,
 		goto out;
 	}
 	db = NULL;
-	if (stat(dbtmp, &st) != 0 || fsync_path(dbtmp, 0) != DOS_OK) {
+	if (stat(dbtmp, &st) != 0 || arc_fsync_path(dbtmp, 0) != DOS_OK) {
 		err = say(b, DOS_IO, "cannot sync %s: %s", dbtmp,
 			  strerror(errno));
 		goto out;
@@ -537,8 +507,8 @@ arc_backup(struct arc *a, const char *dest, arc_backup_fn progress,
 		goto out;
 	}
 	dbtmp[0] = '\0';
-	if (fsync_path(b->tmpdir, 1) != DOS_OK ||
-	    fsync_path(b->dir, 1) != DOS_OK) {
+	if (arc_fsync_path(b->tmpdir, 1) != DOS_OK ||
+	    arc_fsync_path(b->dir, 1) != DOS_OK) {
 		err = say(b, DOS_IO, "cannot sync %s: %s", b->dir,
 			  strerror(errno));
 		goto out;
@@ -550,7 +520,7 @@ arc_backup(struct arc *a, const char *dest, arc_backup_fn progress,
 		snprintf(parent, sizeof(parent), "%s", b->dir);
 		if ((slash = strrchr(parent, '/')) != NULL) {
 			slash[slash == parent ? 1 : 0] = '\0';
-			if (fsync_path(parent, 1) != DOS_OK) {
+			if (arc_fsync_path(parent, 1) != DOS_OK) {
 				err = say(b, DOS_IO, "cannot sync %s: %s",
 					  parent, strerror(errno));
 				goto out;

@@ -38,20 +38,21 @@ arc_blob_path(const struct arc *a, const char *sha, char *out, size_t n)
 	return dos_snprintf(out, n, "%s/%.2s/%s", a->blobdir, sha, sha);
 }
 
-static enum dos_err
-fsync_dir(const char *path)
+enum dos_err
+arc_fsync_path(const char *path, int dir)
 {
 	int fd, r;
 
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	fd = open(path, O_RDONLY | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
+	if (fd < 0)
 		return DOS_IO;
 	r = fsync(fd);
 	close(fd);
 	return r == 0 ? DOS_OK : DOS_IO;
 }
 
-static enum dos_err
-write_all(int fd, const unsigned char *p, size_t n)
+enum dos_err
+arc_write_all(int fd, const unsigned char *p, size_t n)
 {
 	ssize_t w;
 
@@ -100,7 +101,7 @@ arc_blob_put(struct arc *a, const void *p, size_t n, char sha[DOS_SHA256_HEX])
 		dos_errx("%s: create %s: %s", __func__, tmp, strerror(errno));
 		return DOS_IO;
 	}
-	if ((err = write_all(fd, p, n)) != DOS_OK || fsync(fd) != 0) {
+	if ((err = arc_write_all(fd, p, n)) != DOS_OK || fsync(fd) != 0) {
 		dos_errx("%s: write %s: %s", __func__, tmp, strerror(errno));
 		err = DOS_IO;
 		goto fail;
@@ -117,7 +118,7 @@ arc_blob_put(struct arc *a, const void *p, size_t n, char sha[DOS_SHA256_HEX])
 		err = DOS_IO;
 		goto fail;
 	}
-	if ((err = fsync_dir(dir)) != DOS_OK)
+	if ((err = arc_fsync_path(dir, 1)) != DOS_OK)
 		return err;
 	return DOS_OK;
 fail:

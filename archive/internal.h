@@ -54,6 +54,11 @@ enum dos_err arc_file_number(struct arc *a, const char *code,
 enum dos_err arc_doc_number_if_needed(struct arc *a, int64_t id,
 				      const char *now);
 
+/* Writes all n bytes (retrying short writes and EINTR) (blob.c). */
+enum dos_err arc_write_all(int fd, const unsigned char *p, size_t n);
+/* fsyncs a file or, with dir set, a folder (blob.c). */
+enum dos_err arc_fsync_path(const char *path, int dir);
+
 /* Blob path for a digest (blob.c); DOS_INVAL for a malformed digest. */
 enum dos_err arc_blob_path(const struct arc *a, const char *sha, char *out,
 			   size_t n);
