@@ -28,14 +28,6 @@ find_account(const regex_t *re, const char *s, char *out, size_t n)
 	return 1;
 }
 
-static const char *
-base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s != NULL ? s + 1 : path;
-}
-
 /* Stores a page's blobs and fills the catalogue view of it. */
 static enum dos_err
 page_in(struct arc *a, const struct ing_page *p, struct arc_page_in *q,
@@ -254,16 +246,17 @@ split_free(struct split *sp)
 	free(sp->skipped);
 }
 
-/* Account for a document: cover sheet, --account, barcode, text. */
+/*
+ * Account for a document: cover sheet, the file's manifest row m (or
+ * NULL), --account, barcode, text.
+ */
 static const char *
 doc_account(const struct ing *ing, const struct ing_file *f,
-	    struct split_doc *d, char *buf, size_t n)
+	    const struct ing_manifest_row *m, struct split_doc *d, char *buf,
+	    size_t n)
 {
 	int i;
 	size_t k;
-
-	const struct ing_manifest_row *m = ing_manifest_find(ing->manifest,
-							      f->path);
 
 	if (d->account[0] != '\0')
 		return d->account;
@@ -383,7 +376,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 						"page orientation uncertain";
 			}
 		}
-		docs[i].account = doc_account(ing, f, d, accbuf[i],
+		docs[i].account = doc_account(ing, f, man, d, accbuf[i],
 					      sizeof(accbuf[i]));
 		docs[i].category = d->category[0] != '\0' ? d->category
 				   : man != NULL && man->category != NULL
@@ -391,7 +384,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 					   : ing->opt.category;
 		docs[i].title = man != NULL && man->title != NULL
 					? man->title
-					: base_name(f->path);
+					: ing_base_name(f->path);
 		docs[i].date = man != NULL ? man->date : NULL;
 		docs[i].status = review ? "review" : "archived";
 		docs[i].review_reason = d->review_reason;
@@ -410,7 +403,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 		}
 	}
 	memset(&sin, 0, sizeof(sin));
-	sin.name = base_name(f->path);
+	sin.name = ing_base_name(f->path);
 	sin.sha256 = f->sha;
 	sin.size = f->len;
 	sin.format = f->src.format;

@@ -138,6 +138,9 @@ struct ing {
 enum dos_err ing_pdf_join(const struct ing_page *const *pages, int n,
 			  unsigned char **pout, size_t *plen);
 
+/* The file name part of a path (manifest.c). */
+const char *ing_base_name(const char *path);
+
 /* Files a fully processed file in the archive (file.c). */
 enum dos_err ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 			     struct ing_file *f, json_t **pdocs);

@@ -4,7 +4,7 @@
  * sheets.  The first row names the columns: file (required), account,
  * category, title, date (YYYY-MM-DD), in any order.  Parsed with libcsv.
  * Exports ing_manifest_load, ing_manifest_free, ing_manifest_rows,
- * ing_manifest_find, ing_set_manifest.
+ * ing_manifest_find, ing_set_manifest, and to ingest/ ing_base_name.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -286,12 +286,12 @@ ing_manifest_load(const char *path, struct ing_manifest **pm, char *msg,
 	return DOS_OK;
 }
 
-static const char *
-base_of(const char *p)
+const char *
+ing_base_name(const char *path)
 {
-	const char *s = strrchr(p, '/');
+	const char *s = strrchr(path, '/');
 
-	return s != NULL ? s + 1 : p;
+	return s != NULL ? s + 1 : path;
 }
 
 const struct ing_manifest_row *
@@ -307,7 +307,7 @@ ing_manifest_find(const struct ing_manifest *m, const char *path)
 			return &m->rows[i];
 	for (i = 0; i < m->nrows; i++)
 		if (strchr(m->rows[i].file, '/') == NULL &&
-		    strcmp(m->rows[i].file, base_of(path)) == 0)
+		    strcmp(m->rows[i].file, ing_base_name(path)) == 0)
 			return &m->rows[i];
 	return NULL;
 }
