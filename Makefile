@@ -25,7 +25,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps run test check asan fuzz bench-ingest clean samples
+.PHONY: all deps run test check asan fuzz bench-ingest bench-archive clean samples
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -93,6 +93,16 @@ run: deps
 bench-ingest: deps
 	@$(MAKE) --no-print-directory all
 	@bench/ingest.sh $(BUILD)
+
+# Archive layer: commit rate and catalogue size per 1,000 pages.
+BENCH_PAGES ?= 10000
+bench-archive: deps
+	@$(MAKE) --no-print-directory $(BUILD)/bench/archive_bench
+	@$(BUILD)/bench/archive_bench $(BENCH_PAGES)
+
+$(BUILD)/bench/archive_bench: bench/archive_bench.c $(BUILD)/libdossier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
 
 clean:
 	rm -rf build build-asan

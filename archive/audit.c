@@ -108,12 +108,14 @@ problem(json_t *list, const char *kind, const char *object, const char *what)
 }
 
 static enum dos_err
-verify_audit(struct arc *a, json_t *problems, json_int_t *pcount)
+verify_audit(struct arc *a, json_t *problems, json_int_t *pcount,
+	     char *head, size_t headlen)
 {
 	sqlite3_stmt *st = NULL;
 	char prev[DOS_SHA256_HEX], hash[DOS_SHA256_HEX], obj[32];
 	enum dos_err err;
 
+	head[0] = '\0';
 	snprintf(prev, sizeof(prev), "%s", GENESIS);
 	if ((err = arc_prepare(a, "SELECT id, ts, actor, action, object, "
 				  "detail, prev, hash FROM audit ORDER BY id",
@@ -134,9 +136,47 @@ verify_audit(struct arc *a, json_t *problems, json_int_t *pcount)
 			problem(problems, "audit", obj,
 				"entry was altered (hash mismatch)");
 		snprintf(prev, sizeof(prev), "%s", arc_col_text(st, 7));
+		snprintf(head, headlen, "%lld:%s",
+			 (long long)sqlite3_column_int64(st, 0), prev);
 	}
 	sqlite3_finalize(st);
 	return DOS_OK;
+}
+
+enum dos_err
+arc_audit_anchor_check(struct arc *a, const char *anchor, char *msg,
+		       size_t msglen)
+{
+	sqlite3_stmt *st = NULL;
+	long long id;
+	char hash[DOS_SHA256_HEX + 1], tail;
+	enum dos_err err;
+
+	if (sscanf(anchor, "%lld:%64[0-9a-f]%c", &id, hash, &tail) != 2 ||
+	    id <= 0 || strlen(hash) != DOS_SHA256_HEX - 1) {
+		snprintf(msg, msglen, "an anchor is ID:HASH as 'dossier audit "
+				      "head' prints it");
+		return DOS_INVAL;
+	}
+	if ((err = arc_prepare(a, "SELECT hash, (SELECT max(id) FROM audit) "
+				  "FROM audit WHERE id = ?", &st)) != DOS_OK)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(msg, msglen, "audit entry %lld of the anchor is "
+			 "missing: the log was cut short (truncated) after it "
+			 "was recorded", id);
+		err = DOS_CORRUPT;
+	} else if (strcmp(arc_col_text(st, 0), hash) != 0) {
+		snprintf(msg, msglen, "audit entry %lld differs from the "
+			 "anchor: the log was rewritten", id);
+		err = DOS_CORRUPT;
+	} else
+		snprintf(msg, msglen, "anchor %lld matches; %lld entries "
+			 "since", id,
+			 (long long)sqlite3_column_int64(st, 1) - id);
+	sqlite3_finalize(st);
+	return err;
 }
 
 static enum dos_err
@@ -346,6 +386,7 @@ arc_verify(struct arc *a, json_t **preport)
 {
 	json_t *problems = json_array(), *notes = json_array();
 	json_int_t nentries = 0, nblobs = 0, norphans = 0;
+	char head[96];
 	enum dos_err err;
 
 	*preport = NULL;
@@ -354,7 +395,8 @@ arc_verify(struct arc *a, json_t **preport)
 		json_decref(notes);
 		return DOS_NOMEM;
 	}
-	if ((err = verify_audit(a, problems, &nentries)) != DOS_OK ||
+	if ((err = verify_audit(a, problems, &nentries, head,
+				sizeof(head))) != DOS_OK ||
 	    (err = verify_blobs(a, problems, &nblobs)) != DOS_OK ||
 	    (err = verify_unreferenced(a, problems, notes, &norphans)) !=
 		    DOS_OK ||
@@ -363,10 +405,11 @@ arc_verify(struct arc *a, json_t **preport)
 		json_decref(notes);
 		return err;
 	}
-	*preport = json_pack("{s:b,s:I,s:I,s:I,s:o,s:o}", "ok",
+	*preport = json_pack("{s:b,s:I,s:s,s:I,s:I,s:o,s:o}", "ok",
 			     json_array_size(problems) == 0, "audit_entries",
-			     nentries, "blobs", nblobs, "unreferenced_blobs",
-			     norphans, "problems", problems, "notes", notes);
+			     nentries, "audit_head", head, "blobs", nblobs,
+			     "unreferenced_blobs", norphans, "problems",
+			     problems, "notes", notes);
 	if (*preport == NULL)
 		return DOS_NOMEM;
 	return json_array_size(problems) == 0 ? DOS_OK : DOS_CORRUPT;

@@ -1,12 +1,18 @@
 /*
  * batch.c: batch records: who scanned what and when, every file of a
  * batch with its outcome (ingested, duplicate, failed and why).
+ * A batch remembers the process running it, so a batch whose process
+ * died (killed, power cut) is found and closed as "interrupted" with the
+ * counts of what it did finish.
  * Exports arc_batch_begin, arc_batch_file, arc_batch_end, arc_batch_get,
- * arc_batch_list.
+ * arc_batch_list, arc_batch_reap.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -17,18 +23,101 @@ arc_batch_begin(struct arc *a, const char *user, int64_t *pid)
 	char now[32];
 	enum dos_err err;
 
+	char host[256];
+	int n;
+
+	if ((err = arc_batch_reap(a, &n)) != DOS_OK)
+		return err;
 	dos_now_iso(now);
-	if ((err = arc_prepare(a, "INSERT INTO batch(user, started) "
-				  "VALUES (?, ?)", &st)) != DOS_OK)
+	if (gethostname(host, sizeof(host)) != 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	if ((err = arc_prepare(a, "INSERT INTO batch(user, started, pid, "
+				  "host) VALUES (?, ?, ?, ?)", &st)) != DOS_OK)
 		return err;
 	arc_bind_text(st, 1, user);
 	arc_bind_text(st, 2, now);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)getpid());
+	arc_bind_text(st, 4, host);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		dos_errx("%s: %s", __func__, arc_errmsg(a));
 		err = DOS_DB;
 	} else
 		*pid = sqlite3_last_insert_rowid(a->db);
 	sqlite3_finalize(st);
+	return err;
+}
+
+/* Whether process pid on this host is gone. */
+static int
+process_gone(sqlite3_int64 pid)
+{
+	return pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH);
+}
+
+enum dos_err
+arc_batch_reap(struct arc *a, int *pn)
+{
+	sqlite3_stmt *st = NULL, *up = NULL;
+	char host[256], now[32], obj[48];
+	int64_t ids[64];
+	int i, n = 0, rc;
+	enum dos_err err;
+
+	*pn = 0;
+	if (gethostname(host, sizeof(host)) != 0)
+		return DOS_OK;
+	host[sizeof(host) - 1] = '\0';
+	if ((err = arc_prepare(a, "SELECT id, pid FROM batch WHERE status = "
+				  "'running' AND host = ? AND pid IS NOT NULL "
+				  "ORDER BY id LIMIT 64", &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, host);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (process_gone(sqlite3_column_int64(st, 1)))
+			ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return DOS_DB;
+	if (n == 0)
+		return DOS_OK;
+	dos_now_iso(now);
+	if ((err = arc_tx_begin(a)) != DOS_OK)
+		return err;
+	/* The counts are what its files record. */
+	if ((err = arc_prepare(a, "UPDATE batch SET status = 'interrupted', "
+				  "finished = ?1, files = (SELECT count(*) "
+				  "FROM batch_file WHERE batch_id = ?2), pages "
+				  "= (SELECT coalesce(sum(pages), 0) FROM "
+				  "batch_file WHERE batch_id = ?2), documents "
+				  "= (SELECT coalesce(sum(documents), 0) FROM "
+				  "batch_file WHERE batch_id = ?2), failures = "
+				  "(SELECT count(*) FROM batch_file WHERE "
+				  "batch_id = ?2 AND outcome = 'failed') WHERE "
+				  "id = ?2 AND status = 'running'",
+			       &up)) != DOS_OK)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(up);
+		arc_bind_text(up, 1, now);
+		sqlite3_bind_int64(up, 2, ids[i]);
+		if (sqlite3_step(up) != SQLITE_DONE) {
+			err = DOS_DB;
+			goto fail;
+		}
+		snprintf(obj, sizeof(obj), "batch %lld", (long long)ids[i]);
+		if ((err = arc_audit(a, "dossier", "batch-interrupted", obj,
+				     "its process ended before the batch "
+				     "did")) != DOS_OK)
+			goto fail;
+	}
+	sqlite3_finalize(up);
+	if ((err = arc_tx_commit(a)) == DOS_OK)
+		*pn = n;
+	return err;
+fail:
+	sqlite3_finalize(up);
+	arc_tx_rollback(a);
 	return err;
 }
 

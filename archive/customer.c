@@ -11,9 +11,8 @@
 
 #include "internal.h"
 
-/* Whether type is one of the configured customer types. */
-static enum dos_err
-type_valid(struct arc *a, const char *type, int *pok)
+enum dos_err
+arc_customer_type_valid(struct arc *a, const char *type, int *pok)
 {
 	sqlite3_stmt *st = NULL;
 	enum dos_err err;
@@ -86,7 +85,7 @@ arc_customer_add(struct arc *a, const char *actor,
 	dos_now_iso(now);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
-	if ((err = type_valid(a, c->type, &ok)) != DOS_OK)
+	if ((err = arc_customer_type_valid(a, c->type, &ok)) != DOS_OK)
 		goto fail;
 	if (!ok) {
 		snprintf(msg, msglen, "unknown customer type '%s'", c->type);

@@ -208,8 +208,8 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 				  "title, added, status, source_id, batch_id, "
 				  "npages, serial, review_reason, pdf_sha256, "
 				  "doc_date, customer_id, catalogue, volume, "
-				  "item, archive_no) VALUES (?, ?, ?, ?, ?, ?, "
-				  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				  "item, archive_no, doc_type) VALUES (?, ?, ?, "
+				  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       &dst)) ||
 	    (err = arc_prepare(a, "INSERT INTO skipped_page(source_id, "
 				  "source_index, role, processed_sha256, "
@@ -291,6 +291,7 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 			sqlite3_bind_null(dst, 16);
 			sqlite3_bind_null(dst, 17);
 		}
+		arc_bind_text(dst, 18, d->doc_type);
 		if ((err = step_done(a, dst, "insert document")) != DOS_OK)
 			goto out;
 		d->id = sqlite3_last_insert_rowid(a->db);
@@ -379,8 +380,9 @@ arc_doc_get(struct arc *a, int64_t id, json_t **pout)
 	    (err = arc_prepare(a, "SELECT id, seq, source_index, "
 				  "processed_sha256, thumb_sha256, width, "
 				  "height, dpi, rotation, skew_deg, "
-				  "ocr_confidence, blank, text, words "
-				  "FROM page WHERE document_id = ? ORDER BY seq",
+				  "ocr_confidence, blank, text, words, "
+				  "text_version FROM page WHERE document_id = "
+				  "? ORDER BY seq",
 			       &pst)) ||
 	    (err = arc_prepare(a, "SELECT type, value FROM barcode "
 				  "WHERE page_id = ? ORDER BY rowid", &bst)))
@@ -416,7 +418,7 @@ arc_doc_get(struct arc *a, int64_t id, json_t **pout)
 		words = json_loads(arc_col_text(pst, 13), 0, NULL);
 		page = json_pack(
 			"{s:I,s:i,s:i,s:s,s:s,s:i,s:i,s:i,s:i,s:f,s:f,s:b,s:s,"
-			"s:o,s:o}",
+			"s:o,s:o,s:i}",
 			"id", (json_int_t)pid, "seq", sqlite3_column_int(pst, 1),
 			"source_index", sqlite3_column_int(pst, 2), "processed",
 			arc_col_text(pst, 3), "thumb", arc_col_text(pst, 4),
@@ -429,7 +431,8 @@ arc_doc_get(struct arc *a, int64_t id, json_t **pout)
 			sqlite3_column_int(pst, 11), "text",
 			arc_col_text(pst, 12), "words",
 			words != NULL ? words : json_array(), "barcodes",
-			page_barcodes(a, bst, pid));
+			page_barcodes(a, bst, pid), "text_version",
+			sqlite3_column_int(pst, 14));
 		if (page == NULL) {
 			err = DOS_NOMEM;
 			goto out;

@@ -49,6 +49,10 @@ enum dos_err arc_file_number(struct arc *a, const char *code,
 			     const char *volume, int *pcatalogue,
 			     int64_t *pitem, char *out, size_t n);
 
+/* Whether type is one of the configured customer types (customer.c). */
+enum dos_err arc_customer_type_valid(struct arc *a, const char *type,
+				     int *pok);
+
 /* Gives a document with a known category and no number its archive
  * number (lifecycle.c), inside a transaction. */
 enum dos_err arc_doc_number_if_needed(struct arc *a, int64_t id,

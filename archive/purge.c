@@ -149,7 +149,14 @@ purge_one(struct arc *a, const char *actor, int64_t xid, int64_t doc,
 			  "WHERE document_id = ?", doc)) != DOS_OK ||
 	    (err = run(a, "DELETE FROM barcode WHERE page_id IN (SELECT id "
 			  "FROM page WHERE document_id = ?)", doc)) != DOS_OK ||
+	    (err = run(a, "DELETE FROM page_text_version WHERE page_id IN "
+			  "(SELECT id FROM page WHERE document_id = ?)",
+		       doc)) != DOS_OK ||
 	    (err = run(a, "DELETE FROM page WHERE document_id = ?", doc)) !=
+		    DOS_OK ||
+	    /* earlier metadata goes too; who, when and why stay */
+	    (err = run(a, "UPDATE document_version SET before = '{}', "
+			  "after = '{}' WHERE document_id = ?", doc)) !=
 		    DOS_OK ||
 	    (err = run(a, "UPDATE document SET status = 'purged', title = NULL, "
 			  "signatory = NULL, keywords = NULL, pdf_sha256 = NULL "

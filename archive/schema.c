@@ -249,6 +249,60 @@ static const char *const migrations[] = {
 	"  reason TEXT NOT NULL,"
 	"  hashes TEXT NOT NULL"
 	");",
+	/*
+	 * 4 -> 5: completeness checklists per customer type, OCR text
+	 * corrections as page versions, the process running a batch.
+	 */
+	"CREATE TABLE checklist_item("
+	"  id INTEGER PRIMARY KEY,"
+	"  customer_type TEXT,"	/* NULL: every type */
+	"  label TEXT NOT NULL,"
+	"  category TEXT NOT NULL REFERENCES category(code),"
+	"  doc_type TEXT,"		/* NULL: any document of the category */
+	"  min_count INTEGER NOT NULL DEFAULT 1,"
+	"  months INTEGER,"		/* one dated in each of the last N months */
+	"  applies_if TEXT REFERENCES category(code)" /* only when held */
+	");"
+	"INSERT INTO checklist_item(customer_type, label, category, doc_type,"
+	"  min_count, months, applies_if) VALUES"
+	"  ('individual', 'Account opening form', 'BASIC',"
+	"   'application_form', 1, NULL, NULL),"
+	"  ('individual', 'ID copy', 'BASIC', 'id_copy', 1, NULL, NULL),"
+	"  ('corporate', 'Registration form', 'BASIC', 'registration_form',"
+	"   1, NULL, NULL),"
+	"  ('corporate', 'Business licence', 'BASIC', 'business_licence',"
+	"   1, NULL, NULL),"
+	"  ('corporate', 'ID copy of the legal representative', 'BASIC',"
+	"   'id_copy', 1, NULL, NULL),"
+	"  ('corporate', 'Authorised signatories', 'BASIC', 'signatories',"
+	"   1, NULL, NULL),"
+	"  (NULL, 'Loan application form', 'CREDIT', 'loan_application',"
+	"   1, NULL, 'CREDIT'),"
+	"  (NULL, 'Credit report', 'CREDIT', 'credit_report', 1, NULL,"
+	"   'CREDIT'),"
+	"  (NULL, 'Appraisal', 'CREDIT', 'appraisal', 1, NULL, 'CREDIT'),"
+	"  (NULL, 'Account statements, last six months', 'CREDIT',"
+	"   'statement', 1, 6, 'CREDIT'),"
+	"  (NULL, 'Loan approval form', 'CREDIT', 'approval', 1, NULL,"
+	"   'CREDIT'),"
+	"  (NULL, 'Loan contract', 'CONTRACT', 'loan_contract', 1, NULL,"
+	"   'CREDIT');"
+	"CREATE INDEX document_doc_type ON document(doc_type);"
+	/* earlier texts of a page; page.text is the current one */
+	"CREATE TABLE page_text_version("
+	"  page_id INTEGER NOT NULL REFERENCES page(id),"
+	"  version INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  replaced_at TEXT NOT NULL,"
+	"  replaced_by TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  PRIMARY KEY(page_id, version)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE page ADD COLUMN text_version INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE batch ADD COLUMN pid INTEGER;"
+	"ALTER TABLE batch ADD COLUMN host TEXT;"
+	"CREATE INDEX batch_status ON batch(status);"
+	"CREATE INDEX document_added ON document(added);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

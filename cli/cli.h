@@ -18,6 +18,7 @@
 #define CLI_INGEST_LONGOPTS                                      \
 	{"account", required_argument, NULL, 'a'},               \
 	{"category", required_argument, NULL, 'c'},              \
+	{"type", required_argument, NULL, 'T'},                  \
 	{"lang", required_argument, NULL, 'l'},                  \
 	{"jobs", required_argument, NULL, 'j'},                  \
 	{"no-deskew", no_argument, NULL, 'D'},                   \
@@ -51,6 +52,11 @@ int cmd_edit(const char *archive, int argc, char **argv);
 int cmd_delete(const char *archive, int argc, char **argv);
 int cmd_hold(const char *archive, int argc, char **argv);
 int cmd_purge(const char *archive, int argc, char **argv);
+
+/* Completeness and statistics (cli/reports.c). */
+int cmd_missing(const char *archive, int argc, char **argv);
+int cmd_checklist(const char *archive, int argc, char **argv);
+int cmd_stats(const char *archive, int argc, char **argv);
 
 /* dossier watch DIR: the hot folder (cli/watch.c). */
 int cmd_watch(const char *archive, int argc, char **argv);

@@ -190,18 +190,10 @@ static int
 cmd_ingest(const char *dir, int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{"account", required_argument, NULL, 'a'},
-		{"category", required_argument, NULL, 'c'},
-		{"lang", required_argument, NULL, 'l'},
+		CLI_INGEST_LONGOPTS,
 		{"json", no_argument, NULL, 'J'},
-		{"no-deskew", no_argument, NULL, 'D'},
-		{"max-megapixels", required_argument, NULL, 'M'},
-		{"max-file-mb", required_argument, NULL, 'F'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"no-orient", no_argument, NULL, 'O'},
 		{"stats", no_argument, NULL, 'S'},
 		{"manifest", required_argument, NULL, 'm'},
-		{"no-pdf", no_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0},
 	};
 	struct ing_manifest *man = NULL;
@@ -221,32 +213,15 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	ctx.docs = json_array();
 	ctx.errs = json_array();
 	ing_options_default(&o);
-	while ((c = getopt_long(argc, argv, "j:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_INGEST_SHORT, lo, NULL)) !=
+	       -1) {
 		switch (c) {
-		case 'a': o.account = optarg; break;
-		case 'c': o.category = optarg; break;
-		case 'l': o.langs = optarg; break;
 		case 'J': ctx.json = 1; break;
-		case 'D': o.deskew = 0; break;
-		case 'O': o.orient = 0; break;
 		case 'S': stats = 1; break;
 		case 'm': manifest = optarg; break;
-		case 'P': o.pdf = 0; break;
-		case 'j':
-			if ((o.jobs = atoi(optarg)) < 1 || o.jobs > 64)
+		default:
+			if (cli_ingest_option(&o, c, optarg) != CLI_OPT_OK)
 				goto usage;
-			break;
-		case 'M':
-			if (atoi(optarg) < 1)
-				goto usage;
-			o.max_page_pixels = (uint64_t)atoi(optarg) * 1000000u;
-			break;
-		case 'F':
-			if (atoi(optarg) < 1)
-				goto usage;
-			o.max_file_bytes = (uint64_t)atoi(optarg) << 20;
-			break;
-		default: goto usage;
 		}
 	}
 	if (optind >= argc)
@@ -325,8 +300,9 @@ out:
 	return rc;
 usage:
 	fprintf(stderr, "usage: dossier ingest [-A DIR] [-j N] [--account ACC] "
-			"[--category CAT] [--manifest CSV]\n"
-			"       [--lang LANGS] [--json] [--max-megapixels N] "
+			"[--category CAT] [--type TYPE]\n"
+			"       [--manifest CSV] [--lang LANGS] [--json] "
+			"[--max-megapixels N] "
 			"[--max-file-mb N]\n"
 			"       [--no-deskew] [--no-orient] [--no-pdf] [--stats] "
 			"PATH...\n");
@@ -437,6 +413,15 @@ cmd_show(const char *dir, int argc, char **argv)
 		goto out;
 	}
 	arc_audit(a, "local-admin", "view", argv[optind], "");
+	/* Corrected pages carry their earlier texts. */
+	json_array_foreach(json_object_get(doc, "pages"), k, p) {
+		json_t *hist;
+
+		if (json_integer_value(json_object_get(p, "text_version")) >
+			    1 &&
+		    arc_page_text_versions(a, id, (int)k + 1, &hist) == DOS_OK)
+			json_object_set_new(p, "text_history", hist);
+	}
 	if (json)
 		cli_print_json(doc);
 	else {
@@ -454,6 +439,27 @@ cmd_show(const char *dir, int argc, char **argv)
 			       json_real_value(
 				       json_object_get(p, "ocr_confidence")),
 			       json_string_value(json_object_get(p, "text")));
+		json_array_foreach(json_object_get(doc, "pages"), k, p) {
+			json_t *h;
+			size_t v;
+
+			json_array_foreach(json_object_get(p, "text_history"),
+					   v, h)
+				if (json_is_string(json_object_get(h,
+								   "reason")))
+					printf("page %zu text version %lld "
+					       "replaced %s by %s: %s\n",
+					       k + 1,
+					       (long long)json_integer_value(
+						       json_object_get(
+							       h, "version")),
+					       json_string_value(json_object_get(
+						       h, "replaced_at")),
+					       json_string_value(json_object_get(
+						       h, "replaced_by")),
+					       json_string_value(json_object_get(
+						       h, "reason")));
+		}
 	}
 	rc = 0;
 out:
@@ -469,23 +475,57 @@ usage:
 static int
 cmd_verify(const char *dir, int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{"anchor", required_argument, NULL, 'a'},
+		{"json", no_argument, NULL, 'J'},
+		{NULL, 0, NULL, 0},
+	};
 	struct arc *a = NULL;
 	json_t *rep = NULL, *p;
+	const char *anchor = NULL;
+	char msg[256];
 	size_t k;
-	int rc = 1;
-	enum dos_err err;
+	int c, rc = 1, json = 0;
+	enum dos_err err, aerr = DOS_OK;
 
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "usage: dossier verify [-A DIR]\n");
-		return 2;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c == 'a')
+			anchor = optarg;
+		else if (c == 'J')
+			json = 1;
+		else
+			goto usage;
 	}
+	if (optind != argc)
+		goto usage;
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		return 1;
 	err = arc_verify(a, &rep);
 	if (rep == NULL) {
 		fprintf(stderr, "dossier: verify failed: %s\n",
 			dos_strerror(err));
+		goto out;
+	}
+	if (anchor != NULL) {
+		aerr = arc_audit_anchor_check(a, anchor, msg, sizeof(msg));
+		if (aerr == DOS_INVAL) {
+			fprintf(stderr, "dossier: verify: %s\n", msg);
+			rc = 2;
+			goto out;
+		}
+		if (aerr != DOS_OK) {
+			json_array_append_new(
+				json_object_get(rep, "problems"),
+				json_pack("{s:s,s:s,s:s}", "kind", "audit",
+					  "object", anchor, "problem", msg));
+			json_object_set_new(rep, "ok", json_false());
+		} else
+			json_array_append_new(json_object_get(rep, "notes"),
+					      json_string(msg));
+	}
+	if (json) {
+		cli_print_json(rep);
+		rc = err == DOS_OK && aerr == DOS_OK ? 0 : 1;
 		goto out;
 	}
 	json_array_foreach(json_object_get(rep, "problems"), k, p)
@@ -495,17 +535,25 @@ cmd_verify(const char *dir, int argc, char **argv)
 		       json_string_value(json_object_get(p, "problem")));
 	json_array_foreach(json_object_get(rep, "notes"), k, p)
 		printf("note: %s\n", json_string_value(p));
+	printf("audit head: %s (keep it outside the archive; 'verify "
+	       "--anchor' with it later shows whether the log was cut "
+	       "short)\n",
+	       json_string_value(json_object_get(rep, "audit_head")));
 	printf("%s: %lld audit entries, %lld blobs checked, %zu problem(s)\n",
-	       err == DOS_OK ? "ok" : "FAILED",
+	       err == DOS_OK && aerr == DOS_OK ? "ok" : "FAILED",
 	       (long long)json_integer_value(
 		       json_object_get(rep, "audit_entries")),
 	       (long long)json_integer_value(json_object_get(rep, "blobs")),
 	       json_array_size(json_object_get(rep, "problems")));
-	rc = err == DOS_OK ? 0 : 1;
+	rc = err == DOS_OK && aerr == DOS_OK ? 0 : 1;
 out:
 	json_decref(rep);
 	arc_close(a);
 	return rc;
+usage:
+	fprintf(stderr, "usage: dossier verify [-A DIR] [--anchor ID:HASH] "
+			"[--json]\n");
+	return 2;
 }
 
 /* Backup progress on a terminal: blobs copied of the total. */
@@ -914,6 +962,9 @@ static const struct cmd cmds[] = {
 	{"delete", cmd_delete, "request, approve or withdraw a deletion"},
 	{"hold", cmd_hold, "place or release a legal hold"},
 	{"purge", cmd_purge, "purge deletions whose hold period is over"},
+	{"missing", cmd_missing, "list what customers' dossiers lack"},
+	{"checklist", cmd_checklist, "list, add or remove checklist items"},
+	{"stats", cmd_stats, "documents and pages by category, unit, clerk, day"},
 };
 
 static void

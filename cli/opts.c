@@ -34,6 +34,7 @@ cli_ingest_option(struct ing_options *o, int c, const char *arg)
 	switch (c) {
 	case 'a': o->account = arg; break;
 	case 'c': o->category = arg; break;
+	case 'T': o->doc_type = arg; break;
 	case 'l': o->langs = arg; break;
 	case 'D': o->deskew = 0; break;
 	case 'O': o->orient = 0; break;

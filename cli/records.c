@@ -7,6 +7,7 @@
  * as for ingest.  Approving a deletion always needs --as.
  * Exports cmd_customer, cmd_edit, cmd_delete, cmd_hold, cmd_purge.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,19 +194,54 @@ usage:
 	goto out;
 }
 
+/* Reads a corrected page text from a file ("-": standard input). */
+static char *
+read_text(const char *path)
+{
+	struct dbuf b;
+	char buf[8192];
+	size_t n;
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+
+	if (f == NULL) {
+		fprintf(stderr, "dossier: edit: cannot read %s: %s\n", path,
+			strerror(errno));
+		return NULL;
+	}
+	dbuf_init(&b, 1u << 20);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (dbuf_add(&b, buf, n) != DOS_OK) {
+			fprintf(stderr, "dossier: edit: %s is longer than the "
+					"1 MiB a page's text may hold\n", path);
+			break;
+		}
+	if (f != stdin)
+		fclose(f);
+	if (n > 0 || memchr(b.data ? b.data : "", '\0', b.len) != NULL) {
+		if (n == 0)
+			fprintf(stderr, "dossier: edit: %s holds a NUL byte; "
+					"page text is plain UTF-8\n", path);
+		dbuf_free(&b);
+		return NULL;
+	}
+	return dbuf_take(&b, NULL); /* NUL-terminated */
+}
+
 int
 cmd_edit(const char *dir, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{"reason", required_argument, NULL, 'r'},
 		{"as", required_argument, NULL, 'U'},
+		{"page", required_argument, NULL, 'p'},
+		{"text-file", required_argument, NULL, 't'},
 		{NULL, 0, NULL, 0},
 	};
 	struct arc *a = NULL;
 	json_t *changes = json_object();
-	const char *reason = NULL, *as = NULL;
-	char msg[512] = "", *eq;
-	int64_t id;
+	const char *reason = NULL, *as = NULL, *textfile = NULL;
+	char msg[512] = "", *eq, *text = NULL;
+	int64_t id, page = 0;
 	int ch, i, rc = 2;
 
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -213,11 +249,41 @@ cmd_edit(const char *dir, int argc, char **argv)
 			reason = optarg;
 		else if (ch == 'U')
 			as = optarg;
+		else if (ch == 'p') {
+			if (parse_id(optarg, &page) != 0 || page > 100000)
+				goto usage;
+		} else if (ch == 't')
+			textfile = optarg;
 		else
 			goto usage;
 	}
-	if (changes == NULL || optind > argc - 2 ||
+	if (changes == NULL || optind >= argc ||
 	    parse_id(argv[optind], &id) != 0)
+		goto usage;
+	if ((page > 0) != (textfile != NULL))
+		goto usage;
+	if (page > 0) {
+		/* A correction of a page's OCR text. */
+		if (optind != argc - 1)
+			goto usage;
+		if (as != NULL && strcmp(textfile, "-") == 0) {
+			fprintf(stderr, "dossier: edit: with --as the password "
+					"comes on standard input; give the "
+					"text in a file\n");
+			goto usage;
+		}
+		rc = 1;
+		if ((text = read_text(textfile)) == NULL ||
+		    cli_open_archive(dir, &a) != DOS_OK ||
+		    authenticate(a, as) != 0)
+			goto out;
+		rc = report(arc_page_text_edit(a, as ? as : LOCAL_ACTOR, id,
+					       (int)page, text, reason, msg,
+					       sizeof(msg)),
+			    msg);
+		goto out;
+	}
+	if (optind > argc - 2)
 		goto usage;
 	/* FIELD=VALUE, or FIELD= to clear it. */
 	for (i = optind + 1; i < argc; i++) {
@@ -235,12 +301,15 @@ cmd_edit(const char *dir, int argc, char **argv)
 				 msg, sizeof(msg)),
 		    msg);
 out:
+	free(text);
 	json_decref(changes);
 	arc_close(a);
 	return rc;
 usage:
 	fprintf(stderr, "usage: dossier edit ID --reason WHY [--as USER] "
 			"FIELD=VALUE...\n"
+			"       dossier edit ID --reason WHY [--as USER] "
+			"--page N --text-file FILE|-\n"
 			"  fields: title date account category doc_type "
 			"signatory keywords\n"
 			"          confidentiality location\n");

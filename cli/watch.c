@@ -982,9 +982,10 @@ out:
 	return rc;
 usage:
 	fprintf(stderr, "usage: dossier watch [-A ARCHIVE] DIR [-j N] "
-			"[--account ACC] [--category CAT] [--lang LANGS]\n"
-			"       [--max-megapixels N] [--max-file-mb N] "
-			"[--no-deskew] [--no-orient] [--no-pdf] [--once]\n");
+			"[--account ACC] [--category CAT] [--type TYPE]\n"
+			"       [--lang LANGS] [--max-megapixels N] "
+			"[--max-file-mb N]\n"
+			"       [--no-deskew] [--no-orient] [--no-pdf] [--once]\n");
 	rc = 2;
 	goto out;
 }

@@ -386,6 +386,9 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 					? man->title
 					: ing_base_name(f->path);
 		docs[i].date = man != NULL ? man->date : NULL;
+		docs[i].doc_type = man != NULL && man->type != NULL
+					   ? man->type
+					   : ing->opt.doc_type;
 		docs[i].status = review ? "review" : "archived";
 		docs[i].review_reason = d->review_reason;
 		docs[i].serial = d->serial;

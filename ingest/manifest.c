@@ -20,12 +20,20 @@
 #define MANIFEST_MAX_ROWS 200000
 #define MANIFEST_MAX_FIELD 1024
 
-enum col { COL_FILE, COL_ACCOUNT, COL_CATEGORY, COL_TITLE, COL_DATE, COL__MAX };
+enum col {
+	COL_FILE,
+	COL_ACCOUNT,
+	COL_CATEGORY,
+	COL_TITLE,
+	COL_DATE,
+	COL_TYPE,
+	COL__MAX
+};
 
 static const char *const col_names[COL__MAX] = {
 	[COL_FILE] = "file",	       [COL_ACCOUNT] = "account",
 	[COL_CATEGORY] = "category", [COL_TITLE] = "title",
-	[COL_DATE] = "date",
+	[COL_DATE] = "date",	       [COL_TYPE] = "type",
 };
 
 struct ing_manifest {
@@ -96,7 +104,7 @@ on_field(void *data, size_t len, void *arg)
 				break;
 		if (c == COL__MAX) {
 			fail(ps, "unknown column '%s' (known: file, account, "
-				 "category, title, date)", s);
+				 "category, title, date, type)", s);
 			return;
 		}
 		for (i = 0; i < ps->field; i++)
@@ -195,6 +203,7 @@ on_row(int term, void *arg)
 	r->category = ps->cur[COL_CATEGORY];
 	r->title = ps->cur[COL_TITLE];
 	r->date = ps->cur[COL_DATE];
+	r->type = ps->cur[COL_TYPE];
 	memset(ps->cur, 0, sizeof(ps->cur));
 next:
 	clear_cur(ps);
@@ -215,6 +224,7 @@ ing_manifest_free(struct ing_manifest *m)
 		free(m->rows[i].category);
 		free(m->rows[i].title);
 		free(m->rows[i].date);
+		free(m->rows[i].type);
 	}
 	free(m->rows);
 	free(m);

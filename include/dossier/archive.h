@@ -74,6 +74,7 @@ struct arc_doc_in {
 	const char *category; /* may be NULL */
 	const char *title;    /* may be NULL */
 	const char *date;     /* date of the document, YYYY-MM-DD, or NULL */
+	const char *doc_type; /* document type (e.g. "id_copy"), or NULL */
 	const char *status;   /* "archived" or "review" */
 	const char *review_reason; /* why it needs a person, or NULL */
 	int64_t serial;       /* archive serial number from a label, 0: none */
@@ -114,7 +115,13 @@ struct arc_source_in {
 	size_t nskipped;
 };
 
-/* Starts a batch record; returns its id. */
+/*
+ * Closes as "interrupted" every running batch of this host whose process
+ * is gone (killed or crashed), with the counts its files record; *pn says
+ * how many.  arc_batch_begin does this first.
+ */
+enum dos_err arc_batch_reap(struct arc *a, int *pn);
+/* Starts a batch record (with this process's id); returns its id. */
 enum dos_err arc_batch_begin(struct arc *a, const char *user, int64_t *pid);
 /*
  * Records one file of a batch: outcome "ingested", "duplicate" or
@@ -205,6 +212,53 @@ enum dos_err arc_account_link(struct arc *a, const char *actor,
  */
 enum dos_err arc_customer_get(struct arc *a, const char *key, json_t **pout);
 
+/* ---- completeness ---- */
+
+/* A checklist item: what a dossier of a customer type must hold. */
+struct arc_checklist_in {
+	const char *customer_type; /* NULL: every customer type */
+	const char *label;         /* what a clerk reads, e.g. "ID copy" */
+	const char *category;      /* category code or alias */
+	const char *doc_type;      /* NULL: any document of the category */
+	int min_count;             /* how many documents, at least 1 */
+	int months;                /* >0: one dated in each of the last N
+				    * months before today (statements) */
+	const char *applies_if;    /* category: the item applies only when
+				    * the dossier holds any of it; or NULL */
+};
+
+/* The checklist items as a JSON array. */
+enum dos_err arc_checklist_list(struct arc *a, json_t **pout);
+/* Adds (audited) a checklist item; msg says why not. */
+enum dos_err arc_checklist_add(struct arc *a, const char *actor,
+			       const struct arc_checklist_in *c, int64_t *pid,
+			       char *msg, size_t msglen);
+enum dos_err arc_checklist_remove(struct arc *a, const char *actor,
+				  int64_t id, char *msg, size_t msglen);
+/*
+ * What customers' dossiers lack: for key (customer number or account)
+ * that customer, complete or not (DOS_NOTFOUND if unknown); for NULL
+ * every incomplete customer.  as_of (YYYY-MM-DD, NULL: today) anchors the
+ * month items; DOS_INVAL for a malformed date.  Returns {"as_of",
+ * "checked", "complete", "customers": [{"number", "name", ..., "missing":
+ * [{"label", "category", "doc_type", "need", "have", "in_review",
+ * "months": ["YYYY-MM"...] or null}]}]}.
+ */
+enum dos_err arc_missing(struct arc *a, const char *key, const char *as_of,
+			 json_t **pout);
+
+/* ---- statistics ---- */
+
+/*
+ * Documents and pages filed between from and to (YYYY-MM-DD, inclusive,
+ * each may be NULL; DOS_INVAL if malformed), purged ones not counted:
+ * {"totals": {...,"review_backlog"}, "by_category", "by_unit",
+ * "by_clerk", "by_month", "per_day", "per_clerk_day": [{"key",
+ * "documents", "pages"}]}.
+ */
+enum dos_err arc_stats(struct arc *a, const char *from, const char *to,
+		       json_t **pout);
+
 /* ---- changes, deletion, legal holds ---- */
 
 /*
@@ -216,6 +270,18 @@ enum dos_err arc_customer_get(struct arc *a, const char *key, json_t **pout);
 enum dos_err arc_doc_edit(struct arc *a, const char *actor, int64_t id,
 			  const json_t *changes, const char *reason, char *msg,
 			  size_t msglen);
+/*
+ * Corrects the OCR text of page seq (1-based) of a document: the replaced
+ * text stays as a page text version with who, when and why; the new text
+ * is indexed; the document's version goes up.  msg says what happened.
+ */
+enum dos_err arc_page_text_edit(struct arc *a, const char *actor, int64_t doc,
+				int seq, const char *text, const char *reason,
+				char *msg, size_t msglen);
+/* Every text of a page, oldest first: [{"version","text","replaced_at",
+ * "replaced_by","reason"}] (the current one has nulls). */
+enum dos_err arc_page_text_versions(struct arc *a, int64_t doc, int seq,
+				    json_t **pout);
 /* Deletion: request (with a reason), approval by a second person with a
  * manager's or admin's role starting a hold of hold_days, withdrawal
  * before purge.  Each fills msg. */
@@ -262,9 +328,19 @@ enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,
 		       const char *object, const char *detail);
 /*
  * Checks the audit chain, every blob and every reference; *preport lists
- * problems (each fails verify) and notes (explained leftovers).
+ * problems (each fails verify) and notes (explained leftovers), and gives
+ * the chain's newest entry as "audit_head" ("ID:HASH").
  */
 enum dos_err arc_verify(struct arc *a, json_t **preport);
+
+/*
+ * A hash chain cannot show that its newest entries were cut off.  An
+ * anchor ("ID:HASH", an audit_head recorded outside the archive) can:
+ * DOS_CORRUPT with msg naming the fault when entry ID is gone or differs,
+ * DOS_INVAL for a malformed anchor.
+ */
+enum dos_err arc_audit_anchor_check(struct arc *a, const char *anchor,
+				    char *msg, size_t msglen);
 
 /* ---- backup ---- */
 

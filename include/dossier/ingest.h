@@ -20,6 +20,7 @@ struct ing_options {
 	const char *langs;          /* Tesseract languages, e.g. "eng" */
 	const char *account;        /* fallback account, or NULL */
 	const char *category;       /* fallback category, or NULL */
+	const char *doc_type;       /* fallback document type, or NULL */
 	const char *user;           /* who runs the batch */
 	const char *account_regex;  /* POSIX ERE for accounts in text/barcodes */
 	uint64_t max_file_bytes;    /* refuse larger files before reading */
@@ -99,6 +100,7 @@ struct ing_manifest_row {
 	char *category;
 	char *title;
 	char *date;     /* YYYY-MM-DD */
+	char *type;     /* document type, e.g. id_copy */
 };
 
 /* Loads and checks a manifest; DOS_FORMAT with the line and cause in msg. */

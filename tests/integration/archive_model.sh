@@ -91,4 +91,42 @@ check "verify passes after purge" D verify
 is "audit has the lifecycle" \
 	"$(sqlite3 "$A/catalogue.db" "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE action IN ('edit','delete-request','delete-approve','delete-withdraw','hold-place','hold-release','purge') ORDER BY id)")" \
 	"edit delete-request delete-approve delete-withdraw delete-request delete-approve hold-place hold-release purge"
+
+# Completeness: C-0001 is an individual whose dossier holds a credit file.
+out=$(D missing C-0001)
+contains "missing names the customer" "$out" "customer C-0001 Wei Li (individual, unit north): "
+contains "an ID copy is missing" "$out" "  - ID copy (BASIC id_copy): none filed"
+contains "the loan items apply with a credit file" "$out" \
+	"  - Account statements, last six months (CREDIT statement): nothing dated"
+D ingest --no-pdf --account "$acc1" --category KYC --type ID_Copy "$SAMPLES/demo-0004.jpg" >/dev/null
+is "a filed ID copy (type given at ingest) is no longer missing" \
+	"$(D missing --json C-0001 | jq -c '[.customers[0].missing[].label] | index("ID copy")')" null
+is "missing without a customer lists the incomplete dossiers" \
+	"$(D missing --json | jq -c '[.checked, [.customers[].number]]')" '[1,["C-0001"]]'
+contains "an unknown customer is named" "$(D missing NOBODY 2>&1)" "no customer has the number or account NOBODY"
+contains "checklists are listed" "$(D checklist list)" "Loan application form"
+check "checklist item added" D checklist add "Signed privacy notice" --customer-type individual \
+	--category BASIC --type privacy_notice
+contains "and counted as missing" "$(D missing C-0001)" "Signed privacy notice (BASIC privacy_notice): none filed"
+
+# Statistics: by category, unit and clerk, pages per day.
+st=$(D stats --json)
+is "stats: documents by category" "$(echo "$st" | jq -c '[.by_category[] | select(.key == "BASIC") | .documents]')" '[1]'
+is "stats: the unit of the customer" "$(echo "$st" | jq -c '[.by_unit[] | .key]')" '["(no customer)","north"]'
+is "stats: pages per day and clerk add up" \
+	"$(echo "$st" | jq '[.per_clerk_day[].pages] | add')" "$(echo "$st" | jq '.totals.pages')"
+contains "stats refuses a bad date" "$(D stats --from 2024-1-1 2>&1)" "want dates YYYY-MM-DD"
+
+# OCR corrections: a new text version, the old one kept, the index moves.
+printf 'Loan contract corrected zebraword\n' >"$T_TMP/fix.txt"
+contains "a page text correction needs a reason" \
+	"$(D edit "$d1" --page 1 --text-file "$T_TMP/fix.txt" 2>&1)" "needs a reason"
+contains "page text corrected" \
+	"$(D edit "$d1" --page 1 --text-file "$T_TMP/fix.txt" --reason "OCR misread")" "text version 2 (version 1 kept)"
+is "search finds the corrected word" "$(D search --json zebraword | jq -c '[.hits[].id]')" "[$d1]"
+contains "show tells who replaced the text and why" "$(D show "$d1")" \
+	"page 1 text version 1 replaced"
+is "the original OCR text is kept" \
+	"$(D show --json "$d1" | jq -r '.pages[0].text_history[0].text | length > 20')" true
+check "verify passes after the correction" D verify
 finish

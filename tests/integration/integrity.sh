@@ -80,6 +80,17 @@ is "verify exits 1 after an audit row was removed" $? 1
 contains "verify names the entry after the gap" "$out" \
 	"audit audit:$next: chain broken"
 
+# The newest entries cut off: the chain alone cannot tell, an anchor can.
+anchor=$("$DOSSIER" -A "$A" verify | sed -n 's/^audit head: \([0-9]*:[0-9a-f]*\) .*/\1/p')
+check "verify prints the audit head as an anchor" test -n "$anchor"
+cp -a "$A" "$T_TMP/a4"
+q "$T_TMP/a4" 'DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)'
+out=$("$DOSSIER" -A "$T_TMP/a4" verify --anchor "$anchor" 2>&1)
+is "verify --anchor exits 1 after the newest audit row was cut" $? 1
+contains "and says the log was cut short" "$out" "was cut short (truncated)"
+out=$("$DOSSIER" -A "$A" verify --anchor "$anchor" 2>&1)
+passes "verify --anchor passes on the untouched archive" $? "$out"
+
 # A blob stored by an ingest killed before its transaction committed, and
 # a temporary file cut short: verify explains them and passes.
 cp -a "$A" "$T_TMP/a5"
@@ -141,6 +152,10 @@ is "re-running the batch completes it" $? 0
 want=$((5 + $(json '.documents | length' <"$S/batch-001.json")))
 is "the batch reports every document" \
 	"$(printf '%s' "$out" | json '[.documents[].id] | unique | length')" "$want"
+is "no killed batch is left 'running'" \
+	"$(q "$C" "SELECT count(*) FROM batch WHERE status = 'running'")" 0
+check "killed batches are closed as interrupted" \
+	test "$(q "$C" "SELECT count(*) FROM batch WHERE status = 'interrupted'")" -ge 1
 is "the archive holds exactly those documents" \
 	"$(q "$C" 'SELECT count(*) FROM document')" "$want"
 dups=0
