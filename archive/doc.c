@@ -99,8 +99,7 @@ step_done(struct arc *a, sqlite3_stmt *st, const char *what)
 }
 
 static enum dos_err
-insert_page(struct arc *a, sqlite3_stmt *pst, sqlite3_stmt *fst,
-	    sqlite3_stmt *bst, sqlite3_stmt *blobst, int64_t docid, int seq,
+insert_page(struct arc *a, sqlite3_stmt *pst, sqlite3_stmt *bst, sqlite3_stmt *blobst, int64_t docid, int seq,
 	    const struct arc_page_in *p, const char *now)
 {
 	char *words = NULL;
@@ -133,11 +132,6 @@ insert_page(struct arc *a, sqlite3_stmt *pst, sqlite3_stmt *fst,
 	if (err != DOS_OK)
 		return err;
 	pid = sqlite3_last_insert_rowid(a->db);
-	sqlite3_reset(fst);
-	sqlite3_bind_int64(fst, 1, pid);
-	arc_bind_text(fst, 2, p->text != NULL ? p->text : "");
-	if ((err = step_done(a, fst, "index page")) != DOS_OK)
-		return err;
 	for (i = 0; i < p->nbarcodes; i++) {
 		sqlite3_reset(bst);
 		sqlite3_bind_int64(bst, 1, pid);
@@ -188,7 +182,7 @@ enum dos_err
 arc_source_commit(struct arc *a, struct arc_source_in *src)
 {
 	sqlite3_stmt *blobst = NULL, *sst = NULL, *dst = NULL, *pst = NULL,
-		     *fst = NULL, *bst = NULL, *kst = NULL;
+		     *bst = NULL, *kst = NULL;
 	char now[32], cat[32];
 	int catalogue = 0;
 	int64_t item = 0;
@@ -208,8 +202,9 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 				  "title, added, status, source_id, batch_id, "
 				  "npages, serial, review_reason, pdf_sha256, "
 				  "doc_date, customer_id, catalogue, volume, "
-				  "item, archive_no, doc_type) VALUES (?, ?, ?, "
-				  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				  "item, archive_no, doc_type, lang) VALUES (?, "
+				  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+				  "?, ?, ?)",
 			       &dst)) ||
 	    (err = arc_prepare(a, "INSERT INTO skipped_page(source_id, "
 				  "source_index, role, processed_sha256, "
@@ -222,8 +217,6 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 				  "words) VALUES "
 				  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       &pst)) ||
-	    (err = arc_prepare(a, "INSERT INTO page_fts(rowid, text) "
-				  "VALUES (?, ?)", &fst)) ||
 	    (err = arc_prepare(a, "INSERT INTO barcode(page_id, type, value) "
 				  "VALUES (?, ?, ?)", &bst)))
 		goto out;
@@ -292,14 +285,17 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 			sqlite3_bind_null(dst, 17);
 		}
 		arc_bind_text(dst, 18, d->doc_type);
+		arc_bind_text(dst, 19, d->lang);
 		if ((err = step_done(a, dst, "insert document")) != DOS_OK)
 			goto out;
 		d->id = sqlite3_last_insert_rowid(a->db);
 		for (j = 0; j < d->npages; j++)
-			if ((err = insert_page(a, pst, fst, bst, blobst, d->id,
+			if ((err = insert_page(a, pst, bst, blobst, d->id,
 					       (int)j + 1, &d->pages[j], now)) !=
 			    DOS_OK)
 				goto out;
+		if ((err = arc_fts_index(a, d->id)) != DOS_OK)
+			goto out;
 	}
 	for (i = 0; i < src->nskipped; i++) {
 		const struct arc_skipped_in *k = &src->skipped[i];
@@ -334,7 +330,6 @@ out:
 	sqlite3_finalize(sst);
 	sqlite3_finalize(dst);
 	sqlite3_finalize(pst);
-	sqlite3_finalize(fst);
 	sqlite3_finalize(bst);
 	if (err != DOS_OK)
 		arc_tx_rollback(a);

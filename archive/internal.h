@@ -49,6 +49,26 @@ enum dos_err arc_file_number(struct arc *a, const char *code,
 			     const char *volume, int *pcatalogue,
 			     int64_t *pitem, char *out, size_t n);
 
+/* Registers the "dossier" FTS5 tokenizer (tokenizer.c). */
+enum dos_err arc_fts_tokenizer_register(sqlite3 *db);
+/* Cuts text into the index's tokens, calling cb(ctx, flags, token, n,
+ * start, end) for each (hits.c). */
+enum dos_err arc_fts_tokenize(struct arc *a, const char *text, int len,
+			      int query,
+			      int (*cb)(void *, int, const char *, int, int,
+					int),
+			      void *ctx);
+/* Where a search's words are on a document's pages (hits.c). */
+enum dos_err arc_hit_pages(struct arc *a, const struct arc_node *root,
+			   int64_t doc, json_t **ppages);
+/*
+ * The document full-text index (doc_fts over the doc_fts_src view):
+ * unindex with the values it holds now, before they change; index after
+ * (store.c).  Inside the caller's transaction.
+ */
+enum dos_err arc_fts_unindex(struct arc *a, int64_t doc);
+enum dos_err arc_fts_index(struct arc *a, int64_t doc);
+
 /* Whether type is one of the configured customer types (customer.c). */
 enum dos_err arc_customer_type_valid(struct arc *a, const char *type,
 				     int *pok);

@@ -168,6 +168,9 @@ arc_doc_edit(struct arc *a, const char *actor, int64_t id,
 		goto fail;
 	}
 	after = json_deep_copy(before);
+	/* The index row is rebuilt from the new title and keywords. */
+	if ((err = arc_fts_unindex(a, id)) != DOS_OK)
+		goto fail;
 	json_object_foreach((json_t *)changes, key, val) {
 		idx = field_index(key);
 		v = json_string_value(val);
@@ -233,7 +236,8 @@ arc_doc_edit(struct arc *a, const char *actor, int64_t id,
 				"WHERE id = ?", NULL, 0, id)) != DOS_OK)
 		goto fail;
 	if ((err = arc_doc_number_if_needed(a, id, now)) != DOS_OK ||
-	    (err = archive_no_into(a, id, after)) != DOS_OK)
+	    (err = archive_no_into(a, id, after)) != DOS_OK ||
+	    (err = arc_fts_index(a, id)) != DOS_OK)
 		goto fail;
 	bs = json_dumps(before, JSON_SORT_KEYS | JSON_COMPACT);
 	as = json_dumps(after, JSON_SORT_KEYS | JSON_COMPACT);

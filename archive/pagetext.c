@@ -28,8 +28,8 @@ step(struct arc *a, sqlite3_stmt *st)
 
 /* Keeps the replaced text, then installs the new one (index included). */
 static enum dos_err
-replace_text(struct arc *a, int64_t pid, int version, const char *old,
-	     const char *text, const char *actor, const char *reason,
+replace_text(struct arc *a, int64_t doc, int64_t pid, int version,
+	     const char *old, const char *text, const char *actor, const char *reason,
 	     const char *now)
 {
 	sqlite3_stmt *st = NULL;
@@ -48,13 +48,8 @@ replace_text(struct arc *a, int64_t pid, int version, const char *old,
 	arc_bind_text(st, 6, reason);
 	if ((err = step(a, st)) != DOS_OK)
 		return err;
-	/* External-content FTS5: delete with the old text, add the new. */
-	if ((err = arc_prepare(a, "INSERT INTO page_fts(page_fts, rowid, text) "
-				  "VALUES ('delete', ?, ?)", &st)) != DOS_OK)
-		return err;
-	sqlite3_bind_int64(st, 1, pid);
-	arc_bind_text(st, 2, old);
-	if ((err = step(a, st)) != DOS_OK)
+	/* The index holds the old text until the page changes. */
+	if ((err = arc_fts_unindex(a, doc)) != DOS_OK)
 		return err;
 	if ((err = arc_prepare(a, "UPDATE page SET text = ?, text_version = "
 				  "text_version + 1 WHERE id = ?", &st)) !=
@@ -64,12 +59,7 @@ replace_text(struct arc *a, int64_t pid, int version, const char *old,
 	sqlite3_bind_int64(st, 2, pid);
 	if ((err = step(a, st)) != DOS_OK)
 		return err;
-	if ((err = arc_prepare(a, "INSERT INTO page_fts(rowid, text) "
-				  "VALUES (?, ?)", &st)) != DOS_OK)
-		return err;
-	sqlite3_bind_int64(st, 1, pid);
-	arc_bind_text(st, 2, text);
-	return step(a, st);
+	return arc_fts_index(a, doc);
 }
 
 /* Records the change as a document version. */
@@ -163,8 +153,8 @@ arc_page_text_edit(struct arc *a, const char *actor, int64_t doc, int seq,
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((err = replace_text(a, pid, version, old, text, actor, reason,
-				now)) != DOS_OK ||
+	if ((err = replace_text(a, doc, pid, version, old, text, actor,
+				reason, now)) != DOS_OK ||
 	    (err = doc_version(a, doc, seq, version, actor, reason, now)) !=
 		    DOS_OK)
 		goto fail;

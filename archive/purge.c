@@ -143,10 +143,8 @@ purge_one(struct arc *a, const char *actor, int64_t xid, int64_t doc,
 	}
 	if ((err = doc_blobs(a, doc, hashes, shas)) != DOS_OK)
 		goto out;
-	/* External-content FTS5: remove the index rows with their text. */
-	if ((err = run(a, "INSERT INTO page_fts(page_fts, rowid, text) "
-			  "SELECT 'delete', id, text FROM page "
-			  "WHERE document_id = ?", doc)) != DOS_OK ||
+	/* The index row goes with the text it was built from. */
+	if ((err = arc_fts_unindex(a, doc)) != DOS_OK ||
 	    (err = run(a, "DELETE FROM barcode WHERE page_id IN (SELECT id "
 			  "FROM page WHERE document_id = ?)", doc)) != DOS_OK ||
 	    (err = run(a, "DELETE FROM page_text_version WHERE page_id IN "

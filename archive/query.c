@@ -1,8 +1,19 @@
 /*
- * query.c: executes a structured search (struct arc_query) against the
- * catalogue: full-text match over page text plus exact filters, ranked by
- * BM25 with recency as tie-break.  The SQL text is built only from fixed
- * fragments; every value is a bound parameter.  Exports arc_search.
+ * query.c: runs a search (a tree of struct arc_node) against the
+ * catalogue.  The tree becomes one SQL statement built from fixed
+ * fragments with every value bound:
+ *  - words, phrases and prefixes joined by AND at the top become one FTS5
+ *    MATCH over the document index (OCR text of all pages, title,
+ *    keywords, signatory), ranked by BM25 with recency as the tie-break;
+ *    "-word" beside them becomes FTS5's NOT;
+ *  - words inside OR with fields, or alone under NOT, become a sub-select
+ *    on the index;
+ *  - fields and date ranges are conditions on the document and customer;
+ *  - the user's scope (unit, customer ownership, clearance, searchable
+ *    flag) is a condition too, so hits, totals and facets agree.
+ * Fuzzy words (~word) are expanded to the indexed terms within one or two
+ * edits (same first character), read from the index vocabulary.
+ * Exports arc_search.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,169 +21,819 @@
 
 #include "internal.h"
 
-/* Appends the WHERE conditions shared by the hit and count queries. */
-static enum dos_err
-add_filters(struct dbuf *b, const struct arc_query *q)
-{
-	enum dos_err err = DOS_OK;
+#define MAX_BINDS 256
+#define MAX_CONJ 64
+#define FUZZY_MAX_TERMS 16
+#define FUZZY_SCAN 20000
 
-	if (q->account != NULL)
-		err = dbuf_adds(b, " AND d.account = :account");
-	if (err == DOS_OK && q->category != NULL)
-		err = dbuf_adds(b, " AND d.category = :category");
-	return err;
+struct bind {
+	int is_int;
+	const char *text; /* borrowed from the tree, or owned when own */
+	char *own;
+	long long num;
+};
+
+/* SQL under construction with its bound values. */
+struct sqlb {
+	struct arc *a;
+	struct dbuf sql;
+	struct bind b[MAX_BINDS];
+	int n;
+	enum dos_err err;
+	char *msg;
+	size_t msglen;
+};
+
+static void
+add(struct sqlb *q, const char *s)
+{
+	if (q->err == DOS_OK)
+		q->err = dbuf_adds(&q->sql, s);
+}
+
+/* Appends a placeholder for a text value; own: q frees it. */
+static void
+bind_text(struct sqlb *q, const char *v, int own)
+{
+	char ph[16];
+
+	if (q->err == DOS_OK && q->n == MAX_BINDS)
+		q->err = DOS_LIMIT;
+	if (q->err != DOS_OK) {
+		if (own)
+			free((char *)v);
+		return;
+	}
+	q->b[q->n].is_int = 0;
+	q->b[q->n].text = v;
+	q->b[q->n].own = own ? (char *)v : NULL;
+	snprintf(ph, sizeof(ph), "?%d", ++q->n);
+	add(q, ph);
 }
 
 static void
-bind_named(sqlite3_stmt *st, const char *name, const char *val)
+bind_int(struct sqlb *q, long long v)
 {
-	int i = sqlite3_bind_parameter_index(st, name);
+	char ph[16];
 
-	if (i > 0)
-		arc_bind_text(st, i, val);
+	if (q->err == DOS_OK && q->n == MAX_BINDS)
+		q->err = DOS_LIMIT;
+	if (q->err != DOS_OK)
+		return;
+	q->b[q->n].is_int = 1;
+	q->b[q->n].num = v;
+	q->b[q->n].text = NULL;
+	q->b[q->n].own = NULL;
+	snprintf(ph, sizeof(ph), "?%d", ++q->n);
+	add(q, ph);
 }
 
 static void
-bind_query(sqlite3_stmt *st, const struct arc_query *q)
+sqlb_free(struct sqlb *q)
 {
 	int i;
 
-	bind_named(st, ":match", q->match);
-	bind_named(st, ":account", q->account);
-	bind_named(st, ":category", q->category);
-	if ((i = sqlite3_bind_parameter_index(st, ":limit")) > 0)
-		sqlite3_bind_int(st, i, q->limit);
-	if ((i = sqlite3_bind_parameter_index(st, ":offset")) > 0)
-		sqlite3_bind_int(st, i, q->offset);
+	for (i = 0; i < q->n; i++)
+		free(q->b[i].own);
+	dbuf_free(&q->sql);
 }
 
-/* Distinguishes a malformed MATCH expression from other failures. */
-static enum dos_err
-step_error(struct arc *a, const char *what)
+static void
+bind_all(const struct sqlb *q, sqlite3_stmt *st)
 {
-	const char *msg = arc_errmsg(a);
+	int i;
 
-	if (strstr(msg, "fts5") != NULL || strstr(msg, "syntax") != NULL) {
-		dos_debugx("%s: %s", what, msg);
-		return DOS_INVAL;
+	for (i = 0; i < q->n; i++)
+		if (q->b[i].is_int)
+			sqlite3_bind_int64(st, i + 1, q->b[i].num);
+		else
+			arc_bind_text(st, i + 1, q->b[i].text);
+}
+
+static enum dos_err
+invalid(struct sqlb *q, const char *fmt, const char *arg)
+{
+	if (q->msg[0] == '\0')
+		snprintf(q->msg, q->msglen, fmt, arg);
+	q->err = DOS_INVAL;
+	return DOS_INVAL;
+}
+
+/* ---- words: the FTS5 side ---- */
+
+static int
+is_words(const struct arc_node *n)
+{
+	return n->kind == ARC_N_WORDS;
+}
+
+/* A subtree of words only (with AND, OR, NOT). */
+static int
+pure_text(const struct arc_node *n)
+{
+	switch (n->kind) {
+	case ARC_N_WORDS: return 1;
+	case ARC_N_NOT: return pure_text(n->left);
+	case ARC_N_AND:
+	case ARC_N_OR: return pure_text(n->left) && pure_text(n->right);
+	default: return 0;
 	}
-	dos_errx("%s: %s", what, msg);
+}
+
+/* Whether FTS5 can express a pure-text subtree (it has no bare NOT). */
+static int
+fts_ok(const struct arc_node *n)
+{
+	switch (n->kind) {
+	case ARC_N_WORDS: return 1;
+	case ARC_N_NOT: return 0;
+	case ARC_N_OR: return fts_ok(n->left) && fts_ok(n->right);
+	case ARC_N_AND:
+		if (n->left->kind == ARC_N_NOT && n->right->kind == ARC_N_NOT)
+			return 0;
+		if (n->right->kind == ARC_N_NOT)
+			return fts_ok(n->left) && fts_ok(n->right->left);
+		if (n->left->kind == ARC_N_NOT)
+			return fts_ok(n->right) && fts_ok(n->left->left);
+		return fts_ok(n->left) && fts_ok(n->right);
+	default: return 0;
+	}
+}
+
+/* An FTS5 string: "..." with " doubled. */
+static void
+fts_string(struct dbuf *b, const char *s, size_t n, enum dos_err *perr)
+{
+	size_t i;
+
+	if (*perr == DOS_OK)
+		*perr = dbuf_adds(b, "\"");
+	for (i = 0; *perr == DOS_OK && i < n; i++)
+		*perr = s[i] == '"' ? dbuf_adds(b, "\"\"")
+				    : dbuf_add(b, &s[i], 1);
+	if (*perr == DOS_OK)
+		*perr = dbuf_adds(b, "\"");
+}
+
+/* Levenshtein distance of a and b, giving up above max. */
+static int
+edits(const char *a, const char *b, int max)
+{
+	int la = (int)strlen(a), lb = (int)strlen(b), i, j, best;
+	int prev[64], cur[64];
+
+	if (la >= 63 || lb >= 63 || abs(la - lb) > max)
+		return max + 1;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		best = i;
+		for (j = 1; j <= lb; j++) {
+			int c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (prev[j] + 1 < c)
+				c = prev[j] + 1;
+			if (cur[j - 1] + 1 < c)
+				c = cur[j - 1] + 1;
+			cur[j] = c;
+			if (c < best)
+				best = c;
+		}
+		if (best > max)
+			return max + 1;
+		memcpy(prev, cur, sizeof(int) * (size_t)(lb + 1));
+	}
+	return prev[lb];
+}
+
+/*
+ * ~word: the indexed terms within 1 edit (words up to 5 characters) or 2,
+ * sharing the first character, most frequent first, OR-ed.  The word
+ * itself is always among them.
+ */
+static void
+fuzzy(struct sqlb *q, struct dbuf *b, const char *word, enum dos_err *perr)
+{
+	sqlite3_stmt *st = NULL;
+	char lw[64], hi[72];
+	int max, nterms = 0, scanned = 0, i;
+
+	snprintf(lw, sizeof(lw), "%s", word);
+	for (i = 0; lw[i] != '\0'; i++)
+		if (lw[i] >= 'A' && lw[i] <= 'Z')
+			lw[i] = (char)(lw[i] - 'A' + 'a');
+	max = strlen(lw) <= 5 ? 1 : 2;
+	if (*perr == DOS_OK)
+		*perr = dbuf_adds(b, "(");
+	fts_string(b, lw, strlen(lw), perr);
+	/* Terms from lw's first byte up to the next byte value. */
+	snprintf(hi, sizeof(hi), "%c", (unsigned char)lw[0] + 1);
+	if (*perr == DOS_OK &&
+	    arc_prepare(q->a, "SELECT term FROM doc_fts_vocab WHERE term >= "
+			      "?1 AND term < ?2 ORDER BY doc DESC",
+			&st) == DOS_OK) {
+		char first[2] = {lw[0], '\0'};
+
+		arc_bind_text(st, 1, first);
+		arc_bind_text(st, 2, hi);
+		while (nterms < FUZZY_MAX_TERMS && scanned++ < FUZZY_SCAN &&
+		       sqlite3_step(st) == SQLITE_ROW) {
+			const char *t = arc_col_text(st, 0);
+
+			if (strcmp(t, lw) == 0 || edits(lw, t, max) > max)
+				continue;
+			if (*perr == DOS_OK)
+				*perr = dbuf_adds(b, " OR ");
+			fts_string(b, t, strlen(t), perr);
+			nterms++;
+		}
+		sqlite3_finalize(st);
+	}
+	if (*perr == DOS_OK)
+		*perr = dbuf_adds(b, ")");
+}
+
+static void
+fts_words(struct sqlb *q, struct dbuf *b, const struct arc_node *n,
+	  enum dos_err *perr)
+{
+	static const char *const cols[] = {"", "title : ", "keywords : ",
+					   "signatory : "};
+
+	if (*perr == DOS_OK)
+		*perr = dbuf_adds(b, cols[n->field]);
+	if (n->fuzzy)
+		fuzzy(q, b, n->value, perr);
+	else {
+		fts_string(b, n->value, strlen(n->value), perr);
+		if (n->prefix && *perr == DOS_OK)
+			*perr = dbuf_adds(b, " *");
+	}
+}
+
+/* Writes an FTS5-expressible subtree as an FTS5 expression. */
+static void
+fts_expr(struct sqlb *q, struct dbuf *b, const struct arc_node *n,
+	 enum dos_err *perr)
+{
+	const struct arc_node *pos, *neg;
+
+	if (is_words(n)) {
+		fts_words(q, b, n, perr);
+		return;
+	}
+	if (*perr == DOS_OK)
+		*perr = dbuf_adds(b, "(");
+	if (n->kind == ARC_N_AND &&
+	    (n->left->kind == ARC_N_NOT || n->right->kind == ARC_N_NOT)) {
+		pos = n->left->kind == ARC_N_NOT ? n->right : n->left;
+		neg = n->left->kind == ARC_N_NOT ? n->left->left
+						 : n->right->left;
+		fts_expr(q, b, pos, perr);
+		if (*perr == DOS_OK)
+			*perr = dbuf_adds(b, " NOT ");
+		fts_expr(q, b, neg, perr);
+	} else {
+		fts_expr(q, b, n->left, perr);
+		if (*perr == DOS_OK)
+			*perr = dbuf_adds(b, n->kind == ARC_N_AND ? " AND "
+								  : " OR ");
+		fts_expr(q, b, n->right, perr);
+	}
+	if (*perr == DOS_OK)
+		*perr = dbuf_adds(b, ")");
+}
+
+/* Binds the FTS5 expression of an expressible subtree. */
+static void
+bind_fts(struct sqlb *q, const struct arc_node *n)
+{
+	struct dbuf b;
+	enum dos_err err = DOS_OK;
+
+	dbuf_init(&b, 64 * 1024);
+	fts_expr(q, &b, n, &err);
+	if (err != DOS_OK) {
+		dbuf_free(&b);
+		q->err = err;
+		return;
+	}
+	bind_text(q, dbuf_take(&b, NULL), 1);
+}
+
+/* ---- fields: the SQL side ---- */
+
+static void cond(struct sqlb *q, const struct arc_node *n);
+
+/* A LIKE pattern for "contains v", with % _ \ escaped. */
+static char *
+contains_pattern(const char *v)
+{
+	size_t n = strlen(v), i, j = 0;
+	char *p = malloc(2 * n + 3);
+
+	if (p == NULL)
+		return NULL;
+	p[j++] = '%';
+	for (i = 0; i < n; i++) {
+		if (v[i] == '%' || v[i] == '_' || v[i] == '\\')
+			p[j++] = '\\';
+		p[j++] = v[i];
+	}
+	p[j++] = '%';
+	p[j] = '\0';
+	return p;
+}
+
+/* category: must name a category or alias; the message lists them. */
+static void
+category_cond(struct sqlb *q, const char *v)
+{
+	char code[32];
+	int64_t cid;
+
+	if (q->err != DOS_OK)
+		return;
+	if ((q->err = arc_file_resolve(q->a, v, NULL, code, sizeof(code),
+				       &cid)) != DOS_OK)
+		return;
+	if (code[0] == '\0') {
+		invalid(q, "category:%s is not a category; known: BASIC, "
+			   "CONTRACT, CREDIT, COMPLAINT, MARKET, PROMOTION, "
+			   "DAILY (or an alias such as LOAN)", v);
+		return;
+	}
+	add(q, "d.category = ");
+	bind_text(q, strdup(code), 1);
+}
+
+static void
+field_cond(struct sqlb *q, const struct arc_node *n)
+{
+	const char *v = n->value;
+
+	switch (n->field) {
+	case ARC_F_ACCOUNT:
+		/* Any account of the same customer finds the dossier. */
+		add(q, "(d.account = ");
+		bind_text(q, v, 0);
+		add(q, " OR d.customer_id = (SELECT customer_id FROM account "
+		       "WHERE number = ");
+		bind_text(q, v, 0);
+		add(q, "))");
+		break;
+	case ARC_F_CUSTOMER:
+		add(q, "(c.number = ");
+		bind_text(q, v, 0);
+		add(q, " OR c.name LIKE ");
+		bind_text(q, contains_pattern(v), 1);
+		add(q, " ESCAPE '\\')");
+		break;
+	case ARC_F_CATEGORY: category_cond(q, v); break;
+	case ARC_F_TYPE:
+		add(q, "d.doc_type = ");
+		bind_text(q, v, 0);
+		add(q, " COLLATE NOCASE");
+		break;
+	case ARC_F_NUMBER:
+		add(q, "(d.archive_no >= ");
+		bind_text(q, v, 0);
+		add(q, " AND d.archive_no < ");
+		bind_text(q, v, 0);
+		add(q, " || char(1114111))");
+		break;
+	case ARC_F_UNIT:
+		add(q, "c.unit = ");
+		bind_text(q, v, 0);
+		add(q, " COLLATE NOCASE");
+		break;
+	case ARC_F_MANAGER:
+		add(q, "c.manager = ");
+		bind_text(q, v, 0);
+		break;
+	case ARC_F_STATUS:
+		add(q, "d.status = ");
+		bind_text(q, v, 0);
+		break;
+	case ARC_F_BATCH:
+		add(q, "d.batch_id = ");
+		bind_int(q, strtoll(v, NULL, 10));
+		break;
+	case ARC_F_BARCODE:
+		add(q, "d.id IN (SELECT p.document_id FROM barcode b JOIN "
+		       "page p ON p.id = b.page_id WHERE b.value = ");
+		bind_text(q, v, 0);
+		add(q, ")");
+		break;
+	case ARC_F_LANG:
+		add(q, "instr('+' || coalesce(d.lang, '') || '+', '+' || ");
+		bind_text(q, v, 0);
+		add(q, " || '+') > 0");
+		break;
+	default: q->err = DOS_INVAL; break;
+	}
+}
+
+static void
+range_cond(struct sqlb *q, const struct arc_node *n)
+{
+	const char *col = n->field == ARC_F_DATE ? "d.doc_date" : "d.added";
+
+	add(q, "(");
+	if (n->lo != NULL) {
+		add(q, col);
+		add(q, " >= ");
+		bind_text(q, n->lo, 0);
+	}
+	if (n->lo != NULL && n->hi != NULL)
+		add(q, " AND ");
+	if (n->hi != NULL) {
+		add(q, col);
+		add(q, " < ");
+		bind_text(q, n->hi, 0);
+	}
+	add(q, ")");
+}
+
+static void
+cond(struct sqlb *q, const struct arc_node *n)
+{
+	if (pure_text(n) && fts_ok(n)) {
+		add(q, "d.id IN (SELECT rowid FROM doc_fts WHERE doc_fts "
+		       "MATCH ");
+		bind_fts(q, n);
+		add(q, ")");
+		return;
+	}
+	switch (n->kind) {
+	case ARC_N_AND:
+	case ARC_N_OR:
+		add(q, "(");
+		cond(q, n->left);
+		add(q, n->kind == ARC_N_AND ? " AND " : " OR ");
+		cond(q, n->right);
+		add(q, ")");
+		break;
+	case ARC_N_NOT:
+		add(q, "NOT (");
+		cond(q, n->left);
+		add(q, ")");
+		break;
+	case ARC_N_FIELD: field_cond(q, n); break;
+	case ARC_N_RANGE: range_cond(q, n); break;
+	default: q->err = DOS_INVAL; break;
+	}
+}
+
+/* ---- the whole statement ---- */
+
+/* The conjuncts of the top-level AND chain. */
+static void
+conjuncts(const struct arc_node *n, const struct arc_node **out, int *pn,
+	  int max)
+{
+	if (n->kind == ARC_N_AND) {
+		conjuncts(n->left, out, pn, max);
+		conjuncts(n->right, out, pn, max);
+	} else if (*pn < max)
+		out[(*pn)++] = n;
+}
+
+static int
+mentions_status(const struct arc_node *n)
+{
+	if (n == NULL)
+		return 0;
+	if (n->kind == ARC_N_FIELD && n->field == ARC_F_STATUS)
+		return 1;
+	return mentions_status(n->left) || mentions_status(n->right);
+}
+
+struct plan {
+	const struct arc_node *rank[MAX_CONJ]; /* ranked words */
+	int nrank;
+	const struct arc_node *excl[MAX_CONJ]; /* -words beside them */
+	int nexcl;
+	const struct arc_node *rest[MAX_CONJ]; /* other conditions */
+	int nrest;
+};
+
+static void
+make_plan(const struct arc_node *root, struct plan *p)
+{
+	const struct arc_node *c[MAX_CONJ];
+	int n = 0, i;
+
+	memset(p, 0, sizeof(*p));
+	if (root == NULL)
+		return;
+	conjuncts(root, c, &n, MAX_CONJ);
+	for (i = 0; i < n; i++) {
+		if (pure_text(c[i]) && fts_ok(c[i]))
+			p->rank[p->nrank++] = c[i];
+		else if (c[i]->kind == ARC_N_NOT && pure_text(c[i]->left) &&
+			 fts_ok(c[i]->left))
+			p->excl[p->nexcl++] = c[i];
+		else
+			p->rest[p->nrest++] = c[i];
+	}
+	/* Exclusions join the ranked match when there is one. */
+	if (p->nrank == 0) {
+		for (i = 0; i < p->nexcl; i++)
+			p->rest[p->nrest++] = p->excl[i];
+		p->nexcl = 0;
+	}
+}
+
+/* The ranked MATCH expression: rank AND rank ... NOT excl NOT excl. */
+static void
+bind_match(struct sqlb *q, const struct plan *p)
+{
+	struct dbuf b;
+	enum dos_err err = DOS_OK;
+	int i;
+
+	dbuf_init(&b, 64 * 1024);
+	if (p->nrank > 1 && p->nexcl > 0)
+		err = dbuf_adds(&b, "(");
+	for (i = 0; i < p->nrank; i++) {
+		if (i > 0 && err == DOS_OK)
+			err = dbuf_adds(&b, " AND ");
+		fts_expr(q, &b, p->rank[i], &err);
+	}
+	if (p->nrank > 1 && p->nexcl > 0 && err == DOS_OK)
+		err = dbuf_adds(&b, ")");
+	for (i = 0; i < p->nexcl; i++) {
+		if (err == DOS_OK)
+			err = dbuf_adds(&b, " NOT ");
+		fts_expr(q, &b, p->excl[i]->left, &err);
+	}
+	if (err != DOS_OK) {
+		dbuf_free(&b);
+		q->err = err;
+		return;
+	}
+	bind_text(q, dbuf_take(&b, NULL), 1);
+}
+
+/* FROM ... WHERE ... shared by hits, count and facets. */
+static void
+from_where(struct sqlb *q, const struct arc_query *aq, const struct plan *p)
+{
+	const struct arc_scope *s = aq->scope;
+	int i;
+
+	if (p->nrank > 0) {
+		add(q, " FROM doc_fts JOIN document d ON d.id = doc_fts.rowid"
+		       " LEFT JOIN customer c ON c.id = d.customer_id"
+		       " WHERE doc_fts MATCH ");
+		bind_match(q, p);
+	} else
+		add(q, " FROM document d LEFT JOIN customer c"
+		       " ON c.id = d.customer_id WHERE 1");
+	if (!mentions_status(aq->root))
+		add(q, " AND d.status <> 'purged'");
+	for (i = 0; i < p->nrest; i++) {
+		add(q, " AND ");
+		cond(q, p->rest[i]);
+	}
+	if (s != NULL) {
+		if (s->unit != NULL) {
+			add(q, " AND c.unit = ");
+			bind_text(q, s->unit, 0);
+		}
+		if (s->manager != NULL) {
+			add(q, " AND c.manager = ");
+			bind_text(q, s->manager, 0);
+		}
+		add(q, " AND (CASE d.confidentiality WHEN 'public' THEN 0 "
+		       "WHEN 'internal' THEN 1 WHEN 'confidential' THEN 2 "
+		       "ELSE 3 END) <= ");
+		bind_int(q, s->clearance);
+		if (!s->unsearchable_too)
+			add(q, " AND d.searchable = 1");
+	}
+}
+
+static const char *const order_by[] = {
+	[ARC_SORT_RELEVANCE] = "d.added DESC, d.id DESC",
+	[ARC_SORT_DATE] = "d.doc_date IS NULL, d.doc_date DESC, d.added DESC, "
+			  "d.id DESC",
+	[ARC_SORT_ADDED] = "d.added DESC, d.id DESC",
+	[ARC_SORT_ACCOUNT] = "d.account IS NULL, d.account, "
+			     "d.archive_no IS NULL, d.archive_no, d.id",
+	[ARC_SORT_NUMBER] = "d.archive_no IS NULL, d.archive_no, d.id",
+};
+
+/* Prepares head + the shared FROM/WHERE + tail with the shared binds. */
+static enum dos_err
+prepare_with(struct sqlb *q, const char *head, const char *tail,
+	     sqlite3_stmt **pst)
+{
+	struct dbuf b;
+	enum dos_err err;
+
+	dbuf_init(&b, q->sql.len + strlen(head) + strlen(tail) + 1);
+	if ((err = dbuf_adds(&b, head)) == DOS_OK &&
+	    (err = dbuf_add(&b, q->sql.data, q->sql.len)) == DOS_OK &&
+	    (err = dbuf_adds(&b, tail)) == DOS_OK &&
+	    (err = arc_prepare(q->a, b.data, pst)) == DOS_OK)
+		bind_all(q, *pst);
+	dbuf_free(&b);
+	return err;
+}
+
+/* A failed step: a query FTS5 refuses is the user's, the rest ours. */
+static enum dos_err
+step_error(struct sqlb *q, const char *what)
+{
+	const char *m = arc_errmsg(q->a);
+
+	if (strstr(m, "fts5") != NULL || strstr(m, "syntax") != NULL) {
+		dos_debugx("%s: %s", what, m);
+		return invalid(q, "the words of the query cannot be searched "
+				  "(%s)", m);
+	}
+	dos_errx("%s: %s", what, m);
 	return DOS_DB;
 }
 
-enum dos_err
-arc_search(struct arc *a, const struct arc_query *q, json_t **pout)
+static enum dos_err
+run_hits(struct sqlb *q, const struct arc_query *aq, const struct plan *p,
+	 json_t *hits)
 {
-	struct dbuf hs, cs;
-	sqlite3_stmt *hst = NULL, *cst = NULL;
-	json_t *res = NULL, *hits = NULL;
+	sqlite3_stmt *st = NULL;
+	char tail[256];
 	int rc;
 	enum dos_err err;
 
-	*pout = NULL;
-	dbuf_init(&hs, 8192);
-	dbuf_init(&cs, 8192);
-	if (q->match != NULL) {
-		err = dbuf_adds(&hs,
-				"WITH h AS MATERIALIZED ("
-				" SELECT p.document_id AS doc, p.seq AS seq,"
-				"  bm25(page_fts) AS score,"
-				"  snippet(page_fts, 0, '[', ']', '...', 16) AS snip"
-				" FROM page_fts JOIN page p ON p.id = page_fts.rowid"
-				" WHERE page_fts MATCH :match)"
-				" SELECT d.id, d.account, min(h.score), h.snip,"
-				"  group_concat(h.seq), d.category, d.title, d.added"
-				" FROM h JOIN document d ON d.id = h.doc"
-				" WHERE d.status IN ('archived', 'review')");
-		if (err == DOS_OK)
-			err = add_filters(&hs, q);
-		if (err == DOS_OK)
-			err = dbuf_adds(&hs, " GROUP BY d.id ORDER BY 3, d.added "
-					     "DESC, d.id DESC LIMIT :limit "
-					     "OFFSET :offset");
-		if (err == DOS_OK)
-			err = dbuf_adds(&cs,
-					"SELECT count(DISTINCT p.document_id)"
-					" FROM page_fts JOIN page p"
-					"  ON p.id = page_fts.rowid"
-					" JOIN document d ON d.id = p.document_id"
-					" WHERE page_fts MATCH :match"
-					" AND d.status IN ('archived', 'review')");
-	} else {
-		err = dbuf_adds(&hs, "SELECT d.id, d.account, 0.0, '', '',"
-				     " d.category, d.title, d.added"
-				     " FROM document d"
-				     " WHERE d.status IN ('archived', 'review')");
-		if (err == DOS_OK)
-			err = add_filters(&hs, q);
-		if (err == DOS_OK)
-			err = dbuf_adds(&hs, " ORDER BY d.added DESC, d.id DESC"
-					     " LIMIT :limit OFFSET :offset");
-		if (err == DOS_OK)
-			err = dbuf_adds(&cs, "SELECT count(*) FROM document d"
-					     " WHERE d.status IN"
-					     " ('archived', 'review')");
+	snprintf(tail, sizeof(tail), " ORDER BY %s%s LIMIT %d OFFSET %d",
+		 p->nrank > 0 && aq->sort == ARC_SORT_RELEVANCE ? "12, " : "",
+		 order_by[aq->sort], aq->limit, aq->offset);
+	if ((err = prepare_with(
+		     q,
+		     p->nrank > 0
+			     ? "SELECT d.id, d.archive_no, d.account, c.number,"
+			       " c.name, d.category, d.doc_type, d.title,"
+			       " d.doc_date, d.added, d.status, d.npages,"
+			       " bm25(doc_fts, 1.0, 4.0, 2.0, 2.0),"
+			       " snippet(doc_fts, -1, '[', ']', '...', 12)"
+			     : "SELECT d.id, d.archive_no, d.account, c.number,"
+			       " c.name, d.category, d.doc_type, d.title,"
+			       " d.doc_date, d.added, d.status, d.npages, 0.0,"
+			       " ''",
+		     tail, &st)) != DOS_OK)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *h = json_pack(
+			"{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:i,s:f,"
+			"s:s}",
+			"id", (json_int_t)sqlite3_column_int64(st, 0),
+			"archive_no", arc_col_json_text(st, 1), "account",
+			arc_col_json_text(st, 2), "customer",
+			arc_col_json_text(st, 3), "customer_name",
+			arc_col_json_text(st, 4), "category",
+			arc_col_json_text(st, 5), "doc_type",
+			arc_col_json_text(st, 6), "title",
+			arc_col_json_text(st, 7), "date",
+			arc_col_json_text(st, 8), "added",
+			arc_col_text(st, 9), "status", arc_col_text(st, 10),
+			"npages", sqlite3_column_int(st, 11), "score",
+			-sqlite3_column_double(st, 12), "snippet",
+			arc_col_text(st, 13));
+
+		if (h == NULL) {
+			err = DOS_NOMEM;
+			break;
+		}
+		json_array_append_new(hits, h);
 	}
-	if (err == DOS_OK)
-		err = add_filters(&cs, q);
+	if (err == DOS_OK && rc != SQLITE_DONE)
+		err = step_error(q, "search");
+	sqlite3_finalize(st);
+	return err;
+}
+
+static enum dos_err
+run_count(struct sqlb *q, json_int_t *pn)
+{
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+
+	if ((err = prepare_with(q, "SELECT count(*)", "", &st)) != DOS_OK)
+		return err;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*pn = sqlite3_column_int64(st, 0);
+	else
+		err = step_error(q, "search count");
+	sqlite3_finalize(st);
+	return err;
+}
+
+static enum dos_err
+run_facets(struct sqlb *q, json_t *facets)
+{
+	static const struct {
+		const char *name, *key;
+	} f[] = {
+		{"category", "SELECT coalesce(d.category, '(none)'), count(*)"},
+		{"type", "SELECT coalesce(d.doc_type, '(none)'), count(*)"},
+		{"unit", "SELECT coalesce(c.unit, '(none)'), count(*)"},
+		{"year", "SELECT coalesce(substr(d.doc_date, 1, 4), "
+			 "'(undated)'), count(*)"},
+	};
+	sqlite3_stmt *st = NULL;
+	json_t *o;
+	size_t i;
+	int rc;
+	enum dos_err err = DOS_OK;
+
+	for (i = 0; err == DOS_OK && i < sizeof(f) / sizeof(f[0]); i++) {
+		if ((err = prepare_with(q, f[i].key, " GROUP BY 1 ORDER BY 2 "
+						     "DESC, 1 LIMIT 50",
+					&st)) != DOS_OK)
+			break;
+		if ((o = json_object()) == NULL) {
+			sqlite3_finalize(st);
+			return DOS_NOMEM;
+		}
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			json_object_set_new(o, arc_col_text(st, 0),
+					    json_integer(sqlite3_column_int64(
+						    st, 1)));
+		if (rc != SQLITE_DONE)
+			err = step_error(q, "search facets");
+		sqlite3_finalize(st);
+		json_object_set_new(facets, f[i].name, o);
+	}
+	return err;
+}
+
+enum dos_err
+arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
+	   char *msg, size_t msglen)
+{
+	struct sqlb q;
+	struct plan p;
+	json_t *res = NULL, *hits = NULL, *facets = NULL, *h;
+	json_int_t total = 0;
+	size_t i;
+	enum dos_err err;
+
+	*pout = NULL;
+	msg[0] = '\0';
+	memset(&q, 0, sizeof(q));
+	q.a = a;
+	q.msg = msg;
+	q.msglen = msglen;
+	dbuf_init(&q.sql, 256 * 1024);
+	make_plan(aq->root, &p);
+	from_where(&q, aq, &p);
+	if ((err = q.err) == DOS_LIMIT)
+		err = invalid(&q, "the query is too large%s", "");
 	if (err != DOS_OK)
 		goto out;
-	if ((err = arc_prepare(a, hs.data, &hst)) != DOS_OK ||
-	    (err = arc_prepare(a, cs.data, &cst)) != DOS_OK)
+	/* One read snapshot: hits, total and facets agree. */
+	if ((err = arc_exec(a, "BEGIN")) != DOS_OK)
 		goto out;
-	bind_query(hst, q);
-	bind_query(cst, q);
-	if ((rc = sqlite3_step(cst)) != SQLITE_ROW) {
-		err = step_error(a, "search count");
-		goto out;
-	}
-	if ((res = json_object()) == NULL || (hits = json_array()) == NULL) {
+	if ((res = json_object()) == NULL || (hits = json_array()) == NULL ||
+	    (aq->facets && (facets = json_object()) == NULL))
 		err = DOS_NOMEM;
-		goto out;
-	}
-	json_object_set_new(res, "total",
-			    json_integer(sqlite3_column_int64(cst, 0)));
-	while ((rc = sqlite3_step(hst)) == SQLITE_ROW) {
-		json_t *pages = json_array();
-		const char *seqs = arc_col_text(hst, 4);
-		char *end;
-		long v;
+	if (err == DOS_OK)
+		err = run_hits(&q, aq, &p, hits);
+	if (err == DOS_OK)
+		err = run_count(&q, &total);
+	if (err == DOS_OK && facets != NULL)
+		err = run_facets(&q, facets);
+	json_array_foreach(hits, i, h) {
+		json_t *pages = NULL;
 
-		while (*seqs != '\0') {
-			v = strtol(seqs, &end, 10);
-			if (end == seqs)
-				break;
-			json_array_append_new(pages, json_integer(v));
-			seqs = *end == ',' ? end + 1 : end;
-		}
-		json_array_append_new(
-			hits,
-			json_pack("{s:I,s:o,s:f,s:s,s:o,s:o,s:o,s:s}", "id",
-				  (json_int_t)sqlite3_column_int64(hst, 0),
-				  "account",
-				  arc_col_json_text(hst, 1),
-				  "score", -sqlite3_column_double(hst, 2),
-				  "snippet", arc_col_text(hst, 3), "pages",
-				  pages, "category",
-				  arc_col_json_text(hst, 5),
-				  "title",
-				  arc_col_json_text(hst, 6),
-				  "added", arc_col_text(hst, 7)));
+		if (err != DOS_OK)
+			break;
+		err = arc_hit_pages(a, aq->root,
+				    json_integer_value(json_object_get(h, "id")),
+				    &pages);
+		json_object_set_new(h, "pages", pages);
 	}
-	if (rc != SQLITE_DONE) {
-		err = step_error(a, "search");
+	arc_exec(a, "COMMIT");
+	if (err != DOS_OK)
 		goto out;
-	}
+	json_object_set_new(res, "total", json_integer(total));
 	json_object_set_new(res, "hits", hits);
 	hits = NULL;
+	if (facets != NULL) {
+		json_object_set_new(res, "facets", facets);
+		facets = NULL;
+	}
 	*pout = res;
 	res = NULL;
 out:
+	if (err == DOS_INVAL && msg[0] == '\0')
+		snprintf(msg, msglen, "the query cannot be run");
 	json_decref(res);
 	json_decref(hits);
-	sqlite3_finalize(hst);
-	sqlite3_finalize(cst);
-	dbuf_free(&hs);
-	dbuf_free(&cs);
+	json_decref(facets);
+	sqlb_free(&q);
 	return err;
 }

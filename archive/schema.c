@@ -303,6 +303,26 @@ static const char *const migrations[] = {
 	"ALTER TABLE batch ADD COLUMN host TEXT;"
 	"CREATE INDEX batch_status ON batch(status);"
 	"CREATE INDEX document_added ON document(added);",
+	/*
+	 * 5 -> 6: one full-text row per document (OCR text of every page,
+	 * title, keywords, signatory) with a tokenizer that also cuts
+	 * Chinese, Japanese and Korean into bigrams; the OCR languages.
+	 */
+	"DROP TABLE page_fts;"
+	"ALTER TABLE document ADD COLUMN lang TEXT;"
+	"CREATE VIEW doc_fts_src AS SELECT d.id AS id,"
+	"  (SELECT group_concat(text, char(10)) FROM (SELECT text FROM page"
+	"   WHERE document_id = d.id ORDER BY seq)) AS text,"
+	"  d.title AS title, d.keywords AS keywords, d.signatory AS signatory"
+	"  FROM document d;"
+	"CREATE VIRTUAL TABLE doc_fts USING fts5(text, title, keywords,"
+	"  signatory, content='doc_fts_src', content_rowid='id',"
+	"  tokenize='dossier');"
+	"INSERT INTO doc_fts(doc_fts) VALUES ('rebuild');"
+	"CREATE VIRTUAL TABLE doc_fts_vocab USING fts5vocab(doc_fts, 'row');"
+	"CREATE INDEX document_doc_date ON document(doc_date);"
+	"CREATE INDEX document_batch ON document(batch_id);"
+	"CREATE INDEX customer_name ON customer(name);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -96,6 +96,8 @@ arc_open(const char *dir, unsigned flags, struct arc **parc)
 	}
 	sqlite3_busy_timeout(a->db, 10000);
 	sqlite3_extended_result_codes(a->db, 1);
+	if ((err = arc_fts_tokenizer_register(a->db)) != DOS_OK)
+		goto out;
 	if (!(flags & ARC_READONLY) &&
 	    (err = arc_exec(a, "PRAGMA journal_mode=WAL")) != DOS_OK)
 		goto out;
@@ -185,4 +187,39 @@ arc_col_json_int(sqlite3_stmt *st, int i)
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return json_null();
 	return json_integer(sqlite3_column_int64(st, i));
+}
+
+/* Runs one statement on a document id. */
+static enum dos_err
+fts_step(struct arc *a, const char *sql, int64_t doc)
+{
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+
+	if ((err = arc_prepare(a, sql, &st)) != DOS_OK)
+		return err;
+	sqlite3_bind_int64(st, 1, doc);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("full-text index: %s", arc_errmsg(a));
+		err = DOS_DB;
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+enum dos_err
+arc_fts_unindex(struct arc *a, int64_t doc)
+{
+	return fts_step(a, "INSERT INTO doc_fts(doc_fts, rowid, text, title, "
+			   "keywords, signatory) SELECT 'delete', id, text, "
+			   "title, keywords, signatory FROM doc_fts_src "
+			   "WHERE id = ?", doc);
+}
+
+enum dos_err
+arc_fts_index(struct arc *a, int64_t doc)
+{
+	return fts_step(a, "INSERT INTO doc_fts(rowid, text, title, keywords, "
+			   "signatory) SELECT id, text, title, keywords, "
+			   "signatory FROM doc_fts_src WHERE id = ?", doc);
 }

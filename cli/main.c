@@ -317,22 +317,39 @@ cmd_search(const char *dir, int argc, char **argv)
 		{"json", no_argument, NULL, 'J'},
 		{"limit", required_argument, NULL, 'n'},
 		{"offset", required_argument, NULL, 'o'},
+		{"sort", required_argument, NULL, 's'},
+		{"facets", no_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
+	struct srch_opts o;
 	struct arc *a = NULL;
 	struct dbuf q;
-	json_t *res = NULL, *h;
-	char *msg = NULL;
-	int c, i, json = 0, limit = 20, offset = 0, rc = 1;
-	size_t k;
+	json_t *res = NULL, *h, *p, *f, *v;
+	const char *key, *fk;
+	char *msg = NULL, *end;
+	int c, i, json = 0, rc = 1;
+	size_t k, j;
 	enum dos_err err;
 
+	memset(&o, 0, sizeof(o));
+	o.limit = 20;
 	dbuf_init(&q, SRCH_MAX_QUERY + 1);
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'J': json = 1; break;
-		case 'n': limit = atoi(optarg); break;
-		case 'o': offset = atoi(optarg); break;
+		case 'n':
+			o.limit = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o.limit < 1 ||
+			    o.limit > SRCH_MAX_LIMIT)
+				goto usage;
+			break;
+		case 'o':
+			o.offset = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o.offset < 0 || o.offset > 100000)
+				goto usage;
+			break;
+		case 's': o.sort = optarg; break;
+		case 'f': o.facets = 1; break;
 		default: goto usage;
 		}
 	}
@@ -346,7 +363,7 @@ cmd_search(const char *dir, int argc, char **argv)
 		}
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
-	err = srch_run(a, "local-admin", q.data, limit, offset, &res, &msg);
+	err = srch_run(a, "local-admin", q.data, &o, &res, &msg);
 	if (err != DOS_OK) {
 		fprintf(stderr, "dossier: %s\n", msg ? msg : dos_strerror(err));
 		rc = err == DOS_INVAL ? 2 : 1;
@@ -357,13 +374,35 @@ cmd_search(const char *dir, int argc, char **argv)
 	else {
 		printf("%lld document(s)\n",
 		       (long long)json_integer_value(json_object_get(res, "total")));
-		json_array_foreach(json_object_get(res, "hits"), k, h)
-			printf("%6lld  %-18s  %s\n",
+		json_array_foreach(json_object_get(res, "hits"), k, h) {
+			printf("%6lld  %-14s %-18s %-10s %s",
 			       (long long)json_integer_value(
 				       json_object_get(h, "id")),
+			       json_string_value(json_object_get(h, "archive_no"))
+				       ?: "-",
 			       json_string_value(json_object_get(h, "account"))
 				       ?: "-",
-			       json_string_value(json_object_get(h, "snippet")));
+			       json_string_value(json_object_get(h, "date"))
+				       ?: "-",
+			       json_string_value(json_object_get(h, "title"))
+				       ?: "");
+			json_array_foreach(json_object_get(h, "pages"), j, p)
+				printf("%s%lld", j == 0 ? "  pages " : ",",
+				       (long long)json_integer_value(
+					       json_object_get(p, "seq")));
+			printf("\n");
+			if (*json_string_value(json_object_get(h, "snippet")))
+				printf("        %s\n",
+				       json_string_value(
+					       json_object_get(h, "snippet")));
+		}
+		json_object_foreach(json_object_get(res, "facets"), fk, f) {
+			printf("%s:", fk);
+			json_object_foreach(f, key, v)
+				printf(" %s %lld", key,
+				       (long long)json_integer_value(v));
+			printf("\n");
+		}
 	}
 	rc = 0;
 out:
@@ -374,7 +413,9 @@ out:
 	return rc;
 usage:
 	fprintf(stderr, "usage: dossier search [-A DIR] [--json] [--limit N] "
-			"[--offset N] QUERY\n");
+			"[--offset N] [--facets]\n"
+			"       [--sort relevance|date|added|account|number] "
+			"QUERY\n");
 	rc = 2;
 	goto out;
 }

@@ -389,6 +389,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 		docs[i].doc_type = man != NULL && man->type != NULL
 					   ? man->type
 					   : ing->opt.doc_type;
+		docs[i].lang = ing->opt.langs;
 		docs[i].status = review ? "review" : "archived";
 		docs[i].review_reason = d->review_reason;
 		docs[i].serial = d->serial;

@@ -128,24 +128,28 @@ int_arg(struct web_req *q, const char *name, int def, int lo, int hi,
 	return 1;
 }
 
-/* GET /api/search?q=&limit=&offset= */
+/* GET /api/search?q=&limit=&offset=&sort=&facets=1 */
 static void
 h_search(struct web_req *q, struct web_resp *r)
 {
 	const char *query = arg(q, "q");
+	struct srch_opts o;
 	json_t *res = NULL;
 	char *msg = NULL;
-	int limit, offset;
 	enum dos_err err;
 
+	memset(&o, 0, sizeof(o));
 	if (query == NULL)
 		query = "";
-	if (!int_arg(q, "limit", 20, 1, SRCH_MAX_LIMIT, &limit) ||
-	    !int_arg(q, "offset", 0, 0, 1000000, &offset)) {
-		resp_error(r, 400, "limit must be 1-100 and offset 0 or more");
+	if (!int_arg(q, "limit", 20, 1, SRCH_MAX_LIMIT, &o.limit) ||
+	    !int_arg(q, "offset", 0, 0, 100000, &o.offset) ||
+	    !int_arg(q, "facets", 0, 0, 1, &o.facets)) {
+		resp_error(r, 400, "limit must be 1-100, offset 0-100000 and "
+				   "facets 0 or 1");
 		return;
 	}
-	err = srch_run(q->arc, "web", query, limit, offset, &res, &msg);
+	o.sort = arg(q, "sort");
+	err = srch_run(q->arc, "web", query, &o, &res, &msg);
 	if (err == DOS_OK)
 		resp_json(r, 200, res);
 	else

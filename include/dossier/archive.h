@@ -75,6 +75,7 @@ struct arc_doc_in {
 	const char *title;    /* may be NULL */
 	const char *date;     /* date of the document, YYYY-MM-DD, or NULL */
 	const char *doc_type; /* document type (e.g. "id_copy"), or NULL */
+	const char *lang;     /* OCR languages, e.g. "chi_sim+eng", or NULL */
 	const char *status;   /* "archived" or "review" */
 	const char *review_reason; /* why it needs a person, or NULL */
 	int64_t serial;       /* archive serial number from a label, 0: none */
@@ -168,19 +169,92 @@ enum dos_err arc_review_list(struct arc *a, json_t **pout);
 
 /* ---- search ---- */
 
-struct arc_query {
-	const char *match;   /* FTS5 MATCH expression, or NULL for none */
-	const char *account; /* exact account filter, or NULL */
-	const char *category;
-	int limit, offset;
+/*
+ * A search is a tree of conditions, built by search/ from the query
+ * language and turned into SQL here (every value bound).  Free words
+ * match a document's OCR text, title, keywords and signatory; the fields
+ * filter on metadata.
+ */
+enum arc_field {
+	ARC_F_TEXT,      /* free words: every text column */
+	ARC_F_TITLE,     /* words of the title */
+	ARC_F_KEYWORDS,  /* words of the keywords */
+	ARC_F_SIGNATORY, /* words of the signatory */
+	ARC_F_ACCOUNT,   /* the customer holding the account, or the account */
+	ARC_F_CUSTOMER,  /* customer number, or words of the name */
+	ARC_F_CATEGORY,  /* category code or alias */
+	ARC_F_TYPE,      /* document type */
+	ARC_F_NUMBER,    /* archive number, prefix */
+	ARC_F_UNIT,      /* the customer's unit */
+	ARC_F_MANAGER,   /* the customer's account manager */
+	ARC_F_STATUS,    /* archived, review, on hold, ... */
+	ARC_F_BATCH,     /* batch id */
+	ARC_F_BARCODE,   /* a barcode value on a page */
+	ARC_F_LANG,      /* an OCR language, e.g. chi_sim */
+	ARC_F_DATE,      /* the document's date (range) */
+	ARC_F_ADDED,     /* when it was filed (range) */
+};
+
+enum arc_node_kind {
+	ARC_N_AND,   /* left and right */
+	ARC_N_OR,    /* left or right */
+	ARC_N_NOT,   /* not left */
+	ARC_N_WORDS, /* field ARC_F_TEXT..ARC_F_SIGNATORY: a word or phrase */
+	ARC_N_FIELD, /* field = value */
+	ARC_N_RANGE, /* lo <= field < hi (YYYY-MM-DD; either may be NULL) */
+};
+
+struct arc_node {
+	enum arc_node_kind kind;
+	enum arc_field field;
+	struct arc_node *left, *right;
+	char *value;   /* words: the text; field: the value */
+	char *lo, *hi; /* range bounds */
+	int phrase;    /* words: several words in this order */
+	int prefix;    /* words: the last word is a prefix */
+	int fuzzy;     /* words: up to 1 (short) or 2 wrong characters */
 };
 
 /*
- * Runs a query and returns {"total":N,"hits":[{"id","account","score",
- * "snippet","pages"}]}; snippet marks matches with [ and ].
+ * Who searches: results are limited inside the query, so hits, counts and
+ * facets agree.  A NULL scope (the local administrator) sees everything
+ * not purged.
+ */
+struct arc_scope {
+	const char *user;      /* for audit and ownership */
+	const char *unit;      /* only customers of this unit, or NULL */
+	const char *manager;   /* only customers this user manages, or NULL */
+	int clearance;         /* 0 public .. 3 secret: the highest readable */
+	int unsearchable_too;  /* also documents marked not searchable */
+};
+
+enum arc_sort {
+	ARC_SORT_RELEVANCE, /* BM25, newest first on ties (newest first
+			     * without words) */
+	ARC_SORT_DATE,      /* document date, newest first */
+	ARC_SORT_ADDED,     /* filing time, newest first */
+	ARC_SORT_ACCOUNT,   /* account, then archive number */
+	ARC_SORT_NUMBER,    /* archive number */
+};
+
+struct arc_query {
+	const struct arc_node *root; /* NULL: every document */
+	const struct arc_scope *scope;
+	enum arc_sort sort;
+	int limit, offset;
+	int facets;                  /* also count by category, type, unit,
+				      * year */
+};
+
+/*
+ * Runs a query: {"total": N, "hits": [{"id", "archive_no", "account",
+ * "customer", "category", "doc_type", "title", "date", "added", "status",
+ * "score", "snippet", "pages": [{"seq", "boxes": [[x, y, w, h]...]}]}],
+ * "facets": {...}}.  Snippets mark matched words with [ and ].
+ * DOS_INVAL (with msg) for a query the index cannot run.
  */
 enum dos_err arc_search(struct arc *a, const struct arc_query *q,
-			json_t **pout);
+			json_t **pout, char *msg, size_t msglen);
 
 /* ---- customers ---- */
 

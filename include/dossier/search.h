@@ -1,6 +1,17 @@
 /*
- * search.h: the query language used by the CLI, the API and the web UI.
- * Parses a user's query into a structured archive query and runs it.
+ * search.h: the compound query language used by the CLI, the API and the
+ * web UI.  Parses a user's query into a condition tree (struct arc_node)
+ * that the archive runs.
+ *
+ *   loan "repayment plan" cred*       words, a phrase, a prefix (AND)
+ *   loan OR credit   -draft   NOT x   alternatives, exclusions
+ *   (a OR b) c                        grouping
+ *   ~repaymnet                        fuzzy: 1-2 wrong characters
+ *   account:ACC-1 customer:"Wei Li" category:CREDIT type:statement
+ *   title:loan signatory:li keywords:x number:2-2024 unit:north
+ *   manager:ann status:review batch:12 barcode:X lang:chi_sim
+ *   date:2024  date:2024-03  date:2024-01-01..2024-06-30
+ *   date:>=2024-03-01  added:<2025-01-01  date:2024..
  */
 #ifndef DOSSIER_SEARCH_H
 #define DOSSIER_SEARCH_H
@@ -9,25 +20,40 @@
 
 #include "dossier/archive.h"
 
+#define SRCH_MAX_QUERY 2048
+#define SRCH_MAX_LIMIT 100
+#define SRCH_MAX_TERMS 64
+#define SRCH_MAX_DEPTH 32
+
 struct srch_query;
 
 /*
  * Parses q.  On DOS_INVAL, *pmsg (caller frees) says what is wrong and
- * where, in words a person understands.
+ * where ("... at character N"), in words a person understands.
  */
 enum dos_err srch_parse(const char *q, struct srch_query **pq, char **pmsg);
 void srch_query_free(struct srch_query *q);
-/* The FTS5 expression built from the free words (borrowed; may be NULL). */
-const char *srch_query_match(const struct srch_query *q);
+/* The condition tree (borrowed; NULL for an empty query). */
+const struct arc_node *srch_query_root(const struct srch_query *q);
+/*
+ * The tree in prefix notation for tests and logs, e.g.
+ * (and (words "loan") (field account "ACC-1")); caller frees.
+ */
+char *srch_describe(const struct srch_query *q);
+
+struct srch_opts {
+	int limit, offset;
+	const char *sort;  /* relevance (default), date, added, account,
+			    * number; NULL: relevance */
+	int facets;
+	const struct arc_scope *scope; /* NULL: everything */
+};
 
 /*
- * Parses and runs q for actor (audited), returning
- * {"total":N,"hits":[...]}.  DOS_INVAL with *pmsg for a malformed query.
+ * Parses and runs q for actor (audited with the query), returning the
+ * archive's result.  DOS_INVAL with *pmsg for a malformed query or sort.
  */
 enum dos_err srch_run(struct arc *a, const char *actor, const char *q,
-		      int limit, int offset, json_t **pout, char **pmsg);
-
-#define SRCH_MAX_QUERY 2048
-#define SRCH_MAX_LIMIT 100
+		      const struct srch_opts *o, json_t **pout, char **pmsg);
 
 #endif

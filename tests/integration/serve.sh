@@ -16,7 +16,7 @@ is "API search finds the page by '$word'" "$(echo "$res" | json '.total')" 1
 is "hit carries the document id" "$(echo "$res" | json '.hits[0].id')" 1
 code=$(curl -s -o "$T_TMP/err.json" -w '%{http_code}' "$BASE_URL/api/search?q=%22open")
 is "malformed query: 400" "$code" 400
-is "malformed query: error in words" "$(json '.error' <"$T_TMP/err.json")" "unclosed quote starting at character 1"
+is "malformed query: error in words" "$(json '.error' <"$T_TMP/err.json")" "the quote is not closed (at character 1)"
 code=$(curl -s -o "$T_TMP/err.json" -w '%{http_code}' "$BASE_URL/api/search?q=x&limit=1000")
 is "bad limit: 400" "$code" 400
 code=$(curl -s -o "$T_TMP/err.json" -w '%{http_code}' "$BASE_URL/api/documents/999")

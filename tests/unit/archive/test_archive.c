@@ -138,34 +138,49 @@ static void
 search_finds_by_word_and_filters(void **state)
 {
 	struct fx *f = *state;
-	struct arc_query q = {"\"repayment\"", NULL, NULL, 20, 0};
-	json_t *res = NULL;
+	struct arc_node word = {ARC_N_WORDS, ARC_F_TEXT, NULL, NULL,
+				"repayment", NULL, NULL, 0, 0, 0};
+	struct arc_node acc = {ARC_N_FIELD, ARC_F_ACCOUNT, NULL, NULL,
+			       "ACC-1999-999999", NULL, NULL, 0, 0, 0};
+	struct arc_node both = {ARC_N_AND, ARC_F_TEXT, &word, &acc,
+				NULL, NULL, NULL, 0, 0, 0};
+	struct arc_node cat = {ARC_N_FIELD, ARC_F_CATEGORY, NULL, NULL,
+			       "NOSUCH", NULL, NULL, 0, 0, 0};
+	struct arc_query q = {&word, NULL, ARC_SORT_RELEVANCE, 20, 0, 1};
+	json_t *res = NULL, *hit;
+	char msg[256], *pages;
 	int64_t id = commit_sample(f, "original-2", "The repayment plan.");
 
-	assert_int_equal(arc_search(f->a, &q, &res), DOS_OK);
+	assert_int_equal(arc_search(f->a, &q, &res, msg, sizeof(msg)), DOS_OK);
 	assert_int_equal(json_integer_value(json_object_get(res, "total")), 1);
+	hit = json_array_get(json_object_get(res, "hits"), 0);
+	assert_int_equal(json_integer_value(json_object_get(hit, "id")), id);
+	assert_string_equal(json_string_value(json_object_get(hit, "snippet")),
+			    "The [repayment] plan.");
+	/* The word's box on page 1, from the OCR words. */
+	pages = json_dumps(json_object_get(hit, "pages"), JSON_COMPACT);
+	assert_string_equal(pages, "[{\"seq\":1,\"boxes\":[[10,20,90,30]]}]");
+	free(pages);
 	assert_int_equal(json_integer_value(json_object_get(
-				 json_array_get(json_object_get(res, "hits"), 0),
-				 "id")),
-			 id);
-	assert_string_equal(
-		json_string_value(json_object_get(
-			json_array_get(json_object_get(res, "hits"), 0),
-			"snippet")),
-		"The [repayment] plan.");
+				 json_object_get(json_object_get(res, "facets"),
+						 "category"),
+				 "CONTRACT")),
+			 1);
 	json_decref(res);
-	q.account = "ACC-1999-999999";
-	assert_int_equal(arc_search(f->a, &q, &res), DOS_OK);
+	q.root = &both;
+	assert_int_equal(arc_search(f->a, &q, &res, msg, sizeof(msg)), DOS_OK);
 	assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
 	json_decref(res);
-	q.account = NULL;
-	q.match = "\"nonexistentword\"";
-	assert_int_equal(arc_search(f->a, &q, &res), DOS_OK);
+	word.value = "nonexistentword";
+	q.root = &word;
+	assert_int_equal(arc_search(f->a, &q, &res, msg, sizeof(msg)), DOS_OK);
 	assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
 	json_decref(res);
-	q.match = "AND AND (";
-	assert_int_equal(arc_search(f->a, &q, &res), DOS_INVAL);
+	q.root = &cat;
+	assert_int_equal(arc_search(f->a, &q, &res, msg, sizeof(msg)),
+			 DOS_INVAL);
 	assert_null(res);
+	assert_non_null(strstr(msg, "category:NOSUCH is not a category"));
 }
 
 static void
@@ -190,7 +205,8 @@ commit_refuses_missing_blob(void **state)
 	struct arc_doc_in d;
 	struct arc_source_in s;
 	json_t *res = NULL;
-	struct arc_query q = {NULL, NULL, NULL, 20, 0};
+	struct arc_query q = {NULL, NULL, ARC_SORT_RELEVANCE, 20, 0, 0};
+	char msg[256];
 	char orig[DOS_SHA256_HEX];
 
 	assert_int_equal(arc_blob_put(f->a, "o4", 2, orig), DOS_OK);
@@ -210,7 +226,7 @@ commit_refuses_missing_blob(void **state)
 	s.ndocs = 1;
 	assert_int_equal(arc_source_commit(f->a, &s), DOS_CORRUPT);
 	/* nothing half-stored */
-	assert_int_equal(arc_search(f->a, &q, &res), DOS_OK);
+	assert_int_equal(arc_search(f->a, &q, &res, msg, sizeof(msg)), DOS_OK);
 	assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
 	json_decref(res);
 }

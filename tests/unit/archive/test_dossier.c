@@ -278,11 +278,14 @@ stats_count_by_category_unit_clerk_day(void **state)
 static long long
 hits(struct fx *f, const char *match)
 {
-	struct arc_query q = {match, NULL, NULL, 10, 0};
+	struct arc_node w = {ARC_N_WORDS, ARC_F_TEXT, NULL, NULL, (char *)match,
+			     NULL, NULL, 0, 0, 0};
+	struct arc_query q = {&w, NULL, ARC_SORT_RELEVANCE, 10, 0, 0};
 	json_t *r;
+	char msg[256];
 	long long n;
 
-	assert_int_equal(arc_search(f->a, &q, &r), DOS_OK);
+	assert_int_equal(arc_search(f->a, &q, &r, msg, sizeof(msg)), DOS_OK);
 	n = (long long)json_integer_value(json_object_get(r, "total"));
 	json_decref(r);
 	return n;

@@ -1,0 +1,293 @@
+/*
+ * hits.c: where a search's words are on a document's pages, so a viewer
+ * can highlight them on the page image.  The page's OCR words are joined
+ * into one string and cut into tokens by the index's own tokenizer (the
+ * same case folding, diacritics and CJK bigrams as the search), then each
+ * searched word or phrase is looked for as a run of tokens; the OCR boxes
+ * of the words under a match are returned.  Words under NOT and words
+ * searched only in the title, keywords or signatory are not looked for.
+ * Exports arc_hit_pages and arc_fts_tokenize (to archive/).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_TERMS 64
+#define MAX_TERM_TOKENS 32
+#define MAX_BOXES 200
+
+struct token {
+	char *text;
+	int start, end; /* bytes in the page string */
+};
+
+struct tokens {
+	struct token *v;
+	size_t n, cap;
+	enum dos_err err;
+};
+
+static int
+collect(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	struct tokens *t = ctx;
+
+	(void)flags;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 256;
+		struct token *v = realloc(t->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			t->err = DOS_NOMEM;
+			return SQLITE_NOMEM;
+		}
+		t->v = v;
+		t->cap = cap;
+	}
+	if ((t->v[t->n].text = strndup(tok, (size_t)ntok)) == NULL) {
+		t->err = DOS_NOMEM;
+		return SQLITE_NOMEM;
+	}
+	t->v[t->n].start = start;
+	t->v[t->n].end = end;
+	t->n++;
+	return SQLITE_OK;
+}
+
+static void
+tokens_free(struct tokens *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->v[i].text);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+static fts5_api *
+fts5(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	fts5_api *api = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	return api;
+}
+
+enum dos_err
+arc_fts_tokenize(struct arc *a, const char *text, int len, int query,
+		 int (*cb)(void *, int, const char *, int, int, int),
+		 void *ctx)
+{
+	fts5_api *api = fts5(a->db);
+	fts5_tokenizer tk;
+	Fts5Tokenizer *t = NULL;
+	void *ud = NULL;
+	int rc;
+
+	if (api == NULL ||
+	    api->xFindTokenizer(api, "dossier", &ud, &tk) != SQLITE_OK ||
+	    tk.xCreate(ud, NULL, 0, &t) != SQLITE_OK)
+		return DOS_DB;
+	rc = tk.xTokenize(t, ctx,
+			  query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT,
+			  text, len, cb);
+	tk.xDelete(t);
+	return rc == SQLITE_OK ? DOS_OK : DOS_DB;
+}
+
+/* A searched word or phrase as tokens. */
+struct term {
+	struct tokens tok;
+	int prefix, fuzzy;
+};
+
+static void
+gather(struct arc *a, const struct arc_node *n, struct term *terms,
+       int *pn)
+{
+	if (n == NULL || n->kind == ARC_N_NOT)
+		return;
+	if (n->kind == ARC_N_WORDS && n->field == ARC_F_TEXT &&
+	    *pn < MAX_TERMS) {
+		struct term *t = &terms[*pn];
+
+		memset(t, 0, sizeof(*t));
+		if (arc_fts_tokenize(a, n->value, (int)strlen(n->value), 1,
+				     collect, &t->tok) != DOS_OK ||
+		    t->tok.n == 0 || t->tok.n > MAX_TERM_TOKENS) {
+			tokens_free(&t->tok);
+			return;
+		}
+		t->prefix = n->prefix;
+		t->fuzzy = n->fuzzy;
+		(*pn)++;
+		return;
+	}
+	gather(a, n->left, terms, pn);
+	gather(a, n->right, terms, pn);
+}
+
+/* Levenshtein distance, for ~word (the index side does the same). */
+static int
+distance(const char *a, const char *b)
+{
+	int la = (int)strlen(a), lb = (int)strlen(b), i, j;
+	int prev[64], cur[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			int c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (prev[j] + 1 < c)
+				c = prev[j] + 1;
+			if (cur[j - 1] + 1 < c)
+				c = cur[j - 1] + 1;
+			cur[j] = c;
+		}
+		memcpy(prev, cur, sizeof(int) * (size_t)(lb + 1));
+	}
+	return prev[lb];
+}
+
+static int
+token_matches(const struct term *t, size_t k, const char *page_tok)
+{
+	const char *want = t->tok.v[k].text;
+
+	if (t->fuzzy)
+		return want[0] == page_tok[0] &&
+		       distance(want, page_tok) <= (strlen(want) <= 5 ? 1 : 2);
+	if (t->prefix && k == t->tok.n - 1)
+		return strncmp(want, page_tok, strlen(want)) == 0;
+	return strcmp(want, page_tok) == 0;
+}
+
+/* Word boxes of one page where any term matches; NULL when none. */
+static json_t *
+page_boxes(struct arc *a, const char *words_json, const struct term *terms,
+	   int nterms)
+{
+	json_t *words = json_loads(words_json, 0, NULL), *w, *boxes = NULL;
+	struct dbuf s;
+	struct tokens pt;
+	int *wstart = NULL, *hit = NULL;
+	size_t nw, i, j, k;
+	int ti;
+
+	memset(&pt, 0, sizeof(pt));
+	nw = json_array_size(words);
+	dbuf_init(&s, 4u << 20);
+	if (nw == 0 || (wstart = calloc(nw + 1, sizeof(int))) == NULL ||
+	    (hit = calloc(nw, sizeof(int))) == NULL)
+		goto out;
+	/* The page as one string, each word's start remembered. */
+	json_array_foreach(words, i, w) {
+		const char *t = json_string_value(json_array_get(w, 0));
+
+		wstart[i] = (int)s.len;
+		if (dbuf_adds(&s, t != NULL ? t : "") != DOS_OK ||
+		    dbuf_adds(&s, " ") != DOS_OK)
+			goto out;
+	}
+	wstart[nw] = (int)s.len;
+	if (arc_fts_tokenize(a, s.data, (int)s.len, 0, collect, &pt) !=
+	    DOS_OK)
+		goto out;
+	for (ti = 0; ti < nterms; ti++) {
+		const struct term *t = &terms[ti];
+
+		for (i = 0; i + t->tok.n <= pt.n; i++) {
+			for (k = 0; k < t->tok.n; k++)
+				if (!token_matches(t, k, pt.v[i + k].text))
+					break;
+			if (k < t->tok.n)
+				continue;
+			/* Mark the words under tokens i .. i+k-1. */
+			for (j = 0; j < nw; j++)
+				if (wstart[j] < pt.v[i + k - 1].end &&
+				    wstart[j + 1] > pt.v[i].start)
+					hit[j] = 1;
+		}
+	}
+	for (j = 0; j < nw; j++) {
+		if (!hit[j])
+			continue;
+		if (boxes == NULL && (boxes = json_array()) == NULL)
+			break;
+		if (json_array_size(boxes) == MAX_BOXES)
+			break;
+		w = json_array_get(words, j);
+		json_array_append_new(
+			boxes, json_pack("[O,O,O,O]", json_array_get(w, 1),
+					 json_array_get(w, 2),
+					 json_array_get(w, 3),
+					 json_array_get(w, 4)));
+	}
+out:
+	tokens_free(&pt);
+	dbuf_free(&s);
+	free(wstart);
+	free(hit);
+	json_decref(words);
+	return boxes;
+}
+
+enum dos_err
+arc_hit_pages(struct arc *a, const struct arc_node *root, int64_t doc,
+	      json_t **ppages)
+{
+	struct term terms[MAX_TERMS];
+	sqlite3_stmt *st = NULL;
+	json_t *pages, *boxes;
+	int nterms = 0, i, rc;
+	enum dos_err err = DOS_OK;
+
+	*ppages = NULL;
+	if ((pages = json_array()) == NULL)
+		return DOS_NOMEM;
+	gather(a, root, terms, &nterms);
+	if (nterms == 0) {
+		*ppages = pages;
+		return DOS_OK;
+	}
+	if ((err = arc_prepare(a, "SELECT seq, words FROM page WHERE "
+				  "document_id = ? ORDER BY seq",
+			       &st)) != DOS_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, doc);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((boxes = page_boxes(a, arc_col_text(st, 1), terms,
+					nterms)) == NULL)
+			continue;
+		json_array_append_new(pages,
+				      json_pack("{s:i,s:o}", "seq",
+						sqlite3_column_int(st, 0),
+						"boxes", boxes));
+	}
+	if (rc != SQLITE_DONE)
+		err = DOS_DB;
+out:
+	sqlite3_finalize(st);
+	for (i = 0; i < nterms; i++)
+		tokens_free(&terms[i].tok);
+	if (err != DOS_OK) {
+		json_decref(pages);
+		return err;
+	}
+	*ppages = pages;
+	return DOS_OK;
+}
