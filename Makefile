@@ -25,7 +25,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps run test check asan fuzz bench-ingest bench-archive clean samples
+.PHONY: all deps run test check asan fuzz bench-ingest bench-archive bench-search clean samples
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -101,6 +101,16 @@ bench-archive: deps
 	@$(BUILD)/bench/archive_bench $(BENCH_PAGES)
 
 $(BUILD)/bench/archive_bench: bench/archive_bench.c $(BUILD)/libdossier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
+
+# Search latency on a generated archive (built once in /tmp).
+SEARCH_PAGES ?= 1000000
+bench-search: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/search_bench
+	@bench/search.sh $(BUILD) $(SEARCH_PAGES)
+
+$(BUILD)/bench/search_bench: bench/search_bench.c $(BUILD)/libdossier.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
 

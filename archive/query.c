@@ -577,21 +577,28 @@ bind_match(struct sqlb *q, const struct plan *p)
 	bind_text(q, dbuf_take(&b, NULL), 1);
 }
 
-/* FROM ... WHERE ... shared by hits, count and facets. */
+/*
+ * How a query with ranked words is run.  Plain FTS5 ranking costs time in
+ * proportion to the documents a word is in, which for a common word is
+ * most of the archive; so:
+ *  - FIRST: the other conditions leave at most CAP documents: start from
+ *    them and look each up in the index by rowid (exact);
+ *  - FULL: the words are in at most CAP documents: rank them all (exact);
+ *  - NEWEST: both are many: rank the NEWEST_K most recent documents the
+ *    words are in (a bounded candidate set, newest first from the index),
+ *    then filter; the total and facets count those candidates and say so.
+ */
+enum mode { M_NONE, M_FIRST, M_FULL, M_NEWEST, M_NEWEST_IDS };
+#define CAP 2000
+#define NEWEST_K 5000
+
+/* The filters (conditions other than the ranked words) and the scope. */
 static void
-from_where(struct sqlb *q, const struct arc_query *aq, const struct plan *p)
+filters(struct sqlb *q, const struct arc_query *aq, const struct plan *p)
 {
 	const struct arc_scope *s = aq->scope;
 	int i;
 
-	if (p->nrank > 0) {
-		add(q, " FROM doc_fts JOIN document d ON d.id = doc_fts.rowid"
-		       " LEFT JOIN customer c ON c.id = d.customer_id"
-		       " WHERE doc_fts MATCH ");
-		bind_match(q, p);
-	} else
-		add(q, " FROM document d LEFT JOIN customer c"
-		       " ON c.id = d.customer_id WHERE 1");
 	if (!mentions_status(aq->root))
 		add(q, " AND d.status <> 'purged'");
 	for (i = 0; i < p->nrest; i++) {
@@ -614,6 +621,120 @@ from_where(struct sqlb *q, const struct arc_query *aq, const struct plan *p)
 		if (!s->unsearchable_too)
 			add(q, " AND d.searchable = 1");
 	}
+}
+
+/* FROM ... WHERE ... shared by hits, count and facets; the ranked match,
+ * when there is one, is always ?1. */
+static void
+from_where(struct sqlb *q, const struct arc_query *aq, const struct plan *p,
+	   enum mode m)
+{
+	switch (m) {
+	case M_NONE:
+		add(q, " FROM document d LEFT JOIN customer c"
+		       " ON c.id = d.customer_id WHERE 1");
+		break;
+	case M_FULL:
+		add(q, " FROM doc_fts JOIN document d ON d.id = doc_fts.rowid"
+		       " LEFT JOIN customer c ON c.id = d.customer_id"
+		       " WHERE doc_fts MATCH ");
+		bind_match(q, p);
+		break;
+	case M_FIRST:
+		add(q, " FROM document d LEFT JOIN customer c"
+		       " ON c.id = d.customer_id WHERE EXISTS (SELECT 1 FROM"
+		       " doc_fts WHERE doc_fts MATCH ");
+		bind_match(q, p);
+		add(q, " AND doc_fts.rowid = d.id)");
+		break;
+	case M_NEWEST:
+	case M_NEWEST_IDS: /* for counts: no score needed */
+		add(q, m == M_NEWEST_IDS
+			       ? " FROM (SELECT rowid AS id FROM doc_fts WHERE"
+				 " doc_fts MATCH "
+			       : " FROM (SELECT rowid AS id, bm25(doc_fts, 1.0,"
+				 " 4.0, 2.0, 2.0) AS score FROM doc_fts WHERE"
+				 " doc_fts MATCH ");
+		bind_match(q, p);
+		add(q, " ORDER BY rowid DESC LIMIT 5000) m"
+		       " JOIN document d ON d.id = m.id"
+		       " LEFT JOIN customer c ON c.id = d.customer_id WHERE 1");
+		break;
+	}
+	filters(q, aq, p);
+}
+
+/* count(*) of a statement's rows, stopping past CAP. */
+static enum dos_err
+capped_count(struct sqlb *q, const char *what, long *pn)
+{
+	struct dbuf b;
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+
+	*pn = 0;
+	if (q->err != DOS_OK)
+		return q->err;
+	dbuf_init(&b, q->sql.len + 128);
+	if ((err = dbuf_addf(&b, "SELECT count(*) FROM (SELECT 1%s LIMIT %d)",
+			     q->sql.data, CAP + 1)) != DOS_OK)
+		goto out;
+	if ((err = arc_prepare(q->a, b.data, &st)) != DOS_OK)
+		goto out;
+	bind_all(q, st);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*pn = (long)sqlite3_column_int64(st, 0);
+	else {
+		dos_debugx("%s: %s", what, arc_errmsg(q->a));
+		err = DOS_DB;
+	}
+out:
+	sqlite3_finalize(st);
+	dbuf_free(&b);
+	return err;
+}
+
+/* Picks the mode for a query (see enum mode). */
+static enum dos_err
+choose(struct arc *a, const struct arc_query *aq, const struct plan *p,
+       char *msg, size_t msglen, enum mode *pm)
+{
+	struct sqlb f, w;
+	long nf = CAP + 1, nw = 0;
+	enum dos_err err = DOS_OK;
+
+	*pm = M_NONE;
+	if (p->nrank == 0)
+		return DOS_OK;
+	memset(&f, 0, sizeof(f));
+	memset(&w, 0, sizeof(w));
+	f.a = w.a = a;
+	f.msg = w.msg = msg;
+	f.msglen = w.msglen = msglen;
+	dbuf_init(&f.sql, 256 * 1024);
+	dbuf_init(&w.sql, 256 * 1024);
+	if (p->nrest > 0 || aq->scope != NULL) {
+		from_where(&f, aq, p, M_NONE);
+		if ((err = capped_count(&f, "filters", &nf)) != DOS_OK)
+			goto out;
+	}
+	if (nf <= CAP) {
+		*pm = M_FIRST;
+		goto out;
+	}
+	add(&w, " FROM doc_fts WHERE doc_fts MATCH ");
+	bind_match(&w, p);
+	if ((err = capped_count(&w, "words", &nw)) != DOS_OK)
+		goto out;
+	*pm = nw <= CAP ? M_FULL : M_NEWEST;
+out:
+	if (err == DOS_DB && (f.err == DOS_OK && w.err == DOS_OK))
+		err = DOS_OK, *pm = M_FULL; /* let the real query report it */
+	else if (err == DOS_OK)
+		err = f.err != DOS_OK ? f.err : w.err;
+	sqlb_free(&f);
+	sqlb_free(&w);
+	return err;
 }
 
 static const char *const order_by[] = {
@@ -660,30 +781,36 @@ step_error(struct sqlb *q, const char *what)
 }
 
 static enum dos_err
-run_hits(struct sqlb *q, const struct arc_query *aq, const struct plan *p,
+run_hits(struct sqlb *q, const struct arc_query *aq, enum mode m,
 	 json_t *hits)
 {
+	/* The score ranks; snippets are made for the page of hits only. */
+	static const char *const score[] = {
+		[M_NONE] = "0.0",
+		[M_FULL] = "bm25(doc_fts, 1.0, 4.0, 2.0, 2.0)",
+		[M_FIRST] = "(SELECT bm25(doc_fts, 1.0, 4.0, 2.0, 2.0) FROM"
+			    " doc_fts WHERE doc_fts MATCH ?1 AND doc_fts.rowid"
+			    " = d.id)",
+		[M_NEWEST] = "m.score",
+	};
 	sqlite3_stmt *st = NULL;
-	char tail[256];
+	char head[1024], tail[512];
 	int rc;
 	enum dos_err err;
 
-	snprintf(tail, sizeof(tail), " ORDER BY %s%s LIMIT %d OFFSET %d",
-		 p->nrank > 0 && aq->sort == ARC_SORT_RELEVANCE ? "12, " : "",
+	snprintf(head, sizeof(head),
+		 "SELECT x.*, %s FROM (SELECT d.id, d.archive_no, d.account,"
+		 " c.number, c.name, d.category, d.doc_type, d.title,"
+		 " d.doc_date, d.added, d.status, d.npages, %s AS score",
+		 m == M_NONE ? "''"
+			     : "(SELECT snippet(doc_fts, -1, '[', ']', '...',"
+			       " 12) FROM doc_fts WHERE doc_fts MATCH ?1 AND"
+			       " doc_fts.rowid = x.id)",
+		 score[m]);
+	snprintf(tail, sizeof(tail), " ORDER BY %s%s LIMIT %d OFFSET %d) x",
+		 m != M_NONE && aq->sort == ARC_SORT_RELEVANCE ? "score, " : "",
 		 order_by[aq->sort], aq->limit, aq->offset);
-	if ((err = prepare_with(
-		     q,
-		     p->nrank > 0
-			     ? "SELECT d.id, d.archive_no, d.account, c.number,"
-			       " c.name, d.category, d.doc_type, d.title,"
-			       " d.doc_date, d.added, d.status, d.npages,"
-			       " bm25(doc_fts, 1.0, 4.0, 2.0, 2.0),"
-			       " snippet(doc_fts, -1, '[', ']', '...', 12)"
-			     : "SELECT d.id, d.archive_no, d.account, c.number,"
-			       " c.name, d.category, d.doc_type, d.title,"
-			       " d.doc_date, d.added, d.status, d.npages, 0.0,"
-			       " ''",
-		     tail, &st)) != DOS_OK)
+	if ((err = prepare_with(q, head, tail, &st)) != DOS_OK)
 		return err;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *h = json_pack(
@@ -776,6 +903,7 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 {
 	struct sqlb q;
 	struct plan p;
+	enum mode m;
 	json_t *res = NULL, *hits = NULL, *facets = NULL, *h;
 	json_int_t total = 0;
 	size_t i;
@@ -789,19 +917,35 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	q.msglen = msglen;
 	dbuf_init(&q.sql, 256 * 1024);
 	make_plan(aq->root, &p);
-	from_where(&q, aq, &p);
-	if ((err = q.err) == DOS_LIMIT)
-		err = invalid(&q, "the query is too large%s", "");
-	if (err != DOS_OK)
-		goto out;
-	/* One read snapshot: hits, total and facets agree. */
+	/* One read snapshot: the plan, hits, total and facets agree. */
 	if ((err = arc_exec(a, "BEGIN")) != DOS_OK)
 		goto out;
+	if ((err = choose(a, aq, &p, msg, msglen, &m)) == DOS_OK) {
+		from_where(&q, aq, &p, m);
+		err = q.err;
+	}
+	if (err == DOS_LIMIT)
+		err = invalid(&q, "the query is too large%s", "");
+	if (err != DOS_OK) {
+		arc_exec(a, "COMMIT");
+		goto out;
+	}
 	if ((res = json_object()) == NULL || (hits = json_array()) == NULL ||
 	    (aq->facets && (facets = json_object()) == NULL))
 		err = DOS_NOMEM;
 	if (err == DOS_OK)
-		err = run_hits(&q, aq, &p, hits);
+		err = run_hits(&q, aq, m, hits);
+	if (err == DOS_OK && m == M_NEWEST) {
+		/* Counts need the candidates, not their scores. */
+		sqlb_free(&q);
+		memset(&q, 0, sizeof(q));
+		q.a = a;
+		q.msg = msg;
+		q.msglen = msglen;
+		dbuf_init(&q.sql, 256 * 1024);
+		from_where(&q, aq, &p, M_NEWEST_IDS);
+		err = q.err;
+	}
 	if (err == DOS_OK)
 		err = run_count(&q, &total);
 	if (err == DOS_OK && facets != NULL)
@@ -820,6 +964,11 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	if (err != DOS_OK)
 		goto out;
 	json_object_set_new(res, "total", json_integer(total));
+	/* Ranked among the newest matches only: say so, and how many. */
+	json_object_set_new(res, "total_exact", json_boolean(m != M_NEWEST));
+	if (m == M_NEWEST)
+		json_object_set_new(res, "ranked_among_newest",
+				    json_integer(NEWEST_K));
 	json_object_set_new(res, "hits", hits);
 	hits = NULL;
 	if (facets != NULL) {

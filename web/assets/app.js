@@ -59,14 +59,19 @@
     if (!res.ok) { setStatus('Search failed: ' + (body.error || res.statusText), true); return; }
     if (body.total === 0) { setStatus('No documents match “' + q + '”.'); return; }
     const last = Math.min(offset + body.hits.length, body.total);
-    setStatus(body.total + ' document' + (body.total === 1 ? '' : 's') + ' found; showing ' + (offset + 1) + '–' + last + '.');
+    const many = body.total_exact === false;
+    setStatus((many ? 'At least ' : '') + body.total + ' document' + (body.total === 1 && !many ? '' : 's') + ' found' +
+      (many ? ' (ranked among the ' + body.ranked_among_newest + ' newest; add a field or date to narrow it)' : '') +
+      '; showing ' + (offset + 1) + '–' + last + '.');
     for (const h of body.hits) {
       const li = el('li');
       li.appendChild(el('strong', null, (h.title || ('Document ' + h.id))));
       const meta = ['Document ' + h.id];
       if (h.account) meta.push('account ' + h.account);
       if (h.category) meta.push(h.category);
-      if (h.pages && h.pages.length) meta.push('page' + (h.pages.length > 1 ? 's ' : ' ') + h.pages.join(', '));
+      if (h.archive_no) meta.push('archive no. ' + h.archive_no);
+      if (h.date) meta.push('dated ' + h.date);
+      if (h.pages && h.pages.length) meta.push('page' + (h.pages.length > 1 ? 's ' : ' ') + h.pages.map(p => p.seq).join(', '));
       meta.push('added ' + h.added.slice(0, 10));
       li.appendChild(el('div', 'meta', meta.join(' · ')));
       if (h.snippet) li.appendChild(snippet(h.snippet));
