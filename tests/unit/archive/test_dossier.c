@@ -291,6 +291,59 @@ hits(struct fx *f, const char *match)
 	return n;
 }
 
+/* Total and facets of a scoped search for the word "scoped". */
+static void
+scoped(struct fx *f, const struct arc_scope *sc, long long *ptotal,
+       long long *pfacet)
+{
+	struct arc_node w = {ARC_N_WORDS, ARC_F_TEXT, NULL, NULL, "scoped",
+			     NULL, NULL, 0, 0, 0};
+	struct arc_query q = {&w, sc, ARC_SORT_RELEVANCE, 10, 0, 1};
+	json_t *r;
+	char msg[256];
+
+	assert_int_equal(arc_search(f->a, &q, &r, msg, sizeof(msg)), DOS_OK);
+	*ptotal = (long long)json_integer_value(json_object_get(r, "total"));
+	*pfacet = (long long)json_integer_value(json_object_get(
+		json_object_get(json_object_get(r, "facets"), "category"),
+		"CREDIT"));
+	assert_int_equal(json_array_size(json_object_get(r, "hits")),
+			 (size_t)*ptotal);
+	json_decref(r);
+}
+
+static void
+scope_filters_hits_totals_and_facets(void **state)
+{
+	struct fx *f = *state;
+	struct arc_scope sc = {"ann", "north", NULL, 1, 0};
+	json_t *ch = json_pack("{s:s}", "confidentiality", "secret");
+	char msg[256];
+	long long total, facet;
+	int64_t secret;
+
+	customer(f, "C-8", "individual", "ACC-8", "north");
+	customer(f, "C-9", "individual", "ACC-9", "south");
+	doc(f, "ACC-8", "CREDIT", NULL, NULL, "archived", "scoped text");
+	secret = doc(f, "ACC-8", "CREDIT", NULL, NULL, "archived",
+		     "scoped text");
+	doc(f, "ACC-9", "CREDIT", NULL, NULL, "archived", "scoped text");
+	assert_int_equal(arc_doc_edit(f->a, "admin", secret, ch, "classify",
+				      msg, sizeof(msg)), DOS_OK);
+	scoped(f, NULL, &total, &facet);
+	assert_int_equal(total, 3);
+	assert_int_equal(facet, 3);
+	/* Unit north, clearance internal: the south customer's document
+	 * and the secret one are not counted anywhere. */
+	scoped(f, &sc, &total, &facet);
+	assert_int_equal(total, 1);
+	assert_int_equal(facet, 1);
+	sc.clearance = 3;
+	scoped(f, &sc, &total, &facet);
+	assert_int_equal(total, 2);
+	json_decref(ch);
+}
+
 static void
 ocr_correction_keeps_the_old_text(void **state)
 {
@@ -410,6 +463,8 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			ocr_correction_keeps_the_old_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			scope_filters_hits_totals_and_facets, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			anchor_detects_a_cut_off_audit_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(
