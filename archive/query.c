@@ -375,11 +375,12 @@ field_cond(struct sqlb *q, const struct arc_node *n)
 
 	switch (n->field) {
 	case ARC_F_ACCOUNT:
-		/* Any account of the same customer finds the dossier. */
-		add(q, "(d.account = ");
+		/* Any account of the same customer finds the dossier; as
+		 * a list of ids, so the planner starts from it. */
+		add(q, "d.id IN (SELECT id FROM document WHERE account = ");
 		bind_text(q, v, 0);
-		add(q, " OR d.customer_id = (SELECT customer_id FROM account "
-		       "WHERE number = ");
+		add(q, " UNION SELECT id FROM document WHERE customer_id = "
+		       "(SELECT customer_id FROM account WHERE number = ");
 		bind_text(q, v, 0);
 		add(q, "))");
 		break;
@@ -581,16 +582,21 @@ bind_match(struct sqlb *q, const struct plan *p)
  * How a query with ranked words is run.  Plain FTS5 ranking costs time in
  * proportion to the documents a word is in, which for a common word is
  * most of the archive; so:
- *  - FIRST: the other conditions leave at most CAP documents: start from
- *    them and look each up in the index by rowid (exact);
- *  - FULL: the words are in at most CAP documents: rank them all (exact);
+ *  - FIRST: the other conditions leave few documents (FIRST_CAP, or CAP
+ *    when the words are in very many): start from them and look each up
+ *    in the index by rowid (exact);
+ *  - FULL: the words are in at most CAP documents, or in at most WALK_CAP
+ *    and the other conditions leave at most CAP: walk the matches, filter
+ *    and rank (exact);
  *  - NEWEST: both are many: rank the NEWEST_K most recent documents the
  *    words are in (a bounded candidate set, newest first from the index),
  *    then filter; the total and facets count those candidates and say so.
  */
 enum mode { M_NONE, M_FIRST, M_FULL, M_NEWEST, M_NEWEST_IDS };
 #define CAP 2000
-#define NEWEST_K 5000
+#define NEWEST_K 2000
+#define FIRST_CAP 300
+#define WALK_CAP 20000
 
 /* The filters (conditions other than the ranked words) and the scope. */
 static void
@@ -656,7 +662,7 @@ from_where(struct sqlb *q, const struct arc_query *aq, const struct plan *p,
 				 " 4.0, 2.0, 2.0) AS score FROM doc_fts WHERE"
 				 " doc_fts MATCH ");
 		bind_match(q, p);
-		add(q, " ORDER BY rowid DESC LIMIT 5000) m"
+		add(q, " ORDER BY rowid DESC LIMIT 2000) m"
 		       " JOIN document d ON d.id = m.id"
 		       " LEFT JOIN customer c ON c.id = d.customer_id WHERE 1");
 		break;
@@ -666,7 +672,7 @@ from_where(struct sqlb *q, const struct arc_query *aq, const struct plan *p,
 
 /* count(*) of a statement's rows, stopping past CAP. */
 static enum dos_err
-capped_count(struct sqlb *q, const char *what, long *pn)
+capped_count(struct sqlb *q, const char *what, long cap, long *pn)
 {
 	struct dbuf b;
 	sqlite3_stmt *st = NULL;
@@ -676,8 +682,8 @@ capped_count(struct sqlb *q, const char *what, long *pn)
 	if (q->err != DOS_OK)
 		return q->err;
 	dbuf_init(&b, q->sql.len + 128);
-	if ((err = dbuf_addf(&b, "SELECT count(*) FROM (SELECT 1%s LIMIT %d)",
-			     q->sql.data, CAP + 1)) != DOS_OK)
+	if ((err = dbuf_addf(&b, "SELECT count(*) FROM (SELECT 1%s LIMIT %ld)",
+			     q->sql.data, cap + 1)) != DOS_OK)
 		goto out;
 	if ((err = arc_prepare(q->a, b.data, &st)) != DOS_OK)
 		goto out;
@@ -715,18 +721,30 @@ choose(struct arc *a, const struct arc_query *aq, const struct plan *p,
 	dbuf_init(&w.sql, 256 * 1024);
 	if (p->nrest > 0 || aq->scope != NULL) {
 		from_where(&f, aq, p, M_NONE);
-		if ((err = capped_count(&f, "filters", &nf)) != DOS_OK)
+		if ((err = capped_count(&f, "filters", CAP, &nf)) != DOS_OK)
 			goto out;
-	}
-	if (nf <= CAP) {
-		*pm = M_FIRST;
-		goto out;
 	}
 	add(&w, " FROM doc_fts WHERE doc_fts MATCH ");
 	bind_match(&w, p);
-	if ((err = capped_count(&w, "words", &nw)) != DOS_OK)
+	/*
+	 * Looking a document up in the index costs about as much as
+	 * walking a few hundred index entries: a few filtered documents
+	 * are checked one by one (FIRST); up to CAP of them, the words'
+	 * matches are walked and filtered unless there are very many.
+	 */
+	if (nf <= FIRST_CAP) {
+		*pm = M_FIRST;
 		goto out;
-	*pm = nw <= CAP ? M_FULL : M_NEWEST;
+	}
+	if ((err = capped_count(&w, "words", nf <= CAP ? WALK_CAP : CAP,
+				&nw)) != DOS_OK)
+		goto out;
+	if (nw <= CAP || (nf <= CAP && nw <= WALK_CAP))
+		*pm = M_FULL;
+	else if (nf <= CAP)
+		*pm = M_FIRST;
+	else
+		*pm = M_NEWEST;
 out:
 	if (err == DOS_DB && (f.err == DOS_OK && w.err == DOS_OK))
 		err = DOS_OK, *pm = M_FULL; /* let the real query report it */
