@@ -104,6 +104,12 @@ $(BUILD)/bench/archive_bench: bench/archive_bench.c $(BUILD)/libdossier.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
 
+# libFuzzer on the query parser for FUZZ_SECONDS (clang; installs it if
+# missing); found inputs go to fuzz/regress/query/, replayed by make test.
+FUZZ_SECONDS ?= 120
+fuzz:
+	@fuzz/run.sh $(FUZZ_SECONDS) build-fuzz
+
 # Search latency on a generated archive (built once in /tmp).
 SEARCH_PAGES ?= 1000000
 bench-search: deps

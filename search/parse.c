@@ -77,20 +77,31 @@ field_name(enum arc_field f)
 	return "text";
 }
 
-/* Records the first error; always returns DOS_INVAL. */
+/*
+ * Records the first error; always returns DOS_INVAL.  A long value in the
+ * message is cut (at a character boundary) so the position always shows.
+ */
 static enum dos_err
 fail(struct parser *ps, size_t pos, const char *fmt, ...)
 {
-	char buf[400];
+	char buf[480];
 	va_list ap;
 	size_t n;
 
 	if (ps->msg != NULL)
 		return DOS_INVAL;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(buf, 400, fmt, ap);
 	va_end(ap);
 	n = strlen(buf);
+	if (n == 399) {
+		/* cut: step back off a partial UTF-8 character, mark it */
+		while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+			n--;
+		if (n > 0 && (unsigned char)buf[n - 1] >= 0xC0)
+			n--;
+		n = (size_t)snprintf(buf + n, sizeof(buf) - n, "...") + n;
+	}
 	snprintf(buf + n, sizeof(buf) - n, " (at character %zu)", pos + 1);
 	ps->msg = strdup(buf);
 	return DOS_INVAL;
@@ -374,7 +385,10 @@ lex(struct parser *ps)
 				return err;
 			continue;
 		}
-		if (*p == '-' && !is_sep(p[1]) && p[1] != '-') {
+		/* -word, -"phrase", -(group) exclude; "-", "--" do not. */
+		if (*p == '-' && p[1] != '\0' &&
+		    !isspace((unsigned char)p[1]) && p[1] != ')' &&
+		    p[1] != '-') {
 			t.kind = T_NOT;
 			p++;
 			if ((err = push(ps, &t)) != DOS_OK)
@@ -512,9 +526,12 @@ parse_unary(struct parser *ps, struct arc_node **pn)
 			return fail(ps, t->pos, "the parentheses are empty");
 		if ((err = parse_or(ps, pn)) != DOS_OK)
 			return err;
-		if (ps->toks[ps->at].kind != T_RPAREN)
+		if (ps->toks[ps->at].kind != T_RPAREN) {
+			node_free(*pn);
+			*pn = NULL;
 			return fail(ps, t->pos, "the parenthesis opened here "
 				    "is not closed");
+		}
 		ps->at++;
 		break;
 	case T_TERM:

@@ -73,6 +73,10 @@ operators_and_grouping(void **state)
 	expect_tree("NEAR(x y)", "(and (words text \"NEAR\") (and (words "
 				 "text \"x\") (words text \"y\")))");
 	expect_tree("e-mail", "(words text \"e-mail\")");
+	expect_tree("a -(b c)", "(and (words text \"a\") (not (and (words "
+				"text \"b\") (words text \"c\"))))");
+	expect_tree("a -\"b c\"", "(and (words text \"a\") (not (words text "
+				  "\"b c\" phrase)))");
 }
 
 static void
