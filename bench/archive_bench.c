@@ -203,7 +203,7 @@ main(int argc, char **argv)
 		sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
 			     NULL);
 		if (sqlite3_prepare_v2(h, "SELECT sum(pgsize) FROM dbstat "
-					  "WHERE name LIKE 'page_fts%'", -1,
+					  "WHERE name LIKE 'doc_fts%'", -1,
 				       &st, NULL) == SQLITE_OK) {
 			if (sqlite3_step(st) == SQLITE_ROW)
 				ftsmb = sqlite3_column_double(st, 0) / 1e6;
