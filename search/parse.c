@@ -346,6 +346,13 @@ lex_term(struct parser *ps, const char **pp, struct tok *t)
 		t->prefix = 1;
 	}
 	*pp = p;
+	if (t->fuzzy && t->is_field && t->field > ARC_F_SIGNATORY)
+		return fail(ps, t->pos, "'~' (fuzzy) works on words, not on "
+			    "%s:", field_name(t->field));
+	if (t->is_field && t->field <= ARC_F_SIGNATORY &&
+	    !has_token_char(t->value, strlen(t->value)))
+		return fail(ps, t->pos, "%s: needs a word to look for",
+			    field_name(t->field));
 	if (t->is_field && t->field > ARC_F_SIGNATORY) {
 		if (t->prefix && t->field != ARC_F_NUMBER)
 			return fail(ps, t->pos, "%s: takes no '*' (number: "
@@ -612,6 +619,38 @@ parse_or(struct parser *ps, struct arc_node **pn)
 	return DOS_OK;
 }
 
+/* 0 if s is valid UTF-8, else 1 + the offset of the first bad byte. */
+static size_t
+utf8_bad(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n, k;
+
+	while (u[i] != '\0') {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = u[i] >= 0xF0 && u[i] <= 0xF4   ? 3
+		    : u[i] >= 0xE0 && u[i] <= 0xEF ? 2
+		    : u[i] >= 0xC2 && u[i] <= 0xDF ? 1
+						   : 0;
+		if (n == 0)
+			return i + 1;
+		for (k = 1; k <= n; k++)
+			if ((u[i + k] & 0xC0) != 0x80)
+				return i + 1;
+		/* overlong forms, surrogates, above U+10FFFF */
+		if ((u[i] == 0xE0 && u[i + 1] < 0xA0) ||
+		    (u[i] == 0xED && u[i + 1] >= 0xA0) ||
+		    (u[i] == 0xF0 && u[i + 1] < 0x90) ||
+		    (u[i] == 0xF4 && u[i + 1] >= 0x90))
+			return i + 1;
+		i += n + 1;
+	}
+	return 0;
+}
+
 enum dos_err
 srch_parse(const char *s, struct srch_query **pq, char **pmsg)
 {
@@ -630,6 +669,12 @@ srch_parse(const char *s, struct srch_query **pq, char **pmsg)
 	}
 	memset(&ps, 0, sizeof(ps));
 	ps.s = s;
+	if ((i = utf8_bad(s)) > 0) {
+		*pmsg = NULL;
+		fail(&ps, i - 1, "the query is not valid UTF-8 text");
+		*pmsg = ps.msg;
+		return DOS_INVAL;
+	}
 	err = lex(&ps);
 	if (err == DOS_OK && ps.toks[0].kind != T_END) {
 		err = parse_or(&ps, &root);

@@ -129,6 +129,10 @@ bad 'loan OR' "OR needs something to search for on both sides (at character 6)"
 bad 'category:NOSUCH' "category:NOSUCH is not a category"
 bad 'status:lost' "status:lost is not a status"
 bad '"; DROP TABLE document; --' "the quote is not closed (at character 1)"
+code=$(curl -s -o "$T_TMP/err.json" -w '%{http_code}' "$BASE_URL/api/search?q=date:%FF")
+is "a byte that is not UTF-8: 400, said in words" \
+	"$code $(jq -r .error "$T_TMP/err.json")" \
+	"400 the query is not valid UTF-8 text (at character 6)"
 
 # Results: snippets, pages and word boxes, facets, sorting, paging.
 r=$(D search --json --facets loan)

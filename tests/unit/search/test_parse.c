@@ -158,6 +158,12 @@ malformed_queries_say_where(void **state)
 				"1)");
 	expect_error("~\"a b\"", "'~' (fuzzy) takes one plain word (at "
 				 "character 1)");
+	expect_error("~account:x", "'~' (fuzzy) works on words, not on "
+				   "account: (at character 1)");
+	expect_error("title:*", "title: needs a word to look for (at "
+				"character 1)");
+	expect_error("date:\xff", "the query is not valid UTF-8 text (at "
+				  "character 6)");
 }
 
 static void
