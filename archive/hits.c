@@ -6,6 +6,8 @@
  * searched word or phrase is looked for as a run of tokens; the OCR boxes
  * of the words under a match are returned.  Words under NOT and words
  * searched only in the title, keywords or signatory are not looked for.
+ * A fuzzy word (~word) matches as the index side expands it: same first
+ * character, one or two edits.
  * Exports arc_hit_pages and arc_fts_tokenize (to archive/).
  */
 #include <stdio.h>
@@ -136,41 +138,15 @@ gather(struct arc *a, const struct arc_node *n, struct term *terms,
 	gather(a, n->right, terms, pn);
 }
 
-/* Levenshtein distance, for ~word (the index side does the same). */
-static int
-distance(const char *a, const char *b)
-{
-	int la = (int)strlen(a), lb = (int)strlen(b), i, j;
-	int prev[64], cur[64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (j = 1; j <= lb; j++) {
-			int c = prev[j - 1] + (a[i - 1] != b[j - 1]);
-
-			if (prev[j] + 1 < c)
-				c = prev[j] + 1;
-			if (cur[j - 1] + 1 < c)
-				c = cur[j - 1] + 1;
-			cur[j] = c;
-		}
-		memcpy(prev, cur, sizeof(int) * (size_t)(lb + 1));
-	}
-	return prev[lb];
-}
-
 static int
 token_matches(const struct term *t, size_t k, const char *page_tok)
 {
 	const char *want = t->tok.v[k].text;
+	int max = strlen(want) <= 5 ? 1 : 2;
 
 	if (t->fuzzy)
 		return want[0] == page_tok[0] &&
-		       distance(want, page_tok) <= (strlen(want) <= 5 ? 1 : 2);
+		       arc_edit_distance(want, page_tok, max) <= max;
 	if (t->prefix && k == t->tok.n - 1)
 		return strncmp(want, page_tok, strlen(want)) == 0;
 	return strcmp(want, page_tok) == 0;

@@ -58,6 +58,8 @@ enum dos_err arc_fts_tokenize(struct arc *a, const char *text, int len,
 			      int (*cb)(void *, int, const char *, int, int,
 					int),
 			      void *ctx);
+/* Levenshtein distance, or max + 1 when above max (query.c). */
+int arc_edit_distance(const char *a, const char *b, int max);
 /* Where a search's words are on a document's pages (hits.c). */
 enum dos_err arc_hit_pages(struct arc *a, const struct arc_node *root,
 			   int64_t doc, json_t **ppages);

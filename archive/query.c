@@ -176,8 +176,8 @@ fts_string(struct dbuf *b, const char *s, size_t n, enum dos_err *perr)
 }
 
 /* Levenshtein distance of a and b, giving up above max. */
-static int
-edits(const char *a, const char *b, int max)
+int
+arc_edit_distance(const char *a, const char *b, int max)
 {
 	int la = (int)strlen(a), lb = (int)strlen(b), i, j, best;
 	int prev[64], cur[64];
@@ -241,7 +241,7 @@ fuzzy(struct sqlb *q, struct dbuf *b, const char *word, enum dos_err *perr)
 		       sqlite3_step(st) == SQLITE_ROW) {
 			const char *t = arc_col_text(st, 0);
 
-			if (strcmp(t, lw) == 0 || edits(lw, t, max) > max)
+			if (strcmp(t, lw) == 0 || arc_edit_distance(lw, t, max) > max)
 				continue;
 			if (*perr == DOS_OK)
 				*perr = dbuf_adds(b, " OR ");
