@@ -66,19 +66,20 @@ make_vocab(void)
 					 "ou"};
 	double sum = 0, acc = 0;
 	char buf[32];
+	size_t len;
 	int i, k, n;
 
 	for (i = 0; i < VOCAB; i++) {
 		n = i;
-		buf[0] = '\0';
+		len = 0;
 		do {
-			strcat(buf, on[n % 20]);
-			n /= 20;
-			strcat(buf, nu[n % 8]);
-			n /= 8;
-		} while (n > 0);
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+						"%s%s", on[n % 20],
+						nu[n / 20 % 8]);
+			n /= 160;
+		} while (n > 0 && len < sizeof(buf) - 8);
 		if (i % 3 == 0)
-			strcat(buf, "n");
+			snprintf(buf + len, sizeof(buf) - len, "n");
 		vocab[i] = strdup(buf);
 		sum += 1.0 / (i + 1);
 	}

@@ -133,7 +133,7 @@ gaps(struct fx *f, const char *key, const char *as_of, int *prequired)
 		json_array_foreach(m, k, v)
 			snprintf(out + strlen(out), 4096 - strlen(out), "|%s",
 				 json_string_value(v));
-		strcat(out, "\n");
+		snprintf(out + strlen(out), 4096 - strlen(out), "\n");
 	}
 	json_decref(r);
 	return out;

@@ -178,13 +178,12 @@ limits(void **state)
 	q[SRCH_MAX_QUERY + 1] = '\0';
 	expect_error(q, "the query is too long (at most 2048 characters)");
 	free(q);
-	for (i = 0; i < 40; i++)
-		strcat(deep, "(");
-	strcat(deep, "x");
+	memset(deep, '(', 40);
+	deep[40] = 'x';
 	expect_error(deep, "the query nests deeper than 32 (at character "
 			   "33)");
 	for (i = 0; i < 65; i++)
-		strcat(many, "w ");
+		memcpy(many + 2 * i, "w ", 2);
 	expect_error(many, "the query has more than 64 terms (at character "
 			   "129)");
 }
