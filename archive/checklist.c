@@ -161,10 +161,7 @@ arc_checklist_add(struct arc *a, const char *actor,
 	return arc_tx_commit(a);
 fail:
 	sqlite3_finalize(st);
-	arc_tx_rollback(a);
-	if (msg[0] == '\0')
-		snprintf(msg, msglen, "%s", dos_strerror(err));
-	return err;
+	return arc_tx_fail(a, err, msg, msglen);
 }
 
 enum dos_err
@@ -198,10 +195,7 @@ arc_checklist_remove(struct arc *a, const char *actor, int64_t id, char *msg,
 	return arc_tx_commit(a);
 fail:
 	sqlite3_finalize(st);
-	arc_tx_rollback(a);
-	if (msg[0] == '\0')
-		snprintf(msg, msglen, "%s", dos_strerror(err));
-	return err;
+	return arc_tx_fail(a, err, msg, msglen);
 }
 
 /* The statements arc_missing runs for every customer and item. */

@@ -136,10 +136,7 @@ arc_customer_add(struct arc *a, const char *actor,
 	return arc_tx_commit(a);
 fail:
 	sqlite3_finalize(st);
-	arc_tx_rollback(a);
-	if (msg[0] == '\0')
-		snprintf(msg, msglen, "%s", dos_strerror(err));
-	return err;
+	return arc_tx_fail(a, err, msg, msglen);
 }
 
 enum dos_err
@@ -179,10 +176,7 @@ arc_account_link(struct arc *a, const char *actor, const char *customer,
 	return arc_tx_commit(a);
 fail:
 	sqlite3_finalize(st);
-	arc_tx_rollback(a);
-	if (msg[0] == '\0')
-		snprintf(msg, msglen, "%s", dos_strerror(err));
-	return err;
+	return arc_tx_fail(a, err, msg, msglen);
 }
 
 enum dos_err

@@ -272,9 +272,7 @@ arc_doc_edit(struct arc *a, const char *actor, int64_t id,
 	goto out;
 fail:
 	sqlite3_finalize(st);
-	arc_tx_rollback(a);
-	if (msg[0] == '\0')
-		snprintf(msg, msglen, "%s", dos_strerror(err));
+	arc_tx_fail(a, err, msg, msglen);
 out:
 	free(bs);
 	free(as);
@@ -421,10 +419,7 @@ arc_delete_request(struct arc *a, const char *actor, int64_t doc,
 	return arc_tx_commit(a);
 fail:
 	json_decref(f);
-	arc_tx_rollback(a);
-	if (msg[0] == '\0')
-		snprintf(msg, msglen, "%s", dos_strerror(err));
-	return err;
+	return arc_tx_fail(a, err, msg, msglen);
 }
 
 /* The role of a user, or "" when unknown or disabled. */
@@ -508,10 +503,7 @@ arc_delete_approve(struct arc *a, const char *approver, int64_t doc,
 	snprintf(msg, msglen, "deletion approved; held until %s", until);
 	return arc_tx_commit(a);
 fail:
-	arc_tx_rollback(a);
-	if (msg[0] == '\0')
-		snprintf(msg, msglen, "%s", dos_strerror(err));
-	return err;
+	return arc_tx_fail(a, err, msg, msglen);
 }
 
 enum dos_err
@@ -562,10 +554,7 @@ arc_delete_withdraw(struct arc *a, const char *actor, int64_t doc,
 		 args[0]);
 	return arc_tx_commit(a);
 fail:
-	arc_tx_rollback(a);
-	if (msg[0] == '\0')
-		snprintf(msg, msglen, "%s", dos_strerror(err));
-	return err;
+	return arc_tx_fail(a, err, msg, msglen);
 }
 
 enum dos_err
@@ -638,10 +627,7 @@ arc_hold_place(struct arc *a, const char *actor, const char *customer,
 	return arc_tx_commit(a);
 fail:
 	sqlite3_finalize(st);
-	arc_tx_rollback(a);
-	if (msg[0] == '\0')
-		snprintf(msg, msglen, "%s", dos_strerror(err));
-	return err;
+	return arc_tx_fail(a, err, msg, msglen);
 }
 
 enum dos_err
@@ -673,8 +659,5 @@ arc_hold_release(struct arc *a, const char *actor, int64_t hold, char *msg,
 	snprintf(msg, msglen, "legal hold %lld released", (long long)hold);
 	return arc_tx_commit(a);
 fail:
-	arc_tx_rollback(a);
-	if (msg[0] == '\0')
-		snprintf(msg, msglen, "%s", dos_strerror(err));
-	return err;
+	return arc_tx_fail(a, err, msg, msglen);
 }

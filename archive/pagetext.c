@@ -172,10 +172,7 @@ arc_page_text_edit(struct arc *a, const char *actor, int64_t doc, int seq,
 fail:
 	sqlite3_finalize(st);
 	free(old);
-	arc_tx_rollback(a);
-	if (msg[0] == '\0')
-		snprintf(msg, msglen, "%s", dos_strerror(err));
-	return err;
+	return arc_tx_fail(a, err, msg, msglen);
 }
 
 enum dos_err

@@ -157,6 +157,15 @@ arc_tx_rollback(struct arc *a)
 		sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+enum dos_err
+arc_tx_fail(struct arc *a, enum dos_err err, char *msg, size_t msglen)
+{
+	arc_tx_rollback(a);
+	if (msg[0] == '\0')
+		snprintf(msg, msglen, "%s", dos_strerror(err));
+	return err;
+}
+
 int
 arc_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
