@@ -8,7 +8,7 @@
  * searched only in the title, keywords or signatory are not looked for.
  * A fuzzy word (~word) matches as the index side expands it: same first
  * character, one or two edits.
- * Exports arc_hit_pages and arc_fts_tokenize (to archive/).
+ * Exports arc_hit_pages (to archive/).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,43 +69,6 @@ tokens_free(struct tokens *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static fts5_api *
-fts5(sqlite3 *db)
-{
-	sqlite3_stmt *st = NULL;
-	fts5_api *api = NULL;
-
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return NULL;
-	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	return api;
-}
-
-enum dos_err
-arc_fts_tokenize(struct arc *a, const char *text, int len, int query,
-		 int (*cb)(void *, int, const char *, int, int, int),
-		 void *ctx)
-{
-	fts5_api *api = fts5(a->db);
-	fts5_tokenizer tk;
-	Fts5Tokenizer *t = NULL;
-	void *ud = NULL;
-	int rc;
-
-	if (api == NULL ||
-	    api->xFindTokenizer(api, "dossier", &ud, &tk) != SQLITE_OK ||
-	    tk.xCreate(ud, NULL, 0, &t) != SQLITE_OK)
-		return DOS_DB;
-	rc = tk.xTokenize(t, ctx,
-			  query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT,
-			  text, len, cb);
-	tk.xDelete(t);
-	return rc == SQLITE_OK ? DOS_OK : DOS_DB;
-}
-
 /* A searched word or phrase as tokens. */
 struct term {
 	struct tokens tok;
@@ -113,7 +76,7 @@ struct term {
 };
 
 static void
-gather(struct arc *a, const struct arc_node *n, struct term *terms,
+gather(struct arc_tokenizer *tk, const struct arc_node *n, struct term *terms,
        int *pn)
 {
 	if (n == NULL || n->kind == ARC_N_NOT)
@@ -123,8 +86,8 @@ gather(struct arc *a, const struct arc_node *n, struct term *terms,
 		struct term *t = &terms[*pn];
 
 		memset(t, 0, sizeof(*t));
-		if (arc_fts_tokenize(a, n->value, (int)strlen(n->value), 1,
-				     collect, &t->tok) != DOS_OK ||
+		if (arc_tokenizer_run(tk, n->value, (int)strlen(n->value), 1,
+				      collect, &t->tok) != DOS_OK ||
 		    t->tok.n == 0 || t->tok.n > MAX_TERM_TOKENS) {
 			tokens_free(&t->tok);
 			return;
@@ -134,8 +97,8 @@ gather(struct arc *a, const struct arc_node *n, struct term *terms,
 		(*pn)++;
 		return;
 	}
-	gather(a, n->left, terms, pn);
-	gather(a, n->right, terms, pn);
+	gather(tk, n->left, terms, pn);
+	gather(tk, n->right, terms, pn);
 }
 
 static int
@@ -154,8 +117,8 @@ token_matches(const struct term *t, size_t k, const char *page_tok)
 
 /* Word boxes of one page where any term matches; NULL when none. */
 static json_t *
-page_boxes(struct arc *a, const char *words_json, const struct term *terms,
-	   int nterms)
+page_boxes(struct arc_tokenizer *tk, const char *words_json,
+	   const struct term *terms, int nterms)
 {
 	json_t *words = json_loads(words_json, 0, NULL), *w, *boxes = NULL;
 	struct dbuf s;
@@ -180,7 +143,7 @@ page_boxes(struct arc *a, const char *words_json, const struct term *terms,
 			goto out;
 	}
 	wstart[nw] = (int)s.len;
-	if (arc_fts_tokenize(a, s.data, (int)s.len, 0, collect, &pt) !=
+	if (arc_tokenizer_run(tk, s.data, (int)s.len, 0, collect, &pt) !=
 	    DOS_OK)
 		goto out;
 	for (ti = 0; ti < nterms; ti++) {
@@ -222,31 +185,19 @@ out:
 	return boxes;
 }
 
-enum dos_err
-arc_hit_pages(struct arc *a, const struct arc_node *root, int64_t doc,
-	      json_t **ppages)
+/* The pages of one document where the terms are, with their boxes. */
+static enum dos_err
+doc_pages(struct arc_tokenizer *tk, sqlite3_stmt *st, int64_t doc,
+	  const struct term *terms, int nterms, json_t *pages)
 {
-	struct term terms[MAX_TERMS];
-	sqlite3_stmt *st = NULL;
-	json_t *pages, *boxes;
-	int nterms = 0, i, rc;
-	enum dos_err err = DOS_OK;
+	json_t *boxes;
+	int rc;
 
-	*ppages = NULL;
-	if ((pages = json_array()) == NULL)
-		return DOS_NOMEM;
-	gather(a, root, terms, &nterms);
-	if (nterms == 0) {
-		*ppages = pages;
-		return DOS_OK;
-	}
-	if ((err = arc_prepare(a, "SELECT seq, words FROM page WHERE "
-				  "document_id = ? ORDER BY seq",
-			       &st)) != DOS_OK)
-		goto out;
+	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, doc);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((boxes = page_boxes(a, arc_col_text(st, 1), terms,
+		if (nterms == 0 ||
+		    (boxes = page_boxes(tk, arc_col_text(st, 1), terms,
 					nterms)) == NULL)
 			continue;
 		json_array_append_new(pages,
@@ -254,16 +205,44 @@ arc_hit_pages(struct arc *a, const struct arc_node *root, int64_t doc,
 						sqlite3_column_int(st, 0),
 						"boxes", boxes));
 	}
-	if (rc != SQLITE_DONE)
-		err = DOS_DB;
+	return rc == SQLITE_DONE ? DOS_OK : DOS_DB;
+}
+
+enum dos_err
+arc_hit_pages(struct arc *a, const struct arc_node *root, json_t *hits)
+{
+	struct term terms[MAX_TERMS];
+	struct arc_tokenizer *tk = NULL;
+	sqlite3_stmt *st = NULL;
+	json_t *h, *pages;
+	size_t k;
+	int nterms = 0, i;
+	enum dos_err err;
+
+	/* The tokenizer and the searched terms once for all hits. */
+	if ((err = arc_tokenizer_open(a->db, &tk)) != DOS_OK)
+		return err;
+	gather(tk, root, terms, &nterms);
+	if ((err = arc_prepare(a, "SELECT seq, words FROM page WHERE "
+				  "document_id = ? ORDER BY seq",
+			       &st)) != DOS_OK)
+		goto out;
+	json_array_foreach(hits, k, h) {
+		if ((pages = json_array()) == NULL) {
+			err = DOS_NOMEM;
+			break;
+		}
+		json_object_set_new(h, "pages", pages);
+		if (nterms > 0 &&
+		    (err = doc_pages(tk, st,
+				     json_integer_value(json_object_get(h, "id")),
+				     terms, nterms, pages)) != DOS_OK)
+			break;
+	}
 out:
 	sqlite3_finalize(st);
 	for (i = 0; i < nterms; i++)
 		tokens_free(&terms[i].tok);
-	if (err != DOS_OK) {
-		json_decref(pages);
-		return err;
-	}
-	*ppages = pages;
-	return DOS_OK;
+	arc_tokenizer_close(tk);
+	return err;
 }

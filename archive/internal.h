@@ -24,6 +24,10 @@ enum dos_err arc_schema_migrate(struct arc *a);
 enum dos_err arc_tx_begin(struct arc *a);
 enum dos_err arc_tx_commit(struct arc *a);
 void arc_tx_rollback(struct arc *a);
+/* Rolls back a failed change and returns err, putting its generic
+ * meaning in msg unless msg already says why. */
+enum dos_err arc_tx_fail(struct arc *a, enum dos_err err, char *msg,
+			 size_t msglen);
 /* Prepares a statement; logs and returns DOS_DB on failure. */
 enum dos_err arc_prepare(struct arc *a, const char *sql, sqlite3_stmt **pst);
 /* Runs SQL without results. */
@@ -51,18 +55,25 @@ enum dos_err arc_file_number(struct arc *a, const char *code,
 
 /* Registers the "dossier" FTS5 tokenizer (tokenizer.c). */
 enum dos_err arc_fts_tokenizer_register(sqlite3 *db);
-/* Cuts text into the index's tokens, calling cb(ctx, flags, token, n,
- * start, end) for each (hits.c). */
-enum dos_err arc_fts_tokenize(struct arc *a, const char *text, int len,
-			      int query,
-			      int (*cb)(void *, int, const char *, int, int,
-					int),
-			      void *ctx);
+/*
+ * The same tokenizer called directly (tokenizer.c): run() cuts text into
+ * the index's tokens, calling cb(ctx, flags, token, n, start, end) for
+ * each; query selects query-time rules.
+ */
+struct arc_tokenizer;
+enum dos_err arc_tokenizer_open(sqlite3 *db, struct arc_tokenizer **pt);
+enum dos_err arc_tokenizer_run(struct arc_tokenizer *t, const char *text,
+			       int len, int query,
+			       int (*cb)(void *, int, const char *, int, int,
+					 int),
+			       void *ctx);
+void arc_tokenizer_close(struct arc_tokenizer *t);
 /* Levenshtein distance, or max + 1 when above max (query.c). */
 int arc_edit_distance(const char *a, const char *b, int max);
-/* Where a search's words are on a document's pages (hits.c). */
+/* Where a search's words are on each hit's pages: sets each hit's
+ * "pages" to [{"seq", "boxes"}] (hits.c). */
 enum dos_err arc_hit_pages(struct arc *a, const struct arc_node *root,
-			   int64_t doc, json_t **ppages);
+			   json_t *hits);
 /*
  * The document full-text index (doc_fts over the doc_fts_src view):
  * unindex with the values it holds now, before they change; index after

@@ -922,9 +922,8 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	struct sqlb q;
 	struct plan p;
 	enum mode m;
-	json_t *res = NULL, *hits = NULL, *facets = NULL, *h;
+	json_t *res = NULL, *hits = NULL, *facets = NULL;
 	json_int_t total = 0;
-	size_t i;
 	enum dos_err err;
 
 	*pout = NULL;
@@ -968,16 +967,8 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 		err = run_count(&q, &total);
 	if (err == DOS_OK && facets != NULL)
 		err = run_facets(&q, facets);
-	json_array_foreach(hits, i, h) {
-		json_t *pages = NULL;
-
-		if (err != DOS_OK)
-			break;
-		err = arc_hit_pages(a, aq->root,
-				    json_integer_value(json_object_get(h, "id")),
-				    &pages);
-		json_object_set_new(h, "pages", pages);
-	}
+	if (err == DOS_OK)
+		err = arc_hit_pages(a, aq->root, hits);
 	arc_exec(a, "COMMIT");
 	if (err != DOS_OK)
 		goto out;

@@ -34,10 +34,10 @@
  * ("国银 OR 银行" in 中国银行) come out as 中[国银]行[银行]; the built-in
  * trigram tokenizer does the same.  Later SQLite releases merge them.
  *
- * Exports:
- *	enum dos_err arc_fts_tokenizer_register(sqlite3 *db);
- * which registers the tokenizer on a connection, for
- * "CREATE VIRTUAL TABLE ... USING fts5(..., tokenize='dossier')".
+ * Exports arc_fts_tokenizer_register, which registers the tokenizer on a
+ * connection, for "CREATE VIRTUAL TABLE ... USING fts5(...,
+ * tokenize='dossier')", and arc_tokenizer_open/run/close, the same
+ * tokenizer called directly (to find a search's words on a page).
  */
 #include <stdint.h>
 #include <string.h>
@@ -368,4 +368,36 @@ arc_fts_tokenizer_register(sqlite3 *db)
 		return DOS_DB;
 	}
 	return DOS_OK;
+}
+
+enum dos_err
+arc_tokenizer_open(sqlite3 *db, struct arc_tokenizer **pt)
+{
+	fts5_api *api;
+	Fts5Tokenizer *t = NULL;
+
+	*pt = NULL;
+	if ((api = fts5_api_get(db)) == NULL ||
+	    tok_create(api, NULL, 0, &t) != SQLITE_OK)
+		return DOS_DB;
+	*pt = (struct arc_tokenizer *)t;
+	return DOS_OK;
+}
+
+enum dos_err
+arc_tokenizer_run(struct arc_tokenizer *t, const char *text, int len,
+		  int query, token_fn cb, void *ctx)
+{
+	return tok_tokenize((Fts5Tokenizer *)t, ctx,
+			    query ? FTS5_TOKENIZE_QUERY
+				  : FTS5_TOKENIZE_DOCUMENT,
+			    text, len, cb) == SQLITE_OK
+		       ? DOS_OK
+		       : DOS_DB;
+}
+
+void
+arc_tokenizer_close(struct arc_tokenizer *t)
+{
+	tok_delete((Fts5Tokenizer *)t);
 }
