@@ -41,6 +41,12 @@ enum cli_opt {
  */
 enum cli_opt cli_ingest_option(struct ing_options *o, int c, const char *arg);
 
+/* Who acts when a command is run without --as: the local operator. */
+#define CLI_LOCAL_ACTOR "local-admin"
+
+/* Parses a whole decimal number in [lo, hi]; 0 when it is not one. */
+int cli_number(const char *s, long lo, long hi, long *pv);
+
 /* Opens the archive for a command, saying in words why it cannot. */
 enum dos_err cli_open_archive(const char *dir, struct arc **pa);
 /* Prints JSON indented, ASCII-safe, on standard output. */

@@ -71,7 +71,7 @@ cmd_init(const char *dir, int argc, char **argv)
 			dir, dos_strerror(err));
 		return 1;
 	}
-	arc_audit(a, "local-admin", "init", dir, "");
+	arc_audit(a, CLI_LOCAL_ACTOR, "init", dir, "");
 	arc_close(a);
 	printf("archive ready at %s\n", dir);
 	return 0;
@@ -326,7 +326,8 @@ cmd_search(const char *dir, int argc, char **argv)
 	struct dbuf q;
 	json_t *res = NULL, *h, *p, *f, *v;
 	const char *key, *fk;
-	char *msg = NULL, *end;
+	char *msg = NULL;
+	long n;
 	int c, i, json = 0, rc = 1;
 	size_t k, j;
 	enum dos_err err;
@@ -338,15 +339,14 @@ cmd_search(const char *dir, int argc, char **argv)
 		switch (c) {
 		case 'J': json = 1; break;
 		case 'n':
-			o.limit = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.limit < 1 ||
-			    o.limit > SRCH_MAX_LIMIT)
+			if (!cli_number(optarg, 1, SRCH_MAX_LIMIT, &n))
 				goto usage;
+			o.limit = (int)n;
 			break;
 		case 'o':
-			o.offset = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.offset < 0 || o.offset > 100000)
+			if (!cli_number(optarg, 0, 100000, &n))
 				goto usage;
+			o.offset = (int)n;
 			break;
 		case 's': o.sort = optarg; break;
 		case 'f': o.facets = 1; break;
@@ -363,7 +363,7 @@ cmd_search(const char *dir, int argc, char **argv)
 		}
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
-	err = srch_run(a, "local-admin", q.data, &o, &res, &msg);
+	err = srch_run(a, CLI_LOCAL_ACTOR, q.data, &o, &res, &msg);
 	if (err != DOS_OK) {
 		fprintf(stderr, "dossier: %s\n", msg ? msg : dos_strerror(err));
 		rc = err == DOS_INVAL ? 2 : 1;
@@ -453,7 +453,7 @@ cmd_show(const char *dir, int argc, char **argv)
 			dos_strerror(err));
 		goto out;
 	}
-	arc_audit(a, "local-admin", "view", argv[optind], "");
+	arc_audit(a, CLI_LOCAL_ACTOR, "view", argv[optind], "");
 	/* Corrected pages carry their earlier texts. */
 	json_array_foreach(json_object_get(doc, "pages"), k, p) {
 		json_t *hist;
@@ -877,7 +877,7 @@ cmd_pdf(const char *dir, int argc, char **argv)
 	if (ofd != STDOUT_FILENO)
 		tmp[0] = '\0';
 	ofd = -1;
-	arc_audit(a, "local-admin", "export", argv[optind], "searchable PDF");
+	arc_audit(a, CLI_LOCAL_ACTOR, "export", argv[optind], "searchable PDF");
 	if (strcmp(outpath, "-") != 0)
 		fprintf(stderr, "document %lld: %llu bytes written to %s\n", id,
 			(unsigned long long)size, outpath);

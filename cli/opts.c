@@ -1,7 +1,7 @@
 /*
  * opts.c: the ingest options shared by ingest-like commands, parsed with
  * range checks (a value such as "4x" or "0" is refused, not read as 4 or
- * as a default).  Exports cli_ingest_option.
+ * as a default).  Exports cli_number, cli_ingest_option.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -9,9 +9,8 @@
 
 #include "cli.h"
 
-/* Parses a whole decimal number in [lo, hi]; 0 when it is not one. */
-static int
-number(const char *s, long lo, long hi, long *pv)
+int
+cli_number(const char *s, long lo, long hi, long *pv)
 {
 	char *end;
 	long v;
@@ -40,17 +39,17 @@ cli_ingest_option(struct ing_options *o, int c, const char *arg)
 	case 'O': o->orient = 0; break;
 	case 'P': o->pdf = 0; break;
 	case 'j':
-		if (!number(arg, 1, 64, &v))
+		if (!cli_number(arg, 1, 64, &v))
 			return CLI_OPT_BAD;
 		o->jobs = (int)v;
 		break;
 	case 'M':
-		if (!number(arg, 1, 1000000, &v))
+		if (!cli_number(arg, 1, 1000000, &v))
 			return CLI_OPT_BAD;
 		o->max_page_pixels = (uint64_t)v * 1000000u;
 		break;
 	case 'F':
-		if (!number(arg, 1, 1 << 20, &v))
+		if (!cli_number(arg, 1, 1 << 20, &v))
 			return CLI_OPT_BAD;
 		o->max_file_bytes = (uint64_t)v << 20;
 		break;

@@ -15,8 +15,6 @@
 
 #include "cli.h"
 
-#define LOCAL_ACTOR "local-admin"
-
 /* Checks --as NAME against the password on standard input. */
 static int
 authenticate(struct arc *a, const char *name)
@@ -127,7 +125,7 @@ cmd_customer(const char *dir, int argc, char **argv)
 		c.number = argv[optind];
 		if (cli_open_archive(dir, &a) != DOS_OK)
 			goto out;
-		err = arc_customer_add(a, LOCAL_ACTOR, &c, msg, sizeof(msg));
+		err = arc_customer_add(a, CLI_LOCAL_ACTOR, &c, msg, sizeof(msg));
 		if (err == DOS_OK)
 			snprintf(msg, sizeof(msg), "customer %s added with %zu "
 				 "account(s)", c.number, c.naccounts);
@@ -135,7 +133,7 @@ cmd_customer(const char *dir, int argc, char **argv)
 	} else if (strcmp(sub, "link") == 0 && optind == argc - 2) {
 		if (cli_open_archive(dir, &a) != DOS_OK)
 			goto out;
-		err = arc_account_link(a, LOCAL_ACTOR, argv[optind],
+		err = arc_account_link(a, CLI_LOCAL_ACTOR, argv[optind],
 				       argv[optind + 1], msg, sizeof(msg));
 		if (err == DOS_OK)
 			snprintf(msg, sizeof(msg), "account %s linked to "
@@ -153,7 +151,7 @@ cmd_customer(const char *dir, int argc, char **argv)
 					: dos_strerror(err));
 			goto out;
 		}
-		arc_audit(a, LOCAL_ACTOR, "view", "customer",
+		arc_audit(a, CLI_LOCAL_ACTOR, "view", "customer",
 			  json_string_value(json_object_get(j, "number")));
 		if (json)
 			cli_print_json(j);
@@ -277,7 +275,7 @@ cmd_edit(const char *dir, int argc, char **argv)
 		    cli_open_archive(dir, &a) != DOS_OK ||
 		    authenticate(a, as) != 0)
 			goto out;
-		rc = report(arc_page_text_edit(a, as ? as : LOCAL_ACTOR, id,
+		rc = report(arc_page_text_edit(a, as ? as : CLI_LOCAL_ACTOR, id,
 					       (int)page, text, reason, msg,
 					       sizeof(msg)),
 			    msg);
@@ -297,7 +295,7 @@ cmd_edit(const char *dir, int argc, char **argv)
 	rc = 1;
 	if (cli_open_archive(dir, &a) != DOS_OK || authenticate(a, as) != 0)
 		goto out;
-	rc = report(arc_doc_edit(a, as ? as : LOCAL_ACTOR, id, changes, reason,
+	rc = report(arc_doc_edit(a, as ? as : CLI_LOCAL_ACTOR, id, changes, reason,
 				 msg, sizeof(msg)),
 		    msg);
 out:
@@ -362,13 +360,13 @@ cmd_delete(const char *dir, int argc, char **argv)
 	if (cli_open_archive(dir, &a) != DOS_OK || authenticate(a, as) != 0)
 		goto out;
 	if (strcmp(sub, "request") == 0)
-		err = arc_delete_request(a, as ? as : LOCAL_ACTOR, id, reason,
+		err = arc_delete_request(a, as ? as : CLI_LOCAL_ACTOR, id, reason,
 					 msg, sizeof(msg));
 	else if (strcmp(sub, "approve") == 0)
 		err = arc_delete_approve(a, as, id, (int)days, msg,
 					 sizeof(msg));
 	else if (strcmp(sub, "withdraw") == 0)
-		err = arc_delete_withdraw(a, as ? as : LOCAL_ACTOR, id, msg,
+		err = arc_delete_withdraw(a, as ? as : CLI_LOCAL_ACTOR, id, msg,
 					  sizeof(msg));
 	else {
 		rc = 2;
@@ -437,10 +435,10 @@ cmd_hold(const char *dir, int argc, char **argv)
 	if (cli_open_archive(dir, &a) != DOS_OK || authenticate(a, as) != 0)
 		goto out;
 	if (strcmp(sub, "place") == 0)
-		err = arc_hold_place(a, as ? as : LOCAL_ACTOR, customer, doc,
+		err = arc_hold_place(a, as ? as : CLI_LOCAL_ACTOR, customer, doc,
 				     reason, msg, sizeof(msg));
 	else
-		err = arc_hold_release(a, as ? as : LOCAL_ACTOR, hold, msg,
+		err = arc_hold_release(a, as ? as : CLI_LOCAL_ACTOR, hold, msg,
 				       sizeof(msg));
 	rc = report(err, msg);
 out:
@@ -469,7 +467,7 @@ cmd_purge(const char *dir, int argc, char **argv)
 	}
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
-	if ((err = arc_purge(a, LOCAL_ACTOR, &rep)) != DOS_OK) {
+	if ((err = arc_purge(a, CLI_LOCAL_ACTOR, &rep)) != DOS_OK) {
 		fprintf(stderr, "dossier: purge failed, nothing removed: %s\n",
 			dos_strerror(err));
 		goto out;

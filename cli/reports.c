@@ -4,13 +4,12 @@
  * dossier checklist keeps) and how much was filed (dossier stats).
  * Exports cmd_missing, cmd_checklist, cmd_stats.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-
-#define LOCAL_ACTOR "local-admin"
 
 static const char *
 str(const json_t *o, const char *key)
@@ -91,7 +90,7 @@ cmd_missing(const char *dir, int argc, char **argv)
 				dos_strerror(err));
 		goto out;
 	}
-	arc_audit(a, LOCAL_ACTOR, "view", "completeness",
+	arc_audit(a, CLI_LOCAL_ACTOR, "view", "completeness",
 		  key != NULL ? key : "all customers");
 	rc = 0;
 	if (json) {
@@ -129,18 +128,6 @@ usage:
 	goto out;
 }
 
-static int
-parse_count(const char *s, int *pv)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < 0 || v > 1000)
-		return -1;
-	*pv = (int)v;
-	return 0;
-}
-
 int
 cmd_checklist(const char *dir, int argc, char **argv)
 {
@@ -158,8 +145,9 @@ cmd_checklist(const char *dir, int argc, char **argv)
 	struct arc *a = NULL;
 	json_t *list = NULL, *it;
 	const char *sub;
-	char msg[256] = "", *end;
+	char msg[256] = "";
 	int64_t id;
+	long v;
 	size_t k;
 	int ch, json = 0, rc = 2;
 	enum dos_err err;
@@ -178,12 +166,14 @@ cmd_checklist(const char *dir, int argc, char **argv)
 		case 'i': c.applies_if = optarg; break;
 		case 'J': json = 1; break;
 		case 'n':
-			if (parse_count(optarg, &c.min_count) != 0)
+			if (!cli_number(optarg, 0, 1000, &v))
 				goto usage;
+			c.min_count = (int)v;
 			break;
 		case 'm':
-			if (parse_count(optarg, &c.months) != 0)
+			if (!cli_number(optarg, 0, 1000, &v))
 				goto usage;
+			c.months = (int)v;
 			break;
 		default: goto usage;
 		}
@@ -223,7 +213,7 @@ cmd_checklist(const char *dir, int argc, char **argv)
 		c.label = argv[optind];
 		if (cli_open_archive(dir, &a) != DOS_OK)
 			goto out;
-		err = arc_checklist_add(a, LOCAL_ACTOR, &c, &id, msg,
+		err = arc_checklist_add(a, CLI_LOCAL_ACTOR, &c, &id, msg,
 					sizeof(msg));
 		if (err == DOS_OK)
 			printf("checklist item %lld added\n", (long long)id);
@@ -231,12 +221,12 @@ cmd_checklist(const char *dir, int argc, char **argv)
 			fprintf(stderr, "dossier: checklist: %s\n", msg);
 		rc = err == DOS_OK ? 0 : 1;
 	} else if (strcmp(sub, "remove") == 0 && optind == argc - 1) {
-		id = strtoll(argv[optind], &end, 10);
-		if (*end != '\0' || id <= 0)
+		if (!cli_number(argv[optind], 1, LONG_MAX, &v))
 			goto usage;
+		id = v;
 		if (cli_open_archive(dir, &a) != DOS_OK)
 			goto out;
-		err = arc_checklist_remove(a, LOCAL_ACTOR, id, msg,
+		err = arc_checklist_remove(a, CLI_LOCAL_ACTOR, id, msg,
 					   sizeof(msg));
 		if (err == DOS_OK)
 			printf("checklist item %lld removed\n", (long long)id);
