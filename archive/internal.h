@@ -15,6 +15,7 @@ struct arc {
 	char *tmpdir;   /* <dir>/tmp */
 	sqlite3 *db;
 	unsigned flags;
+	long long search_serial; /* arc_search's count, for rank.c */
 };
 
 /* Schema migrations (schema.c). */
@@ -55,6 +56,10 @@ enum dos_err arc_file_number(struct arc *a, const char *code,
 
 /* Registers the "dossier" FTS5 tokenizer (tokenizer.c). */
 enum dos_err arc_fts_tokenizer_register(sqlite3 *db);
+/* The connection's fts5_api, or NULL (logged) (tokenizer.c). */
+fts5_api *arc_fts5_api(sqlite3 *db);
+/* Registers the ranking function dossier_rank (rank.c). */
+enum dos_err arc_fts_rank_register(sqlite3 *db);
 /*
  * The same tokenizer called directly (tokenizer.c): run() cuts text into
  * the index's tokens, calling cb(ctx, flags, token, n, start, end) for

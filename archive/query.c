@@ -582,21 +582,20 @@ bind_match(struct sqlb *q, const struct plan *p)
  * How a query with ranked words is run.  Plain FTS5 ranking costs time in
  * proportion to the documents a word is in, which for a common word is
  * most of the archive; so:
- *  - FIRST: the other conditions leave few documents (FIRST_CAP, or CAP
- *    when the words are in very many): start from them and look each up
- *    in the index by rowid (exact);
- *  - FULL: the words are in at most CAP documents, or in at most WALK_CAP
- *    and the other conditions leave at most CAP: walk the matches, filter
- *    and rank (exact);
+ *  - FIRST: the other conditions leave at most FIRST_CAP documents: start
+ *    from them and look each up in the index by rowid (exact);
+ *  - FULL_IN: they leave at most CAP: list those once, walk the words'
+ *    matches and keep those on the list (exact);
+ *  - FULL: the words are in at most CAP documents: walk the matches,
+ *    filter and rank (exact);
  *  - NEWEST: both are many: rank the NEWEST_K most recent documents the
  *    words are in (a bounded candidate set, newest first from the index),
  *    then filter; the total and facets count those candidates and say so.
  */
-enum mode { M_NONE, M_FIRST, M_FULL, M_NEWEST, M_NEWEST_IDS };
+enum mode { M_NONE, M_FIRST, M_FULL, M_FULL_IN, M_NEWEST, M_NEWEST_IDS };
 #define CAP 2000
 #define NEWEST_K 2000
 #define FIRST_CAP 300
-#define WALK_CAP 20000
 
 /* The filters (conditions other than the ranked words) and the scope. */
 static void
@@ -646,6 +645,20 @@ from_where(struct sqlb *q, const struct arc_query *aq, const struct plan *p,
 		       " WHERE doc_fts MATCH ");
 		bind_match(q, p);
 		break;
+	case M_FULL_IN:
+		/* The filtered documents (a few thousand at most) are
+		 * listed once; the words' matches are checked against the
+		 * list before any document row is read.  The unary + keeps
+		 * the list from becoming one index lookup per document. */
+		add(q, " FROM doc_fts JOIN document d ON d.id = doc_fts.rowid"
+		       " LEFT JOIN customer c ON c.id = d.customer_id"
+		       " WHERE doc_fts MATCH ");
+		bind_match(q, p);
+		add(q, " AND +doc_fts.rowid IN (SELECT d.id FROM document d"
+		       " LEFT JOIN customer c ON c.id = d.customer_id WHERE 1");
+		filters(q, aq, p);
+		add(q, ")");
+		return;
 	case M_FIRST:
 		add(q, " FROM document d LEFT JOIN customer c"
 		       " ON c.id = d.customer_id WHERE EXISTS (SELECT 1 FROM"
@@ -655,12 +668,20 @@ from_where(struct sqlb *q, const struct arc_query *aq, const struct plan *p,
 		break;
 	case M_NEWEST:
 	case M_NEWEST_IDS: /* for counts: no score needed */
-		add(q, m == M_NEWEST_IDS
-			       ? " FROM (SELECT rowid AS id FROM doc_fts WHERE"
-				 " doc_fts MATCH "
-			       : " FROM (SELECT rowid AS id, bm25(doc_fts, 1.0,"
-				 " 4.0, 2.0, 2.0) AS score FROM doc_fts WHERE"
-				 " doc_fts MATCH ");
+		if (m == M_NEWEST_IDS)
+			add(q, " FROM (SELECT rowid AS id FROM doc_fts WHERE"
+			       " doc_fts MATCH ");
+		else {
+			char s[256];
+
+			snprintf(s, sizeof(s),
+				 " FROM (SELECT rowid AS id, dossier_rank("
+				 "doc_fts, %lld, (SELECT max(id) FROM document))"
+				 " AS score FROM doc_fts WHERE"
+				 " doc_fts MATCH ",
+				 q->a->search_serial);
+			add(q, s);
+		}
 		bind_match(q, p);
 		add(q, " ORDER BY rowid DESC LIMIT 2000) m"
 		       " JOIN document d ON d.id = m.id"
@@ -730,21 +751,21 @@ choose(struct arc *a, const struct arc_query *aq, const struct plan *p,
 	 * Looking a document up in the index costs about as much as
 	 * walking a few hundred index entries: a few filtered documents
 	 * are checked one by one (FIRST); up to CAP of them, the words'
-	 * matches are walked and filtered unless there are very many.
+	 * matches are walked and checked against the list of filtered
+	 * documents (FULL_IN); with more, the matches are walked and
+	 * filtered unless there are very many.
 	 */
 	if (nf <= FIRST_CAP) {
 		*pm = M_FIRST;
 		goto out;
 	}
-	if ((err = capped_count(&w, "words", nf <= CAP ? WALK_CAP : CAP,
-				&nw)) != DOS_OK)
+	if (nf <= CAP) {
+		*pm = M_FULL_IN;
 		goto out;
-	if (nw <= CAP || (nf <= CAP && nw <= WALK_CAP))
-		*pm = M_FULL;
-	else if (nf <= CAP)
-		*pm = M_FIRST;
-	else
-		*pm = M_NEWEST;
+	}
+	if ((err = capped_count(&w, "words", CAP, &nw)) != DOS_OK)
+		goto out;
+	*pm = nw <= CAP ? M_FULL : M_NEWEST;
 out:
 	if (err == DOS_DB && (f.err == DOS_OK && w.err == DOS_OK))
 		err = DOS_OK, *pm = M_FULL; /* let the real query report it */
@@ -802,20 +823,27 @@ static enum dos_err
 run_hits(struct sqlb *q, const struct arc_query *aq, enum mode m,
 	 json_t *hits)
 {
-	/* The score ranks; snippets are made for the page of hits only. */
-	static const char *const score[] = {
-		[M_NONE] = "0.0",
-		[M_FULL] = "bm25(doc_fts, 1.0, 4.0, 2.0, 2.0)",
-		[M_FIRST] = "(SELECT bm25(doc_fts, 1.0, 4.0, 2.0, 2.0) FROM"
-			    " doc_fts WHERE doc_fts MATCH ?1 AND doc_fts.rowid"
-			    " = d.id)",
-		[M_NEWEST] = "m.score",
-	};
 	sqlite3_stmt *st = NULL;
-	char head[1024], tail[512];
+	char head[1024], tail[512], score[256];
 	int rc;
 	enum dos_err err;
 
+	/* The score ranks (rank.c); snippets are made for the page of hits
+	 * only.  The search's serial number is ours, not the user's. */
+	if (m == M_NONE)
+		snprintf(score, sizeof(score), "0.0");
+	else if (m == M_NEWEST)
+		snprintf(score, sizeof(score), "m.score");
+	else
+		snprintf(score, sizeof(score),
+			 m == M_FULL || m == M_FULL_IN
+				 ? "dossier_rank(doc_fts, %lld, "
+				       "(SELECT max(id) FROM document))"
+				     : "(SELECT dossier_rank(doc_fts, %lld, "
+				       "(SELECT max(id) FROM document)) "
+				       "FROM doc_fts WHERE doc_fts MATCH ?1 "
+				       "AND doc_fts.rowid = d.id)",
+			 q->a->search_serial);
 	snprintf(head, sizeof(head),
 		 "SELECT x.*, %s FROM (SELECT d.id, d.archive_no, d.account,"
 		 " c.number, c.name, d.category, d.doc_type, d.title,"
@@ -824,7 +852,7 @@ run_hits(struct sqlb *q, const struct arc_query *aq, enum mode m,
 			     : "(SELECT snippet(doc_fts, -1, '[', ']', '...',"
 			       " 12) FROM doc_fts WHERE doc_fts MATCH ?1 AND"
 			       " doc_fts.rowid = x.id)",
-		 score[m]);
+		 score);
 	snprintf(tail, sizeof(tail), " ORDER BY %s%s LIMIT %d OFFSET %d) x",
 		 m != M_NONE && aq->sort == ARC_SORT_RELEVANCE ? "score, " : "",
 		 order_by[aq->sort], aq->limit, aq->offset);
@@ -934,6 +962,7 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	q.msglen = msglen;
 	dbuf_init(&q.sql, 256 * 1024);
 	make_plan(aq->root, &p);
+	a->search_serial++; /* rank.c keeps word statistics per search */
 	/* One read snapshot: the plan, hits, total and facets agree. */
 	if ((err = arc_exec(a, "BEGIN")) != DOS_OK)
 		goto out;

@@ -96,7 +96,8 @@ arc_open(const char *dir, unsigned flags, struct arc **parc)
 	}
 	sqlite3_busy_timeout(a->db, 10000);
 	sqlite3_extended_result_codes(a->db, 1);
-	if ((err = arc_fts_tokenizer_register(a->db)) != DOS_OK)
+	if ((err = arc_fts_tokenizer_register(a->db)) != DOS_OK ||
+	    (err = arc_fts_rank_register(a->db)) != DOS_OK)
 		goto out;
 	if (!(flags & ARC_READONLY) &&
 	    (err = arc_exec(a, "PRAGMA journal_mode=WAL")) != DOS_OK)

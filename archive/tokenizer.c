@@ -34,7 +34,7 @@
  * ("国银 OR 银行" in 中国银行) come out as 中[国银]行[银行]; the built-in
  * trigram tokenizer does the same.  Later SQLite releases merge them.
  *
- * Exports arc_fts_tokenizer_register, which registers the tokenizer on a
+ * Exports arc_fts5_api and arc_fts_tokenizer_register, which registers the tokenizer on a
  * connection, for "CREATE VIRTUAL TABLE ... USING fts5(...,
  * tokenize='dossier')", and arc_tokenizer_open/run/close, the same
  * tokenizer called directly (to find a search's words on a page).
@@ -330,9 +330,8 @@ tok_delete(Fts5Tokenizer *p)
 	sqlite3_free(t);
 }
 
-/* The connection's fts5_api, or NULL (logged). */
-static fts5_api *
-fts5_api_get(sqlite3 *db)
+fts5_api *
+arc_fts5_api(sqlite3 *db)
 {
 	fts5_api *api = NULL;
 	sqlite3_stmt *st = NULL;
@@ -360,7 +359,7 @@ arc_fts_tokenizer_register(sqlite3 *db)
 	fts5_api *api;
 	int rc;
 
-	if ((api = fts5_api_get(db)) == NULL)
+	if ((api = arc_fts5_api(db)) == NULL)
 		return DOS_DB;
 	rc = api->xCreateTokenizer(api, "dossier", api, &tokenizer, NULL);
 	if (rc != SQLITE_OK) {
@@ -377,7 +376,7 @@ arc_tokenizer_open(sqlite3 *db, struct arc_tokenizer **pt)
 	Fts5Tokenizer *t = NULL;
 
 	*pt = NULL;
-	if ((api = fts5_api_get(db)) == NULL ||
+	if ((api = arc_fts5_api(db)) == NULL ||
 	    tok_create(api, NULL, 0, &t) != SQLITE_OK)
 		return DOS_DB;
 	*pt = (struct arc_tokenizer *)t;

@@ -307,7 +307,7 @@ make_query(const char *kind, long ndocs, char *q, size_t n)
 }
 
 static int
-run(const char *dir, int n, const char *out)
+run(const char *dir, int n, const char *out, const char *only)
 {
 	static const char *const kinds[] = {"keyword", "phrase", "account",
 					    "compound-account",
@@ -337,6 +337,8 @@ run(const char *dir, int n, const char *out)
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		long hits = 0;
 
+		if (only != NULL && strcmp(only, kinds[k]) != 0)
+			continue;
 		for (i = 0; i < n; i++) {
 			struct srch_query *sq;
 			struct arc_query aq;
@@ -381,8 +383,10 @@ main(int argc, char **argv)
 	make_vocab();
 	if (argc == 4 && strcmp(argv[1], "fill") == 0)
 		return fill(argv[2], atol(argv[3]));
-	if (argc == 5 && strcmp(argv[1], "run") == 0)
-		return run(argv[2], atoi(argv[3]), argv[4]);
-	fprintf(stderr, "usage: search_bench fill DIR PAGES | run DIR N OUT\n");
+	if ((argc == 5 || argc == 6) && strcmp(argv[1], "run") == 0)
+		return run(argv[2], atoi(argv[3]), argv[4],
+			   argc == 6 ? argv[5] : NULL);
+	fprintf(stderr, "usage: search_bench fill DIR PAGES | "
+			"run DIR N OUT [KIND]\n");
 	return 2;
 }
