@@ -2,7 +2,8 @@
  * audit.c: the append-only, hash-chained audit log and the integrity check
  * of the whole archive.  Each entry's hash covers the previous entry's hash
  * and its own fields (length-prefixed), so an edited or removed entry breaks
- * the chain.  Exports arc_audit, arc_verify.
+ * the chain.  Exports arc_audit, arc_audit_list, arc_verify,
+ * arc_audit_anchor_check.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -413,4 +414,47 @@ arc_verify(struct arc *a, json_t **preport)
 	if (*preport == NULL)
 		return DOS_NOMEM;
 	return json_array_size(problems) == 0 ? DOS_OK : DOS_CORRUPT;
+}
+
+enum dos_err
+arc_audit_list(struct arc *a, const struct arc_user *who, int limit,
+	       int64_t before, json_t **pout, char *msg, size_t msglen)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr;
+	enum dos_err err;
+	int rc;
+
+	*pout = NULL;
+	if ((err = arc_may(a, who, ARC_AUDIT_READ, ARC_OBJ_NONE, 0, msg,
+			   msglen)) != DOS_OK)
+		return err;
+	if ((err = arc_audit(a, who->name, "audit.read", "-", "")) != DOS_OK ||
+	    (err = arc_prepare(a, "SELECT id, ts, actor, action, object, "
+				  "detail FROM audit WHERE ?1 <= 0 OR id < ?1 "
+				  "ORDER BY id DESC LIMIT ?2",
+			       &st)) != DOS_OK)
+		return err;
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int(st, 2, limit < 1 ? 1 : limit > 1000 ? 1000 : limit);
+	if ((arr = json_array()) == NULL) {
+		sqlite3_finalize(st);
+		return DOS_NOMEM;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(
+			arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id",
+				       (json_int_t)sqlite3_column_int64(st, 0),
+				       "ts", arc_col_text(st, 1), "actor",
+				       arc_col_text(st, 2), "action",
+				       arc_col_text(st, 3), "object",
+				       arc_col_text(st, 4), "detail",
+				       arc_col_text(st, 5)));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return DOS_DB;
+	}
+	*pout = arr;
+	return DOS_OK;
 }

@@ -83,15 +83,18 @@ category_code(struct arc *a, const char *given, char *code, size_t n,
 }
 
 enum dos_err
-arc_checklist_add(struct arc *a, const char *actor,
+arc_checklist_add(struct arc *a, const struct arc_user *who,
 		  const struct arc_checklist_in *c, int64_t *pid, char *msg,
 		  size_t msglen)
 {
+	const char *actor = who->name;
 	sqlite3_stmt *st = NULL;
 	char cat[32], cond[32], obj[48], detail[512];
 	enum dos_err err;
 
 	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)) != DOS_OK)
+		return err;
 	*pid = 0;
 	if (c->label == NULL || *c->label == '\0' || strlen(c->label) > 200) {
 		snprintf(msg, msglen, "a checklist item needs a label "
@@ -165,14 +168,17 @@ fail:
 }
 
 enum dos_err
-arc_checklist_remove(struct arc *a, const char *actor, int64_t id, char *msg,
+arc_checklist_remove(struct arc *a, const struct arc_user *who, int64_t id, char *msg,
 		     size_t msglen)
 {
+	const char *actor = who->name;
 	sqlite3_stmt *st = NULL;
 	char obj[48];
 	enum dos_err err;
 
 	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)) != DOS_OK)
+		return err;
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
 	if ((err = arc_prepare(a, "DELETE FROM checklist_item WHERE id = ?",

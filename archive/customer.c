@@ -65,9 +65,10 @@ link_account(struct arc *a, int64_t cid, const char *account, const char *now)
 }
 
 enum dos_err
-arc_customer_add(struct arc *a, const char *actor,
+arc_customer_add(struct arc *a, const struct arc_user *who,
 		 const struct arc_customer_in *c, char *msg, size_t msglen)
 {
+	const char *actor = who->name;
 	sqlite3_stmt *st = NULL;
 	char now[32];
 	int64_t cid;
@@ -76,6 +77,8 @@ arc_customer_add(struct arc *a, const char *actor,
 	enum dos_err err;
 
 	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_NONE, 0, msg, msglen)) != DOS_OK)
+		return err;
 	if (c->number == NULL || *c->number == '\0' || strlen(c->number) > 64 ||
 	    c->name == NULL || *c->name == '\0' || c->type == NULL) {
 		snprintf(msg, msglen, "a customer needs a number (at most 64 "
@@ -140,15 +143,18 @@ fail:
 }
 
 enum dos_err
-arc_account_link(struct arc *a, const char *actor, const char *customer,
+arc_account_link(struct arc *a, const struct arc_user *who, const char *customer,
 		 const char *account, char *msg, size_t msglen)
 {
+	const char *actor = who->name;
 	sqlite3_stmt *st = NULL;
 	char now[32];
 	int64_t cid;
 	enum dos_err err;
 
 	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_NONE, 0, msg, msglen)) != DOS_OK)
+		return err;
 	dos_now_iso(now);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
@@ -180,14 +186,19 @@ fail:
 }
 
 enum dos_err
-arc_customer_get(struct arc *a, const char *key, json_t **pout)
+arc_customer_get(struct arc *a, const struct arc_user *who, const char *key,
+		 json_t **pout, char *msg, size_t msglen)
 {
 	sqlite3_stmt *st = NULL, *ast = NULL, *dst = NULL;
 	json_t *c = NULL, *accs = NULL, *bycat = NULL;
+	struct arc_sql q;
+	char obj[48];
 	int64_t cid;
 	enum dos_err err;
 
 	*pout = NULL;
+	msg[0] = '\0';
+	arc_sql_init(&q, a, msg, msglen);
 	/* A customer number or any of its account numbers. */
 	if ((err = arc_prepare(a, "SELECT id, number, name, type, unit, "
 				  "manager, address, phone, legal_rep, "
@@ -197,19 +208,33 @@ arc_customer_get(struct arc *a, const char *key, json_t **pout)
 			       &st)) != DOS_OK ||
 	    (err = arc_prepare(a, "SELECT number FROM account WHERE "
 				  "customer_id = ? ORDER BY number",
-			       &ast)) != DOS_OK ||
-	    (err = arc_prepare(a, "SELECT coalesce(category, '(none)'), "
-				  "count(*), sum(npages) FROM document "
-				  "WHERE customer_id = ? AND status <> 'purged' "
-				  "GROUP BY 1 ORDER BY 1",
-			       &dst)) != DOS_OK)
+			       &ast)) != DOS_OK)
 		goto out;
 	arc_bind_text(st, 1, key);
 	if (sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(msg, msglen, "no customer or account %s", key);
 		err = DOS_NOTFOUND;
 		goto out;
 	}
 	cid = sqlite3_column_int64(st, 0);
+	if ((err = arc_may(a, who, ARC_VIEW, ARC_OBJ_CUSTOMER, cid, msg,
+			   msglen)) != DOS_OK)
+		goto out;
+	snprintf(obj, sizeof(obj), "customer %lld", (long long)cid);
+	if ((err = arc_audit(a, who->name, "view", obj, "")) != DOS_OK)
+		goto out;
+	/* Only the documents who may view count. */
+	arc_sql_add(&q, "SELECT coalesce(d.category, '(none)'), count(*),"
+			" sum(d.npages) FROM document d LEFT JOIN customer c"
+			" ON c.id = d.customer_id WHERE d.customer_id = ");
+	arc_sql_int(&q, cid);
+	arc_sql_add(&q, " AND d.status <> 'purged'");
+	arc_scope_cond(&q, who, ARC_VIEW);
+	arc_sql_add(&q, " GROUP BY 1 ORDER BY 1");
+	if ((err = q.err) != DOS_OK ||
+	    (err = arc_prepare(a, q.sql.data, &dst)) != DOS_OK)
+		goto out;
+	arc_sql_bind(&q, dst);
 	c = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s}",
 		      "id", (json_int_t)cid, "number", arc_col_text(st, 1),
 		      "name", arc_col_text(st, 2), "type", arc_col_text(st, 3),
@@ -229,7 +254,6 @@ arc_customer_get(struct arc *a, const char *key, json_t **pout)
 	sqlite3_bind_int64(ast, 1, cid);
 	while (sqlite3_step(ast) == SQLITE_ROW)
 		json_array_append_new(accs, json_string(arc_col_text(ast, 0)));
-	sqlite3_bind_int64(dst, 1, cid);
 	while (sqlite3_step(dst) == SQLITE_ROW)
 		json_object_set_new(
 			bycat, arc_col_text(dst, 0),
@@ -248,5 +272,27 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(ast);
 	sqlite3_finalize(dst);
+	arc_sql_free(&q);
 	return err;
+}
+
+enum dos_err
+arc_customer_id(struct arc *a, const char *key, int64_t *pid)
+{
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+	int rc;
+
+	*pid = 0;
+	if ((err = arc_prepare(a, "SELECT id FROM customer WHERE number = ?1 "
+				  "OR id = (SELECT customer_id FROM account "
+				  "WHERE number = ?1)",
+			       &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, key);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*pid = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? DOS_OK : rc == SQLITE_DONE ? DOS_NOTFOUND
+							     : DOS_DB;
 }

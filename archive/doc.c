@@ -353,13 +353,21 @@ page_barcodes(struct arc *a, sqlite3_stmt *st, int64_t pid)
 }
 
 enum dos_err
-arc_doc_get(struct arc *a, int64_t id, json_t **pout)
+arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
+	    json_t **pout, char *msg, size_t msglen)
 {
 	sqlite3_stmt *dst = NULL, *pst = NULL, *bst = NULL;
 	json_t *doc = NULL, *pages = NULL, *page, *words;
+	char obj[32];
 	enum dos_err err;
 
 	*pout = NULL;
+	if ((err = arc_may(a, who, ARC_VIEW, ARC_OBJ_DOC, id, msg, msglen)) !=
+	    DOS_OK)
+		return err;
+	snprintf(obj, sizeof(obj), "document %lld", (long long)id);
+	if ((err = arc_audit(a, who->name, "view", obj, "")) != DOS_OK)
+		return err;
 	if ((err = arc_prepare(a, "SELECT d.id, d.account, d.category, "
 				  "d.title, d.added, d.status, d.npages, "
 				  "d.version, s.name, s.sha256, s.format, "
@@ -473,13 +481,17 @@ out:
 }
 
 enum dos_err
-arc_doc_pdf(struct arc *a, int64_t id, int *pfd, uint64_t *psize)
+arc_doc_pdf(struct arc *a, const struct arc_user *who, int64_t id, int *pfd,
+	    uint64_t *psize, char *msg, size_t msglen)
 {
 	sqlite3_stmt *st = NULL;
-	char sha[DOS_SHA256_HEX];
+	char sha[DOS_SHA256_HEX], obj[32];
 	enum dos_err err;
 
 	*pfd = -1;
+	if ((err = arc_may(a, who, ARC_DOWNLOAD, ARC_OBJ_DOC, id, msg,
+			   msglen)) != DOS_OK)
+		return err;
 	if ((err = arc_prepare(a, "SELECT pdf_sha256 FROM document "
 				  "WHERE id = ? AND status <> 'purged'",
 			       &st)) != DOS_OK)
@@ -492,6 +504,10 @@ arc_doc_pdf(struct arc *a, int64_t id, int *pfd, uint64_t *psize)
 	}
 	snprintf(sha, sizeof(sha), "%s", arc_col_text(st, 0));
 	sqlite3_finalize(st);
+	snprintf(obj, sizeof(obj), "document %lld", (long long)id);
+	if ((err = arc_audit(a, who->name, "download", obj,
+			     "searchable PDF")) != DOS_OK)
+		return err;
 	return arc_blob_open(a, sha, pfd, psize);
 }
 

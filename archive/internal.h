@@ -18,6 +18,40 @@ struct arc {
 	long long search_serial; /* arc_search's count, for rank.c */
 };
 
+/* SQL built from fixed fragments, every value bound (sql.c). */
+#define ARC_SQL_MAX_BINDS 256
+struct arc_sql_bind {
+	int is_int;
+	const char *text; /* borrowed, or owned when own */
+	char *own;
+	long long num;
+};
+struct arc_sql {
+	struct arc *a;
+	struct dbuf sql;
+	struct arc_sql_bind b[ARC_SQL_MAX_BINDS];
+	int n;
+	enum dos_err err; /* the first failure; later calls do nothing */
+	char *msg;        /* where a user's error is described */
+	size_t msglen;
+	char now[32];     /* the time conditions compare with (ISO UTC) */
+};
+void arc_sql_init(struct arc_sql *q, struct arc *a, char *msg, size_t msglen);
+void arc_sql_add(struct arc_sql *q, const char *s);
+/* Appends a placeholder for a text value; own: q frees it. */
+void arc_sql_text(struct arc_sql *q, const char *v, int own);
+void arc_sql_int(struct arc_sql *q, long long v);
+void arc_sql_bind(const struct arc_sql *q, sqlite3_stmt *st);
+void arc_sql_free(struct arc_sql *q);
+
+/* Appends " AND (...)": the documents (alias d, customer c) user u may
+ * act on, as of q->now (access.c).  Nothing for the local administrator
+ * or a NULL user. */
+void arc_scope_cond(struct arc_sql *q, const struct arc_user *u,
+		    enum arc_action act);
+/* A comma list of action names as bits; 0 with the bad name in bad. */
+unsigned arc_act_bits(const char *list, char *bad, size_t badlen);
+
 /* Schema migrations (schema.c). */
 enum dos_err arc_schema_migrate(struct arc *a);
 

@@ -107,10 +107,11 @@ doc_fields(struct arc *a, int64_t id, json_t **pout, char *status,
 }
 
 enum dos_err
-arc_doc_edit(struct arc *a, const char *actor, int64_t id,
+arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 	     const json_t *changes, const char *reason, char *msg,
 	     size_t msglen)
 {
+	const char *actor = who->name;
 	sqlite3_stmt *st = NULL;
 	json_t *before = NULL, *after = NULL;
 	const char *key, *v;
@@ -122,6 +123,8 @@ arc_doc_edit(struct arc *a, const char *actor, int64_t id,
 	enum dos_err err;
 
 	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_DOC, id, msg, msglen)) != DOS_OK)
+		return err;
 	if (reason == NULL || strlen(reason) < 3)
 		return set_msg(msg, msglen, DOS_INVAL,
 			       "a change needs a reason%s", "");
@@ -368,9 +371,10 @@ open_deletion(struct arc *a, int64_t doc, int64_t *pid, char *status,
 }
 
 enum dos_err
-arc_delete_request(struct arc *a, const char *actor, int64_t doc,
+arc_delete_request(struct arc *a, const struct arc_user *who, int64_t doc,
 		   const char *reason, char *msg, size_t msglen)
 {
+	const char *actor = who->name;
 	json_t *f = NULL;
 	char status[32], ds[32], req[64], until[32], now[32], obj[32];
 	const char *args[4];
@@ -379,6 +383,8 @@ arc_delete_request(struct arc *a, const char *actor, int64_t doc,
 	enum dos_err err;
 
 	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_DELETE_REQUEST, ARC_OBJ_DOC, doc, msg, msglen)) != DOS_OK)
+		return err;
 	if (reason == NULL || strlen(reason) < 3)
 		return set_msg(msg, msglen, DOS_INVAL,
 			       "a deletion request needs a reason%s", "");
@@ -423,28 +429,12 @@ fail:
 }
 
 /* The role of a user, or "" when unknown or disabled. */
-static enum dos_err
-user_role(struct arc *a, const char *name, char *role, size_t n)
-{
-	sqlite3_stmt *st = NULL;
-	enum dos_err err;
-
-	role[0] = '\0';
-	if ((err = arc_prepare(a, "SELECT role FROM user WHERE name = ? AND "
-				  "disabled = 0", &st)) != DOS_OK)
-		return err;
-	arc_bind_text(st, 1, name);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(role, n, "%s", arc_col_text(st, 0));
-	sqlite3_finalize(st);
-	return DOS_OK;
-}
-
 enum dos_err
-arc_delete_approve(struct arc *a, const char *approver, int64_t doc,
+arc_delete_approve(struct arc *a, const struct arc_user *who, int64_t doc,
 		   int hold_days, char *msg, size_t msglen)
 {
-	char ds[32], req[64], until[32], role[32], now[32], obj[32];
+	const char *approver = who->name;
+	char ds[32], req[64], until[32], now[32], obj[32];
 	const char *args[3];
 	time_t t;
 	struct tm tm;
@@ -452,6 +442,8 @@ arc_delete_approve(struct arc *a, const char *approver, int64_t doc,
 	enum dos_err err;
 
 	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_APPROVE, ARC_OBJ_DOC, doc, msg, msglen)) != DOS_OK)
+		return err;
 	if (hold_days < 0 || hold_days > 3650)
 		return set_msg(msg, msglen, DOS_INVAL,
 			       "hold period must be 0 to 3650 days%s", "");
@@ -461,14 +453,6 @@ arc_delete_approve(struct arc *a, const char *approver, int64_t doc,
 	strftime(until, sizeof(until), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
-	if ((err = user_role(a, approver, role, sizeof(role))) != DOS_OK)
-		goto fail;
-	if (strcmp(role, "manager") != 0 && strcmp(role, "admin") != 0) {
-		err = set_msg(msg, msglen, DOS_PERM,
-			      "%s may not approve deletions (a manager or "
-			      "administrator must)", approver);
-		goto fail;
-	}
 	if ((err = open_deletion(a, doc, &did, ds, sizeof(ds), req,
 				 sizeof(req), obj, sizeof(obj))) != DOS_OK)
 		goto fail;
@@ -507,9 +491,10 @@ fail:
 }
 
 enum dos_err
-arc_delete_withdraw(struct arc *a, const char *actor, int64_t doc,
+arc_delete_withdraw(struct arc *a, const struct arc_user *who, int64_t doc,
 		    char *msg, size_t msglen)
 {
+	const char *actor = who->name;
 	sqlite3_stmt *st = NULL;
 	char ds[32], req[64], until[32], now[32], obj[32], prev[32];
 	const char *args[2];
@@ -517,6 +502,8 @@ arc_delete_withdraw(struct arc *a, const char *actor, int64_t doc,
 	enum dos_err err;
 
 	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_DELETE_REQUEST, ARC_OBJ_DOC, doc, msg, msglen)) != DOS_OK)
+		return err;
 	dos_now_iso(now);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
@@ -558,15 +545,18 @@ fail:
 }
 
 enum dos_err
-arc_hold_place(struct arc *a, const char *actor, const char *customer,
+arc_hold_place(struct arc *a, const struct arc_user *who, const char *customer,
 	       int64_t doc, const char *reason, char *msg, size_t msglen)
 {
+	const char *actor = who->name;
 	sqlite3_stmt *st = NULL;
 	char now[32], obj[96];
 	int64_t cid = 0;
 	enum dos_err err;
 
 	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)) != DOS_OK)
+		return err;
 	if (reason == NULL || strlen(reason) < 3)
 		return set_msg(msg, msglen, DOS_INVAL,
 			       "a legal hold needs a reason%s", "");
@@ -631,14 +621,17 @@ fail:
 }
 
 enum dos_err
-arc_hold_release(struct arc *a, const char *actor, int64_t hold, char *msg,
+arc_hold_release(struct arc *a, const struct arc_user *who, int64_t hold, char *msg,
 		 size_t msglen)
 {
+	const char *actor = who->name;
 	const char *args[2];
 	char now[32], obj[32];
 	enum dos_err err;
 
 	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)) != DOS_OK)
+		return err;
 	dos_now_iso(now);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;

@@ -96,10 +96,11 @@ doc_version(struct arc *a, int64_t doc, int seq, int from, const char *actor,
 }
 
 enum dos_err
-arc_page_text_edit(struct arc *a, const char *actor, int64_t doc, int seq,
+arc_page_text_edit(struct arc *a, const struct arc_user *who, int64_t doc, int seq,
 		   const char *text, const char *reason, char *msg,
 		   size_t msglen)
 {
+	const char *actor = who->name;
 	sqlite3_stmt *st = NULL;
 	char now[32], obj[48], detail[600], *old = NULL;
 	const char *status;
@@ -108,6 +109,8 @@ arc_page_text_edit(struct arc *a, const char *actor, int64_t doc, int seq,
 	enum dos_err err;
 
 	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_DOC, doc, msg, msglen)) != DOS_OK)
+		return err;
 	if (reason == NULL || strlen(reason) < 3) {
 		snprintf(msg, msglen, "a correction needs a reason");
 		return DOS_INVAL;

@@ -205,8 +205,9 @@ out:
 }
 
 enum dos_err
-arc_purge(struct arc *a, const char *actor, json_t **preport)
+arc_purge(struct arc *a, const struct arc_user *who, json_t **preport)
 {
+	const char *actor = who->name;
 	sqlite3_stmt *st = NULL;
 	json_t *report = NULL, *gone = NULL, *held = NULL, *done = NULL, *v;
 	char now[32], path[4096];
@@ -214,6 +215,9 @@ arc_purge(struct arc *a, const char *actor, json_t **preport)
 	enum dos_err err;
 
 	*preport = NULL;
+	if ((err = arc_may(a, who, ARC_PURGE, ARC_OBJ_NONE, 0, NULL, 0)) !=
+	    DOS_OK)
+		return err;
 	dos_now_iso(now);
 	if ((report = json_object()) == NULL || (gone = json_array()) == NULL ||
 	    (held = json_array()) == NULL || (done = json_array()) == NULL) {

@@ -21,97 +21,12 @@
 
 #include "internal.h"
 
-#define MAX_BINDS 256
 #define MAX_CONJ 64
 #define FUZZY_MAX_TERMS 16
 #define FUZZY_SCAN 20000
 
-struct bind {
-	int is_int;
-	const char *text; /* borrowed from the tree, or owned when own */
-	char *own;
-	long long num;
-};
-
-/* SQL under construction with its bound values. */
-struct sqlb {
-	struct arc *a;
-	struct dbuf sql;
-	struct bind b[MAX_BINDS];
-	int n;
-	enum dos_err err;
-	char *msg;
-	size_t msglen;
-};
-
-static void
-add(struct sqlb *q, const char *s)
-{
-	if (q->err == DOS_OK)
-		q->err = dbuf_adds(&q->sql, s);
-}
-
-/* Appends a placeholder for a text value; own: q frees it. */
-static void
-bind_text(struct sqlb *q, const char *v, int own)
-{
-	char ph[16];
-
-	if (q->err == DOS_OK && q->n == MAX_BINDS)
-		q->err = DOS_LIMIT;
-	if (q->err != DOS_OK) {
-		if (own)
-			free((char *)v);
-		return;
-	}
-	q->b[q->n].is_int = 0;
-	q->b[q->n].text = v;
-	q->b[q->n].own = own ? (char *)v : NULL;
-	snprintf(ph, sizeof(ph), "?%d", ++q->n);
-	add(q, ph);
-}
-
-static void
-bind_int(struct sqlb *q, long long v)
-{
-	char ph[16];
-
-	if (q->err == DOS_OK && q->n == MAX_BINDS)
-		q->err = DOS_LIMIT;
-	if (q->err != DOS_OK)
-		return;
-	q->b[q->n].is_int = 1;
-	q->b[q->n].num = v;
-	q->b[q->n].text = NULL;
-	q->b[q->n].own = NULL;
-	snprintf(ph, sizeof(ph), "?%d", ++q->n);
-	add(q, ph);
-}
-
-static void
-sqlb_free(struct sqlb *q)
-{
-	int i;
-
-	for (i = 0; i < q->n; i++)
-		free(q->b[i].own);
-	dbuf_free(&q->sql);
-}
-
-static void
-bind_all(const struct sqlb *q, sqlite3_stmt *st)
-{
-	int i;
-
-	for (i = 0; i < q->n; i++)
-		if (q->b[i].is_int)
-			sqlite3_bind_int64(st, i + 1, q->b[i].num);
-		else
-			arc_bind_text(st, i + 1, q->b[i].text);
-}
-
 static enum dos_err
-invalid(struct sqlb *q, const char *fmt, const char *arg)
+invalid(struct arc_sql *q, const char *fmt, const char *arg)
 {
 	if (q->msg[0] == '\0')
 		snprintf(q->msg, q->msglen, fmt, arg);
@@ -213,7 +128,7 @@ arc_edit_distance(const char *a, const char *b, int max)
  * itself is always among them.
  */
 static void
-fuzzy(struct sqlb *q, struct dbuf *b, const char *word, enum dos_err *perr)
+fuzzy(struct arc_sql *q, struct dbuf *b, const char *word, enum dos_err *perr)
 {
 	sqlite3_stmt *st = NULL;
 	char lw[64], hi[72];
@@ -255,7 +170,7 @@ fuzzy(struct sqlb *q, struct dbuf *b, const char *word, enum dos_err *perr)
 }
 
 static void
-fts_words(struct sqlb *q, struct dbuf *b, const struct arc_node *n,
+fts_words(struct arc_sql *q, struct dbuf *b, const struct arc_node *n,
 	  enum dos_err *perr)
 {
 	static const char *const cols[] = {"", "title : ", "keywords : ",
@@ -274,7 +189,7 @@ fts_words(struct sqlb *q, struct dbuf *b, const struct arc_node *n,
 
 /* Writes an FTS5-expressible subtree as an FTS5 expression. */
 static void
-fts_expr(struct sqlb *q, struct dbuf *b, const struct arc_node *n,
+fts_expr(struct arc_sql *q, struct dbuf *b, const struct arc_node *n,
 	 enum dos_err *perr)
 {
 	const struct arc_node *pos, *neg;
@@ -307,7 +222,7 @@ fts_expr(struct sqlb *q, struct dbuf *b, const struct arc_node *n,
 
 /* Binds the FTS5 expression of an expressible subtree. */
 static void
-bind_fts(struct sqlb *q, const struct arc_node *n)
+bind_fts(struct arc_sql *q, const struct arc_node *n)
 {
 	struct dbuf b;
 	enum dos_err err = DOS_OK;
@@ -319,12 +234,12 @@ bind_fts(struct sqlb *q, const struct arc_node *n)
 		q->err = err;
 		return;
 	}
-	bind_text(q, dbuf_take(&b, NULL), 1);
+	arc_sql_text(q, dbuf_take(&b, NULL), 1);
 }
 
 /* ---- fields: the SQL side ---- */
 
-static void cond(struct sqlb *q, const struct arc_node *n);
+static void cond(struct arc_sql *q, const struct arc_node *n);
 
 /* A LIKE pattern for "contains v", with % _ \ escaped. */
 static char *
@@ -348,7 +263,7 @@ contains_pattern(const char *v)
 
 /* category: must name a category or alias; the message lists them. */
 static void
-category_cond(struct sqlb *q, const char *v)
+category_cond(struct arc_sql *q, const char *v)
 {
 	char code[32];
 	int64_t cid;
@@ -364,12 +279,12 @@ category_cond(struct sqlb *q, const char *v)
 			   "DAILY (or an alias such as LOAN)", v);
 		return;
 	}
-	add(q, "d.category = ");
-	bind_text(q, strdup(code), 1);
+	arc_sql_add(q, "d.category = ");
+	arc_sql_text(q, strdup(code), 1);
 }
 
 static void
-field_cond(struct sqlb *q, const struct arc_node *n)
+field_cond(struct arc_sql *q, const struct arc_node *n)
 {
 	const char *v = n->value;
 
@@ -377,109 +292,109 @@ field_cond(struct sqlb *q, const struct arc_node *n)
 	case ARC_F_ACCOUNT:
 		/* Any account of the same customer finds the dossier; as
 		 * a list of ids, so the planner starts from it. */
-		add(q, "d.id IN (SELECT id FROM document WHERE account = ");
-		bind_text(q, v, 0);
-		add(q, " UNION SELECT id FROM document WHERE customer_id = "
+		arc_sql_add(q, "d.id IN (SELECT id FROM document WHERE account = ");
+		arc_sql_text(q, v, 0);
+		arc_sql_add(q, " UNION SELECT id FROM document WHERE customer_id = "
 		       "(SELECT customer_id FROM account WHERE number = ");
-		bind_text(q, v, 0);
-		add(q, "))");
+		arc_sql_text(q, v, 0);
+		arc_sql_add(q, "))");
 		break;
 	case ARC_F_CUSTOMER:
-		add(q, "(c.number = ");
-		bind_text(q, v, 0);
-		add(q, " OR c.name LIKE ");
-		bind_text(q, contains_pattern(v), 1);
-		add(q, " ESCAPE '\\')");
+		arc_sql_add(q, "(c.number = ");
+		arc_sql_text(q, v, 0);
+		arc_sql_add(q, " OR c.name LIKE ");
+		arc_sql_text(q, contains_pattern(v), 1);
+		arc_sql_add(q, " ESCAPE '\\')");
 		break;
 	case ARC_F_CATEGORY: category_cond(q, v); break;
 	case ARC_F_TYPE:
-		add(q, "d.doc_type = ");
-		bind_text(q, v, 0);
-		add(q, " COLLATE NOCASE");
+		arc_sql_add(q, "d.doc_type = ");
+		arc_sql_text(q, v, 0);
+		arc_sql_add(q, " COLLATE NOCASE");
 		break;
 	case ARC_F_NUMBER:
-		add(q, "(d.archive_no >= ");
-		bind_text(q, v, 0);
-		add(q, " AND d.archive_no < ");
-		bind_text(q, v, 0);
-		add(q, " || char(1114111))");
+		arc_sql_add(q, "(d.archive_no >= ");
+		arc_sql_text(q, v, 0);
+		arc_sql_add(q, " AND d.archive_no < ");
+		arc_sql_text(q, v, 0);
+		arc_sql_add(q, " || char(1114111))");
 		break;
 	case ARC_F_UNIT:
-		add(q, "c.unit = ");
-		bind_text(q, v, 0);
-		add(q, " COLLATE NOCASE");
+		arc_sql_add(q, "c.unit = ");
+		arc_sql_text(q, v, 0);
+		arc_sql_add(q, " COLLATE NOCASE");
 		break;
 	case ARC_F_MANAGER:
-		add(q, "c.manager = ");
-		bind_text(q, v, 0);
+		arc_sql_add(q, "c.manager = ");
+		arc_sql_text(q, v, 0);
 		break;
 	case ARC_F_STATUS:
-		add(q, "d.status = ");
-		bind_text(q, v, 0);
+		arc_sql_add(q, "d.status = ");
+		arc_sql_text(q, v, 0);
 		break;
 	case ARC_F_BATCH:
-		add(q, "d.batch_id = ");
-		bind_int(q, strtoll(v, NULL, 10));
+		arc_sql_add(q, "d.batch_id = ");
+		arc_sql_int(q, strtoll(v, NULL, 10));
 		break;
 	case ARC_F_BARCODE:
-		add(q, "d.id IN (SELECT p.document_id FROM barcode b JOIN "
+		arc_sql_add(q, "d.id IN (SELECT p.document_id FROM barcode b JOIN "
 		       "page p ON p.id = b.page_id WHERE b.value = ");
-		bind_text(q, v, 0);
-		add(q, ")");
+		arc_sql_text(q, v, 0);
+		arc_sql_add(q, ")");
 		break;
 	case ARC_F_LANG:
-		add(q, "instr('+' || coalesce(d.lang, '') || '+', '+' || ");
-		bind_text(q, v, 0);
-		add(q, " || '+') > 0");
+		arc_sql_add(q, "instr('+' || coalesce(d.lang, '') || '+', '+' || ");
+		arc_sql_text(q, v, 0);
+		arc_sql_add(q, " || '+') > 0");
 		break;
 	default: q->err = DOS_INVAL; break;
 	}
 }
 
 static void
-range_cond(struct sqlb *q, const struct arc_node *n)
+range_cond(struct arc_sql *q, const struct arc_node *n)
 {
 	const char *col = n->field == ARC_F_DATE ? "d.doc_date" : "d.added";
 
-	add(q, "(");
+	arc_sql_add(q, "(");
 	if (n->lo != NULL) {
-		add(q, col);
-		add(q, " >= ");
-		bind_text(q, n->lo, 0);
+		arc_sql_add(q, col);
+		arc_sql_add(q, " >= ");
+		arc_sql_text(q, n->lo, 0);
 	}
 	if (n->lo != NULL && n->hi != NULL)
-		add(q, " AND ");
+		arc_sql_add(q, " AND ");
 	if (n->hi != NULL) {
-		add(q, col);
-		add(q, " < ");
-		bind_text(q, n->hi, 0);
+		arc_sql_add(q, col);
+		arc_sql_add(q, " < ");
+		arc_sql_text(q, n->hi, 0);
 	}
-	add(q, ")");
+	arc_sql_add(q, ")");
 }
 
 static void
-cond(struct sqlb *q, const struct arc_node *n)
+cond(struct arc_sql *q, const struct arc_node *n)
 {
 	if (pure_text(n) && fts_ok(n)) {
-		add(q, "d.id IN (SELECT rowid FROM doc_fts WHERE doc_fts "
+		arc_sql_add(q, "d.id IN (SELECT rowid FROM doc_fts WHERE doc_fts "
 		       "MATCH ");
 		bind_fts(q, n);
-		add(q, ")");
+		arc_sql_add(q, ")");
 		return;
 	}
 	switch (n->kind) {
 	case ARC_N_AND:
 	case ARC_N_OR:
-		add(q, "(");
+		arc_sql_add(q, "(");
 		cond(q, n->left);
-		add(q, n->kind == ARC_N_AND ? " AND " : " OR ");
+		arc_sql_add(q, n->kind == ARC_N_AND ? " AND " : " OR ");
 		cond(q, n->right);
-		add(q, ")");
+		arc_sql_add(q, ")");
 		break;
 	case ARC_N_NOT:
-		add(q, "NOT (");
+		arc_sql_add(q, "NOT (");
 		cond(q, n->left);
-		add(q, ")");
+		arc_sql_add(q, ")");
 		break;
 	case ARC_N_FIELD: field_cond(q, n); break;
 	case ARC_N_RANGE: range_cond(q, n); break;
@@ -549,7 +464,7 @@ make_plan(const struct arc_node *root, struct plan *p)
 
 /* The ranked MATCH expression: rank AND rank ... NOT excl NOT excl. */
 static void
-bind_match(struct sqlb *q, const struct plan *p)
+bind_match(struct arc_sql *q, const struct plan *p)
 {
 	struct dbuf b;
 	enum dos_err err = DOS_OK;
@@ -575,7 +490,7 @@ bind_match(struct sqlb *q, const struct plan *p)
 		q->err = err;
 		return;
 	}
-	bind_text(q, dbuf_take(&b, NULL), 1);
+	arc_sql_text(q, dbuf_take(&b, NULL), 1);
 }
 
 /*
@@ -599,48 +514,32 @@ enum mode { M_NONE, M_FIRST, M_FULL, M_FULL_IN, M_NEWEST, M_NEWEST_IDS };
 
 /* The filters (conditions other than the ranked words) and the scope. */
 static void
-filters(struct sqlb *q, const struct arc_query *aq, const struct plan *p)
+filters(struct arc_sql *q, const struct arc_query *aq, const struct plan *p)
 {
-	const struct arc_scope *s = aq->scope;
 	int i;
 
 	if (!mentions_status(aq->root))
-		add(q, " AND d.status <> 'purged'");
+		arc_sql_add(q, " AND d.status <> 'purged'");
 	for (i = 0; i < p->nrest; i++) {
-		add(q, " AND ");
+		arc_sql_add(q, " AND ");
 		cond(q, p->rest[i]);
 	}
-	if (s != NULL) {
-		if (s->unit != NULL) {
-			add(q, " AND c.unit = ");
-			bind_text(q, s->unit, 0);
-		}
-		if (s->manager != NULL) {
-			add(q, " AND c.manager = ");
-			bind_text(q, s->manager, 0);
-		}
-		add(q, " AND (CASE d.confidentiality WHEN 'public' THEN 0 "
-		       "WHEN 'internal' THEN 1 WHEN 'confidential' THEN 2 "
-		       "ELSE 3 END) <= ");
-		bind_int(q, s->clearance);
-		if (!s->unsearchable_too)
-			add(q, " AND d.searchable = 1");
-	}
+	arc_scope_cond(q, aq->user, ARC_SEARCH);
 }
 
 /* FROM ... WHERE ... shared by hits, count and facets; the ranked match,
  * when there is one, is always ?1. */
 static void
-from_where(struct sqlb *q, const struct arc_query *aq, const struct plan *p,
+from_where(struct arc_sql *q, const struct arc_query *aq, const struct plan *p,
 	   enum mode m)
 {
 	switch (m) {
 	case M_NONE:
-		add(q, " FROM document d LEFT JOIN customer c"
+		arc_sql_add(q, " FROM document d LEFT JOIN customer c"
 		       " ON c.id = d.customer_id WHERE 1");
 		break;
 	case M_FULL:
-		add(q, " FROM doc_fts JOIN document d ON d.id = doc_fts.rowid"
+		arc_sql_add(q, " FROM doc_fts JOIN document d ON d.id = doc_fts.rowid"
 		       " LEFT JOIN customer c ON c.id = d.customer_id"
 		       " WHERE doc_fts MATCH ");
 		bind_match(q, p);
@@ -650,26 +549,26 @@ from_where(struct sqlb *q, const struct arc_query *aq, const struct plan *p,
 		 * listed once; the words' matches are checked against the
 		 * list before any document row is read.  The unary + keeps
 		 * the list from becoming one index lookup per document. */
-		add(q, " FROM doc_fts JOIN document d ON d.id = doc_fts.rowid"
+		arc_sql_add(q, " FROM doc_fts JOIN document d ON d.id = doc_fts.rowid"
 		       " LEFT JOIN customer c ON c.id = d.customer_id"
 		       " WHERE doc_fts MATCH ");
 		bind_match(q, p);
-		add(q, " AND +doc_fts.rowid IN (SELECT d.id FROM document d"
+		arc_sql_add(q, " AND +doc_fts.rowid IN (SELECT d.id FROM document d"
 		       " LEFT JOIN customer c ON c.id = d.customer_id WHERE 1");
 		filters(q, aq, p);
-		add(q, ")");
+		arc_sql_add(q, ")");
 		return;
 	case M_FIRST:
-		add(q, " FROM document d LEFT JOIN customer c"
+		arc_sql_add(q, " FROM document d LEFT JOIN customer c"
 		       " ON c.id = d.customer_id WHERE EXISTS (SELECT 1 FROM"
 		       " doc_fts WHERE doc_fts MATCH ");
 		bind_match(q, p);
-		add(q, " AND doc_fts.rowid = d.id)");
+		arc_sql_add(q, " AND doc_fts.rowid = d.id)");
 		break;
 	case M_NEWEST:
 	case M_NEWEST_IDS: /* for counts: no score needed */
 		if (m == M_NEWEST_IDS)
-			add(q, " FROM (SELECT rowid AS id FROM doc_fts WHERE"
+			arc_sql_add(q, " FROM (SELECT rowid AS id FROM doc_fts WHERE"
 			       " doc_fts MATCH ");
 		else {
 			char s[256];
@@ -680,10 +579,10 @@ from_where(struct sqlb *q, const struct arc_query *aq, const struct plan *p,
 				 " AS score FROM doc_fts WHERE"
 				 " doc_fts MATCH ",
 				 q->a->search_serial);
-			add(q, s);
+			arc_sql_add(q, s);
 		}
 		bind_match(q, p);
-		add(q, " ORDER BY rowid DESC LIMIT 2000) m"
+		arc_sql_add(q, " ORDER BY rowid DESC LIMIT 2000) m"
 		       " JOIN document d ON d.id = m.id"
 		       " LEFT JOIN customer c ON c.id = d.customer_id WHERE 1");
 		break;
@@ -693,7 +592,7 @@ from_where(struct sqlb *q, const struct arc_query *aq, const struct plan *p,
 
 /* count(*) of a statement's rows, stopping past CAP. */
 static enum dos_err
-capped_count(struct sqlb *q, const char *what, long cap, long *pn)
+capped_count(struct arc_sql *q, const char *what, long cap, long *pn)
 {
 	struct dbuf b;
 	sqlite3_stmt *st = NULL;
@@ -708,7 +607,7 @@ capped_count(struct sqlb *q, const char *what, long cap, long *pn)
 		goto out;
 	if ((err = arc_prepare(q->a, b.data, &st)) != DOS_OK)
 		goto out;
-	bind_all(q, st);
+	arc_sql_bind(q, st);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*pn = (long)sqlite3_column_int64(st, 0);
 	else {
@@ -726,26 +625,21 @@ static enum dos_err
 choose(struct arc *a, const struct arc_query *aq, const struct plan *p,
        char *msg, size_t msglen, enum mode *pm)
 {
-	struct sqlb f, w;
+	struct arc_sql f, w;
 	long nf = CAP + 1, nw = 0;
 	enum dos_err err = DOS_OK;
 
 	*pm = M_NONE;
 	if (p->nrank == 0)
 		return DOS_OK;
-	memset(&f, 0, sizeof(f));
-	memset(&w, 0, sizeof(w));
-	f.a = w.a = a;
-	f.msg = w.msg = msg;
-	f.msglen = w.msglen = msglen;
-	dbuf_init(&f.sql, 256 * 1024);
-	dbuf_init(&w.sql, 256 * 1024);
-	if (p->nrest > 0 || aq->scope != NULL) {
+	arc_sql_init(&f, a, msg, msglen);
+	arc_sql_init(&w, a, msg, msglen);
+	if (p->nrest > 0 || (aq->user != NULL && !aq->user->local)) {
 		from_where(&f, aq, p, M_NONE);
 		if ((err = capped_count(&f, "filters", CAP, &nf)) != DOS_OK)
 			goto out;
 	}
-	add(&w, " FROM doc_fts WHERE doc_fts MATCH ");
+	arc_sql_add(&w, " FROM doc_fts WHERE doc_fts MATCH ");
 	bind_match(&w, p);
 	/*
 	 * Looking a document up in the index costs about as much as
@@ -771,8 +665,8 @@ out:
 		err = DOS_OK, *pm = M_FULL; /* let the real query report it */
 	else if (err == DOS_OK)
 		err = f.err != DOS_OK ? f.err : w.err;
-	sqlb_free(&f);
-	sqlb_free(&w);
+	arc_sql_free(&f);
+	arc_sql_free(&w);
 	return err;
 }
 
@@ -788,7 +682,7 @@ static const char *const order_by[] = {
 
 /* Prepares head + the shared FROM/WHERE + tail with the shared binds. */
 static enum dos_err
-prepare_with(struct sqlb *q, const char *head, const char *tail,
+prepare_with(struct arc_sql *q, const char *head, const char *tail,
 	     sqlite3_stmt **pst)
 {
 	struct dbuf b;
@@ -799,14 +693,14 @@ prepare_with(struct sqlb *q, const char *head, const char *tail,
 	    (err = dbuf_add(&b, q->sql.data, q->sql.len)) == DOS_OK &&
 	    (err = dbuf_adds(&b, tail)) == DOS_OK &&
 	    (err = arc_prepare(q->a, b.data, pst)) == DOS_OK)
-		bind_all(q, *pst);
+		arc_sql_bind(q, *pst);
 	dbuf_free(&b);
 	return err;
 }
 
 /* A failed step: a query FTS5 refuses is the user's, the rest ours. */
 static enum dos_err
-step_error(struct sqlb *q, const char *what)
+step_error(struct arc_sql *q, const char *what)
 {
 	const char *m = arc_errmsg(q->a);
 
@@ -820,7 +714,7 @@ step_error(struct sqlb *q, const char *what)
 }
 
 static enum dos_err
-run_hits(struct sqlb *q, const struct arc_query *aq, enum mode m,
+run_hits(struct arc_sql *q, const struct arc_query *aq, enum mode m,
 	 json_t *hits)
 {
 	sqlite3_stmt *st = NULL;
@@ -889,7 +783,7 @@ run_hits(struct sqlb *q, const struct arc_query *aq, enum mode m,
 }
 
 static enum dos_err
-run_count(struct sqlb *q, json_int_t *pn)
+run_count(struct arc_sql *q, json_int_t *pn)
 {
 	sqlite3_stmt *st = NULL;
 	enum dos_err err;
@@ -905,7 +799,7 @@ run_count(struct sqlb *q, json_int_t *pn)
 }
 
 static enum dos_err
-run_facets(struct sqlb *q, json_t *facets)
+run_facets(struct arc_sql *q, json_t *facets)
 {
 	static const struct {
 		const char *name, *key;
@@ -947,7 +841,7 @@ enum dos_err
 arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	   char *msg, size_t msglen)
 {
-	struct sqlb q;
+	struct arc_sql q;
 	struct plan p;
 	enum mode m;
 	json_t *res = NULL, *hits = NULL, *facets = NULL;
@@ -956,11 +850,11 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 
 	*pout = NULL;
 	msg[0] = '\0';
-	memset(&q, 0, sizeof(q));
-	q.a = a;
-	q.msg = msg;
-	q.msglen = msglen;
-	dbuf_init(&q.sql, 256 * 1024);
+	arc_sql_init(&q, a, msg, msglen);
+	if (aq->user != NULL &&
+	    (err = arc_may(a, aq->user, ARC_SEARCH, ARC_OBJ_NONE, 0, msg,
+			   msglen)) != DOS_OK)
+		goto out;
 	make_plan(aq->root, &p);
 	a->search_serial++; /* rank.c keeps word statistics per search */
 	/* One read snapshot: the plan, hits, total and facets agree. */
@@ -983,12 +877,8 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 		err = run_hits(&q, aq, m, hits);
 	if (err == DOS_OK && m == M_NEWEST) {
 		/* Counts need the candidates, not their scores. */
-		sqlb_free(&q);
-		memset(&q, 0, sizeof(q));
-		q.a = a;
-		q.msg = msg;
-		q.msglen = msglen;
-		dbuf_init(&q.sql, 256 * 1024);
+		arc_sql_free(&q);
+		arc_sql_init(&q, a, msg, msglen);
 		from_where(&q, aq, &p, M_NEWEST_IDS);
 		err = q.err;
 	}
@@ -1021,6 +911,6 @@ out:
 	json_decref(res);
 	json_decref(hits);
 	json_decref(facets);
-	sqlb_free(&q);
+	arc_sql_free(&q);
 	return err;
 }

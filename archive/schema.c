@@ -328,6 +328,50 @@ static const char *const migrations[] = {
 	 */
 	"CREATE INDEX document_category_date ON document(category, doc_date);"
 	"ANALYZE document;",
+	/*
+	 * 7 -> 8: roles as data (built-in ones seeded, more can be added),
+	 * a user's category limit, borrow requests and their grants.
+	 */
+	"CREATE TABLE role("
+	"  name TEXT PRIMARY KEY,"
+	"  actions TEXT NOT NULL,"
+	"  scope TEXT NOT NULL CHECK (scope IN ('own', 'unit', 'all',"
+	"    'batches', 'none')),"
+	"  unsearchable INTEGER NOT NULL DEFAULT 0,"
+	"  clearance INTEGER NOT NULL DEFAULT 1,"
+	"  builtin INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"INSERT INTO role VALUES"
+	"  ('clerk', 'search,view,ingest,review,edit', 'batches', 0, 1, 1),"
+	"  ('staff', 'search,view,download,edit,delete_request', 'own', 0, 1,"
+	"   1),"
+	"  ('manager', 'search,view,download,edit,delete_request,approve',"
+	"   'unit', 1, 2, 1),"
+	"  ('auditor', 'search,view,download,export,audit_read', 'all', 1, 3,"
+	"   1),"
+	"  ('admin', 'admin,purge', 'none', 0, 0, 1);"
+	"ALTER TABLE user ADD COLUMN categories TEXT;"
+	"UPDATE user SET clearance = CASE role WHEN 'manager' THEN"
+	"  'confidential' WHEN 'auditor' THEN 'secret' WHEN 'admin' THEN"
+	"  'public' ELSE 'internal' END WHERE clearance IS NULL;"
+	"CREATE TABLE access_grant("
+	"  id INTEGER PRIMARY KEY,"
+	"  user_name TEXT NOT NULL,"
+	"  customer_id INTEGER REFERENCES customer(id),"
+	"  document_id INTEGER REFERENCES document(id),"
+	"  reason TEXT NOT NULL,"
+	"  days INTEGER NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('requested', 'approved',"
+	"    'refused', 'expired')),"
+	"  requested TEXT NOT NULL,"
+	"  decided_by TEXT,"
+	"  decided TEXT,"
+	"  until TEXT,"
+	"  note TEXT,"
+	"  CHECK ((customer_id IS NULL) <> (document_id IS NULL))"
+	");"
+	"CREATE INDEX access_grant_user ON access_grant(user_name, status);"
+	"CREATE INDEX access_grant_status ON access_grant(status, until);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

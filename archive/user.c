@@ -1,26 +1,78 @@
 /*
- * user.c: user accounts with Argon2id password hashes (libsodium).
- * Exports arc_role_valid, arc_user_add, arc_user_check.
+ * user.c: users with Argon2id password hashes (libsodium) and roles kept
+ * as data (the built-in ones are seeded by the schema; an administrator
+ * can add more).
+ * Exports arc_role_valid, arc_role_list, arc_role_add, arc_user_add,
+ * arc_user_check.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "internal.h"
 
-static const char *const roles[] = {"clerk", "staff", "manager", "auditor",
-				    "admin"};
-
 int
-arc_role_valid(const char *role)
+arc_role_valid(struct arc *a, const char *role)
 {
-	size_t i;
+	sqlite3_stmt *st = NULL;
+	int ok;
 
-	for (i = 0; role != NULL && i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (strcmp(role, roles[i]) == 0)
-			return 1;
-	return 0;
+	if (role == NULL ||
+	    arc_prepare(a, "SELECT 1 FROM role WHERE name = ?", &st) != DOS_OK)
+		return 0;
+	arc_bind_text(st, 1, role);
+	ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+enum dos_err
+arc_role_list(struct arc *a, json_t **pout)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr;
+	enum dos_err err;
+	int rc;
+
+	*pout = NULL;
+	if ((err = arc_prepare(a, "SELECT name, actions, scope, unsearchable, "
+				  "clearance, builtin FROM role ORDER BY "
+				  "builtin DESC, name",
+			       &st)) != DOS_OK)
+		return err;
+	if ((arr = json_array()) == NULL) {
+		sqlite3_finalize(st);
+		return DOS_NOMEM;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *acts = json_array();
+		const char *p = arc_col_text(st, 1);
+
+		while (acts != NULL && *p != '\0') {
+			size_t n = strcspn(p, ",");
+
+			json_array_append_new(acts, json_stringn(p, n));
+			p += n + (p[n] == ',');
+		}
+		json_array_append_new(
+			arr, json_pack("{s:s,s:o,s:s,s:b,s:s,s:b}", "name",
+				       arc_col_text(st, 0), "actions",
+				       acts ? acts : json_array(), "scope",
+				       arc_col_text(st, 2), "unsearchable",
+				       sqlite3_column_int(st, 3), "clearance",
+				       arc_clearance_level_name(
+					       sqlite3_column_int(st, 4)),
+				       "builtin", sqlite3_column_int(st, 5)));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return DOS_DB;
+	}
+	*pout = arr;
+	return DOS_OK;
 }
 
 static int
@@ -36,40 +88,158 @@ name_valid(const char *s)
 	return 1;
 }
 
-enum dos_err
-arc_user_add(struct arc *a, const char *name, const char *role,
-	     const char *unit, const char *password)
+static enum dos_err
+say(char *msg, size_t n, enum dos_err err, const char *fmt, const char *arg)
 {
-	char hash[crypto_pwhash_STRBYTES], now[32];
-	sqlite3_stmt *st = NULL;
-	enum dos_err err;
-	int rc;
+	snprintf(msg, n, fmt, arg);
+	return err;
+}
 
-	if (!name_valid(name) || !arc_role_valid(role) || password == NULL ||
-	    strlen(password) < 8)
-		return DOS_INVAL;
-	if (crypto_pwhash_str(hash, password, strlen(password),
-			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return DOS_NOMEM;
-	dos_now_iso(now);
-	if ((err = arc_prepare(a, "INSERT INTO user(name, role, unit, pwhash, "
-				  "created) VALUES (?, ?, ?, ?, ?)", &st)))
+enum dos_err
+arc_role_add(struct arc *a, const struct arc_user *who, const char *name,
+	     const char *actions, const char *scope, int unsearchable,
+	     int clearance, char *msg, size_t msglen)
+{
+	static const char *const scopes[] = {"own", "unit", "all", "batches",
+					     "none"};
+	char bad[64] = "";
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc, scope_ok = 0;
+	enum dos_err err;
+
+	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)))
+		return err;
+	if (!name_valid(name))
+		return say(msg, msglen, DOS_INVAL, "a role name uses letters, "
+			   "digits and ._-@ (64 at most)%s", "");
+	for (i = 0; scope != NULL && i < sizeof(scopes) / sizeof(*scopes); i++)
+		scope_ok |= strcmp(scope, scopes[i]) == 0;
+	if (!scope_ok)
+		return say(msg, msglen, DOS_INVAL, "unknown scope '%s' (scopes: "
+			   "own, unit, all, batches, none)",
+			   scope ? scope : "");
+	if (actions == NULL || arc_act_bits(actions, bad, sizeof(bad)) == 0)
+		return say(msg, msglen, DOS_INVAL, "unknown action '%s' "
+			   "(actions: search, view, download, export, edit, "
+			   "delete_request, approve, purge, audit_read, "
+			   "ingest, review, admin)", bad);
+	if (clearance < 0 || clearance > 3)
+		return say(msg, msglen, DOS_INVAL, "a clearance is public, "
+			   "internal, confidential or secret%s", "");
+	if ((err = arc_prepare(a, "INSERT INTO role(name, actions, scope, "
+				  "unsearchable, clearance) VALUES "
+				  "(?, ?, ?, ?, ?)", &st)) != DOS_OK)
 		return err;
 	arc_bind_text(st, 1, name);
-	arc_bind_text(st, 2, role);
-	arc_bind_text(st, 3, unit);
-	arc_bind_text(st, 4, hash);
-	arc_bind_text(st, 5, now);
+	arc_bind_text(st, 2, actions);
+	arc_bind_text(st, 3, scope);
+	sqlite3_bind_int(st, 4, unsearchable != 0);
+	sqlite3_bind_int(st, 5, clearance);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
-		return DOS_CONFLICT;
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return say(msg, msglen, DOS_CONFLICT, "role '%s' exists", name);
 	if (rc != SQLITE_DONE) {
 		dos_errx("%s: %s", __func__, arc_errmsg(a));
 		return DOS_DB;
 	}
-	return arc_audit(a, "local-admin", "user.add", name, role);
+	snprintf(msg, msglen, "role %s added", name);
+	return arc_audit(a, who->name, "role.add", name, actions);
+}
+
+/* Each code of a comma list names a category. */
+static int
+categories_valid(struct arc *a, const char *list, char *bad, size_t badlen)
+{
+	const char *p = list;
+
+	while (*p != '\0') {
+		char code[64];
+		size_t n = strcspn(p, ",");
+		sqlite3_stmt *st = NULL;
+		int ok;
+
+		snprintf(code, sizeof(code), "%.*s", (int)(n < 63 ? n : 63), p);
+		if (arc_prepare(a, "SELECT 1 FROM category WHERE code = ?",
+				&st) != DOS_OK)
+			return 0;
+		arc_bind_text(st, 1, code);
+		ok = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (!ok) {
+			snprintf(bad, badlen, "%s", code);
+			return 0;
+		}
+		p += n + (p[n] == ',');
+	}
+	return 1;
+}
+
+enum dos_err
+arc_user_add(struct arc *a, const struct arc_user *who,
+	     const struct arc_user_in *in, char *msg, size_t msglen)
+{
+	char hash[crypto_pwhash_STRBYTES], now[32], bad[64] = "";
+	const char *clear = in->clearance;
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+	int rc;
+
+	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)))
+		return err;
+	if (!name_valid(in->name))
+		return say(msg, msglen, DOS_INVAL, "a user name uses letters, "
+			   "digits and ._-@ (64 at most)%s", "");
+	if (!arc_role_valid(a, in->role))
+		return say(msg, msglen, DOS_INVAL, "unknown role '%s' (see "
+			   "dossier role list)", in->role ? in->role : "");
+	if (clear != NULL && arc_clearance_level(clear) < 0)
+		return say(msg, msglen, DOS_INVAL, "unknown clearance '%s' "
+			   "(public, internal, confidential, secret)", clear);
+	if (in->categories != NULL &&
+	    !categories_valid(a, in->categories, bad, sizeof(bad)))
+		return say(msg, msglen, DOS_INVAL, "unknown category '%s'",
+			   bad);
+	if (in->password == NULL || strlen(in->password) < 8)
+		return say(msg, msglen, DOS_INVAL, "a password needs 8 "
+			   "characters or more%s", "");
+	if (crypto_pwhash_str(hash, in->password, strlen(in->password),
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return DOS_NOMEM;
+	dos_now_iso(now);
+	if ((err = arc_prepare(a, "INSERT INTO user(name, role, unit, "
+				  "clearance, categories, pwhash, created) "
+				  "VALUES (?1, ?2, ?3, coalesce(?4, (SELECT "
+				  "CASE clearance WHEN 0 THEN 'public' WHEN 1 "
+				  "THEN 'internal' WHEN 2 THEN 'confidential' "
+				  "ELSE 'secret' END FROM role WHERE name = "
+				  "?2)), ?5, ?6, ?7)",
+			       &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, in->name);
+	arc_bind_text(st, 2, in->role);
+	arc_bind_text(st, 3, in->unit);
+	arc_bind_text(st, 4, clear);
+	arc_bind_text(st, 5, in->categories);
+	arc_bind_text(st, 6, hash);
+	arc_bind_text(st, 7, now);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return say(msg, msglen, DOS_CONFLICT, "user '%s' already exists",
+			   in->name);
+	if (rc != SQLITE_DONE) {
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		return DOS_DB;
+	}
+	snprintf(msg, msglen, "user %s added with role %s", in->name,
+		 in->role);
+	return arc_audit(a, who->name, "user.add", in->name, in->role);
 }
 
 enum dos_err

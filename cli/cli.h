@@ -41,8 +41,13 @@ enum cli_opt {
  */
 enum cli_opt cli_ingest_option(struct ing_options *o, int c, const char *arg);
 
-/* Who acts when a command is run without --as: the local operator. */
-#define CLI_LOCAL_ACTOR "local-admin"
+/*
+ * Who acts: set by cli_open_archive from the global --as USER (cli_as,
+ * authenticated with the password on standard input), or the local
+ * administrator without --as.
+ */
+extern const char *cli_as;
+extern struct arc_user cli_user;
 
 /* Parses a whole decimal number in [lo, hi]; 0 when it is not one. */
 int cli_number(const char *s, long lo, long hi, long *pv);

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "dossier/archive.h"
 #include "dossier/ingest.h"
 #include "dossier/search.h"
@@ -32,15 +34,60 @@ default_archive(void)
 	return e != NULL && *e != '\0' ? e : "./archive";
 }
 
-/* Opens the archive for a command, saying in words why it cannot. */
+const char *cli_as;
+struct arc_user cli_user;
+
+/* Signs in cli_as with the password on standard input. */
+static enum dos_err
+sign_in(struct arc *a)
+{
+	char pw[256];
+	enum dos_err err;
+
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "password for %s: ", cli_as);
+	if (fgets(pw, sizeof(pw), stdin) == NULL) {
+		fprintf(stderr, "dossier: --as %s: no password on standard "
+				"input\n", cli_as);
+		return DOS_PERM;
+	}
+	pw[strcspn(pw, "\r\n")] = '\0';
+	err = arc_user_check(a, cli_as, pw);
+	sodium_memzero(pw, sizeof(pw));
+	if (err == DOS_OK)
+		err = arc_user_load(a, cli_as, &cli_user);
+	if (err != DOS_OK) {
+		arc_audit(a, cli_as, "login.fail", "cli", "");
+		fprintf(stderr, "dossier: wrong user name or password\n");
+		return DOS_PERM;
+	}
+	arc_audit(a, cli_as, "login", "cli", "");
+	return DOS_OK;
+}
+
+/* Opens the archive for a command, saying in words why it cannot, and
+ * settles who acts (cli_user). */
 enum dos_err
 cli_open_archive(const char *dir, struct arc **pa)
 {
 	enum dos_err err = arc_open(dir, 0, pa);
 
-	if (err != DOS_OK)
+	if (err != DOS_OK) {
 		fprintf(stderr, "dossier: cannot open archive %s: %s\n", dir,
 			dos_strerror(err));
+		return err;
+	}
+	if (cli_as == NULL) {
+		arc_user_local(&cli_user);
+		if (isatty(STDERR_FILENO))
+			fprintf(stderr, "dossier: acting as the local "
+					"administrator (no --as USER)\n");
+		return DOS_OK;
+	}
+	if ((err = sign_in(*pa)) != DOS_OK) {
+		arc_close(*pa);
+		*pa = NULL;
+	}
 	return err;
 }
 
@@ -71,7 +118,7 @@ cmd_init(const char *dir, int argc, char **argv)
 			dir, dos_strerror(err));
 		return 1;
 	}
-	arc_audit(a, CLI_LOCAL_ACTOR, "init", dir, "");
+	arc_audit(a, "local-admin", "init", dir, "");
 	arc_close(a);
 	printf("archive ready at %s\n", dir);
 	return 0;
@@ -237,6 +284,13 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		goto out;
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
+	/* The batch is the signed-in user's (a clerk sees their own). */
+	o.user = cli_user.name;
+	if ((err = arc_may(a, &cli_user, ARC_INGEST, ARC_OBJ_NONE, 0, msg,
+			   sizeof(msg))) != DOS_OK) {
+		fprintf(stderr, "dossier: %s\n", msg);
+		goto out;
+	}
 	if ((err = ing_new(&o, &ing)) != DOS_OK) {
 		fprintf(stderr, "dossier: cannot start the OCR engine: %s\n",
 			dos_strerror(err));
@@ -363,7 +417,7 @@ cmd_search(const char *dir, int argc, char **argv)
 		}
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
-	err = srch_run(a, CLI_LOCAL_ACTOR, q.data, &o, &res, &msg);
+	err = srch_run(a, &cli_user, q.data, &o, &res, &msg);
 	if (err != DOS_OK) {
 		fprintf(stderr, "dossier: %s\n", msg ? msg : dos_strerror(err));
 		rc = err == DOS_INVAL ? 2 : 1;
@@ -429,7 +483,7 @@ cmd_show(const char *dir, int argc, char **argv)
 	};
 	struct arc *a = NULL;
 	json_t *doc = NULL, *p;
-	char *end;
+	char *end, msg[512] = "";
 	long long id;
 	int c, json = 0, rc = 1;
 	size_t k;
@@ -448,12 +502,12 @@ cmd_show(const char *dir, int argc, char **argv)
 		goto usage;
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
-	if ((err = arc_doc_get(a, id, &doc)) != DOS_OK) {
+	if ((err = arc_doc_get(a, &cli_user, id, &doc, msg, sizeof(msg))) !=
+	    DOS_OK) {
 		fprintf(stderr, "dossier: document %lld: %s\n", id,
-			dos_strerror(err));
+			msg[0] ? msg : dos_strerror(err));
 		goto out;
 	}
-	arc_audit(a, CLI_LOCAL_ACTOR, "view", argv[optind], "");
 	/* Corrected pages carry their earlier texts. */
 	json_array_foreach(json_object_get(doc, "pages"), k, p) {
 		json_t *hist;
@@ -667,69 +721,292 @@ cmd_serve(const char *dir, int argc, char **argv)
 }
 
 /* dossier user add NAME --role ROLE [--unit U]: password on stdin. */
+/* Reads one line (a password) from standard input into pw. */
+static int
+read_password(const char *who, char *pw, size_t n)
+{
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "password for %s: ", who);
+	if (fgets(pw, (int)n, stdin) == NULL) {
+		fprintf(stderr, "dossier: no password given on standard "
+				"input\n");
+		return -1;
+	}
+	pw[strcspn(pw, "\r\n")] = '\0';
+	return 0;
+}
+
+/*
+ * dossier user add NAME --role ROLE [--unit U] [--clearance C]
+ *        [--categories A,B]  (password on standard input, after the
+ *        --as password if any)
+ * dossier user roles | role add NAME --actions A,B --scope S
+ */
 static int
 cmd_user(const char *dir, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{"role", required_argument, NULL, 'r'},
 		{"unit", required_argument, NULL, 'u'},
+		{"clearance", required_argument, NULL, 'c'},
+		{"categories", required_argument, NULL, 'k'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *role = NULL, *unit = NULL;
-	char pw[256];
+	struct arc_user_in in;
+	char pw[256], msg[512] = "";
 	struct arc *a = NULL;
-	size_t n;
 	int c, rc = 1;
 	enum dos_err err;
 
+	memset(&in, 0, sizeof(in));
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'r': role = optarg; break;
-		case 'u': unit = optarg; break;
+		case 'r': in.role = optarg; break;
+		case 'u': in.unit = optarg; break;
+		case 'c': in.clearance = optarg; break;
+		case 'k': in.categories = optarg; break;
 		default: goto usage;
 		}
 	}
 	if (optind + 2 != argc || strcmp(argv[optind], "add") != 0 ||
-	    role == NULL)
+	    in.role == NULL)
 		goto usage;
-	if (!arc_role_valid(role)) {
-		fprintf(stderr, "dossier: unknown role '%s' (roles: clerk, "
-				"staff, manager, auditor, admin)\n", role);
-		return 2;
-	}
-	if (isatty(STDIN_FILENO))
-		fprintf(stderr, "password for %s: ", argv[optind + 1]);
-	if (fgets(pw, sizeof(pw), stdin) == NULL) {
-		fprintf(stderr, "dossier: no password given on standard input\n");
-		return 2;
-	}
-	n = strlen(pw);
-	while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
-		pw[--n] = '\0';
+	in.name = argv[optind + 1];
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
-	err = arc_user_add(a, argv[optind + 1], role, unit, pw);
-	if (err == DOS_CONFLICT)
-		fprintf(stderr, "dossier: user '%s' already exists\n",
-			argv[optind + 1]);
-	else if (err == DOS_INVAL)
-		fprintf(stderr, "dossier: invalid user: names use letters, "
-				"digits and ._-@ (64 at most); passwords need 8 "
-				"characters or more\n");
-	else if (err != DOS_OK)
+	if (read_password(in.name, pw, sizeof(pw)) != 0) {
+		rc = 2;
+		goto out;
+	}
+	in.password = pw;
+	err = arc_user_add(a, &cli_user, &in, msg, sizeof(msg));
+	if (err != DOS_OK)
 		fprintf(stderr, "dossier: cannot add user: %s\n",
-			dos_strerror(err));
+			msg[0] ? msg : dos_strerror(err));
 	else {
-		printf("user %s added with role %s\n", argv[optind + 1], role);
+		printf("%s\n", msg);
 		rc = 0;
 	}
 out:
-	memset(pw, 0, sizeof(pw));
+	sodium_memzero(pw, sizeof(pw));
 	arc_close(a);
 	return rc;
 usage:
 	fprintf(stderr, "usage: dossier user add NAME --role ROLE [--unit U] "
-			"(password on standard input)\n");
+			"[--clearance public|internal|confidential|secret] "
+			"[--categories CODE,CODE] (password on standard "
+			"input)\n");
+	return 2;
+}
+
+/* dossier role list [--json] | role add NAME --actions A,B --scope S
+ * [--unsearchable] [--clearance C] */
+static int
+cmd_role(const char *dir, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"actions", required_argument, NULL, 'a'},
+		{"scope", required_argument, NULL, 's'},
+		{"unsearchable", no_argument, NULL, 'U'},
+		{"clearance", required_argument, NULL, 'c'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *actions = NULL, *scope = NULL, *clear = "internal";
+	char msg[512] = "";
+	struct arc *a = NULL;
+	json_t *list = NULL, *r, *v;
+	size_t i, k;
+	int c, unsearchable = 0, json = 0, rc = 1;
+	enum dos_err err;
+
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'a': actions = optarg; break;
+		case 's': scope = optarg; break;
+		case 'U': unsearchable = 1; break;
+		case 'c': clear = optarg; break;
+		case 'j': json = 1; break;
+		default: goto usage;
+		}
+	}
+	if (optind < argc && strcmp(argv[optind], "list") == 0 &&
+	    optind + 1 == argc) {
+		if (cli_open_archive(dir, &a) != DOS_OK)
+			goto out;
+		if ((err = arc_role_list(a, &list)) != DOS_OK) {
+			fprintf(stderr, "dossier: %s\n", dos_strerror(err));
+			goto out;
+		}
+		if (json)
+			cli_print_json(list);
+		else
+			json_array_foreach(list, i, r) {
+				printf("%-10s scope %-8s clearance %-12s%s\n  ",
+				       json_string_value(
+					       json_object_get(r, "name")),
+				       json_string_value(
+					       json_object_get(r, "scope")),
+				       json_string_value(
+					       json_object_get(r, "clearance")),
+				       json_is_true(json_object_get(
+					       r, "unsearchable"))
+					       ? " finds unsearchable"
+					       : "");
+				json_array_foreach(json_object_get(r, "actions"),
+						   k, v)
+					printf(" %s", json_string_value(v));
+				printf("\n");
+			}
+		rc = 0;
+		goto out;
+	}
+	if (optind + 2 != argc || strcmp(argv[optind], "add") != 0)
+		goto usage;
+	if (arc_clearance_level(clear) < 0) {
+		fprintf(stderr, "dossier: unknown clearance '%s'\n", clear);
+		return 2;
+	}
+	if (cli_open_archive(dir, &a) != DOS_OK)
+		goto out;
+	err = arc_role_add(a, &cli_user, argv[optind + 1], actions, scope,
+			   unsearchable, arc_clearance_level(clear), msg,
+			   sizeof(msg));
+	fprintf(err == DOS_OK ? stdout : stderr, "%s%s\n",
+		err == DOS_OK ? "" : "dossier: ",
+		msg[0] ? msg : dos_strerror(err));
+	rc = err == DOS_OK ? 0 : 1;
+out:
+	json_decref(list);
+	arc_close(a);
+	return rc;
+usage:
+	fprintf(stderr, "usage: dossier role list [--json]\n"
+			"       dossier role add NAME --actions A,B --scope "
+			"own|unit|all|batches|none [--unsearchable] "
+			"[--clearance C]\n");
+	return 2;
+}
+
+/*
+ * dossier borrow request (--customer NUMBER | --document ID) --reason WHY
+ *        [--days N]
+ * dossier borrow approve|refuse REQUEST-ID [--note TEXT]
+ * dossier borrow list [--json]
+ */
+static int
+cmd_borrow(const char *dir, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"customer", required_argument, NULL, 'c'},
+		{"document", required_argument, NULL, 'd'},
+		{"reason", required_argument, NULL, 'r'},
+		{"days", required_argument, NULL, 'n'},
+		{"note", required_argument, NULL, 'N'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *customer = NULL, *reason = NULL, *note = NULL, *sub;
+	char msg[512] = "";
+	struct arc *a = NULL;
+	json_t *list = NULL, *g;
+	long doc = 0, days = 7, gid = 0;
+	int64_t id = 0, newid = 0;
+	size_t i;
+	int c, json = 0, rc = 1;
+	enum dos_err err;
+
+	if (argc < 2)
+		goto usage;
+	sub = argv[1];
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': customer = optarg; break;
+		case 'd':
+			if (!cli_number(optarg, 1, INT64_MAX, &doc))
+				goto usage;
+			break;
+		case 'r': reason = optarg; break;
+		case 'n':
+			if (!cli_number(optarg, 1, 90, &days))
+				goto usage;
+			break;
+		case 'N': note = optarg; break;
+		case 'j': json = 1; break;
+		default: goto usage;
+		}
+	}
+	if (strcmp(sub, "request") == 0) {
+		if (optind != argc || (customer == NULL) == (doc == 0))
+			goto usage;
+	} else if (strcmp(sub, "approve") == 0 || strcmp(sub, "refuse") == 0) {
+		if (optind != argc - 1 ||
+		    !cli_number(argv[optind], 1, INT64_MAX, &gid))
+			goto usage;
+	} else if (strcmp(sub, "list") != 0 || optind != argc)
+		goto usage;
+	if (cli_open_archive(dir, &a) != DOS_OK)
+		goto out;
+	if (strcmp(sub, "list") == 0) {
+		if ((err = arc_grant_list(a, &cli_user, &list)) != DOS_OK) {
+			fprintf(stderr, "dossier: %s\n", dos_strerror(err));
+			goto out;
+		}
+		if (json)
+			cli_print_json(list);
+		else
+			json_array_foreach(list, i, g)
+				printf("%-5lld %-10s %-12s %-9s %s\n",
+				       (long long)json_integer_value(
+					       json_object_get(g, "id")),
+				       json_string_value(
+					       json_object_get(g, "user")),
+				       json_string_value(
+					       json_object_get(g, "status")),
+				       json_is_string(json_object_get(
+					       g, "customer"))
+					       ? json_string_value(json_object_get(
+							 g, "customer"))
+					       : "document",
+				       json_string_value(
+					       json_object_get(g, "reason")));
+		rc = 0;
+		goto out;
+	}
+	if (strcmp(sub, "request") == 0) {
+		err = DOS_OK;
+		if (customer != NULL &&
+		    (err = arc_customer_id(a, customer, &id)) == DOS_NOTFOUND)
+			snprintf(msg, sizeof(msg), "no customer has number or "
+						   "account %s", customer);
+		if (customer == NULL)
+			id = doc;
+		if (err == DOS_OK)
+			err = arc_grant_request(a, &cli_user,
+						customer != NULL
+							? ARC_OBJ_CUSTOMER
+							: ARC_OBJ_DOC,
+						id, reason, (int)days, &newid,
+						msg, sizeof(msg));
+	} else
+		err = arc_grant_decide(a, &cli_user, gid,
+				       strcmp(sub, "approve") == 0, note, msg,
+				       sizeof(msg));
+	fprintf(err == DOS_OK ? stdout : stderr, "%s%s\n",
+		err == DOS_OK ? "" : "dossier: ",
+		msg[0] ? msg : dos_strerror(err));
+	rc = err == DOS_OK ? 0 : 1;
+out:
+	json_decref(list);
+	arc_close(a);
+	return rc;
+usage:
+	fprintf(stderr, "usage: dossier borrow request (--customer NUMBER | "
+			"--document ID) --reason WHY [--days 1-90]\n"
+			"       dossier borrow approve|refuse REQUEST-ID "
+			"[--note TEXT]\n"
+			"       dossier borrow list [--json]\n");
 	return 2;
 }
 
@@ -820,7 +1097,7 @@ cmd_pdf(const char *dir, int argc, char **argv)
 {
 	struct arc *a = NULL;
 	const char *outpath = NULL;
-	char *end, tmp[4096], buf[65536];
+	char *end, tmp[4096], buf[65536], msg[512] = "";
 	long long id;
 	uint64_t size;
 	ssize_t n;
@@ -841,11 +1118,13 @@ cmd_pdf(const char *dir, int argc, char **argv)
 		goto usage;
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
-	if ((err = arc_doc_pdf(a, id, &fd, &size)) != DOS_OK) {
+	if ((err = arc_doc_pdf(a, &cli_user, id, &fd, &size, msg,
+			       sizeof(msg))) != DOS_OK) {
 		fprintf(stderr, "dossier: document %lld: %s\n", id,
-			err == DOS_NOTFOUND ? "no such document, or it has no "
-					      "searchable PDF"
-					    : dos_strerror(err));
+			msg[0] ? msg
+			: err == DOS_NOTFOUND ? "no such document, or it has no "
+						"searchable PDF"
+					      : dos_strerror(err));
 		goto out;
 	}
 	if (strcmp(outpath, "-") == 0)
@@ -877,7 +1156,6 @@ cmd_pdf(const char *dir, int argc, char **argv)
 	if (ofd != STDOUT_FILENO)
 		tmp[0] = '\0';
 	ofd = -1;
-	arc_audit(a, CLI_LOCAL_ACTOR, "export", argv[optind], "searchable PDF");
 	if (strcmp(outpath, "-") != 0)
 		fprintf(stderr, "document %lld: %llu bytes written to %s\n", id,
 			(unsigned long long)size, outpath);
@@ -993,6 +1271,8 @@ static const struct cmd cmds[] = {
 	{"backup", cmd_backup, "copy the archive, consistently: backup DEST"},
 	{"serve", cmd_serve, "serve the web UI and API"},
 	{"user", cmd_user, "add a user: user add NAME --role ROLE"},
+	{"role", cmd_role, "list roles, or add one with its actions and scope"},
+	{"borrow", cmd_borrow, "request, approve or list access outside scope"},
 	{"review", cmd_review, "list documents waiting for review"},
 	{"coversheet", cmd_coversheet, "print a cover sheet PDF for a document"},
 	{"watch", cmd_watch, "ingest what is dropped into a folder: watch DIR"},
@@ -1013,9 +1293,13 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: dossier [-A DIR] COMMAND [ARGS]\n"
-		   "  -A DIR  archive folder (default $DOSSIER_ARCHIVE, "
-		   "else ./archive)\ncommands:\n");
+	fprintf(f, "usage: dossier [-A DIR] [--as USER] COMMAND [ARGS]\n"
+		   "  -A DIR     archive folder (default $DOSSIER_ARCHIVE, "
+		   "else ./archive)\n"
+		   "  --as USER  act as USER, with their permissions (password "
+		   "on standard\n"
+		   "             input); without it, the local administrator "
+		   "acts\ncommands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].usage);
 }
@@ -1045,6 +1329,9 @@ main(int argc, char **argv)
 		if (strcmp(argv[k], "-A") == 0 && k + 1 < argc) {
 			dir = argv[k + 1];
 			k += 2;
+		} else if (strcmp(argv[k], "--as") == 0 && k + 1 < argc) {
+			cli_as = argv[k + 1];
+			k += 2;
 		} else if (strcmp(argv[k], "-h") == 0 ||
 			   strcmp(argv[k], "--help") == 0) {
 			usage(stdout);
@@ -1073,6 +1360,11 @@ main(int argc, char **argv)
 				if (strcmp(argv[j], "-A") == 0 && j + 1 < argc &&
 				    j > k) {
 					dir = argv[++j];
+					continue;
+				}
+				if (strcmp(argv[j], "--as") == 0 &&
+				    j + 1 < argc && j > k) {
+					cli_as = argv[++j];
 					continue;
 				}
 				av[n++] = argv[j];

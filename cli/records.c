@@ -2,9 +2,9 @@
  * records.c: the dossier commands for customers and for what happens to a
  * document after filing: customer add/link/show, edit (with a reason),
  * delete request/approve/withdraw, hold place/release, purge.
- * Acting as a named user (--as NAME) needs that user's password on
- * standard input; without --as the local operator ("local-admin") acts,
- * as for ingest.  Approving a deletion always needs --as.
+ * Who acts is cli_user (main.c: --as NAME with that user's password on
+ * standard input, else the local administrator); the archive checks what
+ * they may do.  Approving a deletion always needs --as.
  * Exports cmd_customer, cmd_edit, cmd_delete, cmd_hold, cmd_purge.
  */
 #include <errno.h>
@@ -14,33 +14,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-/* Checks --as NAME against the password on standard input. */
-static int
-authenticate(struct arc *a, const char *name)
-{
-	char pw[256];
-	size_t n;
-
-	if (name == NULL)
-		return 0;
-	if (isatty(STDIN_FILENO))
-		fprintf(stderr, "password for %s: ", name);
-	if (fgets(pw, sizeof(pw), stdin) == NULL) {
-		fprintf(stderr, "dossier: no password on standard input\n");
-		return -1;
-	}
-	n = strcspn(pw, "\r\n");
-	pw[n] = '\0';
-	if (arc_user_check(a, name, pw) != DOS_OK) {
-		arc_audit(a, name, "login-failed", "cli", "");
-		fprintf(stderr, "dossier: wrong user name or password\n");
-		memset(pw, 0, sizeof(pw));
-		return -1;
-	}
-	memset(pw, 0, sizeof(pw));
-	return 0;
-}
 
 static int
 parse_id(const char *s, int64_t *pid)
@@ -125,7 +98,7 @@ cmd_customer(const char *dir, int argc, char **argv)
 		c.number = argv[optind];
 		if (cli_open_archive(dir, &a) != DOS_OK)
 			goto out;
-		err = arc_customer_add(a, CLI_LOCAL_ACTOR, &c, msg, sizeof(msg));
+		err = arc_customer_add(a, &cli_user, &c, msg, sizeof(msg));
 		if (err == DOS_OK)
 			snprintf(msg, sizeof(msg), "customer %s added with %zu "
 				 "account(s)", c.number, c.naccounts);
@@ -133,7 +106,7 @@ cmd_customer(const char *dir, int argc, char **argv)
 	} else if (strcmp(sub, "link") == 0 && optind == argc - 2) {
 		if (cli_open_archive(dir, &a) != DOS_OK)
 			goto out;
-		err = arc_account_link(a, CLI_LOCAL_ACTOR, argv[optind],
+		err = arc_account_link(a, &cli_user, argv[optind],
 				       argv[optind + 1], msg, sizeof(msg));
 		if (err == DOS_OK)
 			snprintf(msg, sizeof(msg), "account %s linked to "
@@ -142,17 +115,17 @@ cmd_customer(const char *dir, int argc, char **argv)
 	} else if (strcmp(sub, "show") == 0 && optind == argc - 1) {
 		if (cli_open_archive(dir, &a) != DOS_OK)
 			goto out;
-		if ((err = arc_customer_get(a, argv[optind], &j)) != DOS_OK) {
+		if ((err = arc_customer_get(a, &cli_user, argv[optind], &j, msg,
+					    sizeof(msg))) != DOS_OK) {
 			fprintf(stderr, "dossier: customer %s: %s\n",
 				argv[optind],
 				err == DOS_NOTFOUND
 					? "no customer has that number or "
 					  "account"
-					: dos_strerror(err));
+				: msg[0] ? msg
+					 : dos_strerror(err));
 			goto out;
 		}
-		arc_audit(a, CLI_LOCAL_ACTOR, "view", "customer",
-			  json_string_value(json_object_get(j, "number")));
 		if (json)
 			cli_print_json(j);
 		else {
@@ -230,14 +203,13 @@ cmd_edit(const char *dir, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{"reason", required_argument, NULL, 'r'},
-		{"as", required_argument, NULL, 'U'},
 		{"page", required_argument, NULL, 'p'},
 		{"text-file", required_argument, NULL, 't'},
 		{NULL, 0, NULL, 0},
 	};
 	struct arc *a = NULL;
 	json_t *changes = json_object();
-	const char *reason = NULL, *as = NULL, *textfile = NULL;
+	const char *reason = NULL, *textfile = NULL;
 	char msg[512] = "", *eq, *text = NULL;
 	int64_t id, page = 0;
 	int ch, i, rc = 2;
@@ -245,8 +217,6 @@ cmd_edit(const char *dir, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (ch == 'r')
 			reason = optarg;
-		else if (ch == 'U')
-			as = optarg;
 		else if (ch == 'p') {
 			if (parse_id(optarg, &page) != 0 || page > 100000)
 				goto usage;
@@ -264,7 +234,7 @@ cmd_edit(const char *dir, int argc, char **argv)
 		/* A correction of a page's OCR text. */
 		if (optind != argc - 1)
 			goto usage;
-		if (as != NULL && strcmp(textfile, "-") == 0) {
+		if (cli_as != NULL && strcmp(textfile, "-") == 0) {
 			fprintf(stderr, "dossier: edit: with --as the password "
 					"comes on standard input; give the "
 					"text in a file\n");
@@ -272,10 +242,9 @@ cmd_edit(const char *dir, int argc, char **argv)
 		}
 		rc = 1;
 		if ((text = read_text(textfile)) == NULL ||
-		    cli_open_archive(dir, &a) != DOS_OK ||
-		    authenticate(a, as) != 0)
+		    cli_open_archive(dir, &a) != DOS_OK)
 			goto out;
-		rc = report(arc_page_text_edit(a, as ? as : CLI_LOCAL_ACTOR, id,
+		rc = report(arc_page_text_edit(a, &cli_user, id,
 					       (int)page, text, reason, msg,
 					       sizeof(msg)),
 			    msg);
@@ -293,9 +262,9 @@ cmd_edit(const char *dir, int argc, char **argv)
 						  : json_null());
 	}
 	rc = 1;
-	if (cli_open_archive(dir, &a) != DOS_OK || authenticate(a, as) != 0)
+	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
-	rc = report(arc_doc_edit(a, as ? as : CLI_LOCAL_ACTOR, id, changes, reason,
+	rc = report(arc_doc_edit(a, &cli_user, id, changes, reason,
 				 msg, sizeof(msg)),
 		    msg);
 out:
@@ -320,12 +289,11 @@ cmd_delete(const char *dir, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{"reason", required_argument, NULL, 'r'},
-		{"as", required_argument, NULL, 'U'},
 		{"hold-days", required_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
 	};
 	struct arc *a = NULL;
-	const char *reason = NULL, *as = NULL, *sub;
+	const char *reason = NULL, *sub;
 	char msg[512] = "", *end;
 	int64_t id;
 	long days = 30;
@@ -339,8 +307,6 @@ cmd_delete(const char *dir, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (ch == 'r')
 			reason = optarg;
-		else if (ch == 'U')
-			as = optarg;
 		else if (ch == 'H') {
 			days = strtol(optarg, &end, 10);
 			if (*end != '\0')
@@ -350,23 +316,23 @@ cmd_delete(const char *dir, int argc, char **argv)
 	}
 	if (optind != argc - 1 || parse_id(argv[optind], &id) != 0)
 		goto usage;
-	if (strcmp(sub, "approve") == 0 && as == NULL) {
+	if (strcmp(sub, "approve") == 0 && cli_as == NULL) {
 		fprintf(stderr, "dossier: approving a deletion needs --as USER "
 				"(a manager or administrator other than the "
 				"requester)\n");
 		return 2;
 	}
 	rc = 1;
-	if (cli_open_archive(dir, &a) != DOS_OK || authenticate(a, as) != 0)
+	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
 	if (strcmp(sub, "request") == 0)
-		err = arc_delete_request(a, as ? as : CLI_LOCAL_ACTOR, id, reason,
+		err = arc_delete_request(a, &cli_user, id, reason,
 					 msg, sizeof(msg));
 	else if (strcmp(sub, "approve") == 0)
-		err = arc_delete_approve(a, as, id, (int)days, msg,
+		err = arc_delete_approve(a, &cli_user, id, (int)days, msg,
 					 sizeof(msg));
 	else if (strcmp(sub, "withdraw") == 0)
-		err = arc_delete_withdraw(a, as ? as : CLI_LOCAL_ACTOR, id, msg,
+		err = arc_delete_withdraw(a, &cli_user, id, msg,
 					  sizeof(msg));
 	else {
 		rc = 2;
@@ -395,13 +361,12 @@ cmd_hold(const char *dir, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{"reason", required_argument, NULL, 'r'},
-		{"as", required_argument, NULL, 'U'},
 		{"customer", required_argument, NULL, 'c'},
 		{"document", required_argument, NULL, 'd'},
 		{NULL, 0, NULL, 0},
 	};
 	struct arc *a = NULL;
-	const char *reason = NULL, *as = NULL, *customer = NULL, *sub;
+	const char *reason = NULL, *customer = NULL, *sub;
 	char msg[512] = "";
 	int64_t doc = 0, hold = 0;
 	int ch, rc = 2;
@@ -414,7 +379,6 @@ cmd_hold(const char *dir, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'r': reason = optarg; break;
-		case 'U': as = optarg; break;
 		case 'c': customer = optarg; break;
 		case 'd':
 			if (parse_id(optarg, &doc) != 0)
@@ -432,13 +396,13 @@ cmd_hold(const char *dir, int argc, char **argv)
 	} else
 		goto usage;
 	rc = 1;
-	if (cli_open_archive(dir, &a) != DOS_OK || authenticate(a, as) != 0)
+	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
 	if (strcmp(sub, "place") == 0)
-		err = arc_hold_place(a, as ? as : CLI_LOCAL_ACTOR, customer, doc,
+		err = arc_hold_place(a, &cli_user, customer, doc,
 				     reason, msg, sizeof(msg));
 	else
-		err = arc_hold_release(a, as ? as : CLI_LOCAL_ACTOR, hold, msg,
+		err = arc_hold_release(a, &cli_user, hold, msg,
 				       sizeof(msg));
 	rc = report(err, msg);
 out:
@@ -467,7 +431,7 @@ cmd_purge(const char *dir, int argc, char **argv)
 	}
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
-	if ((err = arc_purge(a, CLI_LOCAL_ACTOR, &rep)) != DOS_OK) {
+	if ((err = arc_purge(a, &cli_user, &rep)) != DOS_OK) {
 		fprintf(stderr, "dossier: purge failed, nothing removed: %s\n",
 			dos_strerror(err));
 		goto out;

@@ -90,7 +90,7 @@ cmd_missing(const char *dir, int argc, char **argv)
 				dos_strerror(err));
 		goto out;
 	}
-	arc_audit(a, CLI_LOCAL_ACTOR, "view", "completeness",
+	arc_audit(a, cli_user.name, "view", "completeness",
 		  key != NULL ? key : "all customers");
 	rc = 0;
 	if (json) {
@@ -213,7 +213,7 @@ cmd_checklist(const char *dir, int argc, char **argv)
 		c.label = argv[optind];
 		if (cli_open_archive(dir, &a) != DOS_OK)
 			goto out;
-		err = arc_checklist_add(a, CLI_LOCAL_ACTOR, &c, &id, msg,
+		err = arc_checklist_add(a, &cli_user, &c, &id, msg,
 					sizeof(msg));
 		if (err == DOS_OK)
 			printf("checklist item %lld added\n", (long long)id);
@@ -226,7 +226,7 @@ cmd_checklist(const char *dir, int argc, char **argv)
 		id = v;
 		if (cli_open_archive(dir, &a) != DOS_OK)
 			goto out;
-		err = arc_checklist_remove(a, CLI_LOCAL_ACTOR, id, msg,
+		err = arc_checklist_remove(a, &cli_user, id, msg,
 					   sizeof(msg));
 		if (err == DOS_OK)
 			printf("checklist item %lld removed\n", (long long)id);

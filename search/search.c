@@ -1,7 +1,8 @@
 /*
- * search.c: runs a parsed query in the archive for a user: picks the sort
- * order, caps paging, and writes the search with its query to the audit
- * log.  Exports srch_run.
+ * search.c: runs a parsed query in the archive for a user (the archive
+ * keeps to what the user may read): picks the sort order, caps paging,
+ * and writes the search with its query to the audit log.  Exports
+ * srch_run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@ static const struct {
 };
 
 enum dos_err
-srch_run(struct arc *a, const char *actor, const char *s,
+srch_run(struct arc *a, const struct arc_user *u, const char *s,
 	 const struct srch_opts *o, json_t **pout, char **pmsg)
 {
 	struct srch_query *q = NULL;
@@ -45,7 +46,7 @@ srch_run(struct arc *a, const char *actor, const char *s,
 	if ((err = srch_parse(s, &q, pmsg)) != DOS_OK)
 		return err;
 	aq.root = srch_query_root(q);
-	aq.scope = o->scope;
+	aq.user = u;
 	aq.facets = o->facets;
 	aq.limit = o->limit <= 0		? 20
 		   : o->limit > SRCH_MAX_LIMIT ? SRCH_MAX_LIMIT
@@ -53,11 +54,11 @@ srch_run(struct arc *a, const char *actor, const char *s,
 	aq.offset = o->offset < 0 ? 0 : o->offset > 100000 ? 100000
 							    : o->offset;
 	err = arc_search(a, &aq, pout, msg, sizeof(msg));
-	if (err == DOS_INVAL)
+	if (err == DOS_INVAL || err == DOS_PERM)
 		*pmsg = strdup(msg[0] != '\0' ? msg
 					      : "the query could not be run");
 	if (err == DOS_OK)
-		arc_audit(a, actor, "search", "", s);
+		arc_audit(a, u->name, "search", "", s);
 	srch_query_free(q);
 	return err;
 }

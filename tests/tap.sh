@@ -45,3 +45,24 @@ start_server() {
 	return 1
 }
 stop_server() { kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; }
+# sign_in NAME PASSWORD: signs in at BASE_URL and makes every later curl
+# carry the session cookie and CSRF token (through $CURL_HOME/.curlrc).
+# sign_out: curl goes back to carrying nothing.
+sign_in() {
+	local home="$T_TMP/curl-$1" csrf
+	mkdir -p "$home"
+	csrf=$(CURL_HOME=/nonexistent curl -s -c "$home/jar" \
+		-H 'Content-Type: application/json' \
+		--data "$(jq -cn --arg n "$1" --arg p "$2" '{name: $n, password: $p}')" \
+		"$BASE_URL/api/login" | jq -r '.csrf // empty')
+	[ -n "$csrf" ] || { echo "# sign-in of $1 failed"; return 1; }
+	printf 'cookie = "%s"\ncookie-jar = "%s"\nheader = "X-CSRF-Token: %s"\n' \
+		"$home/jar" "$home/jar" "$csrf" >"$home/.curlrc"
+	export CURL_HOME="$home"
+}
+sign_out() { export CURL_HOME=/nonexistent; }
+# auditor_session ARCHIVE: adds user t-auditor (reads everything) to the
+# archive if missing; sign_in t-auditor once the server runs.
+add_auditor() {
+	echo "auditor-pass-1" | "$DOSSIER" -A "$1" user add t-auditor --role auditor >/dev/null 2>&1 || true
+}

@@ -18,11 +18,13 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <sodium.h>
 
 #include "dossier/archive.h"
 #include "dossier/search.h"
 #include "dossier/web.h"
 #include "assets.h"
+#include "session.h"
 
 #define MAX_BODY (64u << 10)
 
@@ -35,6 +37,7 @@ struct web_resp {
 	int fd; /* instead of body: stream this file */
 	uint64_t fd_size;
 	const char *cache; /* Cache-Control value, or NULL for no-store */
+	char cookie[160];  /* a Set-Cookie value, or "" */
 };
 
 struct web_req {
@@ -43,14 +46,29 @@ struct web_req {
 	const char *url;
 	const char *param; /* the path segment matched by '*' */
 	struct arc *arc;
+	struct arc_user user; /* who is signed in (routes needing it) */
+	const char *body;     /* the request body, NUL-terminated */
+	size_t body_len;
+};
+
+/* What a connection carries between libmicrohttpd's calls. */
+struct conn_ctx {
+	struct dbuf body;
+	int too_big;
 };
 
 typedef void (*web_handler)(struct web_req *, struct web_resp *);
+
+/* Who may call a route: anyone, or a signed-in user whose role has the
+ * action (ARC_NACTIONS: any signed-in user).  The object itself is
+ * checked by the archive. */
+enum { OPEN = -1 };
 
 struct route {
 	const char *method;
 	const char *pattern; /* '*' matches one path segment */
 	web_handler handler;
+	int need;            /* OPEN, ARC_NACTIONS or an enum arc_action */
 };
 
 static const char *archive_dir;
@@ -149,7 +167,7 @@ h_search(struct web_req *q, struct web_resp *r)
 		return;
 	}
 	o.sort = arg(q, "sort");
-	err = srch_run(q->arc, "web", query, &o, &res, &msg);
+	err = srch_run(q->arc, &q->user, query, &o, &res, &msg);
 	if (err == DOS_OK)
 		resp_json(r, 200, res);
 	else
@@ -174,11 +192,48 @@ parse_id(const char *s, int64_t *pid)
 	return 1;
 }
 
+/* The request body as a JSON object, or a 400. */
+static json_t *
+body_json(struct web_req *q, struct web_resp *r)
+{
+	json_error_t je;
+	json_t *j = q->body_len > 0
+			    ? json_loadb(q->body, q->body_len, 0, &je)
+			    : NULL;
+
+	if (j == NULL || !json_is_object(j)) {
+		json_decref(j);
+		resp_error(r, 400, "the request body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+static const char *
+jstr(json_t *j, const char *key)
+{
+	return json_string_value(json_object_get(j, key));
+}
+
+/* Answers with the archive's outcome: {"message"} or the error. */
+static void
+resp_outcome(struct web_resp *r, enum dos_err err, const char *msg)
+{
+	if (err == DOS_OK) {
+		json_t *j = json_pack("{s:s}", "message", msg);
+
+		resp_json(r, 200, j);
+		json_decref(j);
+	} else
+		resp_err(r, err, msg[0] != '\0' ? msg : NULL);
+}
+
 /* GET /api/documents/ID */
 static void
 h_document(struct web_req *q, struct web_resp *r)
 {
 	json_t *doc = NULL;
+	char msg[512] = "";
 	int64_t id;
 	enum dos_err err;
 
@@ -186,13 +241,328 @@ h_document(struct web_req *q, struct web_resp *r)
 		resp_error(r, 404, "no such document");
 		return;
 	}
-	err = arc_doc_get(q->arc, id, &doc);
-	if (err == DOS_OK) {
+	err = arc_doc_get(q->arc, &q->user, id, &doc, msg, sizeof(msg));
+	if (err == DOS_OK)
 		resp_json(r, 200, doc);
-		arc_audit(q->arc, "web", "view", q->param, "");
-	} else
-		resp_err(r, err, err == DOS_NOTFOUND ? "no such document" : NULL);
+	else
+		resp_err(r, err, msg[0] ? msg : NULL);
 	json_decref(doc);
+}
+
+/* GET /api/documents/ID/pdf: streamed from the blob store. */
+static void
+h_document_pdf(struct web_req *q, struct web_resp *r)
+{
+	char msg[512] = "";
+	int64_t id;
+	int fd;
+	uint64_t size;
+	enum dos_err err;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "no such document");
+		return;
+	}
+	err = arc_doc_pdf(q->arc, &q->user, id, &fd, &size, msg, sizeof(msg));
+	if (err != DOS_OK) {
+		resp_err(r, err, msg[0] ? msg : err == DOS_NOTFOUND
+						? "this document has no "
+						  "searchable PDF"
+						: NULL);
+		return;
+	}
+	r->status = 200;
+	r->type = "application/pdf";
+	r->fd = fd;
+	r->fd_size = size;
+}
+
+/* POST /api/documents/ID/edit {"changes": {...}, "reason": "..."} */
+static void
+h_document_edit(struct web_req *q, struct web_resp *r)
+{
+	char msg[512] = "";
+	int64_t id;
+	json_t *j;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "no such document");
+		return;
+	}
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	resp_outcome(r,
+		     arc_doc_edit(q->arc, &q->user, id,
+				  json_object_get(j, "changes"),
+				  jstr(j, "reason"), msg, sizeof(msg)),
+		     msg);
+	json_decref(j);
+}
+
+/* POST /api/documents/ID/delete {"reason": "..."} */
+static void
+h_document_delete(struct web_req *q, struct web_resp *r)
+{
+	char msg[512] = "";
+	int64_t id;
+	json_t *j;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "no such document");
+		return;
+	}
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	resp_outcome(r,
+		     arc_delete_request(q->arc, &q->user, id, jstr(j, "reason"),
+					msg, sizeof(msg)),
+		     msg);
+	json_decref(j);
+}
+
+/* POST /api/documents/ID/approve-delete {"hold_days": N} */
+static void
+h_document_approve(struct web_req *q, struct web_resp *r)
+{
+	char msg[512] = "";
+	int64_t id;
+	json_t *j;
+	json_int_t days;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "no such document");
+		return;
+	}
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	days = json_integer_value(json_object_get(j, "hold_days"));
+	resp_outcome(r,
+		     arc_delete_approve(q->arc, &q->user, id,
+					days < 0 || days > 3650 ? -1 : (int)days,
+					msg, sizeof(msg)),
+		     msg);
+	json_decref(j);
+}
+
+/* POST /api/purge */
+static void
+h_purge(struct web_req *q, struct web_resp *r)
+{
+	json_t *rep = NULL;
+	enum dos_err err = arc_purge(q->arc, &q->user, &rep);
+
+	if (err == DOS_OK)
+		resp_json(r, 200, rep);
+	else
+		resp_err(r, err, err == DOS_PERM ? "your role may not purge"
+						 : NULL);
+	json_decref(rep);
+}
+
+/* GET /api/customers/NUMBER-OR-ACCOUNT */
+static void
+h_customer(struct web_req *q, struct web_resp *r)
+{
+	json_t *c = NULL;
+	char msg[512] = "";
+	enum dos_err err = arc_customer_get(q->arc, &q->user, q->param, &c,
+					    msg, sizeof(msg));
+
+	if (err == DOS_OK)
+		resp_json(r, 200, c);
+	else
+		resp_err(r, err, msg[0] ? msg : NULL);
+	json_decref(c);
+}
+
+/* GET /api/audit?limit=&before= */
+static void
+h_audit(struct web_req *q, struct web_resp *r)
+{
+	json_t *list = NULL;
+	char msg[512] = "";
+	int limit, before;
+	enum dos_err err;
+
+	if (!int_arg(q, "limit", 100, 1, 1000, &limit) ||
+	    !int_arg(q, "before", 0, 0, 2147483647, &before)) {
+		resp_error(r, 400, "limit must be 1-1000 and before an entry "
+				   "number");
+		return;
+	}
+	err = arc_audit_list(q->arc, &q->user, limit, before, &list, msg,
+			     sizeof(msg));
+	if (err == DOS_OK)
+		resp_json(r, 200, list);
+	else
+		resp_err(r, err, msg[0] ? msg : NULL);
+	json_decref(list);
+}
+
+/* GET /api/grants: my requests, and those waiting for my decision. */
+static void
+h_grants(struct web_req *q, struct web_resp *r)
+{
+	json_t *list = NULL;
+	enum dos_err err = arc_grant_list(q->arc, &q->user, &list);
+
+	if (err == DOS_OK)
+		resp_json(r, 200, list);
+	else
+		resp_err(r, err, NULL);
+	json_decref(list);
+}
+
+/* POST /api/grants {"customer": "NUMBER"} or {"document": ID}, with
+ * "reason" and "days". */
+static void
+h_grant_request(struct web_req *q, struct web_resp *r)
+{
+	char msg[512] = "";
+	json_t *j, *res;
+	int64_t gid = 0, id = 0;
+	enum arc_object kind = ARC_OBJ_DOC;
+	enum dos_err err;
+
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	if (jstr(j, "customer") != NULL) {
+		/* Found by number, without reading the dossier itself. */
+		kind = ARC_OBJ_CUSTOMER;
+		err = arc_customer_id(q->arc, jstr(j, "customer"), &id);
+	} else {
+		id = json_integer_value(json_object_get(j, "document"));
+		err = id > 0 ? DOS_OK : DOS_INVAL;
+		if (err != DOS_OK)
+			snprintf(msg, sizeof(msg), "name a \"customer\" or a "
+						   "\"document\"");
+	}
+	if (err == DOS_NOTFOUND)
+		snprintf(msg, sizeof(msg), "no such customer");
+	if (err == DOS_OK)
+		err = arc_grant_request(
+			q->arc, &q->user, kind, id, jstr(j, "reason"),
+			(int)json_integer_value(json_object_get(j, "days")),
+			&gid, msg, sizeof(msg));
+	if (err == DOS_OK) {
+		res = json_pack("{s:I,s:s}", "id", (json_int_t)gid, "message",
+				msg);
+		resp_json(r, 201, res);
+		json_decref(res);
+	} else
+		resp_err(r, err, msg[0] ? msg : NULL);
+	json_decref(j);
+}
+
+static void
+grant_decide(struct web_req *q, struct web_resp *r, int approve)
+{
+	char msg[512] = "";
+	int64_t id;
+	json_t *j;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "no such request");
+		return;
+	}
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	resp_outcome(r,
+		     arc_grant_decide(q->arc, &q->user, id, approve,
+				      jstr(j, "note"), msg, sizeof(msg)),
+		     msg);
+	json_decref(j);
+}
+
+/* POST /api/grants/ID/approve and /refuse {"note": "..."} */
+static void
+h_grant_approve(struct web_req *q, struct web_resp *r)
+{
+	grant_decide(q, r, 1);
+}
+
+static void
+h_grant_refuse(struct web_req *q, struct web_resp *r)
+{
+	grant_decide(q, r, 0);
+}
+
+/* Failed sign-ins per address and name, to slow guessing down. */
+static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned fail_count;
+
+/* POST /api/login {"name", "password"}: a session cookie and the CSRF
+ * token the page sends back in X-CSRF-Token. */
+static void
+h_login(struct web_req *q, struct web_resp *r)
+{
+	char token[SESS_TOKEN_LEN + 1], csrf[SESS_TOKEN_LEN + 1];
+	struct arc_user u;
+	const char *name, *pw;
+	json_t *j, *res;
+	unsigned fails;
+
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	name = jstr(j, "name");
+	pw = jstr(j, "password");
+	if (name == NULL || pw == NULL ||
+	    arc_user_check(q->arc, name, pw) != DOS_OK ||
+	    arc_user_load(q->arc, name, &u) != DOS_OK) {
+		pthread_mutex_lock(&fail_lock);
+		fails = ++fail_count;
+		pthread_mutex_unlock(&fail_lock);
+		arc_audit(q->arc, name != NULL ? name : "-", "login.fail",
+			  "-", "wrong name or password");
+		/* Each failure in a row waits longer, up to 4 s. */
+		sleep(fails < 4 ? fails : 4);
+		resp_error(r, 401, "wrong name or password");
+		json_decref(j);
+		return;
+	}
+	pthread_mutex_lock(&fail_lock);
+	fail_count = 0;
+	pthread_mutex_unlock(&fail_lock);
+	json_decref(j);
+	if (sess_create(u.name, token, csrf) != 0) {
+		resp_error(r, 503, "too many people are signed in; try again "
+				   "later");
+		return;
+	}
+	arc_audit(q->arc, u.name, "login", "-", "");
+	snprintf(r->cookie, sizeof(r->cookie),
+		 "dossier_session=%s; Path=/; HttpOnly; SameSite=Strict",
+		 token);
+	res = json_pack("{s:s,s:s,s:s}", "user", u.name, "role", u.role,
+			"csrf", csrf);
+	resp_json(r, 200, res);
+	json_decref(res);
+}
+
+/* POST /api/logout */
+static void
+h_logout(struct web_req *q, struct web_resp *r)
+{
+	sess_end(MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND,
+					     "dossier_session"));
+	arc_audit(q->arc, q->user.name, "logout", "-", "");
+	snprintf(r->cookie, sizeof(r->cookie),
+		 "dossier_session=; Path=/; HttpOnly; SameSite=Strict; "
+		 "Max-Age=0");
+	resp_outcome(r, DOS_OK, "signed out");
+}
+
+/* GET /api/me */
+static void
+h_me(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "user", q->user.name,
+			      "role", q->user.role, "unit", q->user.unit,
+			      "clearance",
+			      arc_clearance_level_name(q->user.clearance));
+
+	resp_json(r, 200, j);
+	json_decref(j);
 }
 
 /* GET /api/health */
@@ -207,17 +577,34 @@ h_health(struct web_req *q, struct web_resp *r)
 }
 
 static const struct route routes[] = {
-	{"GET", "/api/search", h_search},
-	{"GET", "/api/documents/*", h_document},
-	{"GET", "/api/health", h_health},
+	{"POST", "/api/login", h_login, OPEN},
+	{"GET", "/api/health", h_health, OPEN},
+	{"POST", "/api/logout", h_logout, ARC_NACTIONS},
+	{"GET", "/api/me", h_me, ARC_NACTIONS},
+	{"GET", "/api/search", h_search, ARC_SEARCH},
+	{"GET", "/api/documents/*", h_document, ARC_VIEW},
+	{"GET", "/api/documents/*/pdf", h_document_pdf, ARC_DOWNLOAD},
+	{"POST", "/api/documents/*/edit", h_document_edit, ARC_EDIT},
+	{"POST", "/api/documents/*/delete", h_document_delete,
+	 ARC_DELETE_REQUEST},
+	{"POST", "/api/documents/*/approve-delete", h_document_approve,
+	 ARC_APPROVE},
+	{"GET", "/api/customers/*", h_customer, ARC_VIEW},
+	{"POST", "/api/purge", h_purge, ARC_PURGE},
+	{"GET", "/api/audit", h_audit, ARC_AUDIT_READ},
+	{"GET", "/api/grants", h_grants, ARC_NACTIONS},
+	{"POST", "/api/grants", h_grant_request, ARC_NACTIONS},
+	{"POST", "/api/grants/*/approve", h_grant_approve, ARC_APPROVE},
+	{"POST", "/api/grants/*/refuse", h_grant_refuse, ARC_APPROVE},
 };
 
-/* Matches url against pattern; captures the '*' segment into *pparam. */
+/* Matches url against pattern; captures the '*' segment (one, non-empty,
+ * without '/') into param. */
 static int
 match(const char *pattern, const char *url, char *param, size_t plen)
 {
 	const char *star = strchr(pattern, '*');
-	size_t pre;
+	size_t pre, seg;
 	const char *rest;
 
 	if (star == NULL)
@@ -226,9 +613,10 @@ match(const char *pattern, const char *url, char *param, size_t plen)
 	if (strncmp(pattern, url, pre) != 0)
 		return 0;
 	rest = url + pre;
-	if (*rest == '\0' || strchr(rest, '/') != NULL || strlen(rest) >= plen)
+	seg = strcspn(rest, "/");
+	if (seg == 0 || seg >= plen || strcmp(rest + seg, star + 1) != 0)
 		return 0;
-	snprintf(param, plen, "%s", rest);
+	snprintf(param, plen, "%.*s", (int)seg, rest);
 	return 1;
 }
 
@@ -261,6 +649,49 @@ arc_key_free(void *p)
 	arc_close(p);
 }
 
+/*
+ * Who is signed in (the session cookie), whether a state-changing request
+ * carries the session's CSRF token, and whether the user's role has the
+ * route's action.  Answers 401 or 403 itself; refusals are audited.
+ */
+static int
+signed_in(struct web_req *q, struct web_resp *r, int need)
+{
+	const char *tok = MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND,
+						      "dossier_session");
+	const char *sent = MHD_lookup_connection_value(
+		q->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+	char name[65], csrf[SESS_TOKEN_LEN + 1], why[512];
+	enum dos_err err;
+
+	if (tok == NULL || sess_lookup(tok, name, sizeof(name), csrf) != 0) {
+		resp_error(r, 401, "please sign in");
+		return 0;
+	}
+	if ((err = arc_user_load(q->arc, name, &q->user)) != DOS_OK) {
+		sess_end(tok);
+		resp_error(r, 401, err == DOS_PERM ? "this account is disabled"
+						   : "please sign in");
+		return 0;
+	}
+	if (strcmp(q->method, "GET") != 0 && strcmp(q->method, "HEAD") != 0 &&
+	    (sent == NULL || strlen(sent) != SESS_TOKEN_LEN ||
+	     sodium_memcmp(sent, csrf, SESS_TOKEN_LEN) != 0)) {
+		arc_audit(q->arc, name, "deny", q->url,
+			  "missing or wrong CSRF token");
+		resp_error(r, 403, "the request lacks this session's CSRF "
+				   "token; reload the page");
+		return 0;
+	}
+	if (need != ARC_NACTIONS &&
+	    arc_may(q->arc, &q->user, (enum arc_action)need, ARC_OBJ_NONE, 0,
+		    why, sizeof(why)) != DOS_OK) {
+		resp_error(r, 403, why);
+		return 0;
+	}
+	return 1;
+}
+
 static void
 dispatch(struct web_req *q, struct web_resp *r)
 {
@@ -281,6 +712,8 @@ dispatch(struct web_req *q, struct web_resp *r)
 					   "the server log");
 			return;
 		}
+		if (routes[i].need != OPEN && !signed_in(q, r, routes[i].need))
+			return;
 		routes[i].handler(q, r);
 		return;
 	}
@@ -308,7 +741,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
 	   size_t *upload_size, void **ctx)
 {
-	static int marker;
+	struct conn_ctx *cc = *ctx;
 	struct web_req q;
 	struct web_resp r;
 	struct MHD_Response *resp;
@@ -316,13 +749,21 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 
 	(void)cls;
 	(void)version;
-	(void)upload_data;
-	if (*ctx == NULL) {
-		*ctx = &marker;
+	if (cc == NULL) {
+		if ((cc = calloc(1, sizeof(*cc))) == NULL)
+			return MHD_NO;
+		dbuf_init(&cc->body, MAX_BODY);
+		*ctx = cc;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		/* No route takes a body yet: drain and refuse below. */
+		/* Kept up to MAX_BODY; past it the rest is dropped unread
+		 * into memory and the request refused below. */
+		if (!cc->too_big &&
+		    dbuf_add(&cc->body, upload_data, *upload_size) != DOS_OK) {
+			cc->too_big = 1;
+			dbuf_reset(&cc->body);
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -333,7 +774,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	memset(&r, 0, sizeof(r));
 	r.fd = -1;
 	dbuf_init(&r.body, 64u << 20);
-	dispatch(&q, &r);
+	if (cc->too_big)
+		resp_error(&r, 413, "the request body is too large");
+	else {
+		q.body_len = cc->body.len;
+		q.body = cc->body.len > 0 ? cc->body.data : "";
+		dispatch(&q, &r);
+	}
 	if (r.static_data != NULL)
 		resp = MHD_create_response_from_buffer(
 			r.static_len, (void *)r.static_data,
@@ -357,6 +804,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		MHD_add_response_header(resp, "Content-Type", r.type);
 	MHD_add_response_header(resp, "Cache-Control",
 				r.cache != NULL ? r.cache : "no-store");
+	if (r.cookie[0] != '\0')
+		MHD_add_response_header(resp, "Set-Cookie", r.cookie);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -405,6 +854,22 @@ web_parse_listen(const char *s, char *host, size_t hostlen,
 		return DOS_INVAL;
 	*pport = (unsigned short)port;
 	return DOS_OK;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
+	     enum MHD_RequestTerminationCode toe)
+{
+	struct conn_ctx *cc = *ctx;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (cc != NULL) {
+		dbuf_free(&cc->body);
+		free(cc);
+		*ctx = NULL;
+	}
 }
 
 static volatile sig_atomic_t stop_flag;
@@ -484,6 +949,7 @@ web_serve(const struct web_options *o)
 		MHD_OPTION_CONNECTION_LIMIT, 512u,
 		MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MAX_BODY,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (d == NULL) {

@@ -16,6 +16,8 @@
 
 #include "dossier/common.h"
 
+struct arc_user; /* who acts: see "users, roles" below */
+
 struct arc;
 
 /* Flags for arc_open. */
@@ -150,14 +152,21 @@ enum dos_err arc_source_commit(struct arc *a, struct arc_source_in *src);
 
 /* ---- reading ---- */
 
-/* A document with its pages (text, words, barcodes) as JSON. */
-enum dos_err arc_doc_get(struct arc *a, int64_t id, json_t **pout);
+/*
+ * A document with its pages (text, words, barcodes) as JSON, for who
+ * (checked with arc_may ARC_VIEW; the view is audited).  DOS_PERM or
+ * DOS_NOTFOUND with msg saying why.
+ */
+enum dos_err arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
+			 json_t **pout, char *msg, size_t msglen);
 
 /*
- * Opens a document's searchable PDF; DOS_NOTFOUND when it has none.  The
- * caller closes *pfd.
+ * Opens a document's searchable PDF for who (arc_may ARC_DOWNLOAD; the
+ * download is audited); DOS_NOTFOUND when it has none.  The caller closes
+ * *pfd.
  */
-enum dos_err arc_doc_pdf(struct arc *a, int64_t id, int *pfd, uint64_t *psize);
+enum dos_err arc_doc_pdf(struct arc *a, const struct arc_user *who, int64_t id,
+			 int *pfd, uint64_t *psize, char *msg, size_t msglen);
 
 /* A batch with its files (JSON, caller frees); DOS_NOTFOUND if unknown. */
 enum dos_err arc_batch_get(struct arc *a, int64_t id, json_t **pout);
@@ -215,19 +224,6 @@ struct arc_node {
 	int fuzzy;     /* words: up to 1 (short) or 2 wrong characters */
 };
 
-/*
- * Who searches: results are limited inside the query, so hits, counts and
- * facets agree.  A NULL scope (the local administrator) sees everything
- * not purged.
- */
-struct arc_scope {
-	const char *user;      /* for audit and ownership */
-	const char *unit;      /* only customers of this unit, or NULL */
-	const char *manager;   /* only customers this user manages, or NULL */
-	int clearance;         /* 0 public .. 3 secret: the highest readable */
-	int unsearchable_too;  /* also documents marked not searchable */
-};
-
 enum arc_sort {
 	ARC_SORT_RELEVANCE, /* BM25, newest first on ties (newest first
 			     * without words) */
@@ -239,7 +235,7 @@ enum arc_sort {
 
 struct arc_query {
 	const struct arc_node *root; /* NULL: every document */
-	const struct arc_scope *scope;
+	const struct arc_user *user; /* who searches: see arc_may */
 	enum arc_sort sort;
 	int limit, offset;
 	int facets;                  /* also count by category, type, unit,
@@ -273,18 +269,24 @@ struct arc_customer_in {
  * accounts join the dossier).  On failure msg says why: DOS_CONFLICT for a
  * taken number or account, DOS_INVAL for a missing field or unknown type.
  */
-enum dos_err arc_customer_add(struct arc *a, const char *actor,
+enum dos_err arc_customer_add(struct arc *a, const struct arc_user *who,
 			      const struct arc_customer_in *c, char *msg,
 			      size_t msglen);
 /* Links another account to a customer (by customer number). */
-enum dos_err arc_account_link(struct arc *a, const char *actor,
+enum dos_err arc_account_link(struct arc *a, const struct arc_user *who,
 			      const char *customer, const char *account,
 			      char *msg, size_t msglen);
 /*
  * A customer found by customer number or any account number, with its
  * accounts and documents per category, as JSON; DOS_NOTFOUND if none.
+ * who must reach the dossier (arc_may ARC_VIEW, audited); the counts
+ * are of the documents who may view.
  */
-enum dos_err arc_customer_get(struct arc *a, const char *key, json_t **pout);
+/* A customer's id by customer number or account; DOS_NOTFOUND if none. */
+enum dos_err arc_customer_id(struct arc *a, const char *key, int64_t *pid);
+enum dos_err arc_customer_get(struct arc *a, const struct arc_user *who,
+			      const char *key, json_t **pout, char *msg,
+			      size_t msglen);
 
 /* ---- completeness ---- */
 
@@ -304,10 +306,10 @@ struct arc_checklist_in {
 /* The checklist items as a JSON array. */
 enum dos_err arc_checklist_list(struct arc *a, json_t **pout);
 /* Adds (audited) a checklist item; msg says why not. */
-enum dos_err arc_checklist_add(struct arc *a, const char *actor,
+enum dos_err arc_checklist_add(struct arc *a, const struct arc_user *who,
 			       const struct arc_checklist_in *c, int64_t *pid,
 			       char *msg, size_t msglen);
-enum dos_err arc_checklist_remove(struct arc *a, const char *actor,
+enum dos_err arc_checklist_remove(struct arc *a, const struct arc_user *who,
 				  int64_t id, char *msg, size_t msglen);
 /*
  * What customers' dossiers lack: for key (customer number or account)
@@ -341,7 +343,7 @@ enum dos_err arc_stats(struct arc *a, const char *from, const char *to,
  * "confidentiality", "location"}), keeping the old values as a version
  * with who, when and why.  msg says what happened or why not.
  */
-enum dos_err arc_doc_edit(struct arc *a, const char *actor, int64_t id,
+enum dos_err arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 			  const json_t *changes, const char *reason, char *msg,
 			  size_t msglen);
 /*
@@ -349,7 +351,7 @@ enum dos_err arc_doc_edit(struct arc *a, const char *actor, int64_t id,
  * text stays as a page text version with who, when and why; the new text
  * is indexed; the document's version goes up.  msg says what happened.
  */
-enum dos_err arc_page_text_edit(struct arc *a, const char *actor, int64_t doc,
+enum dos_err arc_page_text_edit(struct arc *a, const struct arc_user *who, int64_t doc,
 				int seq, const char *text, const char *reason,
 				char *msg, size_t msglen);
 /* Every text of a page, oldest first: [{"version","text","replaced_at",
@@ -359,44 +361,158 @@ enum dos_err arc_page_text_versions(struct arc *a, int64_t doc, int seq,
 /* Deletion: request (with a reason), approval by a second person with a
  * manager's or admin's role starting a hold of hold_days, withdrawal
  * before purge.  Each fills msg. */
-enum dos_err arc_delete_request(struct arc *a, const char *actor, int64_t doc,
+enum dos_err arc_delete_request(struct arc *a, const struct arc_user *who, int64_t doc,
 				const char *reason, char *msg, size_t msglen);
-enum dos_err arc_delete_approve(struct arc *a, const char *approver,
+enum dos_err arc_delete_approve(struct arc *a, const struct arc_user *who,
 				int64_t doc, int hold_days, char *msg,
 				size_t msglen);
-enum dos_err arc_delete_withdraw(struct arc *a, const char *actor, int64_t doc,
+enum dos_err arc_delete_withdraw(struct arc *a, const struct arc_user *who, int64_t doc,
 				 char *msg, size_t msglen);
 /* A legal hold on a customer (number or account) or, if customer is NULL,
  * a document; it blocks purge until released. */
-enum dos_err arc_hold_place(struct arc *a, const char *actor,
+enum dos_err arc_hold_place(struct arc *a, const struct arc_user *who,
 			    const char *customer, int64_t doc,
 			    const char *reason, char *msg, size_t msglen);
-enum dos_err arc_hold_release(struct arc *a, const char *actor, int64_t hold,
+enum dos_err arc_hold_release(struct arc *a, const struct arc_user *who, int64_t hold,
 			      char *msg, size_t msglen);
 /*
  * Purges every document whose approved deletion has waited out its hold
  * and is under no legal hold; report: {"purged": [ids], "held": [ids],
  * "blobs_removed": N}.
  */
-enum dos_err arc_purge(struct arc *a, const char *actor, json_t **preport);
+enum dos_err arc_purge(struct arc *a, const struct arc_user *who, json_t **preport);
 
-/* ---- users ---- */
+/* ---- users, roles and what they may do (access.c, user.c) ---- */
 
-/* Known roles; arc_user_add refuses others. */
-int arc_role_valid(const char *role);
+/* What a user may want to do.  The names are arc_action_name()'s. */
+enum arc_action {
+	ARC_SEARCH,         /* find documents */
+	ARC_VIEW,           /* open a document, its pages and text */
+	ARC_DOWNLOAD,       /* take away its original or searchable PDF */
+	ARC_EXPORT,         /* put documents into an export bundle */
+	ARC_EDIT,           /* change metadata or OCR text (with a reason) */
+	ARC_DELETE_REQUEST, /* ask for a deletion (with a reason) */
+	ARC_APPROVE,        /* approve deletions and borrow requests */
+	ARC_PURGE,          /* carry out deletions whose hold is over */
+	ARC_AUDIT_READ,     /* read the audit log */
+	ARC_INGEST,         /* scan and ingest, fill metadata */
+	ARC_REVIEW,         /* work the review queue */
+	ARC_ADMIN,          /* users, roles, checklists, legal holds */
+	ARC_NACTIONS
+};
+
+/* What an action is about. */
+enum arc_object { ARC_OBJ_NONE, ARC_OBJ_DOC, ARC_OBJ_CUSTOMER };
+
 /*
- * Adds a user with an Argon2id password hash (libsodium).  DOS_CONFLICT if
- * the name is taken, DOS_INVAL for a bad name, role or a password shorter
- * than 8 characters.
+ * Who acts, as loaded by arc_user_load (or arc_user_local): the user's
+ * name, unit, clearance and category limits, and from the role the
+ * actions and the scope the role reaches:
+ *   own      the customers the user manages (customer.manager)
+ *   unit     the customers of the user's unit (every unit if none)
+ *   all      every customer (of the user's unit, if the user has one)
+ *   batches  the documents of batches the user ran
+ *   none     no document
+ * plus what approved, unexpired borrow grants add for search, view and
+ * download.
  */
-enum dos_err arc_user_add(struct arc *a, const char *name, const char *role,
-			  const char *unit, const char *password);
+struct arc_user {
+	char name[65];
+	char role[33];
+	char unit[65];        /* "" for none */
+	char categories[256]; /* "" for all, else codes "CREDIT,CONTRACT" */
+	int clearance;        /* 0 public, 1 internal, 2 confidential, 3 secret */
+	unsigned actions;     /* 1u << enum arc_action */
+	char scope[16];       /* own, unit, all, batches, none */
+	int unsearchable;     /* finds documents marked not searchable too */
+	int local;            /* the local administrator: everything */
+};
+
+const char *arc_action_name(enum arc_action act);
+/* A clearance level's number (0..3), or -1 for an unknown name. */
+int arc_clearance_level(const char *name);
+/* A clearance level's name. */
+const char *arc_clearance_level_name(int level);
+/* The local administrator (the CLI without --as): may do everything. */
+void arc_user_local(struct arc_user *u);
+/* Loads a user; DOS_NOTFOUND if unknown, DOS_PERM if disabled. */
+enum dos_err arc_user_load(struct arc *a, const char *name,
+			   struct arc_user *u);
+
+/*
+ * The one answer to "may user u do act on this object" (kind and id; id
+ * is ignored for ARC_OBJ_NONE).  The document rule is the same SQL
+ * condition the search filters with, so a search never shows what a view
+ * would refuse.  DOS_OK, or DOS_PERM with why in words (and an audited
+ * "deny" entry), or DOS_NOTFOUND for an object that does not exist.
+ */
+enum dos_err arc_may(struct arc *a, const struct arc_user *u,
+		     enum arc_action act, enum arc_object kind, int64_t id,
+		     char *why, size_t whylen);
+
+/* Known roles (built in, or added with arc_role_add). */
+int arc_role_valid(struct arc *a, const char *role);
+/* The roles as JSON: [{"name","actions":[...],"scope","unsearchable",
+ * "clearance","builtin"}]. */
+enum dos_err arc_role_list(struct arc *a, json_t **pout);
+/* Adds a role (admin only): actions is a comma list of action names. */
+enum dos_err arc_role_add(struct arc *a, const struct arc_user *who,
+			  const char *name, const char *actions,
+			  const char *scope, int unsearchable, int clearance,
+			  char *msg, size_t msglen);
+
+struct arc_user_in {
+	const char *name, *role;
+	const char *unit;       /* may be NULL */
+	const char *clearance;  /* level name; NULL: the role's default */
+	const char *categories; /* comma list of codes; NULL: all */
+	const char *password;   /* 8 characters at least */
+};
+/*
+ * Adds a user (admin only) with an Argon2id password hash (libsodium).
+ * DOS_CONFLICT if the name is taken, DOS_INVAL (msg says why) for a bad
+ * name, role, clearance, category or short password.
+ */
+enum dos_err arc_user_add(struct arc *a, const struct arc_user *who,
+			  const struct arc_user_in *in, char *msg,
+			  size_t msglen);
 /* Checks a password; DOS_PERM when wrong or the user is unknown. */
 enum dos_err arc_user_check(struct arc *a, const char *name,
 			    const char *password);
 
+/*
+ * Borrowing: a user outside a dossier's scope asks for a customer's
+ * dossier (kind ARC_OBJ_CUSTOMER) or one document for days (1..90) with
+ * a reason; a manager whose scope holds it (not the requester) approves or
+ * refuses; an approved grant gives search, view and download until it
+ * expires.  All audited.
+ */
+enum dos_err arc_grant_request(struct arc *a, const struct arc_user *who,
+			       enum arc_object kind, int64_t id,
+			       const char *reason, int days, int64_t *pid,
+			       char *msg, size_t msglen);
+enum dos_err arc_grant_decide(struct arc *a, const struct arc_user *who,
+			      int64_t grant, int approve, const char *note,
+			      char *msg, size_t msglen);
+/* Marks approved grants past their end as expired (audited); *pn says
+ * how many. */
+enum dos_err arc_grant_expire(struct arc *a, int *pn);
+/* Grants the user asked for, and those waiting for their decision:
+ * [{"id","user","customer","document","reason","days","status",
+ * "requested","decided_by","decided","until","note"}]. */
+enum dos_err arc_grant_list(struct arc *a, const struct arc_user *who,
+			    json_t **pout);
+
 /* ---- audit ---- */
 
+/*
+ * The newest audit entries (at most limit, before entry id before if >0),
+ * for who (arc_may ARC_AUDIT_READ; the reading is audited itself):
+ * [{"id","ts","actor","action","object","detail"}].
+ */
+enum dos_err arc_audit_list(struct arc *a, const struct arc_user *who,
+			    int limit, int64_t before, json_t **pout,
+			    char *msg, size_t msglen);
 /* Appends a hash-chained audit entry. */
 enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,
 		       const char *object, const char *detail);

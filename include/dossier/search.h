@@ -46,14 +46,15 @@ struct srch_opts {
 	const char *sort;  /* relevance (default), date, added, account,
 			    * number; NULL: relevance */
 	int facets;
-	const struct arc_scope *scope; /* NULL: everything */
 };
 
 /*
- * Parses and runs q for actor (audited with the query), returning the
- * archive's result.  DOS_INVAL with *pmsg for a malformed query or sort.
+ * Parses and runs q for user u (audited with the query; hits, totals and
+ * facets only from what u may search), returning the archive's result.
+ * DOS_INVAL with *pmsg for a malformed query or sort, DOS_PERM with *pmsg
+ * when u's role may not search.
  */
-enum dos_err srch_run(struct arc *a, const char *actor, const char *q,
+enum dos_err srch_run(struct arc *a, const struct arc_user *u, const char *q,
 		      const struct srch_opts *o, json_t **pout, char **pmsg);
 
 #endif

@@ -59,11 +59,16 @@ is "the old values are kept with who, when and why" \
 # Deletion: request, second-person approval with the right role, hold.
 echo "manager-pass-1" | D user add boss --role manager >/dev/null
 echo "clerk-pass-12" | D user add clerk1 --role clerk >/dev/null
+echo "manager-pass-2" | D user add mgr2 --role manager >/dev/null
+contains "a clerk may not ask for deletions" \
+	"$(echo "clerk-pass-12" | D delete request "$d2" --as clerk1 --reason "x" 2>&1)" "the clerk role may not delete_request"
 contains "a deletion needs a reason" "$(D delete request "$d2" 2>&1)" "needs a reason"
-echo "clerk-pass-12" | D delete request "$d2" --as clerk1 --reason "scanned twice" >/dev/null
+echo "manager-pass-2" | D delete request "$d2" --as mgr2 --reason "scanned twice" >/dev/null
 is "status: deletion requested" "$(D show --json "$d2" | jq -r '.status')" "deletion requested"
 contains "the requester cannot approve" \
-	"$(echo "clerk-pass-12" | D delete approve "$d2" --as clerk1 2>&1)" "may not approve"
+	"$(echo "manager-pass-2" | D delete approve "$d2" --as mgr2 2>&1)" "a second person must approve"
+contains "a clerk cannot approve" \
+	"$(echo "clerk-pass-12" | D delete approve "$d2" --as clerk1 2>&1)" "the clerk role may not approve"
 contains "a wrong password is refused" \
 	"$(echo "nope" | D delete approve "$d2" --as boss 2>&1)" "wrong user name or password"
 contains "approval starts the hold" \
@@ -74,7 +79,7 @@ check "withdrawn during the hold" D delete withdraw "$d2"
 is "back to archived" "$(D show --json "$d2" | jq -r '.status')" archived
 
 # Legal hold blocks purge; release lets it through; tombstone remains.
-echo "clerk-pass-12" | D delete request "$d2" --as clerk1 --reason "scanned twice" >/dev/null
+echo "manager-pass-2" | D delete request "$d2" --as mgr2 --reason "scanned twice" >/dev/null
 echo "manager-pass-1" | D delete approve "$d2" --as boss --hold-days 0 >/dev/null
 check "legal hold on the customer's document" D hold place --document "$d2" --reason "court order 17"
 sleep 1

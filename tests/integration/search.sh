@@ -33,7 +33,9 @@ D edit "$d2" --reason "filed by the clerk" keywords="mortgage guarantee" \
 n1=$(D show --json "$d1" | jq -r .archive_no)
 n2=$(D show --json "$d2" | jq -r .archive_no)
 
+add_auditor "$A"
 start_server "$A" || { not_ok "server starts"; finish; }
+sign_in t-auditor auditor-pass-1 || { not_ok "auditor signs in"; finish; }
 
 # q QUERY IDS: the CLI and the API find exactly these documents.
 q() {

@@ -9,7 +9,9 @@ page=$(ls "$T_TMP"/s/*.png | head -1)
 "$DOSSIER" -A "$A" ingest "$page" >/dev/null
 word=$(json '.words[]' <"${page%.*}.json" | awk 'length($0) >= 8 && $0 ~ /^[A-Za-z]+$/' | head -1)
 
+add_auditor "$A"
 start_server "$A" || { not_ok "server starts"; finish; }
+sign_in t-auditor auditor-pass-1 || { not_ok "auditor signs in"; finish; }
 ok "server starts on $BASE_URL"
 res=$(curl -s "$BASE_URL/api/search?q=$word")
 is "API search finds the page by '$word'" "$(echo "$res" | json '.total')" 1

@@ -111,9 +111,13 @@ committed_document_reads_back(void **state)
 {
 	struct fx *f = *state;
 	json_t *doc = NULL, *page;
+	struct arc_user admin;
+	char msg[256];
 	int64_t id = commit_sample(f, "original-1", "The repayment plan.");
 
-	assert_int_equal(arc_doc_get(f->a, id, &doc), DOS_OK);
+	arc_user_local(&admin);
+	assert_int_equal(arc_doc_get(f->a, &admin, id, &doc, msg, sizeof(msg)),
+			 DOS_OK);
 	assert_string_equal(json_string_value(json_object_get(doc, "account")),
 			    "ACC-2024-000101");
 	page = json_array_get(json_object_get(doc, "pages"), 0);
@@ -131,7 +135,9 @@ committed_document_reads_back(void **state)
 				 1)),
 			 10);
 	json_decref(doc);
-	assert_int_equal(arc_doc_get(f->a, id + 100, &doc), DOS_NOTFOUND);
+	assert_int_equal(arc_doc_get(f->a, &admin, id + 100, &doc, msg,
+				     sizeof(msg)),
+			 DOS_NOTFOUND);
 }
 
 static void

@@ -20,6 +20,20 @@ struct fx {
 	int64_t batch;
 };
 
+
+/* A principal with every permission, named as the test's actor. */
+static const struct arc_user *
+as(const char *name)
+{
+	static struct arc_user u[4];
+	static int next;
+	struct arc_user *p = &u[next++ % 4];
+
+	arc_user_local(p);
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	return p;
+}
+
 static int
 setup(void **state)
 {
@@ -105,7 +119,7 @@ customer(struct fx *f, const char *number, const char *type,
 	c.unit = unit;
 	c.accounts = accs;
 	c.naccounts = 1;
-	assert_int_equal(arc_customer_add(f->a, "admin", &c, msg, sizeof(msg)),
+	assert_int_equal(arc_customer_add(f->a, as("admin"), &c, msg, sizeof(msg)),
 			 DOS_OK);
 }
 
@@ -209,24 +223,24 @@ checklist_items_are_configurable(void **state)
 	c.category = "VISIT"; /* alias of DAILY */
 	c.doc_type = "visit_report";
 	c.min_count = 2;
-	assert_int_equal(arc_checklist_add(f->a, "admin", &c, &id, msg,
+	assert_int_equal(arc_checklist_add(f->a, as("admin"), &c, &id, msg,
 					   sizeof(msg)), DOS_OK);
 	customer(f, "C-3", "individual", "ACC-3", NULL);
 	doc(f, "ACC-3", "DAILY", "visit_report", NULL, "archived", NULL);
 	s = gaps(f, "C-3", NULL, &req);
 	assert_non_null(strstr(s, "Two visit reports|1|0\n"));
 	free(s);
-	assert_int_equal(arc_checklist_remove(f->a, "admin", id, msg,
+	assert_int_equal(arc_checklist_remove(f->a, as("admin"), id, msg,
 					      sizeof(msg)), DOS_OK);
-	assert_int_equal(arc_checklist_remove(f->a, "admin", id, msg,
+	assert_int_equal(arc_checklist_remove(f->a, as("admin"), id, msg,
 					      sizeof(msg)), DOS_NOTFOUND);
 	c.category = "NOSUCH";
-	assert_int_equal(arc_checklist_add(f->a, "admin", &c, &id, msg,
+	assert_int_equal(arc_checklist_add(f->a, as("admin"), &c, &id, msg,
 					   sizeof(msg)), DOS_INVAL);
 	assert_string_equal(msg, "unknown category 'NOSUCH'");
 	c.category = "DAILY";
 	c.customer_type = "alien";
-	assert_int_equal(arc_checklist_add(f->a, "admin", &c, &id, msg,
+	assert_int_equal(arc_checklist_add(f->a, as("admin"), &c, &id, msg,
 					   sizeof(msg)), DOS_INVAL);
 }
 
@@ -293,7 +307,7 @@ hits(struct fx *f, const char *match)
 
 /* Total and facets of a scoped search for the word "scoped". */
 static void
-scoped(struct fx *f, const struct arc_scope *sc, long long *ptotal,
+scoped(struct fx *f, const struct arc_user *sc, long long *ptotal,
        long long *pfacet)
 {
 	struct arc_node w = {ARC_N_WORDS, ARC_F_TEXT, NULL, NULL, "scoped",
@@ -316,19 +330,26 @@ static void
 scope_filters_hits_totals_and_facets(void **state)
 {
 	struct fx *f = *state;
-	struct arc_scope sc = {"ann", "north", NULL, 1, 0};
+	struct arc_user sc;
 	json_t *ch = json_pack("{s:s}", "confidentiality", "secret");
 	char msg[256];
 	long long total, facet;
 	int64_t secret;
 
+	memset(&sc, 0, sizeof(sc));
+	snprintf(sc.name, sizeof(sc.name), "ann");
+	snprintf(sc.role, sizeof(sc.role), "auditor");
+	snprintf(sc.unit, sizeof(sc.unit), "north");
+	snprintf(sc.scope, sizeof(sc.scope), "all");
+	sc.clearance = 1;
+	sc.actions = 1u << ARC_SEARCH;
 	customer(f, "C-8", "individual", "ACC-8", "north");
 	customer(f, "C-9", "individual", "ACC-9", "south");
 	doc(f, "ACC-8", "CREDIT", NULL, NULL, "archived", "scoped text");
 	secret = doc(f, "ACC-8", "CREDIT", NULL, NULL, "archived",
 		     "scoped text");
 	doc(f, "ACC-9", "CREDIT", NULL, NULL, "archived", "scoped text");
-	assert_int_equal(arc_doc_edit(f->a, "admin", secret, ch, "classify",
+	assert_int_equal(arc_doc_edit(f->a, as("admin"), secret, ch, "classify",
 				      msg, sizeof(msg)), DOS_OK);
 	scoped(f, NULL, &total, &facet);
 	assert_int_equal(total, 3);
@@ -353,13 +374,13 @@ ocr_correction_keeps_the_old_text(void **state)
 	int64_t id = doc(f, "ACC-5", "CREDIT", NULL, NULL, "archived",
 			 "repaymnet schedule");
 
-	assert_int_equal(arc_page_text_edit(f->a, "clerk1", id, 1,
+	assert_int_equal(arc_page_text_edit(f->a, as("clerk1"), id, 1,
 					    "repayment schedule", "", msg,
 					    sizeof(msg)), DOS_INVAL);
-	assert_int_equal(arc_page_text_edit(f->a, "clerk1", id, 2, "x",
+	assert_int_equal(arc_page_text_edit(f->a, as("clerk1"), id, 2, "x",
 					    "typo", msg, sizeof(msg)),
 			 DOS_NOTFOUND);
-	assert_int_equal(arc_page_text_edit(f->a, "clerk1", id, 1,
+	assert_int_equal(arc_page_text_edit(f->a, as("clerk1"), id, 1,
 					    "repayment schedule",
 					    "OCR misread", msg, sizeof(msg)),
 			 DOS_OK);
@@ -374,7 +395,8 @@ ocr_correction_keeps_the_old_text(void **state)
 				    json_array_get(v, 0), "reason")),
 			    "OCR misread");
 	json_decref(v);
-	assert_int_equal(arc_doc_get(f->a, id, &d), DOS_OK);
+	assert_int_equal(arc_doc_get(f->a, as("admin"), id, &d, msg,
+				     sizeof(msg)), DOS_OK);
 	assert_int_equal(json_integer_value(json_object_get(d, "version")), 2);
 	json_decref(d);
 	assert_int_equal(arc_verify(f->a, &rep), DOS_OK);
