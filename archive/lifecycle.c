@@ -20,7 +20,7 @@
 static const char *const edit_fields[] = {
 	"title",     "doc_date", "account",	    "category",
 	"doc_type", "signatory", "keywords", "confidentiality",
-	"location",
+	"location",  "searchable",
 };
 #define NEDIT (sizeof(edit_fields) / sizeof(edit_fields[0]))
 
@@ -82,7 +82,9 @@ doc_fields(struct arc *a, int64_t id, json_t **pout, char *status,
 	*pout = NULL;
 	if ((err = arc_prepare(a, "SELECT title, doc_date, account, category, "
 				  "doc_type, signatory, keywords, "
-				  "confidentiality, location, status, version, "
+				  "confidentiality, location, CASE searchable "
+				  "WHEN 1 THEN 'yes' ELSE 'no' END, status, "
+				  "version, "
 				  "archive_no FROM document WHERE id = ?",
 			       &st)) != DOS_OK)
 		return err;
@@ -137,7 +139,7 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 				       "'%s' cannot be changed (title, date, "
 				       "account, category, doc_type, "
 				       "signatory, keywords, confidentiality, "
-				       "location can)", key);
+				       "location, searchable can)", key);
 		if (!json_is_string(val) && !json_is_null(val))
 			return set_msg(msg, msglen, DOS_INVAL,
 				       "'%s' must be text or null", key);
@@ -146,6 +148,11 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 			return set_msg(msg, msglen, DOS_INVAL,
 				       "'%s' is longer than 1000 characters",
 				       key);
+		if (strcmp(key, "searchable") == 0 &&
+		    (v == NULL || (strcmp(v, "yes") != 0 &&
+				   strcmp(v, "no") != 0)))
+			return set_msg(msg, msglen, DOS_INVAL,
+				       "searchable is yes or no%s", "");
 		if (strcmp(key, "confidentiality") == 0) {
 			for (k = 0; k < 4; k++)
 				if (v != NULL && strcmp(v, levels[k]) == 0)
@@ -198,7 +205,10 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 					edit_fields[idx])) != DOS_OK ||
 		    (err = arc_prepare(a, sql, &st)) != DOS_OK)
 			goto fail;
-		arc_bind_text(st, 1, v);
+		if (strcmp(edit_fields[idx], "searchable") == 0)
+			sqlite3_bind_int(st, 1, strcmp(v, "yes") == 0);
+		else
+			arc_bind_text(st, 1, v);
 		sqlite3_bind_int64(st, 2, id);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			err = DOS_DB;

@@ -56,6 +56,7 @@
       setStatus('The archive server could not be reached. Check that dossier is running and try again.', true);
       return;
     }
+    if (res.status === 401) { showSignIn('Your session has ended; please sign in again.'); return; }
     if (!res.ok) { setStatus('Search failed: ' + (body.error || res.statusText), true); return; }
     if (body.total === 0) { setStatus('No documents match “' + q + '”.'); return; }
     const last = Math.min(offset + body.hits.length, body.total);
@@ -91,9 +92,61 @@
     run();
   }
 
+  /* Signing in: the session is an HttpOnly cookie; the CSRF token goes
+   * with every request that changes something. */
+  const signin = document.getElementById('signin');
+  const who = document.getElementById('who');
+  let csrf = sessionStorage.getItem('csrf') || '';
+
+  function showSignIn(message) {
+    form.hidden = true; who.hidden = true; pager.hidden = true;
+    list.replaceChildren(); setStatus('');
+    signin.hidden = false;
+    document.getElementById('signin-status').textContent = message || '';
+    document.getElementById('name').focus();
+  }
+
+  function showSearch(me) {
+    signin.hidden = true; form.hidden = false; who.hidden = false;
+    document.getElementById('whoname').textContent = me.user + ' (' + me.role + ')';
+    input.focus();
+    run();
+  }
+
+  async function start() {
+    let res;
+    try { res = await fetch('/api/me'); } catch (e) {
+      setStatus('The archive server could not be reached. Check that dossier is running and try again.', true);
+      return;
+    }
+    if (res.ok) showSearch(await res.json()); else showSignIn();
+  }
+
+  signin.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const msg = document.getElementById('signin-status');
+    msg.textContent = 'Signing in…';
+    let res, body;
+    try {
+      res = await fetch('/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: document.getElementById('name').value, password: document.getElementById('password').value }) });
+      body = await res.json();
+    } catch (err) { msg.textContent = 'The archive server could not be reached.'; return; }
+    document.getElementById('password').value = '';
+    if (!res.ok) { msg.textContent = res.status === 401 ? 'Wrong user name or password.' : (body.error || 'Sign-in failed.'); return; }
+    csrf = body.csrf; sessionStorage.setItem('csrf', csrf);
+    showSearch(body);
+  });
+
+  document.getElementById('signout').addEventListener('click', async () => {
+    try { await fetch('/api/logout', { method: 'POST', headers: { 'X-CSRF-Token': csrf } }); } catch (e) { /* signed out below anyway */ }
+    csrf = ''; sessionStorage.removeItem('csrf');
+    showSignIn('You are signed out.');
+  });
+
   form.addEventListener('submit', (e) => { e.preventDefault(); go(input.value, 0); });
   document.getElementById('prev').addEventListener('click', () => go(params().q, Math.max(0, params().offset - PAGE)));
   document.getElementById('next').addEventListener('click', () => go(params().q, params().offset + PAGE));
-  window.addEventListener('popstate', run);
-  run();
+  window.addEventListener('popstate', () => { if (!form.hidden) run(); });
+  start();
 })();
