@@ -26,18 +26,29 @@ q="$DIR/queries.tsv"
 "$BUILD/bench/search_bench" run "$DIR" "$N" "$q"
 
 log=$(mktemp)
+jar=$(mktemp)
+# An auditor reads everything: the same documents as the library's run.
+echo "bench-auditor-1" | "$BUILD/dossier" -A "$DIR" user add bench-auditor \
+	--role auditor >/dev/null 2>&1 || true
 "$BUILD/dossier" -A "$DIR" serve --listen 127.0.0.1:0 >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; rm -f "$log"' EXIT
+trap 'kill $pid 2>/dev/null; rm -f "$log" "$jar"' EXIT
 for _ in $(seq 100); do
 	url=$(sed -n 's/.*serving .* on \(http:[^ ]*\)\/$/\1/p' "$log" | head -1)
 	[ -n "$url" ] && break
 	sleep 0.1
 done
+curl -s -c "$jar" -H 'Content-Type: application/json' \
+	--data '{"name":"bench-auditor","password":"bench-auditor-1"}' \
+	"$url/api/login" >/dev/null
+if [ "$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' "$url/api/me")" != 200 ]; then
+	echo "bench-search: cannot sign in to the server" >&2
+	exit 1
+fi
 printf '%-18s %9s %9s %9s\n' "query (HTTP)" "p50 ms" "p99 ms" "max ms"
 for kind in $(cut -f1 "$q" | uniq); do
 	awk -F'\t' -v k="$kind" '$1 == k {print $2}' "$q" | while IFS= read -r query; do
-		curl -s -o /dev/null -w '%{time_total}\n' --get \
+		curl -s -b "$jar" -o /dev/null -w '%{time_total}\n' --get \
 			--data-urlencode "q=$query" "$url/api/search"
 	done | sort -n | awk -v k="$kind" '{ t[NR] = $1 * 1000 }
 		END { p99 = int(NR * 0.99 + 0.999); printf "%-18s %9.2f %9.2f %9.2f\n", k, t[int((NR + 1) / 2)], t[p99], t[NR] }'
