@@ -27,6 +27,7 @@ static const char *const action_names[ARC_NACTIONS] = {
 	[ARC_INGEST] = "ingest",
 	[ARC_REVIEW] = "review",
 	[ARC_ADMIN] = "admin",
+	[ARC_REPORT] = "report",
 };
 
 static const char *const levels[] = {"public", "internal", "confidential",

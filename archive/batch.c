@@ -199,13 +199,17 @@ batch_json(sqlite3_stmt *st)
 }
 
 enum dos_err
-arc_batch_get(struct arc *a, int64_t id, json_t **pout)
+arc_batch_get(struct arc *a, const struct arc_user *who, int64_t id,
+	      json_t **pout)
 {
 	sqlite3_stmt *st = NULL, *fst = NULL;
 	json_t *b = NULL, *files = NULL;
 	enum dos_err err;
 
 	*pout = NULL;
+	if ((err = arc_may(a, who, ARC_INGEST, ARC_OBJ_NONE, 0, NULL, 0)) !=
+	    DOS_OK)
+		return err;
 	if ((err = arc_prepare(a, "SELECT " BATCH_COLS " FROM batch "
 				  "WHERE id = ?", &st)) != DOS_OK ||
 	    (err = arc_prepare(a, "SELECT name, sha256, outcome, pages, "
@@ -247,13 +251,17 @@ out:
 }
 
 enum dos_err
-arc_batch_list(struct arc *a, int limit, json_t **pout)
+arc_batch_list(struct arc *a, const struct arc_user *who, int limit,
+	       json_t **pout)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *arr;
 	enum dos_err err;
 
 	*pout = NULL;
+	if ((err = arc_may(a, who, ARC_INGEST, ARC_OBJ_NONE, 0, NULL, 0)) !=
+	    DOS_OK)
+		return err;
 	if ((err = arc_prepare(a, "SELECT " BATCH_COLS " FROM batch "
 				  "ORDER BY id DESC LIMIT ?", &st)) != DOS_OK)
 		return err;

@@ -373,7 +373,8 @@ set_as_of(struct miss *m, const char *as_of, char out[32])
 }
 
 enum dos_err
-arc_missing(struct arc *a, const char *key, const char *as_of, json_t **pout)
+arc_missing(struct arc *a, const struct arc_user *who, const char *key,
+	    const char *as_of, json_t **pout)
 {
 	struct miss m;
 	sqlite3_stmt *cst = NULL;
@@ -383,6 +384,9 @@ arc_missing(struct arc *a, const char *key, const char *as_of, json_t **pout)
 	enum dos_err err;
 
 	*pout = NULL;
+	if ((err = arc_may(a, who, ARC_REPORT, ARC_OBJ_NONE, 0, NULL, 0)) !=
+	    DOS_OK)
+		return err;
 	memset(&m, 0, sizeof(m));
 	if (set_as_of(&m, as_of, day) != 0)
 		return DOS_INVAL;

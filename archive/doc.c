@@ -512,13 +512,16 @@ arc_doc_pdf(struct arc *a, const struct arc_user *who, int64_t id, int *pfd,
 }
 
 enum dos_err
-arc_review_list(struct arc *a, json_t **pout)
+arc_review_list(struct arc *a, const struct arc_user *who, json_t **pout)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *arr;
 	enum dos_err err;
 
 	*pout = NULL;
+	if ((err = arc_may(a, who, ARC_REVIEW, ARC_OBJ_NONE, 0, NULL, 0)) !=
+	    DOS_OK)
+		return err;
 	if ((err = arc_prepare(a, "SELECT d.id, d.title, d.account, "
 				  "d.category, d.npages, d.review_reason, "
 				  "d.added, d.batch_id FROM document d "

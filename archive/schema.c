@@ -372,6 +372,9 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX access_grant_user ON access_grant(user_name, status);"
 	"CREATE INDEX access_grant_status ON access_grant(status, until);",
+	/* 8 -> 9: statistics and completeness reports are an action. */
+	"UPDATE role SET actions = actions || ',report' WHERE builtin = 1 AND"
+	"  name IN ('manager', 'auditor');",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -139,13 +139,17 @@ is_day(const char *s)
 }
 
 enum dos_err
-arc_stats(struct arc *a, const char *from, const char *to, json_t **pout)
+arc_stats(struct arc *a, const struct arc_user *who, const char *from,
+	  const char *to, json_t **pout)
 {
 	json_t *res;
 	size_t i;
 	enum dos_err err;
 
 	*pout = NULL;
+	if ((err = arc_may(a, who, ARC_REPORT, ARC_OBJ_NONE, 0, NULL, 0)) !=
+	    DOS_OK)
+		return err;
 	if ((from != NULL && !is_day(from)) || (to != NULL && !is_day(to)))
 		return DOS_INVAL;
 	if ((res = json_object()) == NULL)

@@ -1026,7 +1026,7 @@ cmd_review(const char *dir, int argc, char **argv)
 	}
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		return 1;
-	if ((err = arc_review_list(a, &list)) != DOS_OK) {
+	if ((err = arc_review_list(a, &cli_user, &list)) != DOS_OK) {
 		fprintf(stderr, "dossier: %s\n", dos_strerror(err));
 		goto out;
 	}
@@ -1206,7 +1206,8 @@ cmd_batch(const char *dir, int argc, char **argv)
 	}
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
-	err = id > 0 ? arc_batch_get(a, id, &out) : arc_batch_list(a, 50, &out);
+	err = id > 0 ? arc_batch_get(a, &cli_user, id, &out)
+		     : arc_batch_list(a, &cli_user, 50, &out);
 	if (err != DOS_OK) {
 		fprintf(stderr, "dossier: batch %lld: %s\n", id,
 			dos_strerror(err));

@@ -78,7 +78,7 @@ cmd_missing(const char *dir, int argc, char **argv)
 		key = argv[optind];
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
-	if ((err = arc_missing(a, key, as_of, &r)) != DOS_OK) {
+	if ((err = arc_missing(a, &cli_user, key, as_of, &r)) != DOS_OK) {
 		if (err == DOS_NOTFOUND)
 			fprintf(stderr, "dossier: missing: no customer has the "
 					"number or account %s\n", key);
@@ -299,7 +299,7 @@ cmd_stats(const char *dir, int argc, char **argv)
 		goto usage;
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
-	if ((err = arc_stats(a, from, to, &r)) != DOS_OK) {
+	if ((err = arc_stats(a, &cli_user, from, to, &r)) != DOS_OK) {
 		fprintf(stderr, "dossier: stats: %s\n",
 			err == DOS_INVAL ? "--from and --to want dates "
 					   "YYYY-MM-DD"

@@ -169,12 +169,15 @@ enum dos_err arc_doc_pdf(struct arc *a, const struct arc_user *who, int64_t id,
 			 int *pfd, uint64_t *psize, char *msg, size_t msglen);
 
 /* A batch with its files (JSON, caller frees); DOS_NOTFOUND if unknown. */
-enum dos_err arc_batch_get(struct arc *a, int64_t id, json_t **pout);
+enum dos_err arc_batch_get(struct arc *a, const struct arc_user *who,
+			   int64_t id, json_t **pout);
 /* The latest batches, newest first, as a JSON array. */
-enum dos_err arc_batch_list(struct arc *a, int limit, json_t **pout);
+enum dos_err arc_batch_list(struct arc *a, const struct arc_user *who,
+			    int limit, json_t **pout);
 
 /* Documents waiting in the review queue, oldest first, as a JSON array. */
-enum dos_err arc_review_list(struct arc *a, json_t **pout);
+enum dos_err arc_review_list(struct arc *a, const struct arc_user *who,
+			     json_t **pout);
 
 /* ---- search ---- */
 
@@ -320,7 +323,8 @@ enum dos_err arc_checklist_remove(struct arc *a, const struct arc_user *who,
  * [{"label", "category", "doc_type", "need", "have", "in_review",
  * "months": ["YYYY-MM"...] or null}]}]}.
  */
-enum dos_err arc_missing(struct arc *a, const char *key, const char *as_of,
+enum dos_err arc_missing(struct arc *a, const struct arc_user *who,
+			 const char *key, const char *as_of,
 			 json_t **pout);
 
 /* ---- statistics ---- */
@@ -332,7 +336,8 @@ enum dos_err arc_missing(struct arc *a, const char *key, const char *as_of,
  * "by_clerk", "by_month", "per_day", "per_clerk_day": [{"key",
  * "documents", "pages"}]}.
  */
-enum dos_err arc_stats(struct arc *a, const char *from, const char *to,
+enum dos_err arc_stats(struct arc *a, const struct arc_user *who,
+		       const char *from, const char *to,
 		       json_t **pout);
 
 /* ---- changes, deletion, legal holds ---- */
@@ -398,6 +403,7 @@ enum arc_action {
 	ARC_INGEST,         /* scan and ingest, fill metadata */
 	ARC_REVIEW,         /* work the review queue */
 	ARC_ADMIN,          /* users, roles, checklists, legal holds */
+	ARC_REPORT,         /* statistics and completeness over the archive */
 	ARC_NACTIONS
 };
 

@@ -56,7 +56,7 @@
       setStatus('The archive server could not be reached. Check that dossier is running and try again.', true);
       return;
     }
-    if (res.status === 401) { showSignIn('Your session has ended; please sign in again.'); return; }
+    if (res.status === 401) { showSignIn('Your session has ended; please sign in again.', true); return; }
     if (!res.ok) { setStatus('Search failed: ' + (body.error || res.statusText), true); return; }
     if (body.total === 0) { setStatus('No documents match “' + q + '”.'); return; }
     const last = Math.min(offset + body.hits.length, body.total);
@@ -98,16 +98,26 @@
   const who = document.getElementById('who');
   let csrf = sessionStorage.getItem('csrf') || '';
 
-  function showSignIn(message) {
+  function signInMessage(text, isError) {
+    const m = document.getElementById('signin-status');
+    m.textContent = text || '';
+    m.className = isError ? 'error' : '';
+  }
+
+  function showSignIn(message, isError) {
     form.hidden = true; who.hidden = true; pager.hidden = true;
-    list.replaceChildren(); setStatus('');
+    list.replaceChildren(); setStatus(''); input.value = '';
+    /* The last search stays with the session, not in the address. */
+    history.replaceState(null, '', '/');
+    document.title = 'dossier: sign in';
     signin.hidden = false;
-    document.getElementById('signin-status').textContent = message || '';
+    signInMessage(message, isError);
     document.getElementById('name').focus();
   }
 
   function showSearch(me) {
     signin.hidden = true; form.hidden = false; who.hidden = false;
+    document.title = 'dossier: search';
     document.getElementById('whoname').textContent = me.user + ' (' + me.role + ')';
     input.focus();
     run();
@@ -124,16 +134,20 @@
 
   signin.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const msg = document.getElementById('signin-status');
-    msg.textContent = 'Signing in…';
+    signInMessage('Signing in…');
     let res, body;
     try {
       res = await fetch('/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ name: document.getElementById('name').value, password: document.getElementById('password').value }) });
       body = await res.json();
-    } catch (err) { msg.textContent = 'The archive server could not be reached.'; return; }
-    document.getElementById('password').value = '';
-    if (!res.ok) { msg.textContent = res.status === 401 ? 'Wrong user name or password.' : (body.error || 'Sign-in failed.'); return; }
+    } catch (err) { signInMessage('The archive server could not be reached.', true); return; }
+    const pw = document.getElementById('password');
+    pw.value = '';
+    if (!res.ok) {
+      signInMessage(res.status === 401 ? 'Wrong user name or password.' : (body.error || 'Sign-in failed.'), true);
+      pw.focus();
+      return;
+    }
     csrf = body.csrf; sessionStorage.setItem('csrf', csrf);
     showSearch(body);
   });

@@ -239,7 +239,9 @@ permission_matrix(void **state)
 		{"adm", ARC_SEARCH, 0},	   {"adm", ARC_AUDIT_READ, 0},
 		{"cle", ARC_SEARCH, 1},	   {"cle", ARC_INGEST, 1},
 		{"ann", ARC_INGEST, 0},	   {"adm", ARC_ADMIN, 1},
-		{"mia", ARC_ADMIN, 0},
+		{"mia", ARC_ADMIN, 0},	   {"mia", ARC_REPORT, 1},
+		{"aud", ARC_REPORT, 1},	   {"ann", ARC_REPORT, 0},
+		{"cle", ARC_REVIEW, 1},	   {"ann", ARC_REVIEW, 0},
 	};
 	int64_t ids[5];
 	size_t i, k;

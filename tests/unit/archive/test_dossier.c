@@ -131,7 +131,7 @@ gaps(struct fx *f, const char *key, const char *as_of, int *prequired)
 	size_t i;
 	char *out = calloc(1, 4096);
 
-	assert_int_equal(arc_missing(f->a, key, as_of, &r), DOS_OK);
+	assert_int_equal(arc_missing(f->a, as("admin"), key, as_of, &r), DOS_OK);
 	c = json_array_get(json_object_get(r, "customers"), 0);
 	assert_non_null(c);
 	*prequired = (int)json_integer_value(json_object_get(c, "required"));
@@ -200,12 +200,12 @@ loan_items_apply_only_with_a_credit_file(void **state)
 	assert_non_null(strstr(s, "Loan contract|0|0\n"));
 	free(s);
 	/* Without a key: every incomplete customer; bad dates refused. */
-	assert_int_equal(arc_missing(f->a, NULL, NULL, &r), DOS_OK);
+	assert_int_equal(arc_missing(f->a, as("admin"), NULL, NULL, &r), DOS_OK);
 	assert_int_equal(json_integer_value(json_object_get(r, "checked")), 1);
 	assert_int_equal(json_array_size(json_object_get(r, "customers")), 1);
 	json_decref(r);
-	assert_int_equal(arc_missing(f->a, NULL, "2026-13-01", &r), DOS_INVAL);
-	assert_int_equal(arc_missing(f->a, "nobody", NULL, &r), DOS_NOTFOUND);
+	assert_int_equal(arc_missing(f->a, as("admin"), NULL, "2026-13-01", &r), DOS_INVAL);
+	assert_int_equal(arc_missing(f->a, as("admin"), "nobody", NULL, &r), DOS_NOTFOUND);
 }
 
 static void
@@ -271,7 +271,7 @@ stats_count_by_category_unit_clerk_day(void **state)
 	doc(f, "ACC-4", "BASIC", NULL, NULL, "archived", NULL);
 	doc(f, "ACC-4", "CREDIT", NULL, NULL, "archived", NULL);
 	doc(f, "ACC-9", "CREDIT", NULL, NULL, "review", NULL);
-	assert_int_equal(arc_stats(f->a, NULL, NULL, &r), DOS_OK);
+	assert_int_equal(arc_stats(f->a, as("admin"), NULL, NULL, &r), DOS_OK);
 	assert_int_equal(row(r, "by_category", "CREDIT", "documents"), 2);
 	assert_int_equal(row(r, "by_unit", "east", "pages"), 2);
 	assert_int_equal(row(r, "by_unit", "(no customer)", "documents"), 1);
@@ -281,12 +281,12 @@ stats_count_by_category_unit_clerk_day(void **state)
 				 json_object_get(r, "totals"),
 				 "review_backlog")), 1);
 	json_decref(r);
-	assert_int_equal(arc_stats(f->a, "2000-01-01", "2000-12-31", &r),
+	assert_int_equal(arc_stats(f->a, as("admin"), "2000-01-01", "2000-12-31", &r),
 			 DOS_OK);
 	assert_int_equal(json_integer_value(json_object_get(
 				 json_object_get(r, "totals"), "documents")), 0);
 	json_decref(r);
-	assert_int_equal(arc_stats(f->a, "yesterday", NULL, &r), DOS_INVAL);
+	assert_int_equal(arc_stats(f->a, as("admin"), "yesterday", NULL, &r), DOS_INVAL);
 }
 
 static long long
@@ -460,7 +460,7 @@ batch_of_a_dead_process_is_interrupted(void **state)
 	sqlite3_close(db);
 	assert_int_equal(arc_batch_reap(f->a, &n), DOS_OK);
 	assert_int_equal(n, 1);
-	assert_int_equal(arc_batch_get(f->a, f->batch, &b), DOS_OK);
+	assert_int_equal(arc_batch_get(f->a, as("admin"), f->batch, &b), DOS_OK);
 	assert_string_equal(json_string_value(json_object_get(b, "status")),
 			    "interrupted");
 	assert_int_equal(json_integer_value(json_object_get(b, "documents")),
