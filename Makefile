@@ -61,7 +61,7 @@ $(BUILD)/gensamples: tools/gensamples.c
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $< \
 		$$(pkg-config --cflags --libs cairo lept jansson) -lzint -lm -o $@
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libdossier.a tests/unit/harness.h
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libdossier.a tests/unit/harness.h $(wildcard tests/unit/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit $< $(BUILD)/libdossier.a $(LIBS) \
 		$$(pkg-config --libs cmocka) -o $@

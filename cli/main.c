@@ -37,6 +37,21 @@ default_archive(void)
 const char *cli_as;
 struct arc_user cli_user;
 
+/* Reads one line (a password) from standard input into pw. */
+static int
+read_password(const char *who, char *pw, size_t n)
+{
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "password for %s: ", who);
+	if (fgets(pw, (int)n, stdin) == NULL) {
+		fprintf(stderr, "dossier: no password given on standard "
+				"input\n");
+		return -1;
+	}
+	pw[strcspn(pw, "\r\n")] = '\0';
+	return 0;
+}
+
 /* Signs in cli_as with the password on standard input. */
 static enum dos_err
 sign_in(struct arc *a)
@@ -44,14 +59,8 @@ sign_in(struct arc *a)
 	char pw[256];
 	enum dos_err err;
 
-	if (isatty(STDIN_FILENO))
-		fprintf(stderr, "password for %s: ", cli_as);
-	if (fgets(pw, sizeof(pw), stdin) == NULL) {
-		fprintf(stderr, "dossier: --as %s: no password on standard "
-				"input\n", cli_as);
+	if (read_password(cli_as, pw, sizeof(pw)) != 0)
 		return DOS_PERM;
-	}
-	pw[strcspn(pw, "\r\n")] = '\0';
 	err = arc_user_check(a, cli_as, pw);
 	sodium_memzero(pw, sizeof(pw));
 	if (err == DOS_OK)
@@ -721,26 +730,10 @@ cmd_serve(const char *dir, int argc, char **argv)
 }
 
 /* dossier user add NAME --role ROLE [--unit U]: password on stdin. */
-/* Reads one line (a password) from standard input into pw. */
-static int
-read_password(const char *who, char *pw, size_t n)
-{
-	if (isatty(STDIN_FILENO))
-		fprintf(stderr, "password for %s: ", who);
-	if (fgets(pw, (int)n, stdin) == NULL) {
-		fprintf(stderr, "dossier: no password given on standard "
-				"input\n");
-		return -1;
-	}
-	pw[strcspn(pw, "\r\n")] = '\0';
-	return 0;
-}
-
 /*
  * dossier user add NAME --role ROLE [--unit U] [--clearance C]
  *        [--categories A,B]  (password on standard input, after the
  *        --as password if any)
- * dossier user roles | role add NAME --actions A,B --scope S
  */
 static int
 cmd_user(const char *dir, int argc, char **argv)

@@ -209,6 +209,22 @@ body_json(struct web_req *q, struct web_resp *r)
 	return j;
 }
 
+/* The path's id and the JSON body of a POST about one object, or NULL
+ * after answering 404 or 400. */
+static json_t *
+id_and_body(struct web_req *q, struct web_resp *r, const char *what,
+	    int64_t *pid)
+{
+	char m[64];
+
+	if (!parse_id(q->param, pid)) {
+		snprintf(m, sizeof(m), "no such %s", what);
+		resp_error(r, 404, m);
+		return NULL;
+	}
+	return body_json(q, r);
+}
+
 static const char *
 jstr(json_t *j, const char *key)
 {
@@ -285,11 +301,7 @@ h_document_edit(struct web_req *q, struct web_resp *r)
 	int64_t id;
 	json_t *j;
 
-	if (!parse_id(q->param, &id)) {
-		resp_error(r, 404, "no such document");
-		return;
-	}
-	if ((j = body_json(q, r)) == NULL)
+	if ((j = id_and_body(q, r, "document", &id)) == NULL)
 		return;
 	resp_outcome(r,
 		     arc_doc_edit(q->arc, &q->user, id,
@@ -307,11 +319,7 @@ h_document_delete(struct web_req *q, struct web_resp *r)
 	int64_t id;
 	json_t *j;
 
-	if (!parse_id(q->param, &id)) {
-		resp_error(r, 404, "no such document");
-		return;
-	}
-	if ((j = body_json(q, r)) == NULL)
+	if ((j = id_and_body(q, r, "document", &id)) == NULL)
 		return;
 	resp_outcome(r,
 		     arc_delete_request(q->arc, &q->user, id, jstr(j, "reason"),
@@ -329,11 +337,7 @@ h_document_approve(struct web_req *q, struct web_resp *r)
 	json_t *j;
 	json_int_t days;
 
-	if (!parse_id(q->param, &id)) {
-		resp_error(r, 404, "no such document");
-		return;
-	}
-	if ((j = body_json(q, r)) == NULL)
+	if ((j = id_and_body(q, r, "document", &id)) == NULL)
 		return;
 	days = json_integer_value(json_object_get(j, "hold_days"));
 	resp_outcome(r,
@@ -461,11 +465,7 @@ grant_decide(struct web_req *q, struct web_resp *r, int approve)
 	int64_t id;
 	json_t *j;
 
-	if (!parse_id(q->param, &id)) {
-		resp_error(r, 404, "no such request");
-		return;
-	}
-	if ((j = body_json(q, r)) == NULL)
+	if ((j = id_and_body(q, r, "request", &id)) == NULL)
 		return;
 	resp_outcome(r,
 		     arc_grant_decide(q->arc, &q->user, id, approve,

@@ -5,7 +5,7 @@
  * may not read, borrowing (request, approval, use, expiry), the two-person
  * rule, the searchable flag, and audited denials.
  */
-#include "harness.h"
+#include "fixture.h"
 
 #include <sqlite3.h>
 
@@ -19,46 +19,13 @@ struct fx {
 	int n;
 };
 
-/* Commits a one-page document under account (may be NULL). */
+/* Commits a one-page CREDIT document under account (may be NULL). */
 static int64_t
 doc(struct fx *f, const char *account, const char *text)
 {
-	char orig[64], name[32], o[DOS_SHA256_HEX], p[DOS_SHA256_HEX],
-		t[DOS_SHA256_HEX];
-	struct arc_page_in pg;
-	struct arc_doc_in d;
-	struct arc_source_in s;
+	struct fx_doc d = {account, "CREDIT", NULL, NULL, NULL, text};
 
-	snprintf(orig, sizeof(orig), "original %d", ++f->n);
-	snprintf(name, sizeof(name), "scan-%d.tif", f->n);
-	assert_int_equal(arc_blob_put(f->a, orig, strlen(orig), o), DOS_OK);
-	assert_int_equal(arc_blob_put(f->a, "processed", 9, p), DOS_OK);
-	assert_int_equal(arc_blob_put(f->a, "thumb", 5, t), DOS_OK);
-	memset(&pg, 0, sizeof(pg));
-	pg.processed = p;
-	pg.thumb = t;
-	pg.width = pg.height = 100;
-	pg.dpi = 300;
-	pg.ocr_confidence = 90;
-	pg.text = text;
-	memset(&d, 0, sizeof(d));
-	d.account = account;
-	d.category = "CREDIT";
-	d.status = "archived";
-	d.pages = &pg;
-	d.npages = 1;
-	memset(&s, 0, sizeof(s));
-	s.name = name;
-	s.sha256 = o;
-	s.size = strlen(orig);
-	s.format = "tiff";
-	s.npages = 1;
-	s.batch_id = f->batch;
-	s.actor = "cle";
-	s.docs = &d;
-	s.ndocs = 1;
-	assert_int_equal(arc_source_commit(f->a, &s), DOS_OK);
-	return d.id;
+	return fx_commit(f->a, f->batch, "cle", ++f->n, &d);
 }
 
 static void

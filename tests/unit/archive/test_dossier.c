@@ -3,7 +3,7 @@
  * and monthly items), statistics, OCR text corrections as versions, the
  * audit anchor against truncation, interrupted batches.
  */
-#include "harness.h"
+#include "fixture.h"
 
 #include <signal.h>
 #include <time.h>
@@ -64,44 +64,9 @@ static int64_t
 doc(struct fx *f, const char *account, const char *category,
     const char *type, const char *date, const char *status, const char *text)
 {
-	char orig[64], name[32], o[DOS_SHA256_HEX], p[DOS_SHA256_HEX],
-		t[DOS_SHA256_HEX];
-	struct arc_page_in pg;
-	struct arc_doc_in d;
-	struct arc_source_in s;
+	struct fx_doc d = {account, category, type, date, status, text};
 
-	snprintf(orig, sizeof(orig), "original %d", ++f->n);
-	snprintf(name, sizeof(name), "scan-%d.tif", f->n);
-	assert_int_equal(arc_blob_put(f->a, orig, strlen(orig), o), DOS_OK);
-	assert_int_equal(arc_blob_put(f->a, "processed", 9, p), DOS_OK);
-	assert_int_equal(arc_blob_put(f->a, "thumb", 5, t), DOS_OK);
-	memset(&pg, 0, sizeof(pg));
-	pg.processed = p;
-	pg.thumb = t;
-	pg.width = pg.height = 100;
-	pg.dpi = 300;
-	pg.ocr_confidence = 90;
-	pg.text = text != NULL ? text : "page text";
-	memset(&d, 0, sizeof(d));
-	d.account = account;
-	d.category = category;
-	d.doc_type = type;
-	d.date = date;
-	d.status = status;
-	d.pages = &pg;
-	d.npages = 1;
-	memset(&s, 0, sizeof(s));
-	s.name = name;
-	s.sha256 = o;
-	s.size = strlen(orig);
-	s.format = "tiff";
-	s.npages = 1;
-	s.batch_id = f->batch;
-	s.actor = "clerk1";
-	s.docs = &d;
-	s.ndocs = 1;
-	assert_int_equal(arc_source_commit(f->a, &s), DOS_OK);
-	return d.id;
+	return fx_commit(f->a, f->batch, "clerk1", ++f->n, &d);
 }
 
 static void
