@@ -3,7 +3,7 @@
  * as data (the built-in ones are seeded by the schema; an administrator
  * can add more).
  * Exports arc_role_valid, arc_role_list, arc_role_add, arc_user_add,
- * arc_user_check.
+ * arc_user_disable, arc_user_check.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -258,4 +258,41 @@ arc_user_check(struct arc *a, const char *name, const char *password)
 						strlen(password)) == 0;
 	sqlite3_finalize(st);
 	return good ? DOS_OK : DOS_PERM;
+}
+
+enum dos_err
+arc_user_disable(struct arc *a, const struct arc_user *who, const char *name,
+		 int disabled, char *msg, size_t msglen)
+{
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+	int rc;
+
+	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)))
+		return err;
+	if ((err = arc_tx_begin(a)) != DOS_OK)
+		return err;
+	if ((err = arc_prepare(a, "UPDATE user SET disabled = ? WHERE name = ?",
+			       &st)) != DOS_OK)
+		return arc_tx_fail(a, err, msg, msglen);
+	sqlite3_bind_int(st, 1, disabled != 0);
+	arc_bind_text(st, 2, name);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return arc_tx_fail(a, DOS_DB, msg, msglen);
+	if (sqlite3_changes(a->db) != 1) {
+		arc_tx_rollback(a);
+		return say(msg, msglen, DOS_NOTFOUND, "no user '%s'", name);
+	}
+	if ((err = arc_audit(a, who->name,
+			     disabled ? "user.disable" : "user.enable", name,
+			     "")) != DOS_OK ||
+	    (err = arc_tx_commit(a)) != DOS_OK)
+		return arc_tx_fail(a, err, msg, msglen);
+	snprintf(msg, msglen, "user %s %s", name,
+		 disabled ? "disabled: signing in and --as are refused"
+			  : "enabled");
+	return DOS_OK;
 }

@@ -761,6 +761,19 @@ cmd_user(const char *dir, int argc, char **argv)
 		default: goto usage;
 		}
 	}
+	if (optind + 2 == argc && (strcmp(argv[optind], "disable") == 0 ||
+				   strcmp(argv[optind], "enable") == 0)) {
+		if (cli_open_archive(dir, &a) != DOS_OK)
+			goto out;
+		err = arc_user_disable(a, &cli_user, argv[optind + 1],
+				       strcmp(argv[optind], "disable") == 0,
+				       msg, sizeof(msg));
+		fprintf(err == DOS_OK ? stdout : stderr, "%s%s\n",
+			err == DOS_OK ? "" : "dossier: ",
+			msg[0] ? msg : dos_strerror(err));
+		rc = err == DOS_OK ? 0 : 1;
+		goto out;
+	}
 	if (optind + 2 != argc || strcmp(argv[optind], "add") != 0 ||
 	    in.role == NULL)
 		goto usage;
@@ -788,7 +801,8 @@ usage:
 	fprintf(stderr, "usage: dossier user add NAME --role ROLE [--unit U] "
 			"[--clearance public|internal|confidential|secret] "
 			"[--categories CODE,CODE] (password on standard "
-			"input)\n");
+			"input)\n"
+			"       dossier user disable|enable NAME\n");
 	return 2;
 }
 

@@ -482,6 +482,11 @@ struct arc_user_in {
 enum dos_err arc_user_add(struct arc *a, const struct arc_user *who,
 			  const struct arc_user_in *in, char *msg,
 			  size_t msglen);
+/* Disables (or enables again) a user, admin only; audited.  A disabled
+ * user cannot sign in, and open sessions end at their next request. */
+enum dos_err arc_user_disable(struct arc *a, const struct arc_user *who,
+			      const char *name, int disabled, char *msg,
+			      size_t msglen);
 /* Checks a password; DOS_PERM when wrong or the user is unknown. */
 enum dos_err arc_user_check(struct arc *a, const char *name,
 			    const char *password);

@@ -127,6 +127,14 @@ is "bob reads the borrowed dossier" "$(status bob GET /api/customers/N-1)" 200
 is "bob's search finds it now" "$(total bob "$word")" "[1,1,[$own]]"
 is "but not the secret document" "$(status bob GET /api/documents/$secret)" 403
 
+# A disabled user is out at once, in the browser and on the command line.
+sign_in ann pass-ann-123 >/dev/null
+contains "only an administrator disables users" "$(echo pass-mia-123 | D --as mia user disable ann 2>&1)" "the manager role may not admin"
+contains "admin disables ann" "$(echo pass-adm-123 | D --as adm user disable ann)" "user ann disabled"
+is "ann's open session ends" "$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/api/me")" 401
+contains "ann's --as refused" "$(echo pass-ann-123 | D --as ann show "$own" 2>&1)" "wrong user name or password"
+echo pass-adm-123 | D --as adm user enable ann >/dev/null
+
 # Sign-out ends the session; the old cookie is dead.
 sign_in ann pass-ann-123 >/dev/null
 cp "$CURL_HOME/jar" "$T_TMP/oldjar"
