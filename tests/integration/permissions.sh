@@ -126,6 +126,11 @@ is "mia approves" "$(status mia POST /api/grants/$gid/approve '{"note":"ok"}')" 
 is "bob reads the borrowed dossier" "$(status bob GET /api/customers/N-1)" 200
 is "bob's search finds it now" "$(total bob "$word")" "[1,1,[$own]]"
 is "but not the secret document" "$(status bob GET /api/documents/$secret)" 403
+is "the dossier view counts only what bob may read" \
+	"$(curl -s "$BASE_URL/api/customers/N-1" | jq -c '.categories')" '{"CREDIT":{"documents":1,"pages":1}}'
+sign_in aud pass-aud-123 >/dev/null
+is "the auditor's dossier view counts both" \
+	"$(curl -s "$BASE_URL/api/customers/ACC-N1" | jq -c '.categories.CREDIT.documents')" 2
 
 # A disabled user is out at once, in the browser and on the command line.
 sign_in ann pass-ann-123 >/dev/null
