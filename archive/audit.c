@@ -2,7 +2,7 @@
  * audit.c: the append-only, hash-chained audit log and the integrity check
  * of the whole archive.  Each entry's hash covers the previous entry's hash
  * and its own fields (length-prefixed), so an edited or removed entry breaks
- * the chain.  Exports arc_audit, arc_audit_list, arc_verify,
+ * the chain.  Exports arc_audit, arc_audit_list, arc_doc_history, arc_verify,
  * arc_audit_anchor_check.
  */
 #include <dirent.h>
@@ -416,9 +416,10 @@ arc_verify(struct arc *a, json_t **preport)
 	return json_array_size(problems) == 0 ? DOS_OK : DOS_CORRUPT;
 }
 
-enum dos_err
-arc_audit_list(struct arc *a, const struct arc_user *who, int limit,
-	       int64_t before, json_t **pout, char *msg, size_t msglen)
+/* The entries matching f (at most f->limit, newest first), after the
+ * caller checked who may read them. */
+static enum dos_err
+audit_rows(struct arc *a, const struct arc_audit_filter *f, json_t **pout)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *arr;
@@ -426,17 +427,23 @@ arc_audit_list(struct arc *a, const struct arc_user *who, int limit,
 	int rc;
 
 	*pout = NULL;
-	if ((err = arc_may(a, who, ARC_AUDIT_READ, ARC_OBJ_NONE, 0, msg,
-			   msglen)) != DOS_OK)
-		return err;
-	if ((err = arc_audit(a, who->name, "audit.read", "-", "")) != DOS_OK ||
-	    (err = arc_prepare(a, "SELECT id, ts, actor, action, object, "
-				  "detail FROM audit WHERE ?1 <= 0 OR id < ?1 "
+	if ((err = arc_prepare(a, "SELECT id, ts, actor, action, object, "
+				  "detail FROM audit WHERE (?1 <= 0 OR id < ?1)"
+				  " AND (?3 IS NULL OR actor = ?3) AND (?4 IS "
+				  "NULL OR action = ?4) AND (?5 IS NULL OR "
+				  "object = ?5) AND (?6 IS NULL OR ts >= ?6) "
+				  "AND (?7 IS NULL OR substr(ts, 1, 10) <= ?7) "
 				  "ORDER BY id DESC LIMIT ?2",
 			       &st)) != DOS_OK)
 		return err;
-	sqlite3_bind_int64(st, 1, before);
-	sqlite3_bind_int(st, 2, limit < 1 ? 1 : limit > 1000 ? 1000 : limit);
+	sqlite3_bind_int64(st, 1, f->before);
+	sqlite3_bind_int(st, 2, f->limit < 1 ? 100 : f->limit > 1000 ? 1000
+								  : f->limit);
+	arc_bind_text(st, 3, f->actor);
+	arc_bind_text(st, 4, f->action);
+	arc_bind_text(st, 5, f->object);
+	arc_bind_text(st, 6, f->from);
+	arc_bind_text(st, 7, f->to);
 	if ((arr = json_array()) == NULL) {
 		sqlite3_finalize(st);
 		return DOS_NOMEM;
@@ -457,4 +464,39 @@ arc_audit_list(struct arc *a, const struct arc_user *who, int limit,
 	}
 	*pout = arr;
 	return DOS_OK;
+}
+
+enum dos_err
+arc_audit_list(struct arc *a, const struct arc_user *who,
+	       const struct arc_audit_filter *f, json_t **pout, char *msg,
+	       size_t msglen)
+{
+	enum dos_err err;
+
+	*pout = NULL;
+	if ((err = arc_may(a, who, ARC_AUDIT_READ, ARC_OBJ_NONE, 0, msg,
+			   msglen)) != DOS_OK)
+		return err;
+	if ((err = arc_audit(a, who->name, "audit.read", "-", "")) != DOS_OK)
+		return err;
+	return audit_rows(a, f, pout);
+}
+
+enum dos_err
+arc_doc_history(struct arc *a, const struct arc_user *who, int64_t doc,
+		json_t **pout, char *msg, size_t msglen)
+{
+	struct arc_audit_filter f;
+	char obj[48];
+	enum dos_err err;
+
+	*pout = NULL;
+	if ((err = arc_may(a, who, ARC_VIEW, ARC_OBJ_DOC, doc, msg, msglen)) !=
+	    DOS_OK)
+		return err;
+	memset(&f, 0, sizeof(f));
+	snprintf(obj, sizeof(obj), "document %lld", (long long)doc);
+	f.object = obj;
+	f.limit = 200;
+	return audit_rows(a, &f, pout);
 }

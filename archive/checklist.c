@@ -93,7 +93,8 @@ arc_checklist_add(struct arc *a, const struct arc_user *who,
 	enum dos_err err;
 
 	msg[0] = '\0';
-	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)) != DOS_OK)
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg,
+			   msglen)) != DOS_OK)
 		return err;
 	*pid = 0;
 	if (c->label == NULL || *c->label == '\0' || strlen(c->label) > 200) {
@@ -168,7 +169,8 @@ fail:
 }
 
 enum dos_err
-arc_checklist_remove(struct arc *a, const struct arc_user *who, int64_t id, char *msg,
+arc_checklist_remove(struct arc *a, const struct arc_user *who, int64_t id,
+		     char *msg,
 		     size_t msglen)
 {
 	const char *actor = who->name;
@@ -177,7 +179,8 @@ arc_checklist_remove(struct arc *a, const struct arc_user *who, int64_t id, char
 	enum dos_err err;
 
 	msg[0] = '\0';
-	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)) != DOS_OK)
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg,
+			   msglen)) != DOS_OK)
 		return err;
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
@@ -384,8 +387,16 @@ arc_missing(struct arc *a, const struct arc_user *who, const char *key,
 	enum dos_err err;
 
 	*pout = NULL;
-	if ((err = arc_may(a, who, ARC_REPORT, ARC_OBJ_NONE, 0, NULL, 0)) !=
-	    DOS_OK)
+	/* One dossier: whoever may read it; all of them: a report. */
+	if (key != NULL) {
+		int64_t cid;
+
+		if ((err = arc_customer_id(a, key, &cid)) != DOS_OK ||
+		    (err = arc_may(a, who, ARC_VIEW, ARC_OBJ_CUSTOMER, cid,
+				   NULL, 0)) != DOS_OK)
+			return err;
+	} else if ((err = arc_may(a, who, ARC_REPORT, ARC_OBJ_NONE, 0, NULL,
+				  0)) != DOS_OK)
 		return err;
 	memset(&m, 0, sizeof(m));
 	if (set_as_of(&m, as_of, day) != 0)

@@ -77,7 +77,8 @@ arc_customer_add(struct arc *a, const struct arc_user *who,
 	enum dos_err err;
 
 	msg[0] = '\0';
-	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_NONE, 0, msg, msglen)) != DOS_OK)
+	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_NONE, 0, msg,
+			   msglen)) != DOS_OK)
 		return err;
 	if (c->number == NULL || *c->number == '\0' || strlen(c->number) > 64 ||
 	    c->name == NULL || *c->name == '\0' || c->type == NULL) {
@@ -143,7 +144,8 @@ fail:
 }
 
 enum dos_err
-arc_account_link(struct arc *a, const struct arc_user *who, const char *customer,
+arc_account_link(struct arc *a, const struct arc_user *who,
+		 const char *customer,
 		 const char *account, char *msg, size_t msglen)
 {
 	const char *actor = who->name;
@@ -153,7 +155,8 @@ arc_account_link(struct arc *a, const struct arc_user *who, const char *customer
 	enum dos_err err;
 
 	msg[0] = '\0';
-	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_NONE, 0, msg, msglen)) != DOS_OK)
+	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_NONE, 0, msg,
+			   msglen)) != DOS_OK)
 		return err;
 	dos_now_iso(now);
 	if ((err = arc_tx_begin(a)) != DOS_OK)

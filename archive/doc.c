@@ -551,3 +551,94 @@ arc_review_list(struct arc *a, const struct arc_user *who, json_t **pout)
 	*pout = arr;
 	return DOS_OK;
 }
+
+/* One value of a document's row or page: sha and what else the query
+ * gives, by a fixed query with the document id (and page seq) bound. */
+static enum dos_err
+lookup_blob(struct arc *a, const char *sql, int64_t id, int seq, char *sha,
+	    char *extra, size_t extralen)
+{
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+	int rc;
+
+	if ((err = arc_prepare(a, sql, &st)) != DOS_OK)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	if (seq > 0)
+		sqlite3_bind_int(st, 2, seq);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		snprintf(sha, DOS_SHA256_HEX, "%s", arc_col_text(st, 0));
+		if (extra != NULL)
+			snprintf(extra, extralen, "%s", arc_col_text(st, 1));
+		err = DOS_OK;
+	} else
+		err = rc == SQLITE_ROW || rc == SQLITE_DONE ? DOS_NOTFOUND
+							    : DOS_DB;
+	sqlite3_finalize(st);
+	return err;
+}
+
+enum dos_err
+arc_page_open(struct arc *a, const struct arc_user *who, int64_t doc, int seq,
+	      enum arc_page_part part, int *pfd, uint64_t *psize, char *msg,
+	      size_t msglen)
+{
+	char sha[DOS_SHA256_HEX], obj[48], detail[32];
+	enum dos_err err;
+
+	*pfd = -1;
+	if ((err = arc_may(a, who, ARC_VIEW, ARC_OBJ_DOC, doc, msg, msglen)) !=
+	    DOS_OK)
+		return err;
+	err = lookup_blob(a, part == ARC_PAGE_THUMB
+				     ? "SELECT thumb_sha256, '' FROM page WHERE "
+				       "document_id = ?1 AND seq = ?2"
+				     : "SELECT processed_sha256, '' FROM page "
+				       "WHERE document_id = ?1 AND seq = ?2",
+			  doc, seq, sha, NULL, 0);
+	if (err == DOS_NOTFOUND)
+		snprintf(msg, msglen, "document %lld has no page %d",
+			 (long long)doc, seq);
+	if (err != DOS_OK)
+		return err;
+	/* A page image is a read of the document; thumbnails go with the
+	 * search or view that showed them. */
+	if (part == ARC_PAGE_PROCESSED) {
+		snprintf(obj, sizeof(obj), "document %lld", (long long)doc);
+		snprintf(detail, sizeof(detail), "page %d image", seq);
+		if ((err = arc_audit(a, who->name, "view", obj, detail)) !=
+		    DOS_OK)
+			return err;
+	}
+	return arc_blob_open(a, sha, pfd, psize);
+}
+
+enum dos_err
+arc_doc_original(struct arc *a, const struct arc_user *who, int64_t doc,
+		 int *pfd, uint64_t *psize, char *name, size_t namelen,
+		 char *msg, size_t msglen)
+{
+	char sha[DOS_SHA256_HEX], obj[48];
+	enum dos_err err;
+
+	*pfd = -1;
+	if ((err = arc_may(a, who, ARC_DOWNLOAD, ARC_OBJ_DOC, doc, msg,
+			   msglen)) != DOS_OK)
+		return err;
+	err = lookup_blob(a, "SELECT s.sha256, s.name FROM document d JOIN "
+			     "source s ON s.id = d.source_id WHERE d.id = ?1 "
+			     "AND d.status <> 'purged'",
+			  doc, 0, sha, name, namelen);
+	if (err == DOS_NOTFOUND)
+		snprintf(msg, msglen, "document %lld has no original (purged)",
+			 (long long)doc);
+	if (err != DOS_OK)
+		return err;
+	snprintf(obj, sizeof(obj), "document %lld", (long long)doc);
+	if ((err = arc_audit(a, who->name, "download", obj, "original")) !=
+	    DOS_OK)
+		return err;
+	return arc_blob_open(a, sha, pfd, psize);
+}

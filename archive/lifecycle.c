@@ -125,7 +125,8 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 	enum dos_err err;
 
 	msg[0] = '\0';
-	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_DOC, id, msg, msglen)) != DOS_OK)
+	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_DOC, id, msg,
+			   msglen)) != DOS_OK)
 		return err;
 	if (reason == NULL || strlen(reason) < 3)
 		return set_msg(msg, msglen, DOS_INVAL,
@@ -393,7 +394,8 @@ arc_delete_request(struct arc *a, const struct arc_user *who, int64_t doc,
 	enum dos_err err;
 
 	msg[0] = '\0';
-	if ((err = arc_may(a, who, ARC_DELETE_REQUEST, ARC_OBJ_DOC, doc, msg, msglen)) != DOS_OK)
+	if ((err = arc_may(a, who, ARC_DELETE_REQUEST, ARC_OBJ_DOC, doc, msg,
+			   msglen)) != DOS_OK)
 		return err;
 	if (reason == NULL || strlen(reason) < 3)
 		return set_msg(msg, msglen, DOS_INVAL,
@@ -452,7 +454,8 @@ arc_delete_approve(struct arc *a, const struct arc_user *who, int64_t doc,
 	enum dos_err err;
 
 	msg[0] = '\0';
-	if ((err = arc_may(a, who, ARC_APPROVE, ARC_OBJ_DOC, doc, msg, msglen)) != DOS_OK)
+	if ((err = arc_may(a, who, ARC_APPROVE, ARC_OBJ_DOC, doc, msg,
+			   msglen)) != DOS_OK)
 		return err;
 	if (hold_days < 0 || hold_days > 3650)
 		return set_msg(msg, msglen, DOS_INVAL,
@@ -512,7 +515,8 @@ arc_delete_withdraw(struct arc *a, const struct arc_user *who, int64_t doc,
 	enum dos_err err;
 
 	msg[0] = '\0';
-	if ((err = arc_may(a, who, ARC_DELETE_REQUEST, ARC_OBJ_DOC, doc, msg, msglen)) != DOS_OK)
+	if ((err = arc_may(a, who, ARC_DELETE_REQUEST, ARC_OBJ_DOC, doc, msg,
+			   msglen)) != DOS_OK)
 		return err;
 	dos_now_iso(now);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
@@ -565,7 +569,8 @@ arc_hold_place(struct arc *a, const struct arc_user *who, const char *customer,
 	enum dos_err err;
 
 	msg[0] = '\0';
-	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)) != DOS_OK)
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg,
+			   msglen)) != DOS_OK)
 		return err;
 	if (reason == NULL || strlen(reason) < 3)
 		return set_msg(msg, msglen, DOS_INVAL,
@@ -631,7 +636,8 @@ fail:
 }
 
 enum dos_err
-arc_hold_release(struct arc *a, const struct arc_user *who, int64_t hold, char *msg,
+arc_hold_release(struct arc *a, const struct arc_user *who, int64_t hold,
+		 char *msg,
 		 size_t msglen)
 {
 	const char *actor = who->name;
@@ -640,7 +646,8 @@ arc_hold_release(struct arc *a, const struct arc_user *who, int64_t hold, char *
 	enum dos_err err;
 
 	msg[0] = '\0';
-	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)) != DOS_OK)
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg,
+			   msglen)) != DOS_OK)
 		return err;
 	dos_now_iso(now);
 	if ((err = arc_tx_begin(a)) != DOS_OK)

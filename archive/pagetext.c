@@ -96,7 +96,8 @@ doc_version(struct arc *a, int64_t doc, int seq, int from, const char *actor,
 }
 
 enum dos_err
-arc_page_text_edit(struct arc *a, const struct arc_user *who, int64_t doc, int seq,
+arc_page_text_edit(struct arc *a, const struct arc_user *who, int64_t doc,
+		   int seq,
 		   const char *text, const char *reason, char *msg,
 		   size_t msglen)
 {
@@ -109,7 +110,8 @@ arc_page_text_edit(struct arc *a, const struct arc_user *who, int64_t doc, int s
 	enum dos_err err;
 
 	msg[0] = '\0';
-	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_DOC, doc, msg, msglen)) != DOS_OK)
+	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_DOC, doc, msg,
+			   msglen)) != DOS_OK)
 		return err;
 	if (reason == NULL || strlen(reason) < 3) {
 		snprintf(msg, msglen, "a correction needs a reason");

@@ -34,8 +34,8 @@
  * ("国银 OR 银行" in 中国银行) come out as 中[国银]行[银行]; the built-in
  * trigram tokenizer does the same.  Later SQLite releases merge them.
  *
- * Exports arc_fts5_api and arc_fts_tokenizer_register, which registers the tokenizer on a
- * connection, for "CREATE VIRTUAL TABLE ... USING fts5(...,
+ * Exports arc_fts5_api, and arc_fts_tokenizer_register, which registers
+ * the tokenizer on a connection, for "CREATE VIRTUAL TABLE ... USING fts5(...,
  * tokenize='dossier')", and arc_tokenizer_open/run/close, the same
  * tokenizer called directly (to find a search's words on a page).
  */

@@ -3,7 +3,7 @@
  * as data (the built-in ones are seeded by the schema; an administrator
  * can add more).
  * Exports arc_role_valid, arc_role_list, arc_role_add, arc_user_add,
- * arc_user_disable, arc_user_check.
+ * arc_user_disable, arc_user_list, arc_user_check.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -294,5 +294,45 @@ arc_user_disable(struct arc *a, const struct arc_user *who, const char *name,
 	snprintf(msg, msglen, "user %s %s", name,
 		 disabled ? "disabled: signing in and --as are refused"
 			  : "enabled");
+	return DOS_OK;
+}
+
+enum dos_err
+arc_user_list(struct arc *a, const struct arc_user *who, json_t **pout,
+	      char *msg, size_t msglen)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr;
+	enum dos_err err;
+	int rc;
+
+	*pout = NULL;
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)))
+		return err;
+	if ((err = arc_prepare(a, "SELECT name, role, unit, clearance, "
+				  "categories, created, disabled FROM user "
+				  "ORDER BY name",
+			       &st)) != DOS_OK)
+		return err;
+	if ((arr = json_array()) == NULL) {
+		sqlite3_finalize(st);
+		return DOS_NOMEM;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(
+			arr, json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:b}", "name",
+				       arc_col_text(st, 0), "role",
+				       arc_col_text(st, 1), "unit",
+				       arc_col_json_text(st, 2), "clearance",
+				       arc_col_json_text(st, 3), "categories",
+				       arc_col_json_text(st, 4), "created",
+				       arc_col_text(st, 5), "disabled",
+				       sqlite3_column_int(st, 6)));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return DOS_DB;
+	}
+	*pout = arr;
 	return DOS_OK;
 }

@@ -6,6 +6,7 @@
  * Exports web_serve, web_parse_listen.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -24,6 +25,7 @@
 #include "dossier/search.h"
 #include "dossier/web.h"
 #include "assets.h"
+#include "render.h"
 #include "session.h"
 
 #define MAX_BODY (64u << 10)
@@ -38,13 +40,16 @@ struct web_resp {
 	uint64_t fd_size;
 	const char *cache; /* Cache-Control value, or NULL for no-store */
 	char cookie[160];  /* a Set-Cookie value, or "" */
+	char disposition[320]; /* a Content-Disposition value, or "" */
+	char etag[72];         /* an ETag value, or "" */
 };
 
 struct web_req {
 	struct MHD_Connection *conn;
 	const char *method;
 	const char *url;
-	const char *param; /* the path segment matched by '*' */
+	const char *param;  /* the path segment matched by the first '*' */
+	const char *param2; /* ... by the second '*', or NULL */
 	struct arc *arc;
 	struct arc_user user; /* who is signed in (routes needing it) */
 	const char *body;     /* the request body, NUL-terminated */
@@ -225,6 +230,13 @@ id_and_body(struct web_req *q, struct web_resp *r, const char *what,
 	return body_json(q, r);
 }
 
+/* s, or NULL when it is NULL or empty. */
+static const char *
+nonempty(const char *s)
+{
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
 static const char *
 jstr(json_t *j, const char *key)
 {
@@ -379,28 +391,301 @@ h_customer(struct web_req *q, struct web_resp *r)
 	json_decref(c);
 }
 
-/* GET /api/audit?limit=&before= */
+/* GET /api/audit?limit=&before=&actor=&action=&document=&from=&to= */
 static void
 h_audit(struct web_req *q, struct web_resp *r)
 {
+	struct arc_audit_filter f;
 	json_t *list = NULL;
-	char msg[512] = "";
-	int limit, before;
+	char msg[512] = "", obj[48];
+	int before, doc;
 	enum dos_err err;
 
-	if (!int_arg(q, "limit", 100, 1, 1000, &limit) ||
-	    !int_arg(q, "before", 0, 0, 2147483647, &before)) {
-		resp_error(r, 400, "limit must be 1-1000 and before an entry "
-				   "number");
+	memset(&f, 0, sizeof(f));
+	if (!int_arg(q, "limit", 100, 1, 1000, &f.limit) ||
+	    !int_arg(q, "before", 0, 0, 2147483647, &before) ||
+	    !int_arg(q, "document", 0, 0, 2147483647, &doc)) {
+		resp_error(r, 400, "limit must be 1-1000, before and document "
+				   "entry or document numbers");
 		return;
 	}
-	err = arc_audit_list(q->arc, &q->user, limit, before, &list, msg,
-			     sizeof(msg));
+	f.before = before;
+	f.actor = nonempty(arg(q, "actor"));
+	f.action = nonempty(arg(q, "action"));
+	f.from = nonempty(arg(q, "from"));
+	f.to = nonempty(arg(q, "to"));
+	if (doc > 0) {
+		snprintf(obj, sizeof(obj), "document %d", doc);
+		f.object = obj;
+	}
+	err = arc_audit_list(q->arc, &q->user, &f, &list, msg, sizeof(msg));
 	if (err == DOS_OK)
 		resp_json(r, 200, list);
 	else
 		resp_err(r, err, msg[0] ? msg : NULL);
 	json_decref(list);
+}
+
+/* Answers with a JSON result from the archive, or its error. */
+static void
+resp_result(struct web_resp *r, enum dos_err err, json_t *j, const char *msg)
+{
+	if (err == DOS_OK)
+		resp_json(r, 200, j);
+	else
+		resp_err(r, err, msg != NULL && msg[0] ? msg : NULL);
+	json_decref(j);
+}
+
+/* GET /api/documents/ID/history */
+static void
+h_document_history(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = NULL;
+	char msg[512] = "";
+	int64_t id;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "no such document");
+		return;
+	}
+	enum dos_err err = arc_doc_history(q->arc, &q->user, id, &j, msg, sizeof(msg));
+
+	resp_result(r, err, j, msg);
+}
+
+/* Streams a blob the archive opened as the response. */
+static void
+resp_fd(struct web_resp *r, int fd, uint64_t size, const char *type)
+{
+	r->status = 200;
+	r->type = type;
+	r->fd = fd;
+	r->fd_size = size;
+}
+
+/* GET /api/documents/ID/pages/N/image?w=WIDTH: PNG at screen size;
+ * GET /api/documents/ID/pages/N/thumb: the stored PNG thumbnail. */
+static void
+page_image(struct web_req *q, struct web_resp *r, enum arc_page_part part)
+{
+	char msg[512] = "";
+	int64_t id, seq;
+	int fd, width;
+	uint64_t size;
+	unsigned char *png;
+	size_t len;
+	enum dos_err err;
+
+	if (!parse_id(q->param, &id) || !parse_id(q->param2, &seq) ||
+	    seq > 100000) {
+		resp_error(r, 404, "no such page");
+		return;
+	}
+	if (!int_arg(q, "w", 1200, RENDER_MIN_WIDTH, RENDER_MAX_WIDTH,
+		     &width)) {
+		resp_error(r, 400, "w must be 200-2400 pixels");
+		return;
+	}
+	err = arc_page_open(q->arc, &q->user, id, (int)seq, part, &fd, &size,
+			    msg, sizeof(msg));
+	if (err != DOS_OK) {
+		resp_err(r, err, msg[0] ? msg : NULL);
+		return;
+	}
+	if (part == ARC_PAGE_THUMB) {
+		resp_fd(r, fd, size, "image/png");
+		r->cache = "private, max-age=3600";
+		return;
+	}
+	err = render_png(fd, size, width, &png, &len);
+	close(fd);
+	if (err != DOS_OK) {
+		resp_err(r, err, "the page image cannot be shown");
+		return;
+	}
+	r->status = 200;
+	r->type = "image/png";
+	r->cache = "private, max-age=3600";
+	dbuf_reset(&r->body);
+	if (dbuf_add(&r->body, png, len) != DOS_OK)
+		resp_error(r, 500, "out of memory");
+	free(png);
+}
+
+static void
+h_page_image(struct web_req *q, struct web_resp *r)
+{
+	page_image(q, r, ARC_PAGE_PROCESSED);
+}
+
+static void
+h_page_thumb(struct web_req *q, struct web_resp *r)
+{
+	page_image(q, r, ARC_PAGE_THUMB);
+}
+
+/* GET /api/documents/ID/original: the untouched scan file. */
+static void
+h_document_original(struct web_req *q, struct web_resp *r)
+{
+	char msg[512] = "", name[256] = "", safe[256];
+	int64_t id;
+	int fd;
+	uint64_t size;
+	size_t i, k = 0;
+	enum dos_err err;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "no such document");
+		return;
+	}
+	err = arc_doc_original(q->arc, &q->user, id, &fd, &size, name,
+			       sizeof(name), msg, sizeof(msg));
+	if (err != DOS_OK) {
+		resp_err(r, err, msg[0] ? msg : NULL);
+		return;
+	}
+	/* The stored name goes into a header: keep only plain characters. */
+	for (i = 0; name[i] != '\0' && k + 1 < sizeof(safe); i++)
+		if (isalnum((unsigned char)name[i]) ||
+		    strchr("._-", name[i]) != NULL)
+			safe[k++] = name[i];
+	safe[k] = '\0';
+	snprintf(r->disposition, sizeof(r->disposition),
+		 "attachment; filename=\"%s\"", k > 0 ? safe : "original");
+	resp_fd(r, fd, size, "application/octet-stream");
+}
+
+/* GET /api/customers/KEY/missing: what the dossier lacks. */
+static void
+h_customer_missing(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = NULL;
+	enum dos_err err = arc_missing(q->arc, &q->user, q->param,
+				       nonempty(arg(q, "as_of")), &j);
+
+	resp_result(r, err, j,
+		    err == DOS_INVAL	    ? "as_of is YYYY-MM-DD"
+		    : err == DOS_NOTFOUND ? "no customer has that number or "
+					    "account"
+		    : err == DOS_PERM	    ? "this dossier is outside what you "
+					      "may read"
+					    : NULL);
+}
+
+/* GET /api/stats?from=&to= */
+static void
+h_stats(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = NULL;
+	enum dos_err err = arc_stats(q->arc, &q->user, nonempty(arg(q, "from")),
+				     nonempty(arg(q, "to")), &j);
+
+	resp_result(r, err, j, err == DOS_INVAL ? "dates are YYYY-MM-DD" : NULL);
+}
+
+/* GET /api/missing: every incomplete dossier. */
+static void
+h_missing(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = NULL;
+	enum dos_err err = arc_missing(q->arc, &q->user, NULL,
+				       nonempty(arg(q, "as_of")), &j);
+
+	resp_result(r, err, j, err == DOS_INVAL ? "as_of is YYYY-MM-DD" : NULL);
+}
+
+/* GET /api/review: the review queue. */
+static void
+h_review(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = NULL;
+
+	enum dos_err err = arc_review_list(q->arc, &q->user, &j);
+
+	resp_result(r, err, j, NULL);
+}
+
+/* GET /api/batches, /api/batches/ID */
+static void
+h_batches(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = NULL;
+
+	enum dos_err err = arc_batch_list(q->arc, &q->user, 50, &j);
+
+	resp_result(r, err, j, NULL);
+}
+
+static void
+h_batch(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = NULL;
+	int64_t id;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "no such batch");
+		return;
+	}
+	enum dos_err err = arc_batch_get(q->arc, &q->user, id, &j);
+
+	resp_result(r, err, j, NULL);
+}
+
+/* GET /api/users, /api/roles, /api/checklist */
+static void
+h_users(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = NULL;
+	char msg[512] = "";
+
+	enum dos_err err = arc_user_list(q->arc, &q->user, &j, msg, sizeof(msg));
+
+	resp_result(r, err, j, msg);
+}
+
+/* POST /api/users {"name","role","unit","clearance","categories",
+ * "password"} */
+static void
+h_user_add(struct web_req *q, struct web_resp *r)
+{
+	struct arc_user_in in;
+	char msg[512] = "";
+	json_t *j;
+
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	memset(&in, 0, sizeof(in));
+	in.name = jstr(j, "name");
+	in.role = jstr(j, "role");
+	in.unit = nonempty(jstr(j, "unit"));
+	in.clearance = nonempty(jstr(j, "clearance"));
+	in.categories = nonempty(jstr(j, "categories"));
+	in.password = jstr(j, "password");
+	resp_outcome(r, arc_user_add(q->arc, &q->user, &in, msg, sizeof(msg)),
+		     msg);
+	json_decref(j);
+}
+
+static void
+h_roles(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = NULL;
+
+	enum dos_err err = arc_role_list(q->arc, &j);
+
+	resp_result(r, err, j, NULL);
+}
+
+static void
+h_checklist(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = NULL;
+
+	enum dos_err err = arc_checklist_list(q->arc, &j);
+
+	resp_result(r, err, j, NULL);
 }
 
 /* GET /api/grants: my requests, and those waiting for my decision. */
@@ -589,7 +874,22 @@ static const struct route routes[] = {
 	 ARC_DELETE_REQUEST},
 	{"POST", "/api/documents/*/approve-delete", h_document_approve,
 	 ARC_APPROVE},
+	{"GET", "/api/documents/*/history", h_document_history, ARC_VIEW},
+	{"GET", "/api/documents/*/original", h_document_original,
+	 ARC_DOWNLOAD},
+	{"GET", "/api/documents/*/pages/*/image", h_page_image, ARC_VIEW},
+	{"GET", "/api/documents/*/pages/*/thumb", h_page_thumb, ARC_VIEW},
 	{"GET", "/api/customers/*", h_customer, ARC_VIEW},
+	{"GET", "/api/customers/*/missing", h_customer_missing, ARC_VIEW},
+	{"GET", "/api/missing", h_missing, ARC_REPORT},
+	{"GET", "/api/stats", h_stats, ARC_REPORT},
+	{"GET", "/api/review", h_review, ARC_REVIEW},
+	{"GET", "/api/batches", h_batches, ARC_INGEST},
+	{"GET", "/api/batches/*", h_batch, ARC_INGEST},
+	{"GET", "/api/users", h_users, ARC_ADMIN},
+	{"POST", "/api/users", h_user_add, ARC_ADMIN},
+	{"GET", "/api/roles", h_roles, ARC_NACTIONS},
+	{"GET", "/api/checklist", h_checklist, ARC_NACTIONS},
 	{"POST", "/api/purge", h_purge, ARC_PURGE},
 	{"GET", "/api/audit", h_audit, ARC_AUDIT_READ},
 	{"GET", "/api/grants", h_grants, ARC_NACTIONS},
@@ -598,26 +898,52 @@ static const struct route routes[] = {
 	{"POST", "/api/grants/*/refuse", h_grant_refuse, ARC_APPROVE},
 };
 
-/* Matches url against pattern; captures the '*' segment (one, non-empty,
- * without '/') into param. */
+/* Matches url against pattern; each '*' matches one non-empty segment
+ * (no '/'); the first two are captured into p1 and p2. */
 static int
-match(const char *pattern, const char *url, char *param, size_t plen)
+match(const char *pattern, const char *url, char *p1, char *p2, size_t plen)
 {
-	const char *star = strchr(pattern, '*');
-	size_t pre, seg;
-	const char *rest;
+	char *caps[2] = {p1, p2};
+	int ncap = 0;
 
-	if (star == NULL)
-		return strcmp(pattern, url) == 0;
-	pre = (size_t)(star - pattern);
-	if (strncmp(pattern, url, pre) != 0)
-		return 0;
-	rest = url + pre;
-	seg = strcspn(rest, "/");
-	if (seg == 0 || seg >= plen || strcmp(rest + seg, star + 1) != 0)
-		return 0;
-	snprintf(param, plen, "%.*s", (int)seg, rest);
-	return 1;
+	p1[0] = p2[0] = '\0';
+	while (*pattern != '\0') {
+		if (*pattern == '*') {
+			size_t seg = strcspn(url, "/");
+
+			if (seg == 0 || seg >= plen || ncap == 2)
+				return 0;
+			snprintf(caps[ncap++], plen, "%.*s", (int)seg, url);
+			url += seg;
+			pattern++;
+			continue;
+		}
+		if (*pattern++ != *url++)
+			return 0;
+	}
+	return *url == '\0';
+}
+
+/* The assets' ETags: their SHA-256, computed once. */
+static char (*etags)[DOS_SHA256_HEX];
+static pthread_once_t etags_once = PTHREAD_ONCE_INIT;
+
+static void
+etags_init(void)
+{
+	unsigned i;
+
+	if ((etags = calloc(web_nassets, sizeof(*etags))) == NULL)
+		return;
+	for (i = 0; i < web_nassets; i++)
+		dos_sha256_hex(web_assets[i].data, web_assets[i].len, etags[i]);
+}
+
+static const char *
+asset_etag(const struct web_asset *as)
+{
+	pthread_once(&etags_once, etags_init);
+	return etags != NULL ? etags[as - web_assets] : "0";
 }
 
 static const struct web_asset *
@@ -695,18 +1021,20 @@ signed_in(struct web_req *q, struct web_resp *r, int need)
 static void
 dispatch(struct web_req *q, struct web_resp *r)
 {
-	char param[256];
+	char param[256], param2[256];
 	const struct web_asset *as;
 	size_t i;
 	int path_known = 0;
 
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		if (!match(routes[i].pattern, q->url, param, sizeof(param)))
+		if (!match(routes[i].pattern, q->url, param, param2,
+			   sizeof(param)))
 			continue;
 		path_known = 1;
 		if (strcmp(routes[i].method, q->method) != 0)
 			continue;
 		q->param = param;
+		q->param2 = param2[0] != '\0' ? param2 : NULL;
 		if ((q->arc = thread_arc()) == NULL) {
 			resp_error(r, 503, "the archive cannot be opened; see "
 					   "the server log");
@@ -723,11 +1051,24 @@ dispatch(struct web_req *q, struct web_resp *r)
 			resp_error(r, 405, "method not allowed");
 			return;
 		}
+		/* Revalidated each time (no-cache), answered 304 when the
+		 * browser holds this build's copy. */
+		r->cache = "no-cache";
+		snprintf(r->etag, sizeof(r->etag), "\"%s\"",
+			 asset_etag(as));
+		{
+			const char *inm = MHD_lookup_connection_value(
+				q->conn, MHD_HEADER_KIND, "If-None-Match");
+
+			if (inm != NULL && strcmp(inm, r->etag) == 0) {
+				r->status = 304;
+				return;
+			}
+		}
 		r->status = 200;
 		r->type = as->type;
 		r->static_data = as->data;
 		r->static_len = as->len;
-		r->cache = "no-cache";
 		return;
 	}
 	if (path_known)
@@ -806,6 +1147,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				r.cache != NULL ? r.cache : "no-store");
 	if (r.cookie[0] != '\0')
 		MHD_add_response_header(resp, "Set-Cookie", r.cookie);
+	if (r.etag[0] != '\0')
+		MHD_add_response_header(resp, "ETag", r.etag);
+	if (r.disposition[0] != '\0')
+		MHD_add_response_header(resp, "Content-Disposition",
+					r.disposition);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");

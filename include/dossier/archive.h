@@ -168,6 +168,26 @@ enum dos_err arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 enum dos_err arc_doc_pdf(struct arc *a, const struct arc_user *who, int64_t id,
 			 int *pfd, uint64_t *psize, char *msg, size_t msglen);
 
+/* A page's stored renditions: the processed page (TIFF G4) and its
+ * thumbnail (PNG). */
+enum arc_page_part { ARC_PAGE_PROCESSED, ARC_PAGE_THUMB };
+/*
+ * Opens page seq (1-based) of a document for who (arc_may ARC_VIEW; the
+ * processed page is audited as a view).  The caller closes *pfd.
+ */
+enum dos_err arc_page_open(struct arc *a, const struct arc_user *who,
+			   int64_t doc, int seq, enum arc_page_part part,
+			   int *pfd, uint64_t *psize, char *msg, size_t msglen);
+/*
+ * Opens the document's original scan file, untouched (arc_may
+ * ARC_DOWNLOAD; audited); name gets its file name.  A file holding
+ * several documents is the same original for each.
+ */
+enum dos_err arc_doc_original(struct arc *a, const struct arc_user *who,
+			      int64_t doc, int *pfd, uint64_t *psize,
+			      char *name, size_t namelen, char *msg,
+			      size_t msglen);
+
 /* A batch with its files (JSON, caller frees); DOS_NOTFOUND if unknown. */
 enum dos_err arc_batch_get(struct arc *a, const struct arc_user *who,
 			   int64_t id, json_t **pout);
@@ -487,6 +507,10 @@ enum dos_err arc_user_add(struct arc *a, const struct arc_user *who,
 enum dos_err arc_user_disable(struct arc *a, const struct arc_user *who,
 			      const char *name, int disabled, char *msg,
 			      size_t msglen);
+/* The users, admin only: [{"name","role","unit","clearance",
+ * "categories","created","disabled"}] (never the password hash). */
+enum dos_err arc_user_list(struct arc *a, const struct arc_user *who,
+			   json_t **pout, char *msg, size_t msglen);
 /* Checks a password; DOS_PERM when wrong or the user is unknown. */
 enum dos_err arc_user_check(struct arc *a, const char *name,
 			    const char *password);
@@ -516,14 +540,27 @@ enum dos_err arc_grant_list(struct arc *a, const struct arc_user *who,
 
 /* ---- audit ---- */
 
+/* Which audit entries: each field NULL or 0 for any. */
+struct arc_audit_filter {
+	const char *actor, *action;
+	const char *object;   /* e.g. "document 12" */
+	const char *from, *to; /* YYYY-MM-DD, inclusive */
+	int limit;            /* 1..1000, default 100 */
+	int64_t before;       /* entries older than this id (paging) */
+};
 /*
- * The newest audit entries (at most limit, before entry id before if >0),
- * for who (arc_may ARC_AUDIT_READ; the reading is audited itself):
- * [{"id","ts","actor","action","object","detail"}].
+ * The newest audit entries matching f, for who (arc_may ARC_AUDIT_READ;
+ * the reading is audited itself): [{"id","ts","actor","action","object",
+ * "detail"}].
  */
 enum dos_err arc_audit_list(struct arc *a, const struct arc_user *who,
-			    int limit, int64_t before, json_t **pout,
+			    const struct arc_audit_filter *f, json_t **pout,
 			    char *msg, size_t msglen);
+/* A document's history (its audit entries, newest first) for whoever may
+ * view it. */
+enum dos_err arc_doc_history(struct arc *a, const struct arc_user *who,
+			     int64_t doc, json_t **pout, char *msg,
+			     size_t msglen);
 /* Appends a hash-chained audit entry. */
 enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,
 		       const char *object, const char *detail);

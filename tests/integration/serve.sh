@@ -35,6 +35,21 @@ contains "search page served" "$html" "<form id=\"search\""
 contains "CSP header set" "$(cat "$T_TMP/h")" "Content-Security-Policy: default-src 'self'"
 doc=$(curl -s "$BASE_URL/api/documents/1")
 is "document API returns its page" "$(echo "$doc" | json '.pages | length')" 1
+curl -s -o "$T_TMP/p.png" -D "$T_TMP/ph" "$BASE_URL/api/documents/1/pages/1/image?w=600"
+is "page image is a PNG at the width asked" "$(file -b "$T_TMP/p.png" | grep -o 'PNG image data, 600 x')" "PNG image data, 600 x"
+is "page image view is audited" "$(sqlite3 "$A/catalogue.db" "SELECT count(*) FROM audit WHERE action = 'view' AND detail = 'page 1 image'")" 1
+code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/api/documents/1/pages/1/image?w=5000")
+is "page width out of range: 400" "$code" 400
+code=$(curl -s -o "$T_TMP/err.json" -w '%{http_code}' "$BASE_URL/api/documents/1/pages/9/image")
+is "missing page: 404 in words" "$code $(json .error <"$T_TMP/err.json")" "404 document 1 has no page 9"
+is "thumbnail is a PNG" "$(curl -s "$BASE_URL/api/documents/1/pages/1/thumb" | file -b - | cut -c1-14)" "PNG image data"
+curl -s -D "$T_TMP/oh" -o "$T_TMP/orig" "$BASE_URL/api/documents/1/original"
+is "original is the untouched file" "$(sha256sum <"$T_TMP/orig" | cut -c1-64)" "$(sha256sum <"$page" | cut -c1-64)"
+contains "original comes as an attachment" "$(cat "$T_TMP/oh")" 'Content-Disposition: attachment; filename="'
+is "history lists the document's audit entries" \
+	"$(curl -s "$BASE_URL/api/documents/1/history" | jq -r '[.[].action] | index("ingest") != null')" true
+etag=$(curl -s -D - -o /dev/null "$BASE_URL/app.js" | sed -n 's/^ETag: \(.*\)\r$/\1/p')
+is "asset revalidation: 304" "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$BASE_URL/app.js")" 304
 stop_server
 check "server refuses a non-loopback address" sh -c "! '$DOSSIER' -A '$A' serve --listen 0.0.0.0:0 2>/dev/null"
 finish
