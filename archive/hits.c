@@ -8,7 +8,7 @@
  * searched only in the title, keywords or signatory are not looked for.
  * A fuzzy word (~word) matches as the index side expands it: same first
  * character, one or two edits.
- * Exports arc_hit_pages (to archive/).
+ * Exports arc_hit_pages (to archive/) and arc_doc_hits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,4 +245,34 @@ out:
 		tokens_free(&terms[i].tok);
 	arc_tokenizer_close(tk);
 	return err;
+}
+
+enum dos_err
+arc_doc_hits(struct arc *a, const struct arc_user *who, int64_t doc,
+	     const struct arc_node *root, json_t **pout, char *msg,
+	     size_t msglen)
+{
+	json_t *hits, *h, *res;
+	enum dos_err err;
+
+	*pout = NULL;
+	if ((err = arc_may(a, who, ARC_VIEW, ARC_OBJ_DOC, doc, msg, msglen)) !=
+	    DOS_OK)
+		return err;
+	if ((hits = json_array()) == NULL ||
+	    (h = json_pack("{s:I}", "id", (json_int_t)doc)) == NULL) {
+		json_decref(hits);
+		return DOS_NOMEM;
+	}
+	json_array_append_new(hits, h);
+	if ((err = arc_hit_pages(a, root, hits)) != DOS_OK) {
+		json_decref(hits);
+		return err;
+	}
+	res = json_pack("{s:O}", "pages", json_object_get(h, "pages"));
+	json_decref(hits);
+	if (res == NULL)
+		return DOS_NOMEM;
+	*pout = res;
+	return DOS_OK;
 }

@@ -437,6 +437,34 @@ resp_result(struct web_resp *r, enum dos_err err, json_t *j, const char *msg)
 	json_decref(j);
 }
 
+/* GET /api/documents/ID/hits?q=QUERY: the query's word boxes on the
+ * document's pages. */
+static void
+h_document_hits(struct web_req *q, struct web_resp *r)
+{
+	struct srch_query *sq = NULL;
+	json_t *j = NULL;
+	char msg[512] = "", *pmsg = NULL;
+	const char *query = arg(q, "q");
+	int64_t id;
+	enum dos_err err;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "no such document");
+		return;
+	}
+	if ((err = srch_parse(query != NULL ? query : "", &sq, &pmsg)) !=
+	    DOS_OK) {
+		resp_err(r, err, pmsg);
+		free(pmsg);
+		return;
+	}
+	err = arc_doc_hits(q->arc, &q->user, id, srch_query_root(sq), &j, msg,
+			   sizeof(msg));
+	srch_query_free(sq);
+	resp_result(r, err, j, msg);
+}
+
 /* GET /api/documents/ID/history */
 static void
 h_document_history(struct web_req *q, struct web_resp *r)
@@ -772,6 +800,25 @@ h_grant_refuse(struct web_req *q, struct web_resp *r)
 	grant_decide(q, r, 0);
 }
 
+/* Who a user is, for the page: name, role, unit, clearance and the
+ * actions the role allows (the page shows only what may be used). */
+static json_t *
+user_json(const struct arc_user *u)
+{
+	json_t *acts = json_array();
+	int i;
+
+	for (i = 0; acts != NULL && i < ARC_NACTIONS; i++)
+		if (u->local || (u->actions & (1u << i)))
+			json_array_append_new(
+				acts, json_string(arc_action_name(
+					      (enum arc_action)i)));
+	return json_pack("{s:s,s:s,s:s,s:s,s:o}", "user", u->name, "role",
+			 u->role, "unit", u->unit, "clearance",
+			 arc_clearance_level_name(u->clearance), "actions",
+			 acts != NULL ? acts : json_array());
+}
+
 /* Failed sign-ins per address and name, to slow guessing down. */
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned fail_count;
@@ -818,8 +865,8 @@ h_login(struct web_req *q, struct web_resp *r)
 	snprintf(r->cookie, sizeof(r->cookie),
 		 "dossier_session=%s; Path=/; HttpOnly; SameSite=Strict",
 		 token);
-	res = json_pack("{s:s,s:s,s:s}", "user", u.name, "role", u.role,
-			"csrf", csrf);
+	res = user_json(&u);
+	json_object_set_new(res, "csrf", json_string(csrf));
 	resp_json(r, 200, res);
 	json_decref(res);
 }
@@ -841,10 +888,7 @@ h_logout(struct web_req *q, struct web_resp *r)
 static void
 h_me(struct web_req *q, struct web_resp *r)
 {
-	json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "user", q->user.name,
-			      "role", q->user.role, "unit", q->user.unit,
-			      "clearance",
-			      arc_clearance_level_name(q->user.clearance));
+	json_t *j = user_json(&q->user);
 
 	resp_json(r, 200, j);
 	json_decref(j);
@@ -875,6 +919,7 @@ static const struct route routes[] = {
 	{"POST", "/api/documents/*/approve-delete", h_document_approve,
 	 ARC_APPROVE},
 	{"GET", "/api/documents/*/history", h_document_history, ARC_VIEW},
+	{"GET", "/api/documents/*/hits", h_document_hits, ARC_VIEW},
 	{"GET", "/api/documents/*/original", h_document_original,
 	 ARC_DOWNLOAD},
 	{"GET", "/api/documents/*/pages/*/image", h_page_image, ARC_VIEW},

@@ -275,6 +275,15 @@ struct arc_query {
 enum dos_err arc_search(struct arc *a, const struct arc_query *q,
 			json_t **pout, char *msg, size_t msglen);
 
+/*
+ * Where the words of a query are on a document's pages, for the viewer's
+ * highlight: {"pages": [{"seq", "boxes": [[x, y, w, h]...]}]} in the
+ * processed page's pixels; for who (arc_may ARC_VIEW).
+ */
+enum dos_err arc_doc_hits(struct arc *a, const struct arc_user *who,
+			  int64_t doc, const struct arc_node *root,
+			  json_t **pout, char *msg, size_t msglen);
+
 /* ---- customers ---- */
 
 struct arc_customer_in {

@@ -31,7 +31,7 @@ is "wrong method: 405" "$code" 405
 code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/nope")
 is "unknown path: 404" "$code" 404
 html=$(curl -s -D "$T_TMP/h" "$BASE_URL/")
-contains "search page served" "$html" "<form id=\"search\""
+contains "page served with its sign-in form" "$html" "<form id=\"signin\""
 contains "CSP header set" "$(cat "$T_TMP/h")" "Content-Security-Policy: default-src 'self'"
 doc=$(curl -s "$BASE_URL/api/documents/1")
 is "document API returns its page" "$(echo "$doc" | json '.pages | length')" 1

@@ -1,30 +1,28 @@
-// dossier search page: runs the query in the URL against /api/search and
-// renders the hits.  All text goes in through textContent: nothing from the
-// archive is ever parsed as HTML.
+// dossier's page shell: sign-in, the menu, and a router over the address's
+// hash (#/search?q=..., #/doc/12, #/customer/C-0001, ...), so every screen
+// can be bookmarked and shared.  Screens live in their own files and
+// register with D.screen(name, {title, render}).  All text goes in through
+// textContent: nothing from the archive is ever parsed as HTML.
 'use strict';
-(function () {
-  const PAGE = 20;
-  const form = document.getElementById('search');
-  const input = document.getElementById('q');
-  const status = document.getElementById('status');
-  const list = document.getElementById('hits');
-  const pager = document.getElementById('pager');
-
-  function params() {
-    const p = new URLSearchParams(location.search);
-    return { q: p.get('q') || '', offset: Math.max(0, parseInt(p.get('offset') || '0', 10) || 0) };
-  }
+window.D = (function () {
+  const screens = {};
+  const view = document.getElementById('view');
+  const signin = document.getElementById('signin');
+  const who = document.getElementById('who');
+  const menu = document.getElementById('menu');
+  let csrf = sessionStorage.getItem('csrf') || '';
+  let me = null;
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
     if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
+    if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
 
   // The API marks matched words as [word]; turn them into <mark> safely.
-  function snippet(text) {
-    const p = el('p', 'snippet');
+  function marked(text, tag) {
+    const p = el(tag || 'p', 'snippet');
     const re = /\[([^\]]*)\]/g;
     let last = 0, m;
     while ((m = re.exec(text)) !== null) {
@@ -36,67 +34,84 @@
     return p;
   }
 
-  function setStatus(text, isError) {
-    status.textContent = text;
-    status.className = isError ? 'error' : '';
+  class ApiError extends Error {
+    constructor(status, message) { super(message); this.status = status; }
   }
 
-  async function run() {
-    const { q, offset } = params();
-    input.value = q;
-    list.replaceChildren();
-    pager.hidden = true;
-    if (!q.trim()) { setStatus(''); return; }
-    setStatus('Searching…');
-    let res, body;
+  // Calls the JSON API; throws ApiError with the server's words.  A 401
+  // brings back the sign-in form.
+  async function api(path, opts) {
+    const o = Object.assign({ headers: {} }, opts || {});
+    if (o.body !== undefined && typeof o.body !== 'string') {
+      o.body = JSON.stringify(o.body);
+      o.headers['Content-Type'] = 'application/json';
+    }
+    if (o.method && o.method !== 'GET') o.headers['X-CSRF-Token'] = csrf;
+    let res;
+    try { res = await fetch(path, o); } catch (e) {
+      throw new ApiError(0, 'The archive server could not be reached. Check that dossier is running and try again.');
+    }
+    let body = null;
+    try { body = await res.json(); } catch (e) { body = null; }
+    if (res.status === 401) {
+      showSignIn('Your session has ended; please sign in again.', true);
+      throw new ApiError(401, 'please sign in');
+    }
+    if (!res.ok) throw new ApiError(res.status, (body && body.error) || res.statusText);
+    return body;
+  }
+
+  // The current route: name, the path's rest, and the query parameters.
+  function route() {
+    const h = location.hash.replace(/^#\/?/, '');
+    const [path, query] = h.split('?');
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    return { name: parts[0] || 'search', args: parts.slice(1), params: new URLSearchParams(query || '') };
+  }
+
+  function go(hash) {
+    if (location.hash === hash) render(); else location.hash = hash;
+  }
+
+  function may(action) { return !!(me && me.actions && me.actions.indexOf(action) >= 0); }
+
+  // A status line for a screen: role=status, errors in words.
+  function status(text, isError) {
+    const p = el('p', isError ? 'status error' : 'status', text);
+    p.setAttribute('role', isError ? 'alert' : 'status');
+    return p;
+  }
+
+  async function render() {
+    if (!me) return;
+    const r = route();
+    const s = screens[r.name] || screens.search;
+    view.replaceChildren();
+    document.title = 'dossier: ' + (s.title || r.name);
+    for (const a of menu.querySelectorAll('a'))
+      a.setAttribute('aria-current', a.dataset.screen === r.name ? 'page' : 'false');
     try {
-      res = await fetch('/api/search?' + new URLSearchParams({ q, offset, limit: PAGE }));
-      body = await res.json();
+      await s.render(view, r);
     } catch (e) {
-      setStatus('The archive server could not be reached. Check that dossier is running and try again.', true);
-      return;
-    }
-    if (res.status === 401) { showSignIn('Your session has ended; please sign in again.', true); return; }
-    if (!res.ok) { setStatus('Search failed: ' + (body.error || res.statusText), true); return; }
-    if (body.total === 0) { setStatus('No documents match “' + q + '”.'); return; }
-    const last = Math.min(offset + body.hits.length, body.total);
-    const many = body.total_exact === false;
-    setStatus((many ? 'At least ' : '') + body.total + ' document' + (body.total === 1 && !many ? '' : 's') + ' found' +
-      (many ? ' (ranked among the ' + body.ranked_among_newest + ' newest; add a field or date to narrow it)' : '') +
-      '; showing ' + (offset + 1) + '–' + last + '.');
-    for (const h of body.hits) {
-      const li = el('li');
-      li.appendChild(el('strong', null, (h.title || ('Document ' + h.id))));
-      const meta = ['Document ' + h.id];
-      if (h.account) meta.push('account ' + h.account);
-      if (h.category) meta.push(h.category);
-      if (h.archive_no) meta.push('archive no. ' + h.archive_no);
-      if (h.date) meta.push('dated ' + h.date);
-      if (h.pages && h.pages.length) meta.push('page' + (h.pages.length > 1 ? 's ' : ' ') + h.pages.map(p => p.seq).join(', '));
-      meta.push('added ' + h.added.slice(0, 10));
-      li.appendChild(el('div', 'meta', meta.join(' · ')));
-      if (h.snippet) li.appendChild(snippet(h.snippet));
-      list.appendChild(li);
-    }
-    if (body.total > PAGE) {
-      pager.hidden = false;
-      document.getElementById('prev').disabled = offset === 0;
-      document.getElementById('next').disabled = last >= body.total;
+      if (e.status !== 401) view.appendChild(status(e.message, true));
     }
   }
 
-  function go(q, offset) {
-    const p = new URLSearchParams({ q });
-    if (offset) p.set('offset', offset);
-    history.pushState(null, '', '/?' + p);
-    run();
-  }
+  function screen(name, def) { screens[name] = def; }
 
-  /* Signing in: the session is an HttpOnly cookie; the CSRF token goes
-   * with every request that changes something. */
-  const signin = document.getElementById('signin');
-  const who = document.getElementById('who');
-  let csrf = sessionStorage.getItem('csrf') || '';
+  function buildMenu() {
+    menu.replaceChildren();
+    const items = [['search', 'Search', 'search'], ['review', 'Scan & review', 'review'],
+      ['audit', 'Audit log', 'audit_read'], ['stats', 'Statistics', 'report'], ['admin', 'Administration', 'admin']];
+    for (const [name, label, action] of items) {
+      if (!may(action) || !screens[name]) continue;
+      const a = el('a', null, label);
+      a.href = '#/' + name;
+      a.dataset.screen = name;
+      menu.appendChild(a);
+    }
+    menu.hidden = false;
+  }
 
   function signInMessage(text, isError) {
     const m = document.getElementById('signin-status');
@@ -105,9 +120,10 @@
   }
 
   function showSignIn(message, isError) {
-    form.hidden = true; who.hidden = true; pager.hidden = true;
-    list.replaceChildren(); setStatus(''); input.value = '';
-    /* The last search stays with the session, not in the address. */
+    me = null;
+    view.hidden = true; who.hidden = true; menu.hidden = true;
+    view.replaceChildren();
+    // The last screen stays with the session, not in the address.
     history.replaceState(null, '', '/');
     document.title = 'dossier: sign in';
     signin.hidden = false;
@@ -115,21 +131,22 @@
     document.getElementById('name').focus();
   }
 
-  function showSearch(me) {
-    signin.hidden = true; form.hidden = false; who.hidden = false;
-    document.title = 'dossier: search';
+  function signedIn(user) {
+    me = user;
+    signin.hidden = true; view.hidden = false; who.hidden = false;
     document.getElementById('whoname').textContent = me.user + ' (' + me.role + ')';
-    input.focus();
-    run();
+    buildMenu();
+    render();
   }
 
   async function start() {
     let res;
     try { res = await fetch('/api/me'); } catch (e) {
-      setStatus('The archive server could not be reached. Check that dossier is running and try again.', true);
+      view.hidden = false;
+      view.replaceChildren(status('The archive server could not be reached. Check that dossier is running and try again.', true));
       return;
     }
-    if (res.ok) showSearch(await res.json()); else showSignIn();
+    if (res.ok) signedIn(await res.json()); else showSignIn();
   }
 
   signin.addEventListener('submit', async (e) => {
@@ -149,7 +166,7 @@
       return;
     }
     csrf = body.csrf; sessionStorage.setItem('csrf', csrf);
-    showSearch(body);
+    signedIn(body);
   });
 
   document.getElementById('signout').addEventListener('click', async () => {
@@ -158,9 +175,7 @@
     showSignIn('You are signed out.');
   });
 
-  form.addEventListener('submit', (e) => { e.preventDefault(); go(input.value, 0); });
-  document.getElementById('prev').addEventListener('click', () => go(params().q, Math.max(0, params().offset - PAGE)));
-  document.getElementById('next').addEventListener('click', () => go(params().q, params().offset + PAGE));
-  window.addEventListener('popstate', () => { if (!form.hidden) run(); });
-  start();
+  window.addEventListener('hashchange', render);
+  window.addEventListener('DOMContentLoaded', start);
+  return { api, el, marked, status, route, go, may, screen, me: () => me };
 })();
