@@ -515,6 +515,8 @@ enum dos_err
 arc_review_list(struct arc *a, const struct arc_user *who, json_t **pout)
 {
 	sqlite3_stmt *st = NULL;
+	struct arc_sql q;
+	char msg[8];
 	json_t *arr;
 	enum dos_err err;
 
@@ -522,11 +524,20 @@ arc_review_list(struct arc *a, const struct arc_user *who, json_t **pout)
 	if ((err = arc_may(a, who, ARC_REVIEW, ARC_OBJ_NONE, 0, NULL, 0)) !=
 	    DOS_OK)
 		return err;
-	if ((err = arc_prepare(a, "SELECT d.id, d.title, d.account, "
-				  "d.category, d.npages, d.review_reason, "
-				  "d.added, d.batch_id FROM document d "
-				  "WHERE d.status = 'review' ORDER BY d.id",
-			       &st)) != DOS_OK)
+	/* Each reviewer sees the documents they may review (a clerk: those
+	 * of their own batches). */
+	arc_sql_init(&q, a, msg, sizeof(msg));
+	arc_sql_add(&q, "SELECT d.id, d.title, d.account, d.category, "
+			"d.npages, d.review_reason, d.added, d.batch_id FROM "
+			"document d LEFT JOIN customer c ON c.id = "
+			"d.customer_id WHERE d.status = 'review'");
+	arc_scope_cond(&q, who, ARC_REVIEW);
+	arc_sql_add(&q, " ORDER BY d.id");
+	err = q.err == DOS_OK ? arc_prepare(a, q.sql.data, &st) : q.err;
+	if (err == DOS_OK)
+		arc_sql_bind(&q, st);
+	arc_sql_free(&q);
+	if (err != DOS_OK)
 		return err;
 	if ((arr = json_array()) == NULL) {
 		sqlite3_finalize(st);

@@ -635,6 +635,38 @@ h_review(struct web_req *q, struct web_resp *r)
 	resp_result(r, err, j, NULL);
 }
 
+/* POST /api/review/ID/accept {"changes": {...}, "note": "..."} and
+ * /api/review/ID/return {"note": "why"} */
+static void
+review_decide(struct web_req *q, struct web_resp *r,
+	      enum arc_review_action act)
+{
+	char msg[512] = "";
+	int64_t id;
+	json_t *j;
+
+	if ((j = id_and_body(q, r, "document", &id)) == NULL)
+		return;
+	resp_outcome(r,
+		     arc_review_decide(q->arc, &q->user, id, act,
+				       json_object_get(j, "changes"),
+				       jstr(j, "note"), msg, sizeof(msg)),
+		     msg);
+	json_decref(j);
+}
+
+static void
+h_review_accept(struct web_req *q, struct web_resp *r)
+{
+	review_decide(q, r, ARC_REVIEW_ACCEPT);
+}
+
+static void
+h_review_return(struct web_req *q, struct web_resp *r)
+{
+	review_decide(q, r, ARC_REVIEW_RETURN);
+}
+
 /* GET /api/batches, /api/batches/ID */
 static void
 h_batches(struct web_req *q, struct web_resp *r)
@@ -929,6 +961,8 @@ static const struct route routes[] = {
 	{"GET", "/api/missing", h_missing, ARC_REPORT},
 	{"GET", "/api/stats", h_stats, ARC_REPORT},
 	{"GET", "/api/review", h_review, ARC_REVIEW},
+	{"POST", "/api/review/*/accept", h_review_accept, ARC_REVIEW},
+	{"POST", "/api/review/*/return", h_review_return, ARC_REVIEW},
 	{"GET", "/api/batches", h_batches, ARC_INGEST},
 	{"GET", "/api/batches/*", h_batch, ARC_INGEST},
 	{"GET", "/api/users", h_users, ARC_ADMIN},

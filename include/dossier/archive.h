@@ -284,6 +284,23 @@ enum dos_err arc_doc_hits(struct arc *a, const struct arc_user *who,
 			  int64_t doc, const struct arc_node *root,
 			  json_t **pout, char *msg, size_t msglen);
 
+/* What a clerk decides on a document waiting for review. */
+enum arc_review_action {
+	ARC_REVIEW_ACCEPT, /* file it (after changes, if any) */
+	ARC_REVIEW_RETURN, /* back to be scanned again (status "returned") */
+};
+/*
+ * Decides on a document in the review queue, for who (arc_may
+ * ARC_REVIEW).  Accepting applies changes first (account, category,
+ * doc_type, title...: versioned edits with note as the reason), files the
+ * document and numbers it; returning needs a note saying why.  Audited.
+ * DOS_CONFLICT when the document is not waiting for review.
+ */
+enum dos_err arc_review_decide(struct arc *a, const struct arc_user *who,
+			       int64_t doc, enum arc_review_action act,
+			       const json_t *changes, const char *note,
+			       char *msg, size_t msglen);
+
 /* ---- customers ---- */
 
 struct arc_customer_in {
