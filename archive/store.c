@@ -233,3 +233,15 @@ arc_fts_index(struct arc *a, int64_t doc)
 			   "signatory) SELECT id, text, title, keywords, "
 			   "signatory FROM doc_fts_src WHERE id = ?", doc);
 }
+
+enum dos_err
+arc_spool_dir(struct arc *a, char *path, size_t n)
+{
+	if (dos_snprintf(path, n, "%s/upload-XXXXXX", a->tmpdir) != DOS_OK)
+		return DOS_LIMIT;
+	if (mkdtemp(path) == NULL) {
+		dos_errx("%s: %s: %s", __func__, path, strerror(errno));
+		return DOS_IO;
+	}
+	return DOS_OK;
+}

@@ -27,6 +27,7 @@
 #include "assets.h"
 #include "render.h"
 #include "session.h"
+#include "upload.h"
 
 #define MAX_BODY (64u << 10)
 
@@ -60,6 +61,10 @@ struct web_req {
 struct conn_ctx {
 	struct dbuf body;
 	int too_big;
+	struct upload *up;      /* POST /api/batches being received */
+	char user[65];          /* who uploads */
+	unsigned early_status;  /* an upload refused before its body */
+	char early_msg[256];
 };
 
 typedef void (*web_handler)(struct web_req *, struct web_resp *);
@@ -678,6 +683,25 @@ h_batches(struct web_req *q, struct web_resp *r)
 	resp_result(r, err, j, NULL);
 }
 
+/* GET /api/batches/ID/progress: an uploaded batch being ingested. */
+static void
+h_batch_progress(struct web_req *q, struct web_resp *r)
+{
+	json_t *j;
+	int64_t id;
+
+	if (!parse_id(q->param, &id) ||
+	    (j = upload_progress(id, q->user.name)) == NULL) {
+		resp_error(r, 404, "no upload of yours is known under this "
+				   "batch number (the server may have "
+				   "restarted; the batch itself is listed "
+				   "under /api/batches)");
+		return;
+	}
+	resp_json(r, 200, j);
+	json_decref(j);
+}
+
 static void
 h_batch(struct web_req *q, struct web_resp *r)
 {
@@ -965,6 +989,8 @@ static const struct route routes[] = {
 	{"POST", "/api/review/*/return", h_review_return, ARC_REVIEW},
 	{"GET", "/api/batches", h_batches, ARC_INGEST},
 	{"GET", "/api/batches/*", h_batch, ARC_INGEST},
+	{"GET", "/api/batches/*/progress", h_batch_progress, ARC_INGEST},
+	/* POST /api/batches (upload) is received by upload_start/_end. */
 	{"GET", "/api/users", h_users, ARC_ADMIN},
 	{"POST", "/api/users", h_user_add, ARC_ADMIN},
 	{"GET", "/api/roles", h_roles, ARC_NACTIONS},
@@ -1156,6 +1182,84 @@ dispatch(struct web_req *q, struct web_resp *r)
 		resp_error(r, 404, "not found");
 }
 
+/*
+ * The first call of POST /api/batches: who uploads (session, CSRF, the
+ * ingest action) and the announced size are checked before any byte of
+ * the body is read; a refusal is answered once the body is drained.
+ */
+static void
+upload_start(struct conn_ctx *cc, struct MHD_Connection *conn,
+	     const char *method, const char *url)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     "Content-Length");
+	struct web_req q;
+	struct web_resp r;
+	char msg[256] = "";
+
+	memset(&q, 0, sizeof(q));
+	memset(&r, 0, sizeof(r));
+	q.conn = conn;
+	q.method = method;
+	q.url = url;
+	dbuf_init(&r.body, 4096);
+	if ((q.arc = thread_arc()) == NULL) {
+		cc->early_status = 503;
+		snprintf(cc->early_msg, sizeof(cc->early_msg),
+			 "the archive cannot be opened; see the server log");
+	} else if (!signed_in(&q, &r, ARC_INGEST)) {
+		json_t *j = json_loadb(r.body.data, r.body.len, 0, NULL);
+
+		cc->early_status = r.status;
+		snprintf(cc->early_msg, sizeof(cc->early_msg), "%s",
+			 json_string_value(json_object_get(j, "error")));
+		json_decref(j);
+	} else if (cl != NULL &&
+		   strtoull(cl, NULL, 10) > UPLOAD_MAX_TOTAL + (1u << 20)) {
+		cc->early_status = 413;
+		snprintf(cc->early_msg, sizeof(cc->early_msg),
+			 "the batch is larger than 1 GB; upload it in parts");
+	} else if ((cc->up = upload_begin(conn, q.arc, msg, sizeof(msg))) ==
+		   NULL) {
+		cc->early_status = 400;
+		snprintf(cc->early_msg, sizeof(cc->early_msg), "%s", msg);
+	} else
+		snprintf(cc->user, sizeof(cc->user), "%s", q.user.name);
+	dbuf_free(&r.body);
+}
+
+/* The last call of POST /api/batches: the batch starts, or the refusal. */
+static void
+upload_end(struct conn_ctx *cc, struct web_resp *r)
+{
+	char msg[256] = "";
+	const char *why;
+	unsigned status;
+	int64_t batch;
+	int files;
+	json_t *j;
+	enum dos_err err;
+
+	if (cc->early_status != 0) {
+		resp_error(r, cc->early_status, cc->early_msg);
+		return;
+	}
+	if ((why = upload_error(cc->up, &status)) != NULL) {
+		resp_error(r, status, why);
+		return;
+	}
+	err = upload_finish(cc->up, archive_dir, cc->user, &batch, &files, msg,
+			    sizeof(msg));
+	if (err != DOS_OK) {
+		resp_err(r, err, msg);
+		return;
+	}
+	j = json_pack("{s:I,s:i,s:s}", "batch", (json_int_t)batch, "files",
+		      files, "message", msg);
+	resp_json(r, 202, j);
+	json_decref(j);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
@@ -1174,6 +1278,16 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_NO;
 		dbuf_init(&cc->body, MAX_BODY);
 		*ctx = cc;
+		if (strcmp(method, "POST") == 0 &&
+		    strcmp(url, "/api/batches") == 0)
+			upload_start(cc, conn, method, url);
+		return MHD_YES;
+	}
+	if (*upload_size > 0 && (cc->up != NULL || cc->early_status != 0)) {
+		/* Streamed to the spool folder, or dropped when refused. */
+		if (cc->up != NULL)
+			upload_feed(cc->up, upload_data, *upload_size);
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -1194,7 +1308,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	memset(&r, 0, sizeof(r));
 	r.fd = -1;
 	dbuf_init(&r.body, 64u << 20);
-	if (cc->too_big)
+	if (cc->up != NULL || cc->early_status != 0)
+		upload_end(cc, &r);
+	else if (cc->too_big)
 		resp_error(&r, 413, "the request body is too large");
 	else {
 		q.body_len = cc->body.len;
@@ -1291,6 +1407,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	(void)conn;
 	(void)toe;
 	if (cc != NULL) {
+		upload_free(cc->up);
 		dbuf_free(&cc->body);
 		free(cc);
 		*ctx = NULL;

@@ -133,6 +133,12 @@ enum dos_err arc_batch_begin(struct arc *a, const char *user, int64_t *pid);
 enum dos_err arc_batch_file(struct arc *a, int64_t batch_id, const char *name,
 			    const char *sha256, const char *outcome, int pages,
 			    int documents, const char *error);
+/*
+ * Makes a new private folder inside the archive's tmp/ for files being
+ * received (an upload) before they are ingested; the caller removes it.
+ * Being on the archive's file system, nothing is copied twice.
+ */
+enum dos_err arc_spool_dir(struct arc *a, char *path, size_t n);
 /* Closes a batch with its counts. */
 enum dos_err arc_batch_end(struct arc *a, int64_t id, int files, int pages,
 			   int documents, int failures);

@@ -1,0 +1,428 @@
+/*
+ * upload.c: batches uploaded from the scan station.  libmicrohttpd's post
+ * processor cuts the multipart body into files; each is written to the
+ * spool folder as it streams in, refused past UPLOAD_MAX_FILE, the batch
+ * past UPLOAD_MAX_TOTAL or UPLOAD_MAX_FILES, before the bytes are written.
+ * A finished upload becomes a batch ingested by a detached job thread with
+ * its own archive connection and OCR engine; its progress is kept in
+ * memory for the scan station to poll.  Spooled files are removed once
+ * ingested (the archive keeps the originals).
+ * Exports upload_begin, upload_feed, upload_error, upload_finish,
+ * upload_free, upload_progress.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dossier/ingest.h"
+#include "upload.h"
+
+#define MAX_JOBS 64
+
+struct upload {
+	struct MHD_PostProcessor *pp;
+	char dir[4096];
+	char **paths;
+	int npaths;
+	int fd;                /* the file being received, or -1 */
+	uint64_t file_bytes, total;
+	unsigned status;       /* 0, or the HTTP status of a failure */
+	char error[256];
+};
+
+struct job {
+	int64_t batch;
+	char user[65];
+	char archive[4096];
+	char dir[4096];
+	char **paths;
+	int npaths;
+	const char *state;
+	struct ing_progress prog;
+	json_t *files;         /* guarded by lock */
+	int pages, docs, failed;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct job *jobs[MAX_JOBS];
+static int njobs_made;
+
+static void
+fail(struct upload *up, unsigned status, const char *msg)
+{
+	if (up->status == 0) {
+		up->status = status;
+		snprintf(up->error, sizeof(up->error), "%s", msg);
+	}
+	if (up->fd >= 0) {
+		close(up->fd);
+		up->fd = -1;
+	}
+}
+
+/* A file name from a browser, kept to plain characters. */
+static void
+safe_name(const char *name, int seq, char *out, size_t n)
+{
+	const char *base = strrchr(name, '/');
+	char clean[128];
+	size_t i, k = 0;
+
+	base = base != NULL ? base + 1 : name;
+	if (strrchr(base, '\\') != NULL)
+		base = strrchr(base, '\\') + 1;
+	for (i = 0; base[i] != '\0' && k + 1 < sizeof(clean); i++)
+		if (isalnum((unsigned char)base[i]) ||
+		    strchr("._-", base[i]) != NULL)
+			clean[k++] = base[i];
+	clean[k] = '\0';
+	/* A numbered prefix keeps names unique and never starting with '.'. */
+	snprintf(out, n, "%04d-%s", seq, k > 0 ? clean : "scan");
+}
+
+static enum MHD_Result
+on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+	const char *filename, const char *content_type,
+	const char *transfer_encoding, const char *data, uint64_t off,
+	size_t size)
+{
+	struct upload *up = cls;
+	char name[160], path[4400];
+	char **np;
+
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	if (up->status != 0)
+		return MHD_YES; /* drain; the failure is answered at the end */
+	if (filename == NULL || strcmp(key, "files") != 0)
+		return MHD_YES; /* other fields carry nothing we use */
+	if (off == 0) {
+		if (up->fd >= 0)
+			close(up->fd);
+		up->fd = -1;
+		if (up->npaths == UPLOAD_MAX_FILES) {
+			fail(up, 413, "too many files in one batch (at most "
+				      "1000)");
+			return MHD_YES;
+		}
+		safe_name(filename, up->npaths + 1, name, sizeof(name));
+		snprintf(path, sizeof(path), "%s/%s", up->dir, name);
+		if ((np = realloc(up->paths, (size_t)(up->npaths + 1) *
+						     sizeof(*np))) == NULL ||
+		    (np[up->npaths] = strdup(path)) == NULL) {
+			if (np != NULL)
+				up->paths = np;
+			fail(up, 500, "out of memory");
+			return MHD_YES;
+		}
+		up->paths = np;
+		up->npaths++;
+		up->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0600);
+		up->file_bytes = 0;
+		if (up->fd < 0) {
+			fail(up, 500, "the upload cannot be stored; see the "
+				      "server log");
+			dos_errx("upload: %s: %s", path, strerror(errno));
+			return MHD_YES;
+		}
+	}
+	if (up->fd < 0 || size == 0)
+		return MHD_YES;
+	/* Limits before the bytes are written. */
+	if (up->file_bytes + size > UPLOAD_MAX_FILE) {
+		fail(up, 413, "a file is larger than 200 MB; split the scan");
+		return MHD_YES;
+	}
+	if (up->total + size > UPLOAD_MAX_TOTAL) {
+		fail(up, 413, "the batch is larger than 1 GB; upload it in "
+			      "parts");
+		return MHD_YES;
+	}
+	while (size > 0) {
+		ssize_t w = write(up->fd, data, size);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			dos_errx("upload: write: %s", strerror(errno));
+			fail(up, errno == ENOSPC ? 507 : 500,
+			     errno == ENOSPC ? "the archive's disk is full; "
+					       "nothing of this upload was kept"
+					     : "the upload cannot be stored; "
+					       "see the server log");
+			return MHD_YES;
+		}
+		data += w;
+		size -= (size_t)w;
+		up->file_bytes += (uint64_t)w;
+		up->total += (uint64_t)w;
+	}
+	return MHD_YES;
+}
+
+static void
+remove_spool(const char *dir, char **paths, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		unlink(paths[i]);
+		free(paths[i]);
+	}
+	free(paths);
+	if (dir[0] != '\0')
+		rmdir(dir);
+}
+
+struct upload *
+upload_begin(struct MHD_Connection *conn, struct arc *a, char *msg,
+	     size_t msglen)
+{
+	struct upload *up = calloc(1, sizeof(*up));
+
+	if (up == NULL) {
+		snprintf(msg, msglen, "out of memory");
+		return NULL;
+	}
+	up->fd = -1;
+	if ((up->pp = MHD_create_post_processor(conn, 64 * 1024, on_part,
+						up)) == NULL) {
+		snprintf(msg, msglen, "send the files as multipart/form-data "
+				      "in a field named \"files\"");
+		free(up);
+		return NULL;
+	}
+	if (arc_spool_dir(a, up->dir, sizeof(up->dir)) != DOS_OK) {
+		snprintf(msg, msglen, "the upload cannot be stored; see the "
+				      "server log");
+		MHD_destroy_post_processor(up->pp);
+		free(up);
+		return NULL;
+	}
+	return up;
+}
+
+int
+upload_feed(struct upload *up, const char *data, size_t n)
+{
+	if (up->status == 0 &&
+	    MHD_post_process(up->pp, data, n) != MHD_YES)
+		fail(up, 400, "the upload is not valid multipart/form-data");
+	return up->status == 0 ? 0 : -1;
+}
+
+const char *
+upload_error(const struct upload *up, unsigned *pstatus)
+{
+	*pstatus = up->status;
+	return up->status != 0 ? up->error : NULL;
+}
+
+void
+upload_free(struct upload *up)
+{
+	if (up == NULL)
+		return;
+	if (up->fd >= 0)
+		close(up->fd);
+	if (up->pp != NULL)
+		MHD_destroy_post_processor(up->pp);
+	remove_spool(up->dir, up->paths, up->npaths);
+	free(up);
+}
+
+/* ---- jobs ---- */
+
+static void
+on_job_progress(void *arg, const struct ing_progress *p)
+{
+	struct job *j = arg;
+
+	pthread_mutex_lock(&lock);
+	j->prog = *p;
+	pthread_mutex_unlock(&lock);
+}
+
+static void
+on_job_file(void *arg, const char *path, enum dos_err err, json_t *docs,
+	    const char *msg)
+{
+	struct job *j = arg;
+	const char *name = strrchr(path, '/');
+	json_t *f, *d, *list = json_array();
+	size_t k;
+
+	name = name != NULL ? name + 6 : path; /* past "/NNNN-" */
+	f = json_pack("{s:s}", "name", name);
+	if (f == NULL || list == NULL) {
+		json_decref(f);
+		json_decref(list);
+		return;
+	}
+	if (err != DOS_OK) {
+		json_object_set_new(f, "error",
+				    json_string(msg ? msg : "failed"));
+		j->failed++;
+	}
+	json_array_foreach(docs, k, d) {
+		json_array_append_new(
+			list, json_pack("{s:O?,s:O?,s:O?,s:b}", "id",
+					json_object_get(d, "id"), "pages",
+					json_object_get(d, "pages"), "status",
+					json_object_get(d, "status"),
+					"duplicate",
+					json_is_true(json_object_get(
+						d, "duplicate"))));
+		j->pages += (int)json_integer_value(json_object_get(d, "pages"));
+		j->docs++;
+	}
+	json_object_set_new(f, "documents", list);
+	pthread_mutex_lock(&lock);
+	json_array_append_new(j->files, f);
+	pthread_mutex_unlock(&lock);
+}
+
+static void *
+job_run(void *arg)
+{
+	struct job *j = arg;
+	struct ing_options o;
+	struct ing *ing = NULL;
+	struct arc *a = NULL;
+	enum dos_err err;
+
+	ing_options_default(&o);
+	o.user = j->user;
+	o.jobs = 1; /* the server's other threads keep answering */
+	if ((err = arc_open(j->archive, 0, &a)) == DOS_OK &&
+	    (err = ing_new(&o, &ing)) == DOS_OK)
+		err = ing_batch(ing, a, j->batch, j->paths, j->npaths,
+				on_job_file, on_job_progress, j);
+	if (a != NULL)
+		arc_batch_end(a, j->batch, j->npaths, j->pages, j->docs,
+			      j->failed);
+	ing_free(ing);
+	arc_close(a);
+	remove_spool(j->dir, j->paths, j->npaths);
+	pthread_mutex_lock(&lock);
+	j->paths = NULL;
+	j->npaths = 0;
+	j->state = err == DOS_OK ? "done" : "failed";
+	pthread_mutex_unlock(&lock);
+	if (err != DOS_OK)
+		dos_errx("batch %lld: %s", (long long)j->batch,
+			 dos_strerror(err));
+	return NULL;
+}
+
+enum dos_err
+upload_finish(struct upload *up, const char *dir, const char *user,
+	      int64_t *pbatch, int *pfiles, char *msg, size_t msglen)
+{
+	struct job *j;
+	struct arc *a = NULL;
+	pthread_t t;
+	pthread_attr_t at;
+	enum dos_err err;
+	int slot;
+
+	*pbatch = 0;
+	*pfiles = 0;
+	if (up->fd >= 0) {
+		if (fsync(up->fd) != 0 || close(up->fd) != 0) {
+			up->fd = -1;
+			snprintf(msg, msglen, "the upload cannot be stored");
+			return DOS_IO;
+		}
+		up->fd = -1;
+	}
+	if (up->npaths == 0) {
+		snprintf(msg, msglen, "the upload holds no files (field "
+				      "\"files\")");
+		return DOS_INVAL;
+	}
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->files = json_array()) == NULL) {
+		free(j);
+		return DOS_NOMEM;
+	}
+	snprintf(j->user, sizeof(j->user), "%s", user);
+	snprintf(j->archive, sizeof(j->archive), "%s", dir);
+	if ((err = arc_open(dir, 0, &a)) != DOS_OK ||
+	    (err = arc_batch_begin(a, user, &j->batch)) != DOS_OK) {
+		arc_close(a);
+		json_decref(j->files);
+		free(j);
+		snprintf(msg, msglen, "the batch cannot be started; see the "
+				      "server log");
+		return err;
+	}
+	arc_close(a);
+	/* The job owns the files now. */
+	memcpy(j->dir, up->dir, sizeof(j->dir));
+	j->paths = up->paths;
+	j->npaths = up->npaths;
+	j->prog.files_total = up->npaths;
+	j->state = "running";
+	up->paths = NULL;
+	up->npaths = 0;
+	up->dir[0] = '\0';
+	pthread_mutex_lock(&lock);
+	slot = njobs_made++ % MAX_JOBS;
+	if (jobs[slot] != NULL && strcmp(jobs[slot]->state, "running") != 0) {
+		json_decref(jobs[slot]->files);
+		free(jobs[slot]);
+		jobs[slot] = NULL;
+	}
+	if (jobs[slot] == NULL)
+		jobs[slot] = j;
+	pthread_mutex_unlock(&lock);
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &at, job_run, j) != 0) {
+		pthread_attr_destroy(&at);
+		pthread_mutex_lock(&lock);
+		j->state = "failed";
+		pthread_mutex_unlock(&lock);
+		snprintf(msg, msglen, "the batch cannot be started now");
+		return DOS_NOMEM;
+	}
+	pthread_attr_destroy(&at);
+	*pbatch = j->batch;
+	*pfiles = j->npaths;
+	snprintf(msg, msglen, "batch %lld: %d file(s) received; ingesting",
+		 (long long)j->batch, j->npaths);
+	return DOS_OK;
+}
+
+json_t *
+upload_progress(int64_t batch, const char *user)
+{
+	json_t *res = NULL;
+	int i;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < MAX_JOBS; i++) {
+		struct job *j = jobs[i];
+
+		if (j == NULL || j->batch != batch || strcmp(j->user, user) != 0)
+			continue;
+		/* A copy: the job goes on adding to its list. */
+		res = json_pack("{s:I,s:s,s:i,s:i,s:i,s:f,s:o}", "batch",
+				(json_int_t)j->batch, "state", j->state,
+				"files_total", j->prog.files_total,
+				"files_done", j->prog.files_done, "pages_done",
+				j->prog.pages_done, "elapsed", j->prog.elapsed,
+				"files", json_deep_copy(j->files));
+		break;
+	}
+	pthread_mutex_unlock(&lock);
+	return res;
+}
