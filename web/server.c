@@ -65,6 +65,7 @@ struct conn_ctx {
 	char user[65];          /* who uploads */
 	unsigned early_status;  /* an upload refused before its body */
 	char early_msg[256];
+	int answered;           /* a response is queued */
 };
 
 typedef void (*web_handler)(struct web_req *, struct web_resp *);
@@ -1281,6 +1282,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		if (strcmp(method, "POST") == 0 &&
 		    strcmp(url, "/api/batches") == 0)
 			upload_start(cc, conn, method, url);
+		/* An upload refused before its body is answered at once:
+		 * its bytes are never read. */
+		if (cc->early_status == 0)
+			return MHD_YES;
+	} else if (cc->answered) {
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size > 0 && (cc->up != NULL || cc->early_status != 0)) {
@@ -1354,6 +1361,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				"default-src 'self'; img-src 'self' data:; "
 				"object-src 'none'; frame-ancestors 'none'");
 	ret = MHD_queue_response(conn, r.status, resp);
+	cc->answered = 1;
 	MHD_destroy_response(resp);
 	dbuf_free(&r.body);
 	dos_infox("access %s %s %u", method, url, r.status);

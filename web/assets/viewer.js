@@ -352,10 +352,11 @@
       const below = el('div', 'dv-below');
       const barcodeSec = section('Barcodes on this page');
       const histSec = section('History');
-      below.append(details(doc), barcodeSec);
+      const col2 = el('div', 'dv-col');
+      col2.appendChild(barcodeSec);
       const vs = versions(doc);
-      if (vs) below.appendChild(vs);
-      below.appendChild(histSec);
+      if (vs) col2.appendChild(vs);
+      below.append(details(doc), col2, histSec);
 
       st.replaceWith(bar);
       root.append(main, below);
@@ -411,7 +412,8 @@
       function layout() {
         const cssW = zoom === null ? fitCss() : zoom / dpr();
         sheet.style.width = Math.round(cssW) + 'px';
-        zlab.textContent = zoom === null ? 'Fit width' : Math.round(100 * cssW / fitCss()) + ' %';
+        zlab.textContent = Math.round(100 * cssW / fitCss()) + ' %';
+        zlab.title = zoom === null ? 'The page fits the width' : 'Of the width that fits';
         const w = curW();
         zin.disabled = !STEPS.some((s) => s > w * 1.05);
         zout.disabled = !STEPS.some((s) => s < w * 0.95);

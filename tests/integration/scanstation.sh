@@ -1,0 +1,86 @@
+# scanstation.sh: the scan station through the API: a clerk uploads a
+# batch (multipart), watches it being ingested, and works the review queue
+# (accept with a correction, return with a reason); refusals before the
+# body is read (no session, no CSRF token, a role without ingest, too
+# large); hostile file names stay inside the spool folder.
+. tests/tap.sh
+
+A="$T_TMP/archive"
+D() { "$DOSSIER" -A "$A" "$@"; }
+D init >/dev/null
+"$GENSAMPLES" -o "$T_TMP/s" --count 2 --kind contract --format png --seed 21 >/dev/null 2>&1
+set -- $(ls "$T_TMP"/s/*.png)
+echo "clerk-pass-123" | D user add cle --role clerk >/dev/null
+echo "staff-pass-123" | D user add sta --role staff >/dev/null
+add_auditor "$A"
+start_server "$A" || { not_ok "server starts"; finish; }
+
+sign_in sta staff-pass-123 >/dev/null
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "files=@$1" "$BASE_URL/api/batches")
+is "staff may not upload: 403" "$code" 403
+contains "in words" "$(json .error <"$T_TMP/r")" "the staff role may not ingest"
+sign_out
+code=$(curl -s -o /dev/null -w '%{http_code}' -F "files=@$1" "$BASE_URL/api/batches")
+is "no session: 401" "$code" 401
+
+sign_in cle clerk-pass-123 >/dev/null
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -H 'Content-Length: 5000000000' \
+	-H 'Content-Type: multipart/form-data; boundary=x' --data-binary 'x' "$BASE_URL/api/batches")
+is "announced 5 GB: 413 before reading" "$code" 413
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data '{}' "$BASE_URL/api/batches")
+is "not multipart: 400" "$code" 400
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "note=nothing" "$BASE_URL/api/batches")
+is "no files: 400 in words" "$code $(json .error <"$T_TMP/r")" '400 the upload holds no files (field "files")'
+
+printf 'not a scan' >"$T_TMP/evil"
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "files=@$1" -F "files=@$2" \
+	-F "files=@$T_TMP/evil;filename=../../../etc/evil.tif" "$BASE_URL/api/batches")
+is "upload accepted: 202" "$code" 202
+batch=$(json .batch <"$T_TMP/r")
+is "three files received" "$(json .files <"$T_TMP/r")" 3
+state=running
+for _ in $(seq 1 120); do
+	curl -s "$BASE_URL/api/batches/$batch/progress" >"$T_TMP/p"
+	state=$(json .state <"$T_TMP/p")
+	[ "$state" = running ] || break
+	sleep 0.5
+done
+is "batch ingested" "$state" done
+is "both scans became documents" "$(jq '[.files[].documents[]] | length' <"$T_TMP/p")" 2
+is "the bad file is named and explained" \
+	"$(jq -r '.files[] | select(.error) | .name + ": " + .error' <"$T_TMP/p")" \
+	"evil.tif: not a TIFF, PNG, JPEG or PDF scan"
+is "nothing escaped the spool folder" "$([ -e "$A/../etc/evil.tif" ] || [ -e /etc/evil.tif ] && echo escaped || echo no)" no
+is "spool folder removed" "$(ls "$A/tmp" | grep -c upload-)" 0
+is "the batch is the clerk's" "$(D batch --json "$batch" | jq -r '.user + " " + .status')" "cle done"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/api/batches/999/progress")
+is "unknown batch progress: 404" "$code" 404
+
+# Review: put both documents in the queue, then accept and return.
+for id in $(jq '[.files[].documents[].id] | .[]' <"$T_TMP/p"); do
+	sqlite3 "$A/catalogue.db" "UPDATE document SET status = 'review', review_reason = 'test' WHERE id = $id"
+done
+set -- $(jq '[.files[].documents[].id] | .[]' <"$T_TMP/p")
+is "the queue lists both" "$(curl -s "$BASE_URL/api/review" | jq length)" 2
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data '{"changes":{"category":"CREDIT","account":"ACC-2024-000777"},"note":"label was torn"}' \
+	"$BASE_URL/api/review/$1/accept")
+is "accept with a correction: 200" "$code $(json .message <"$T_TMP/r")" "200 document $1 accepted and filed"
+is "filed under the corrected account and numbered" \
+	"$(D show --json "$1" | jq -r '[.status, .account, (.archive_no != null)] | join(" ")')" "archived ACC-2024-000777 true"
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data '{"note":""}' "$BASE_URL/api/review/$2/return")
+is "return needs a reason: 400" "$code" 400
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data '{"note":"page 2 missing, rescan"}' "$BASE_URL/api/review/$2/return")
+is "return with a reason: 200" "$code" 200
+is "returned with its reason" "$(D show --json "$2" | jq -r '.status + ": " + .review_reason')" "returned: page 2 missing, rescan"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data '{}' "$BASE_URL/api/review/$1/accept")
+is "a decided document: 409" "$code" 409
+is "decisions audited" \
+	"$(sqlite3 "$A/catalogue.db" "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE action LIKE 'review.%' ORDER BY id)")" \
+	"review.accept review.return"
+stop_server
+finish
