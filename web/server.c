@@ -16,12 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
 #include <sodium.h>
 
 #include "dossier/archive.h"
+#include "dossier/ingest.h"
 #include "dossier/search.h"
 #include "dossier/web.h"
 #include "assets.h"
@@ -684,6 +686,40 @@ h_batches(struct web_req *q, struct web_resp *r)
 	resp_result(r, err, j, NULL);
 }
 
+/* GET /api/coversheet?account=&category=: a cover sheet PDF to print. */
+static void
+h_coversheet(struct web_req *q, struct web_resp *r)
+{
+	struct ing_options o;
+	char dir[4096], path[4200], msg[256] = "";
+	struct stat sb;
+	int fd;
+	enum dos_err err;
+
+	ing_options_default(&o);
+	if (arc_spool_dir(q->arc, dir, sizeof(dir)) != DOS_OK) {
+		resp_error(r, 500, "the cover sheet cannot be made; see the "
+				   "server log");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/cover.pdf", dir);
+	err = ing_coversheet_pdf(o.cover_prefix, nonempty(arg(q, "account")),
+				 nonempty(arg(q, "category")), path, msg,
+				 sizeof(msg));
+	fd = err == DOS_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	/* The open file outlives its name. */
+	unlink(path);
+	rmdir(dir);
+	if (err != DOS_OK || fd < 0 || fstat(fd, &sb) != 0) {
+		if (fd >= 0)
+			close(fd);
+		resp_err(r, err != DOS_OK ? err : DOS_IO,
+			 msg[0] ? msg : NULL);
+		return;
+	}
+	resp_fd(r, fd, (uint64_t)sb.st_size, "application/pdf");
+}
+
 /* GET /api/batches/ID/progress: an uploaded batch being ingested. */
 static void
 h_batch_progress(struct web_req *q, struct web_resp *r)
@@ -991,6 +1027,7 @@ static const struct route routes[] = {
 	{"GET", "/api/batches", h_batches, ARC_INGEST},
 	{"GET", "/api/batches/*", h_batch, ARC_INGEST},
 	{"GET", "/api/batches/*/progress", h_batch_progress, ARC_INGEST},
+	{"GET", "/api/coversheet", h_coversheet, ARC_INGEST},
 	/* POST /api/batches (upload) is received by upload_start/_end. */
 	{"GET", "/api/users", h_users, ARC_ADMIN},
 	{"POST", "/api/users", h_user_add, ARC_ADMIN},

@@ -63,7 +63,7 @@
 
   function usersTable(users, highlight) {
     const rows = users.map((u) => {
-      const r = tr([u.name, u.role, u.unit || muted('any'), u.clearance || '',
+      const r = tr([u.name, u.role, u.unit || muted('none'), u.clearance || '',
         u.categories ? String(u.categories).split(',').join(', ') : muted('all'),
         String(u.created || '').slice(0, 10),
         u.disabled ? D.el('span', 'rp-badge rp-off', 'disabled') : 'active']);

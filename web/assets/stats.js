@@ -281,14 +281,29 @@
     return sec;
   }
 
-  // One missing item in words: "Account statements (have 2 of 6, 1 in review)".
+  // Month keys (YYYY-MM) in words, runs of consecutive months as ranges:
+  // "May 2026 to Oct 2026", "Jan 2025, Mar 2025".
+  function monthRuns(keys) {
+    const idx = (k) => { const m = /^(\d{4})-(\d{2})$/.exec(k); return m ? +m[1] * 12 + (+m[2] - 1) : NaN; };
+    const sorted = keys.slice().sort();
+    const runs = [];
+    for (const k of sorted) {
+      const last = runs[runs.length - 1];
+      if (last && idx(k) === idx(last[1]) + 1) last[1] = k; else runs.push([k, k]);
+    }
+    return runs.map(([a, b]) => a === b ? monthLabel(a) : monthLabel(a) + ' to ' + monthLabel(b)).join(', ');
+  }
+
+  // One missing item in words: "Account statements (none for May 2026 to
+  // Oct 2026)", "Signatures (has 1 of 2, 1 waiting for review)".
   function missingText(m) {
     let s = m.label || ((m.category || '') + ' ' + (m.doc_type || '')).trim() || 'an item';
     const bits = [];
-    if (typeof m.need === 'number' && m.need > 1) bits.push('has ' + (m.have || 0) + ' of ' + m.need);
-    else if (m.have === 0 || m.have === undefined) bits.push('none filed');
+    if (Array.isArray(m.months) && m.months.length) bits.push('none for ' + monthRuns(m.months));
+    else if (typeof m.need === 'number' && m.need > 1) bits.push('has ' + (m.have || 0) + ' of ' + m.need);
+    else if (!m.have) bits.push('none filed');
+    if (typeof m.months === 'number' && m.months > 0) bits.push('within the last ' + m.months + ' months');
     if (m.in_review) bits.push(m.in_review + ' waiting for review');
-    if (m.months) bits.push('within the last ' + m.months + ' months');
     if (bits.length) s += ' (' + bits.join(', ') + ')';
     return s;
   }

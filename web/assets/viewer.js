@@ -7,7 +7,8 @@
 'use strict';
 (function () {
   const { el } = D;
-  // Widths the zoom buttons step through (the server allows 200-2400).
+  // Widths (CSS pixels) the zoom buttons step through; the image asked
+  // for is that times the device pixel ratio, within the server's 200-2400.
   const STEPS = [200, 400, 600, 800, 1200, 1600, 2400];
   const MIN_W = 200, MAX_W = 2400;
   const HISTORY_SHOWN = 12;
@@ -391,7 +392,7 @@
       });
 
       let cur = -1;          // index into pages
-      let zoom = null;       // null: fit width; else the requested width
+      let zoom = null;       // null: fit width; else the width shown (CSS px)
       let loadedW = 0;       // width of the image now shown
       let loadToken = 0;
 
@@ -400,9 +401,9 @@
         const cs = getComputedStyle(stage);
         return Math.max(100, stage.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight));
       };
-      // The width to ask the server for at fit: screen pixels, in steps of 100.
-      const fitW = () => clamp(Math.ceil(fitCss() * dpr() / 100) * 100, MIN_W, MAX_W);
-      const curW = () => (zoom === null ? fitW() : zoom);
+      const curCss = () => (zoom === null ? fitCss() : zoom);
+      // The width to ask the server for: screen pixels, in steps of 100.
+      const curW = () => clamp(Math.ceil(curCss() * dpr() / 100) * 100, MIN_W, MAX_W);
 
       function imageUrl(seq, w) {
         return '/api/documents/' + id + '/pages/' + seq + '/image?w=' + w;
@@ -410,21 +411,20 @@
 
       // Sizes the sheet; the boxes are in per cent of it, so they follow.
       function layout() {
-        const cssW = zoom === null ? fitCss() : zoom / dpr();
+        const cssW = curCss();
         sheet.style.width = Math.round(cssW) + 'px';
         zlab.textContent = Math.round(100 * cssW / fitCss()) + ' %';
         zlab.title = zoom === null ? 'The page fits the width' : 'Of the width that fits';
-        const w = curW();
-        zin.disabled = !STEPS.some((s) => s > w * 1.05);
-        zout.disabled = !STEPS.some((s) => s < w * 0.95);
+        zin.disabled = !STEPS.some((s) => s > cssW * 1.1);
+        zout.disabled = !STEPS.some((s) => s < cssW * 0.9);
         zfit.disabled = zoom === null;
       }
 
       function loadImage(force) {
         const p = pages[cur];
         const w = curW();
-        // At fit, a smaller window keeps the sharper image already loaded.
-        if (!force && zoom === null && w <= loadedW) return;
+        // Zooming out or a smaller window keeps the sharper image loaded.
+        if (!force && w <= loadedW) return;
         const token = ++loadToken;
         loadedW = w;
         sheet.classList.add('loading');
@@ -562,14 +562,14 @@
         layout();
         stage.scrollLeft = fx * stage.scrollWidth - stage.clientWidth / 2;
         stage.scrollTop = fy * stage.scrollHeight - stage.clientHeight / 2;
-        if (curW() !== loadedW) loadImage(zoom !== null);
+        loadImage(false);
       }
       function zoomIn() {
-        const w = curW(), s = STEPS.find((x) => x > w * 1.05);
+        const w = curCss(), s = STEPS.find((x) => x > w * 1.1);
         if (s) setZoom(s);
       }
       function zoomOut() {
-        const w = curW(), s = STEPS.slice().reverse().find((x) => x < w * 0.95);
+        const w = curCss(), s = STEPS.slice().reverse().find((x) => x < w * 0.9);
         if (s) setZoom(s);
       }
 

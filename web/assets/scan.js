@@ -1,0 +1,237 @@
+// dossier scan station (#/review): upload a batch (several files, drag and
+// drop, upload progress), watch it being ingested (files and pages done,
+// each finished document's pages as thumbnails), then work the review
+// queue: each flagged document beside its OCR text, to accept (with a
+// corrected account or category) or return for rescanning; and print a
+// cover sheet.
+'use strict';
+(function () {
+  const { el } = D;
+
+  function field(label, id, value, hint) {
+    const w = el('div', 'field');
+    const l = el('label', null, label);
+    l.htmlFor = id;
+    const i = el('input');
+    Object.assign(i, { id, value: value || '' });
+    if (hint) i.placeholder = hint;
+    w.append(l, i);
+    return [w, i];
+  }
+
+  // Uploads with XMLHttpRequest, which reports upload progress.
+  function send(files, onProgress) {
+    return new Promise((resolve, reject) => {
+      const fd = new FormData();
+      for (const f of files) fd.append('files', f, f.name);
+      const x = new XMLHttpRequest();
+      x.open('POST', '/api/batches');
+      x.setRequestHeader('X-CSRF-Token', sessionStorage.getItem('csrf') || '');
+      x.upload.addEventListener('progress', (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); });
+      x.addEventListener('load', () => {
+        let body = null;
+        try { body = JSON.parse(x.responseText); } catch (e) { body = null; }
+        if (x.status === 202) resolve(body);
+        else reject(new Error((body && body.error) || ('the upload failed (' + x.status + ')')));
+      });
+      x.addEventListener('error', () => reject(new Error('the archive server could not be reached; nothing was filed')));
+      x.send(fd);
+    });
+  }
+
+  function uploader(onBatch) {
+    const box = el('section', 'upload');
+    box.appendChild(el('h2', null, 'Upload a batch'));
+    const drop = el('div', 'drop');
+    drop.tabIndex = 0;
+    drop.setAttribute('role', 'button');
+    drop.setAttribute('aria-label', 'Choose scan files, or drop them here');
+    drop.appendChild(el('p', null, 'Drop scan files here (TIFF, PNG, JPEG, PDF), or press Enter to choose them.'));
+    const input = el('input');
+    Object.assign(input, { type: 'file', multiple: true, accept: '.tif,.tiff,.png,.jpg,.jpeg,.pdf' });
+    input.hidden = true;
+    const bar = el('progress');
+    bar.max = 100; bar.value = 0; bar.hidden = true;
+    const st = D.status('');
+    box.append(drop, input, bar, st);
+    async function go(files) {
+      if (!files.length) return;
+      bar.hidden = false; bar.value = 0;
+      st.className = 'status';
+      st.textContent = 'Uploading ' + files.length + ' file' + (files.length > 1 ? 's' : '') + '…';
+      try {
+        const b = await send(files, (done, total) => {
+          bar.value = Math.round(done * 100 / total);
+          st.textContent = 'Uploading: ' + Math.round(done / 1048576) + ' of ' + Math.round(total / 1048576) + ' MB';
+        });
+        bar.hidden = true;
+        st.textContent = b.message;
+        onBatch(b.batch);
+      } catch (e) {
+        bar.hidden = true;
+        st.className = 'status error';
+        st.setAttribute('role', 'alert');
+        st.textContent = 'Upload failed: ' + e.message;
+      }
+    }
+    drop.addEventListener('click', () => input.click());
+    drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); input.click(); } });
+    input.addEventListener('change', () => go([...input.files]));
+    drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+    drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+    drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); go([...e.dataTransfer.files]); });
+    return box;
+  }
+
+  // Polls a batch's progress until it is done; shows finished pages.
+  function watcher(batch, onDone) {
+    const box = el('section', 'batch');
+    box.appendChild(el('h2', null, 'Batch ' + batch));
+    const line = D.status('Starting…');
+    const files = el('ul', 'files');
+    box.append(line, files);
+    let stop = false, shown = false;
+    (async function poll() {
+      await new Promise(r => setTimeout(r, 0)); // shown once the caller adds it
+      for (;;) {
+        if (box.isConnected) shown = true;
+        else if (shown) return; // the screen was left
+        if (stop) return;
+        let p;
+        try { p = await D.api('/api/batches/' + batch + '/progress'); } catch (e) {
+          line.className = 'status error'; line.textContent = e.message; return;
+        }
+        line.textContent = p.files_done + ' of ' + p.files_total + ' files, ' + p.pages_done + ' pages read' +
+          (p.state === 'running' ? '…' : p.state === 'done' ? ': done.' : ': stopped, see the messages below.');
+        files.replaceChildren();
+        for (const f of p.files) {
+          const li = el('li');
+          li.appendChild(el('strong', null, f.name));
+          if (f.error) li.appendChild(el('span', 'error', ' — not filed: ' + f.error));
+          for (const d of f.documents) {
+            const a = el('a', 'docthumb');
+            a.href = '#/doc/' + d.id;
+            a.title = 'Document ' + d.id + (d.status === 'review' ? ' (waits for review)' : '');
+            for (let s = 1; s <= Math.min(d.pages || 1, 6); s++) {
+              const img = el('img');
+              img.src = '/api/documents/' + d.id + '/pages/' + s + '/thumb';
+              img.alt = 'Document ' + d.id + ' page ' + s;
+              a.appendChild(img);
+            }
+            if (d.status === 'review') a.appendChild(el('span', 'flag', 'review'));
+            li.appendChild(a);
+          }
+          files.appendChild(li);
+        }
+        if (p.state !== 'running') { onDone(); return; }
+        await new Promise(r => setTimeout(r, 1000));
+      }
+    })();
+    box.stop = () => { stop = true; };
+    return box;
+  }
+
+  async function reviewItem(item, refresh) {
+    const li = el('li', 'review-item');
+    let doc;
+    try { doc = await D.api('/api/documents/' + item.id); } catch (e) {
+      li.appendChild(D.status('Document ' + item.id + ': ' + e.message, true));
+      return li;
+    }
+    const page = (doc.pages && doc.pages[0]) || { seq: 1, text: '' };
+    const img = el('img', 'review-page');
+    img.src = '/api/documents/' + item.id + '/pages/' + page.seq + '/image?w=800';
+    img.alt = 'Page ' + page.seq + ' of document ' + item.id;
+    const side = el('div', 'review-side');
+    side.appendChild(el('h3', null, 'Document ' + item.id + ': ' + (item.title || '')));
+    side.appendChild(el('p', 'reason', 'Why it waits: ' + item.reason));
+    const text = el('pre', 'ocr', page.text || '(no text was read)');
+    side.appendChild(text);
+    const f = el('form', 'decide');
+    const [wa, acc] = field('Account', 'acc-' + item.id, doc.account, 'e.g. ACC-2024-000101');
+    const [wc, cat] = field('Category', 'cat-' + item.id, doc.category, 'e.g. CREDIT');
+    const [wn, note] = field('Note (why)', 'note-' + item.id, '', 'required to send back');
+    const accept = el('button', null, 'Accept and file');
+    accept.type = 'submit';
+    const back = el('button', 'secondary', 'Send back for rescan');
+    back.type = 'button';
+    const open = el('a', null, 'Open in the viewer');
+    open.href = '#/doc/' + item.id;
+    const st = D.status('');
+    f.append(wa, wc, wn, accept, back, open, st);
+    side.appendChild(f);
+    async function decide(action) {
+      const body = { note: note.value.trim() };
+      if (action === 'accept') {
+        const changes = {};
+        if (acc.value.trim() && acc.value.trim() !== (doc.account || '')) changes.account = acc.value.trim();
+        if (cat.value.trim() && cat.value.trim() !== (doc.category || '')) changes.category = cat.value.trim();
+        if (Object.keys(changes).length) body.changes = changes;
+      }
+      accept.disabled = back.disabled = true;
+      try {
+        const r = await D.api('/api/review/' + item.id + '/' + action, { method: 'POST', body });
+        st.className = 'status'; st.textContent = r.message;
+        setTimeout(refresh, 600);
+      } catch (e) {
+        st.className = 'status error'; st.setAttribute('role', 'alert'); st.textContent = e.message;
+        accept.disabled = back.disabled = false;
+      }
+    }
+    f.addEventListener('submit', (e) => { e.preventDefault(); decide('accept'); });
+    back.addEventListener('click', () => {
+      if (!note.value.trim()) { st.className = 'status error'; st.textContent = 'Say in the note why it goes back.'; note.focus(); return; }
+      decide('return');
+    });
+    li.append(img, side);
+    return li;
+  }
+
+  async function queue(box) {
+    box.replaceChildren(el('h2', null, 'Review queue'));
+    let items;
+    try { items = await D.api('/api/review'); } catch (e) { box.appendChild(D.status(e.message, true)); return; }
+    if (!items.length) { box.appendChild(D.status('Nothing waits for review.')); return; }
+    box.appendChild(D.status(items.length + ' document' + (items.length > 1 ? 's wait' : ' waits') + ' for review.'));
+    const ul = el('ul', 'review-list');
+    box.appendChild(ul);
+    for (const it of items) ul.appendChild(await reviewItem(it, () => queue(box)));
+  }
+
+  function coversheet() {
+    const box = el('section', 'cover');
+    box.appendChild(el('h2', null, 'Cover sheet'));
+    box.appendChild(el('p', null, 'Print one on top of a customer\'s stack: its barcode files the pages under the account and category.'));
+    const f = el('form');
+    const [wa, acc] = field('Account', 'cs-acc', '', 'e.g. ACC-2024-000101');
+    const [wc, cat] = field('Category', 'cs-cat', '', 'e.g. CREDIT');
+    const b = el('button', null, 'Print cover sheet');
+    b.type = 'submit';
+    const st = D.status('');
+    f.append(wa, wc, b, st);
+    f.addEventListener('submit', (e) => {
+      e.preventDefault();
+      if (!acc.value.trim() || !cat.value.trim()) { st.className = 'status error'; st.textContent = 'Give the account and the category.'; return; }
+      window.open('/api/coversheet?' + new URLSearchParams({ account: acc.value.trim(), category: cat.value.trim() }), '_blank');
+    });
+    box.appendChild(f);
+    return box;
+  }
+
+  D.screen('review', {
+    title: 'scan & review',
+    render: async (view) => {
+      const reviewBox = el('section', 'queue');
+      const batches = el('div', 'batches');
+      if (D.may('ingest')) {
+        view.appendChild(uploader((batch) => {
+          batches.prepend(watcher(batch, () => queue(reviewBox)));
+        }));
+        view.appendChild(batches);
+      }
+      view.appendChild(reviewBox);
+      if (D.may('ingest')) view.appendChild(coversheet());
+      await queue(reviewBox);
+    },
+  });
+})();
