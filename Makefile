@@ -25,7 +25,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps run test check asan fuzz bench-ingest bench-archive bench-search clean samples
+.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search clean samples
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -76,11 +76,18 @@ samples: $(BUILD)/gensamples
 check: all $(UNIT_BIN) samples
 	@BUILD=$(BUILD) tests/run
 
-test: deps
+# The browser tests' tools: Debian's chromium and node, playwright-core
+# from npm (no browser download).
+browser-deps:
+	@scripts/install-deps browser
+	@if [ ! -d tests/browser/node_modules/playwright-core ]; then \
+		cd tests/browser && npm install --no-audit --no-fund --silent; fi
+
+test: deps browser-deps
 	@$(MAKE) --no-print-directory check
 
 # Unit and integration tests under AddressSanitizer + UBSan.
-asan: deps
+asan: deps browser-deps
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \

@@ -8,6 +8,7 @@
 // Env: BASE_URL, USER, PASSWORD, WORD, OUT_DIR, PLAYWRIGHT_CORE (module
 // path, optional), CHROMIUM (default /usr/bin/chromium).
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const BASE = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -40,9 +41,15 @@ async function check(name, fn) {
   }
 }
 
+// PLAYWRIGHT_CORE may name the package, its folder or its index.mjs.
 let chromium;
 try {
-  ({ chromium } = await import(process.env.PLAYWRIGHT_CORE || 'playwright-core'));
+  const mod = process.env.PLAYWRIGHT_CORE || 'playwright-core';
+  try {
+    ({ chromium } = createRequire(import.meta.url)(mod));
+  } catch (e) {
+    ({ chromium } = await import(mod));
+  }
 } catch (e) {
   ok(false, 'load playwright-core', e.message);
   console.log('1..' + n);

@@ -144,7 +144,8 @@
       }
       if (m.in_review) {
         const r = el('div', 'cd-review');
-        r.appendChild(document.createTextNode(plural(m.in_review, 'document') + ' waiting in review'));
+        r.appendChild(el('strong', null, 'In review: '));
+        r.appendChild(document.createTextNode(plural(m.in_review, 'document') + ' waiting (not counted until accepted)'));
         if (D.may('review')) {
           r.appendChild(document.createTextNode(' · '));
           r.appendChild(link('#/review', 'open the review queue'));
@@ -211,7 +212,9 @@
 
     const byCat = new Map();
     const counts = c.categories && typeof c.categories === 'object' ? c.categories : {};
-    for (const k of Object.keys(counts)) byCat.set(k, []);
+    // Categories in the server's order; the unclassified last.
+    for (const k of Object.keys(counts)) if (k !== '(none)') byCat.set(k, []);
+    if (counts['(none)'] || hits.some((h) => !h.category)) byCat.set('(none)', []);
     for (const h of hits) {
       const k = h.category || '(none)';
       if (!byCat.has(k)) byCat.set(k, []);
@@ -232,7 +235,7 @@
         const ol = el('ol', 'cd-tl');
         let year = null;
         for (const h of docs) {
-          const y = (h.date || '').slice(0, 4) || 'No document date (added on)';
+          const y = (h.date || '').slice(0, 4) || 'Undated · by day added';
           if (y !== year) { ol.appendChild(el('li', 'cd-year', y)); year = y; }
           ol.appendChild(entry(h));
         }

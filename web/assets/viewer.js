@@ -308,7 +308,7 @@
 
       // Toolbar: pages, zoom, matches.
       const bar = el('div', 'dv-bar');
-      bar.setAttribute('role', 'toolbar');
+      bar.setAttribute('role', 'group');
       bar.setAttribute('aria-label', 'Pages and zoom');
       const prev = button('‹ Previous', 'Previous page (P)');
       const next = button('Next ›', 'Next page (N)');
@@ -316,7 +316,7 @@
       pageLab.setAttribute('aria-live', 'polite');
       const zout = button('−', 'Zoom out (−)');
       const zin = button('+', 'Zoom in (+)');
-      const zfit = button('Fit width', 'Fit the page to the width (0)');
+      const zfit = button('Fit width', 'Fit width (0)');
       const zlab = el('span', 'dv-zoom');
       const grpPage = el('span', 'dv-grp');
       grpPage.append(prev, pageLab, next);
@@ -474,8 +474,11 @@
         if (info.length) side.appendChild(el('p', 'dv-ocrinfo', info.join('; ')));
         const text = p.text || '';
         if (!text.trim()) { side.appendChild(el('p', 'dv-none', 'No text was read on this page.')); return; }
+        // The words under the page's boxes; without boxes (no matches here,
+        // no such endpoint, or text corrected after OCR) the query's words.
         const words = hits ? boxedWords(p, hits[p.seq]) : new Set();
-        const isMatch = (w) => words.has(w) || (!hits && terms.some((t) => t.prefix ? w.startsWith(t.word) : w === t.word));
+        const isMatch = words.size ? (w) => words.has(w)
+          : (w) => terms.some((t) => (t.prefix ? w.startsWith(t.word) : w === t.word));
         const [pre, n] = markedText(text, q ? isMatch : () => false);
         pre.tabIndex = 0;
         pre.setAttribute('aria-label', 'Text of page ' + p.seq);
@@ -506,7 +509,7 @@
         if (hits === null) { hitInfo.textContent = ''; return; }
         const total = Object.values(hits).reduce((s, b) => s + b.length, 0);
         const here = hitCount(pages[cur].seq);
-        if (!total) { hitInfo.textContent = 'No matches for “' + q + '” marked on the pages.'; return; }
+        if (!total) { hitInfo.textContent = 'No matches for “' + q + '” could be boxed on the page images.'; return; }
         const onPages = pages.filter((p) => hitCount(p.seq) > 0).map((p) => p.seq);
         hitInfo.textContent = here + ' match' + (here === 1 ? '' : 'es') + ' on this page; ' + total + ' on page' +
           (onPages.length === 1 ? ' ' : 's ') + onPages.join(', ') + '.';

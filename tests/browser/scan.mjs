@@ -1,0 +1,42 @@
+// scan.mjs: a clerk uploads a batch at the scan station, watches it being
+// read, and reviews a flagged page; OCR text holding markup shows as text.
+// Env: BASE_URL, OUT_DIR, CLERK_USER, CLERK_PASSWORD, UPLOAD_FILES (paths
+// separated by ':'), FLAGGED_TITLE (the flagged document's title).
+import { ok, launch, signIn, shot } from './lib.mjs';
+
+const base = process.env.BASE_URL;
+const { browser, page, errors } = await launch();
+try {
+  await signIn(page, base, process.env.CLERK_USER, process.env.CLERK_PASSWORD);
+  ok(await page.isVisible('text=Scan & review'), 'the clerk sees the scan station in the menu');
+  await page.click('text=Scan & review');
+  await page.waitForSelector('.upload input[type=file]', { state: 'attached', timeout: 10000 });
+  await page.setInputFiles('.upload input[type=file]', process.env.UPLOAD_FILES.split(':'));
+  let done = true;
+  try { await page.waitForSelector('text=: done.', { timeout: 90000 }); } catch (e) { done = false; }
+  ok(done, 'the uploaded batch is read to the end');
+  const thumbs = await page.locator('.batch .docthumb img').count();
+  ok(thumbs >= 2, 'each finished page shows as a thumbnail', 'thumbnails: ' + thumbs);
+  await shot(page, 'scan-station');
+
+  // The flagged document's OCR text holds markup: it must show as text.
+  const item = page.locator('.review-item', { hasText: process.env.FLAGGED_TITLE });
+  await item.first().waitFor({ timeout: 10000 });
+  const ocr = await item.first().locator('.ocr').textContent();
+  ok(ocr.includes('<script>alert("ocr")</script>'), 'OCR text with <script> shows as text', ocr);
+  ok(await page.locator('.review-item script').count() === 0, 'no script element came from the OCR text');
+  await shot(page, 'review-queue');
+  await item.first().locator('input[id^=cat-]').fill('CREDIT');
+  await item.first().locator('input[id^=note-]').fill('category checked against the form');
+  await item.first().locator('button[type=submit]').click();
+  await page.waitForSelector('text=accepted and filed', { timeout: 10000 });
+  ok(true, 'the flagged document is accepted with its category corrected');
+  await page.waitForSelector('text=Nothing waits for review.', { timeout: 10000 });
+  ok(true, 'the queue is empty afterwards');
+  ok(errors.length === 0, 'no script errors or dialogs', errors.join('\n'));
+} catch (e) {
+  ok(false, 'scan station flow', e.stack);
+  await shot(page, 'scan-failure').catch(() => {});
+} finally {
+  await browser.close();
+}

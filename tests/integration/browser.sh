@@ -1,0 +1,61 @@
+# browser.sh: the web UI in headless Chromium (Debian's chromium driven by
+# playwright-core from npm, both installed by `make test`): each script in
+# tests/browser/*.mjs prints TAP lines; screenshots of every screen go to
+# tests/out/screens/ for a person to look at.
+. tests/tap.sh
+
+PW="$PWD/tests/browser/node_modules/playwright-core"
+if [ ! -x /usr/bin/chromium ] || ! command -v node >/dev/null || [ ! -d "$PW" ]; then
+	not_ok "browser tests need chromium, node and playwright-core (make test installs them: scripts/install-deps browser; npm install in tests/browser)"
+	finish
+fi
+SHOTS="$PWD/tests/out/screens"
+mkdir -p "$SHOTS"
+
+A="$T_TMP/archive"
+D() { "$DOSSIER" -A "$A" "$@"; }
+D init >/dev/null
+for u in cle:clerk aud:auditor adm:admin mgr:manager; do
+	echo "pass-${u%%:*}-123" | D user add "${u%%:*}" --role "${u#*:}" >/dev/null
+done
+"$GENSAMPLES" -o "$T_TMP/s" --count 3 --kind contract --format png --seed 31 >/dev/null 2>&1
+"$GENSAMPLES" -o "$T_TMP/u" --count 2 --kind letter --format png --seed 32 >/dev/null 2>&1
+set -- $(ls "$T_TMP"/s/*.png)
+# Two filed documents under a customer, one flagged for the clerk's review
+# whose OCR text holds markup.
+D ingest --account ACC-2024-000101 "$1" "$2" >/dev/null 2>&1
+D customer add C-0001 --name "Ada Customer" --type individual --unit north --manager mgr \
+	--account ACC-2024-000101 >/dev/null
+echo pass-cle-123 | D --as cle ingest "$3" >/dev/null 2>&1
+flagged=$(D search --json --limit 100 "" | jq '[.hits[].id] | max')
+printf 'Account opening form\n<script>alert("ocr")</script>\n' >"$T_TMP/text"
+D edit "$flagged" --page 1 --text-file "$T_TMP/text" --reason "test markup" >/dev/null
+D edit "$flagged" title="Flagged form" --reason "test title" >/dev/null
+sqlite3 "$A/catalogue.db" "UPDATE document SET status = 'review', review_reason = 'category unreadable' WHERE id = $flagged"
+word=$(json '.words[]' <"${1%.*}.json" | awk 'length($0) >= 7 && $0 ~ /^[a-z]+$/' | head -1)
+
+start_server "$A" || { not_ok "server starts"; finish; }
+export BASE_URL OUT_DIR="$SHOTS"
+run_js() {
+	local out
+	out=$(cd tests/browser && timeout 300 node "$1" 2>&1)
+	# Renumber the script's TAP lines into this file's count.
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) ok "$(basename "$1" .mjs): ${line#* - }" ;;
+		"not ok "*) not_ok "$(basename "$1" .mjs): ${line#* - }" ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <<<"$out"
+	grep -qE '^(not )?ok ' <<<"$out" || { not_ok "$(basename "$1") printed no result"; echo "$out" | sed 's/^/# /' | head -20; }
+}
+CLERK_USER=cle CLERK_PASSWORD=pass-cle-123 FLAGGED_TITLE="Flagged form" \
+	UPLOAD_FILES="$(ls "$T_TMP"/u/*.png | paste -sd:)" run_js scan.mjs
+for t in tests/browser/*.mjs; do
+	case "$(basename "$t")" in lib.mjs|scan.mjs) continue ;; esac
+	USER=aud PASSWORD=pass-aud-123 WORD="$word" \
+		AUDITOR_USER=aud AUDITOR_PASSWORD=pass-aud-123 \
+		ADMIN_USER=adm ADMIN_PASSWORD=pass-adm-123 run_js "$(basename "$t")"
+done
+stop_server
+finish
