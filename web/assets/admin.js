@@ -92,6 +92,7 @@
 
   function addUserForm(roles, onAdded) {
     const form = D.el('form', 'rp-filters rp-adduser');
+    form.noValidate = true; // our messages, in words, instead of the browser's
     form.setAttribute('aria-labelledby', 'admin-add');
     const h = D.el('h4', null, 'Add a user');
     h.id = 'admin-add';
@@ -168,8 +169,15 @@
       if (!body.password) missing.push([pw, 'a password']);
       if (!body.role) missing.push([role, 'a role']);
       if (missing.length) {
-        say('Please give ' + missing.map((m) => m[1]).join(', ') + '.', true);
+        const words = missing.map((m) => m[1]);
+        const list = words.length > 1 ? words.slice(0, -1).join(', ') + ' and ' + words[words.length - 1] : words[0];
+        say('Please give ' + list + '.', true);
         missing[0][0].focus();
+        return;
+      }
+      if (!/^[A-Za-z0-9._@-]{1,64}$/.test(body.name)) {
+        say('A user name uses only letters, digits and . _ - @ (64 at most), without spaces.', true);
+        name.focus();
         return;
       }
       if (body.password.length < 8) {
@@ -189,8 +197,6 @@
           : 'The user was not added: ' + err.message + '.';
         say(text, true).focus();
         return;
-      } finally {
-        pw.value = '';
       }
       go.disabled = false;
       form.reset();

@@ -16,6 +16,12 @@
     'user.add', 'user.disable', 'user.enable', 'role.add', 'checklist-add',
     'checklist-remove', 'deny', 'audit.read', 'backup', 'init', 'batch-interrupted'];
   const DATE = /^\d{4}-\d{2}-\d{2}$/;
+  // A real calendar day written YYYY-MM-DD.
+  function isDay(v) {
+    if (!DATE.test(v)) return false;
+    const d = new Date(v + 'T00:00:00Z');
+    return !isNaN(d) && d.toISOString().slice(0, 10) === v;
+  }
   let focusResults = false;
 
   // A labelled input in its own cell of the filter form.
@@ -46,8 +52,8 @@
   function problem(f) {
     if (f.document && !/^[1-9]\d{0,9}$/.test(f.document))
       return 'The document number must be a whole number, such as 12.';
-    if (f.from && !DATE.test(f.from)) return 'The from date must be a date (YYYY-MM-DD).';
-    if (f.to && !DATE.test(f.to)) return 'The to date must be a date (YYYY-MM-DD).';
+    if (f.from && !isDay(f.from)) return 'The from date is not a real day (dates are written YYYY-MM-DD).';
+    if (f.to && !isDay(f.to)) return 'The to date is not a real day (dates are written YYYY-MM-DD).';
     if (f.from && f.to && f.from > f.to) return 'The from date is after the to date.';
     return '';
   }
@@ -127,8 +133,8 @@
     const doc = input('text', f.document);
     doc.inputMode = 'numeric';
     doc.autocomplete = 'off';
-    const from = input('date', f.from);
-    const to = input('date', f.to);
+    const from = input('date', isDay(f.from) ? f.from : '');
+    const to = input('date', isDay(f.to) ? f.to : '');
     const actions = D.el('datalist');
     actions.id = 'audit-actions';
     for (const a of KNOWN_ACTIONS) { const o = D.el('option'); o.value = a; actions.appendChild(o); }
@@ -160,7 +166,9 @@
       e.preventDefault();
       const nf = { actor: actor.value.trim(), action: action.value.trim(),
         document: doc.value.trim(), from: from.value, to: to.value };
-      const bad = problem(nf);
+      const bad = from.validity.badInput ? 'The from date is incomplete; give day, month and year, or clear it.'
+        : to.validity.badInput ? 'The to date is incomplete; give day, month and year, or clear it.'
+          : problem(nf);
       if (bad) {
         formStatus.replaceChildren(D.status(bad, true));
         return;

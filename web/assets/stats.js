@@ -8,6 +8,12 @@
   const D = window.D;
   const SVG = 'http://www.w3.org/2000/svg';
   const DATE = /^\d{4}-\d{2}-\d{2}$/;
+  // A real calendar day written YYYY-MM-DD.
+  function isDay(v) {
+    if (!DATE.test(v)) return false;
+    const d = new Date(v + 'T00:00:00Z');
+    return !isNaN(d) && d.toISOString().slice(0, 10) === v;
+  }
   const SERIES = [
     { field: 'documents', label: 'Documents', cls: 'rp-s-docs' },
     { field: 'pages', label: 'Pages', cls: 'rp-s-pages' }];
@@ -26,18 +32,28 @@
     return Number.isInteger(n) ? fmt.format(n) : n.toFixed(1);
   }
 
-  // A number at or above max that reads well on an axis: 1, 2, 5 x 10^k.
-  function niceMax(max) {
-    if (max <= 0) return 1;
-    const p = Math.pow(10, Math.floor(Math.log10(max)));
-    for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max) return m * p;
-    return 10 * p;
+  // A value axis for counts: a whole step of 1, 2 or 5 x 10^k giving about
+  // four ticks, and the top tick at or above max.
+  function axis(max) {
+    const raw = Math.max(max, 1) / 4;
+    const p = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = Math.max(1, [1, 2, 5, 10].map((m) => m * p).find((x) => x >= raw));
+    return { step, top: step * Math.max(1, Math.ceil(max / step)) };
   }
 
-  // Cuts a label to about n characters for the chart; the table has all.
-  function cut(s, n) {
+  // Cuts a label to fit px pixels of chart text; the table has it all.
+  let measure = null;
+  function cut(s, px) {
     s = String(s);
-    return s.length > n ? s.slice(0, n - 1) + '…' : s;
+    if (!measure) {
+      measure = document.createElement('canvas').getContext('2d');
+      if (measure) measure.font = '13px ' + getComputedStyle(document.body).fontFamily;
+    }
+    const width = (t) => measure ? measure.measureText(t).width : t.length * 7.5;
+    if (width(s) <= px) return s;
+    let n = s.length;
+    while (n > 1 && width(s.slice(0, n) + '…') > px) n--;
+    return s.slice(0, n) + '…';
   }
 
   function legend(series) {
@@ -65,7 +81,7 @@
     rows.forEach((r, i) => {
       const y0 = i * rowH + pad;
       const label = svg('text', { x: labelW - 8, y: i * rowH + rowH / 2, class: 'rp-label',
-        'text-anchor': 'end', 'dominant-baseline': 'middle' }, cut(r.key, 20));
+        'text-anchor': 'end', 'dominant-baseline': 'middle' }, cut(r.key, labelW - 14));
       label.appendChild(svg('title', {}, r.key));
       g.appendChild(label);
       series.forEach((s, j) => {
@@ -86,16 +102,16 @@
   function columnChart(rows, series, title, labelOf) {
     const W = 560, H = 240, left = 44, right = 8, top = 12, bottom = 40;
     const plotW = W - left - right, plotH = H - top - bottom;
-    const max = niceMax(Math.max(0, ...rows.flatMap((r) => series.map((s) => r[s.field] || 0))));
+    const ax = axis(Math.max(0, ...rows.flatMap((r) => series.map((s) => r[s.field] || 0))));
+    const max = ax.top;
     const slot = plotW / rows.length;
     const inner = Math.min(slot * 0.8, 48);
     const colW = inner / series.length;
     const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: 'rp-chart',
       role: 'img', 'aria-label': title + '; the numbers are in the table beside it' });
-    for (let k = 0; k <= 4; k++) {
-      const v = (max * k) / 4;
+    for (let v = 0; v <= max; v += ax.step) {
       const y = top + plotH - (v / max) * plotH;
-      g.appendChild(svg('line', { x1: left, y1: y, x2: W - right, y2: y, class: k ? 'rp-grid' : 'rp-axis' }));
+      g.appendChild(svg('line', { x1: left, y1: y, x2: W - right, y2: y, class: v ? 'rp-grid' : 'rp-axis' }));
       g.appendChild(svg('text', { x: left - 6, y, class: 'rp-tick', 'text-anchor': 'end',
         'dominant-baseline': 'middle' }, num(v)));
     }
@@ -253,32 +269,28 @@
       div.append(D.el('dt', null, label), D.el('dd', null, num(v)));
       dl.appendChild(div);
     }
+    dl.appendChild(backlog(t));
     return dl;
   }
 
+  // The review backlog is about now, whatever the period.
   function backlog(t) {
-    const sec = D.el('section', 'rp-section');
-    sec.setAttribute('aria-labelledby', 'stats-backlog');
-    const h = D.el('h3', null, 'Review backlog');
-    h.id = 'stats-backlog';
-    sec.appendChild(h);
+    const div = D.el('div', 'rp-backlog');
+    div.appendChild(D.el('dt', null, 'Waiting for review'));
     const n = t.review_backlog || 0;
+    div.appendChild(D.el('dd', null, num(n)));
     const oldest = t.oldest_in_review || t.oldest_review || null;
-    const p = D.el('p');
-    if (n === 0) {
-      p.textContent = 'No documents are waiting for review.';
-    } else {
-      p.textContent = (n === 1 ? '1 document is' : num(n) + ' documents are') + ' waiting for review' +
-        (oldest ? '; the oldest since ' + String(oldest).replace('T', ' ').replace(/Z$/, ' UTC') + '.' : '.');
-      if (D.may('review')) {
-        p.appendChild(document.createTextNode(' '));
-        const a = D.el('a', null, 'Open the review queue');
-        a.href = '#/review';
-        p.appendChild(a);
-      }
+    const note = D.el('dd', 'rp-note-small');
+    if (n === 0) note.textContent = 'right now';
+    else note.textContent = oldest ? 'right now; oldest since ' + String(oldest).slice(0, 10) : 'right now';
+    if (n > 0 && D.may('review')) {
+      if (note.textContent) note.appendChild(document.createTextNode(' · '));
+      const a = D.el('a', null, 'review queue');
+      a.href = '#/review';
+      note.appendChild(a);
     }
-    sec.appendChild(p);
-    return sec;
+    if (note.textContent) div.appendChild(note);
+    return div;
   }
 
   // Month keys (YYYY-MM) in words, runs of consecutive months as ranges:
@@ -406,11 +418,11 @@
     form.setAttribute('aria-label', 'Period');
     const fields = D.el('div', 'rp-fields');
     const mk = (id, label, value, hint) => {
-      const box = D.el('div', 'rp-field');
+      const box = D.el('div', 'rp-field rp-field-date');
       const l = D.el('label', null, label);
       l.htmlFor = id;
       const i = D.el('input');
-      i.type = 'date'; i.id = id; i.name = id.replace(/^stats-/, ''); i.value = DATE.test(value) ? value : '';
+      i.type = 'date'; i.id = id; i.name = id.replace(/^stats-/, ''); i.value = isDay(value) ? value : '';
       box.append(l, i);
       if (hint) {
         const hs = D.el('span', 'rp-hint', hint);
@@ -435,6 +447,13 @@
 
     form.addEventListener('submit', (e) => {
       e.preventDefault();
+      for (const [inp, which] of [[fromIn, 'from'], [toIn, 'to']]) {
+        if (inp.validity.badInput) {
+          formStatus.replaceChildren(D.status('The ' + which + ' date is incomplete; give day, month and year, or clear it.', true));
+          inp.focus();
+          return;
+        }
+      }
       if (fromIn.value && toIn.value && fromIn.value > toIn.value) {
         formStatus.replaceChildren(D.status('The from date is after the to date.', true));
         fromIn.focus();
@@ -448,8 +467,8 @@
       D.go('#/stats' + (s ? '?' + s : ''));
     });
 
-    if ((from && !DATE.test(from)) || (to && !DATE.test(to))) {
-      formStatus.replaceChildren(D.status('Dates in the address must be written YYYY-MM-DD, such as 2024-03-31.', true));
+    if ((from && !isDay(from)) || (to && !isDay(to))) {
+      formStatus.replaceChildren(D.status('The address holds a date that is not a real day; dates are written YYYY-MM-DD, such as 2024-03-31.', true));
       return;
     }
     if (from && to && from > to) {
@@ -479,7 +498,6 @@
       summary.textContent = 'Documents filed ' + describePeriod(s.from || from, s.to || to) + ': ' +
         num(t.documents || 0) + ' documents, ' + num(t.pages || 0) + ' pages.';
       root.appendChild(totalsList(t));
-      root.appendChild(backlog(t));
 
       const charts = D.el('section', 'rp-section');
       charts.setAttribute('aria-labelledby', 'stats-charts');
