@@ -25,7 +25,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search clean samples
+.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web clean samples
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -119,6 +119,12 @@ fuzz:
 
 # Search latency on a generated archive (built once in /tmp).
 SEARCH_PAGES ?= 1000000
+# HTTP load with wrk on loopback: searches/s, p99, resident memory.
+bench-web: deps
+	@scripts/install-deps bench
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/search_bench
+	@bench/web.sh $(BUILD) $(WEB_PAGES)
+
 bench-search: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/search_bench
 	@bench/search.sh $(BUILD) $(SEARCH_PAGES)
