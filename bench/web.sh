@@ -22,7 +22,7 @@ echo "bench-web-auditor-1" | "$BUILD/dossier" -A "$DIR" user add bench-web \
 log=$(mktemp)
 jar=$(mktemp)
 lua=$(mktemp --suffix=.lua)
-"$BUILD/dossier" -A "$DIR" serve --listen 127.0.0.1:0 --threads 2 >"$log" 2>&1 &
+"$BUILD/dossier" -A "$DIR" serve --listen 127.0.0.1:0 --threads ${THREADS:-2} >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -f "$log" "$jar" "$lua"' EXIT
 for _ in $(seq 100); do

@@ -57,8 +57,15 @@ srch_run(struct arc *a, const struct arc_user *u, const char *s,
 	if (err == DOS_INVAL || err == DOS_PERM)
 		*pmsg = strdup(msg[0] != '\0' ? msg
 					      : "the query could not be run");
-	if (err == DOS_OK)
-		arc_audit(a, u->name, "search", "", s);
+	if (err == DOS_OK && o->audit != NULL)
+		err = arc_auditq_add(o->audit, u->name, "search", "", s);
+	else if (err == DOS_OK)
+		err = arc_audit(a, u->name, "search", "", s);
+	if (err != DOS_OK && *pout != NULL) {
+		/* A search that cannot be recorded is not answered. */
+		json_decref(*pout);
+		*pout = NULL;
+	}
 	srch_query_free(q);
 	return err;
 }

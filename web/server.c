@@ -85,6 +85,7 @@ struct route {
 };
 
 static const char *archive_dir;
+static struct arc_auditq *auditq; /* searches' audit entries, grouped */
 static pthread_key_t arc_key;
 
 /* Maps the project's errors to HTTP statuses. */
@@ -180,6 +181,7 @@ h_search(struct web_req *q, struct web_resp *r)
 		return;
 	}
 	o.sort = arg(q, "sort");
+	o.audit = auditq;
 	err = srch_run(q->arc, &q->user, query, &o, &res, &msg);
 	if (err == DOS_OK)
 		resp_json(r, 200, res);
@@ -1514,8 +1516,13 @@ web_serve(const struct web_options *o)
 		return err;
 	arc_close(probe);
 	archive_dir = o->archive_dir;
-	if (pthread_key_create(&arc_key, arc_key_free) != 0)
+	if ((err = arc_auditq_start(o->archive_dir, &auditq)) != DOS_OK)
+		return err;
+	if (pthread_key_create(&arc_key, arc_key_free) != 0) {
+		arc_auditq_stop(auditq);
+		auditq = NULL;
 		return DOS_NOMEM;
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -1542,6 +1549,8 @@ web_serve(const struct web_options *o)
 	if (d == NULL) {
 		dos_errx("cannot listen on %s: %s (is the port in use?)",
 			 o->listen, strerror(errno));
+		arc_auditq_stop(auditq);
+		auditq = NULL;
 		pthread_key_delete(arc_key);
 		return DOS_IO;
 	}
@@ -1568,6 +1577,8 @@ web_serve(const struct web_options *o)
 	}
 	dos_infox("stopping");
 	MHD_stop_daemon(d);
+	arc_auditq_stop(auditq);
+	auditq = NULL;
 	pthread_key_delete(arc_key);
 	return DOS_OK;
 }

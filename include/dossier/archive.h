@@ -593,6 +593,18 @@ enum dos_err arc_audit_list(struct arc *a, const struct arc_user *who,
 enum dos_err arc_doc_history(struct arc *a, const struct arc_user *who,
 			     int64_t doc, json_t **pout, char *msg,
 			     size_t msglen);
+/*
+ * A group-committing audit writer for a server (auditq.c): one thread with
+ * its own connection writes every entry that arrived while it committed
+ * the previous group, in one transaction.  arc_auditq_add returns once
+ * the entry is committed.  Stop it after the last caller is done.
+ */
+struct arc_auditq;
+enum dos_err arc_auditq_start(const char *dir, struct arc_auditq **pq);
+enum dos_err arc_auditq_add(struct arc_auditq *q, const char *actor,
+			    const char *action, const char *object,
+			    const char *detail);
+void arc_auditq_stop(struct arc_auditq *q);
 /* Appends a hash-chained audit entry. */
 enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,
 		       const char *object, const char *detail);

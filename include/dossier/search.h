@@ -46,6 +46,7 @@ struct srch_opts {
 	const char *sort;  /* relevance (default), date, added, account,
 			    * number; NULL: relevance */
 	int facets;
+	struct arc_auditq *audit; /* group-committing writer, or NULL */
 };
 
 /*
