@@ -6,7 +6,8 @@
  * document (alias d, its customer c); the search filters with it and
  * arc_may asks it about one document, so the two cannot disagree.
  * Exports arc_action_name, arc_clearance_level, arc_user_local,
- * arc_user_load, arc_may and the internal arc_scope_cond, arc_act_bit.
+ * arc_user_load, arc_may and the internal arc_scope_cond, arc_act_bits,
+ * arc_object_name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,21 +136,27 @@ arc_user_load(struct arc *a, const char *name, struct arc_user *u)
 	return err;
 }
 
-/* The grants that count: approved and not yet over. */
-static void
-grant_cond(struct arc_sql *q, const struct arc_user *u)
+/* What a borrow grant gives: finding, reading and taking away. */
+static int
+borrowable(enum arc_action act)
 {
-	arc_sql_add(q, "(d.id IN (SELECT document_id FROM access_grant WHERE"
-		       " user_name = ");
+	return act == ARC_SEARCH || act == ARC_VIEW || act == ARC_DOWNLOAD;
+}
+
+/* "col IN (the grant_col of u's grants that count: approved and not yet
+ * over)". */
+static void
+granted(struct arc_sql *q, const struct arc_user *u, const char *col,
+	const char *grant_col)
+{
+	arc_sql_add(q, col);
+	arc_sql_add(q, " IN (SELECT ");
+	arc_sql_add(q, grant_col);
+	arc_sql_add(q, " FROM access_grant WHERE user_name = ");
 	arc_sql_text(q, u->name, 0);
 	arc_sql_add(q, " AND status = 'approved' AND until > ");
 	arc_sql_text(q, q->now, 0);
-	arc_sql_add(q, ") OR d.customer_id IN (SELECT customer_id FROM"
-		       " access_grant WHERE user_name = ");
-	arc_sql_text(q, u->name, 0);
-	arc_sql_add(q, " AND status = 'approved' AND until > ");
-	arc_sql_text(q, q->now, 0);
-	arc_sql_add(q, "))");
+	arc_sql_add(q, ")");
 }
 
 /* The role's reach over document d (customer c). */
@@ -179,9 +186,6 @@ void
 arc_scope_cond(struct arc_sql *q, const struct arc_user *u,
 	       enum arc_action act)
 {
-	int borrowable = act == ARC_SEARCH || act == ARC_VIEW ||
-			 act == ARC_DOWNLOAD;
-
 	if (u == NULL || u->local)
 		return;
 	arc_sql_add(q, " AND ((");
@@ -193,9 +197,11 @@ arc_scope_cond(struct arc_sql *q, const struct arc_user *u,
 			       " ',') > 0");
 	}
 	arc_sql_add(q, ")");
-	if (borrowable) {
+	if (borrowable(act)) {
 		arc_sql_add(q, " OR ");
-		grant_cond(q, u);
+		granted(q, u, "d.id", "document_id");
+		arc_sql_add(q, " OR ");
+		granted(q, u, "d.customer_id", "customer_id");
 	}
 	arc_sql_add(q, ") AND (CASE d.confidentiality WHEN 'public' THEN 0"
 		       " WHEN 'internal' THEN 1 WHEN 'confidential' THEN 2"
@@ -248,18 +254,24 @@ explain(const struct arc_user *u, enum arc_action act, enum arc_object kind,
 			 u->categories);
 }
 
+void
+arc_object_name(enum arc_object kind, int64_t id, char *s, size_t n)
+{
+	if (kind == ARC_OBJ_NONE)
+		snprintf(s, n, "-");
+	else
+		snprintf(s, n, "%s %lld",
+			 kind == ARC_OBJ_DOC ? "document" : "customer",
+			 (long long)id);
+}
+
 static enum dos_err
 deny(struct arc *a, const struct arc_user *u, enum arc_action act,
      enum arc_object kind, int64_t id, const char *why)
 {
 	char obj[48], detail[600];
 
-	if (kind == ARC_OBJ_NONE)
-		snprintf(obj, sizeof(obj), "-");
-	else
-		snprintf(obj, sizeof(obj), "%s %lld",
-			 kind == ARC_OBJ_DOC ? "document" : "customer",
-			 (long long)id);
+	arc_object_name(kind, id, obj, sizeof(obj));
 	snprintf(detail, sizeof(detail), "%s: %s", arc_action_name(act), why);
 	arc_audit(a, u->name, "deny", obj, detail);
 	return DOS_PERM;
@@ -317,14 +329,9 @@ arc_may(struct arc *a, const struct arc_user *u, enum arc_action act,
 			arc_sql_add(&q, ")");
 		} else
 			reach_cond(&q, u);
-		if (act == ARC_SEARCH || act == ARC_VIEW ||
-		    act == ARC_DOWNLOAD) {
-			arc_sql_add(&q, " OR c.id IN (SELECT customer_id FROM"
-					" access_grant WHERE user_name = ");
-			arc_sql_text(&q, u->name, 0);
-			arc_sql_add(&q, " AND status = 'approved' AND until > ");
-			arc_sql_text(&q, q.now, 0);
-			arc_sql_add(&q, ")");
+		if (borrowable(act)) {
+			arc_sql_add(&q, " OR ");
+			granted(&q, u, "c.id", "customer_id");
 		}
 		arc_sql_add(&q, ")");
 	}

@@ -15,21 +15,6 @@
 
 #define MAX_DAYS 90
 
-static enum dos_err
-say(char *msg, size_t n, enum dos_err err, const char *fmt, const char *arg)
-{
-	snprintf(msg, n, fmt, arg);
-	return err;
-}
-
-static void
-object_name(enum arc_object kind, int64_t id, char *s, size_t n)
-{
-	snprintf(s, n, "%s %lld", kind == ARC_OBJ_CUSTOMER ? "customer"
-							    : "document",
-		 (long long)id);
-}
-
 enum dos_err
 arc_grant_request(struct arc *a, const struct arc_user *who,
 		  enum arc_object kind, int64_t id, const char *reason,
@@ -43,13 +28,13 @@ arc_grant_request(struct arc *a, const struct arc_user *who,
 	msg[0] = '\0';
 	*pid = 0;
 	if (kind != ARC_OBJ_CUSTOMER && kind != ARC_OBJ_DOC)
-		return say(msg, msglen, DOS_INVAL, "a request is for a "
+		return arc_say(msg, msglen, DOS_INVAL, "a request is for a "
 			   "customer's dossier or a document%s", "");
 	if (reason == NULL || reason[0] == '\0')
-		return say(msg, msglen, DOS_INVAL, "a request needs a reason%s",
+		return arc_say(msg, msglen, DOS_INVAL, "a request needs a reason%s",
 			   "");
 	if (days < 1 || days > MAX_DAYS)
-		return say(msg, msglen, DOS_INVAL, "a request is for 1 to 90 "
+		return arc_say(msg, msglen, DOS_INVAL, "a request is for 1 to 90 "
 			   "days%s", "");
 	if ((err = arc_prepare(a, kind == ARC_OBJ_CUSTOMER
 					  ? "SELECT 1 FROM customer WHERE id = ?"
@@ -60,9 +45,9 @@ arc_grant_request(struct arc *a, const struct arc_user *who,
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	object_name(kind, id, obj, sizeof(obj));
+	arc_object_name(kind, id, obj, sizeof(obj));
 	if (rc != SQLITE_ROW)
-		return say(msg, msglen, DOS_NOTFOUND, "no such %s", obj);
+		return arc_say(msg, msglen, DOS_NOTFOUND, "no such %s", obj);
 	dos_now_iso(now);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
@@ -119,7 +104,7 @@ arc_grant_decide(struct arc *a, const struct arc_user *who, int64_t grant,
 	sqlite3_bind_int64(st, 1, grant);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? say(msg, msglen, DOS_NOTFOUND,
+		return rc == SQLITE_DONE ? arc_say(msg, msglen, DOS_NOTFOUND,
 					       "no such request%s", "")
 					 : DOS_DB;
 	}
@@ -131,10 +116,10 @@ arc_grant_decide(struct arc *a, const struct arc_user *who, int64_t grant,
 	snprintf(status, sizeof(status), "%s", arc_col_text(st, 4));
 	sqlite3_finalize(st);
 	if (strcmp(status, "requested") != 0)
-		return say(msg, msglen, DOS_CONFLICT, "the request was already "
+		return arc_say(msg, msglen, DOS_CONFLICT, "the request was already "
 			   "decided (%s)", status);
 	if (strcmp(requester, who->name) == 0)
-		return say(msg, msglen, DOS_PERM, "%s asked for this access "
+		return arc_say(msg, msglen, DOS_PERM, "%s asked for this access "
 			   "and may not approve or refuse it; another manager "
 			   "must", who->name);
 	if ((err = arc_may(a, who, ARC_APPROVE, kind, id, msg, msglen)) !=
@@ -162,7 +147,7 @@ arc_grant_decide(struct arc *a, const struct arc_user *who, int64_t grant,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE || sqlite3_changes(a->db) != 1)
 		return arc_tx_fail(a, DOS_CONFLICT, msg, msglen);
-	object_name(kind, id, obj, sizeof(obj));
+	arc_object_name(kind, id, obj, sizeof(obj));
 	snprintf(detail, sizeof(detail), "request %lld of %s%s%s%s",
 		 (long long)grant, requester, approve ? " until " : "",
 		 approve ? until : "", note && *note ? ": " : "");
@@ -206,7 +191,7 @@ arc_grant_expire(struct arc *a, int *pn)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int cust = sqlite3_column_type(st, 2) != SQLITE_NULL;
 
-		object_name(cust ? ARC_OBJ_CUSTOMER : ARC_OBJ_DOC,
+		arc_object_name(cust ? ARC_OBJ_CUSTOMER : ARC_OBJ_DOC,
 			    sqlite3_column_int64(st, cust ? 2 : 3), obj,
 			    sizeof(obj));
 		snprintf(detail, sizeof(detail), "request %lld of %s ended %s",

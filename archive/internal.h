@@ -63,6 +63,12 @@ void arc_tx_rollback(struct arc *a);
  * meaning in msg unless msg already says why. */
 enum dos_err arc_tx_fail(struct arc *a, enum dos_err err, char *msg,
 			 size_t msglen);
+/* Puts why into msg (printf-style) and returns err (store.c). */
+enum dos_err arc_say(char *msg, size_t n, enum dos_err err, const char *fmt,
+		     ...) __attribute__((format(printf, 4, 5)));
+/* "document 12" or "customer 3": how the audit log names an object
+ * (access.c). */
+void arc_object_name(enum arc_object kind, int64_t id, char *s, size_t n);
 /* Prepares a statement; logs and returns DOS_DB on failure. */
 enum dos_err arc_prepare(struct arc *a, const char *sql, sqlite3_stmt **pst);
 /* Runs SQL without results. */

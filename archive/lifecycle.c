@@ -61,14 +61,6 @@ field_index(const char *name)
 	return -1;
 }
 
-static enum dos_err
-set_msg(char *msg, size_t n, enum dos_err err, const char *fmt,
-	const char *arg)
-{
-	snprintf(msg, n, fmt, arg);
-	return err;
-}
-
 /* The document's editable fields and status as JSON. */
 static enum dos_err
 doc_fields(struct arc *a, int64_t id, json_t **pout, char *status,
@@ -129,37 +121,37 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 			   msglen)) != DOS_OK)
 		return err;
 	if (reason == NULL || strlen(reason) < 3)
-		return set_msg(msg, msglen, DOS_INVAL,
+		return arc_say(msg, msglen, DOS_INVAL,
 			       "a change needs a reason%s", "");
 	if (!json_is_object(changes) || json_object_size(changes) == 0)
-		return set_msg(msg, msglen, DOS_INVAL, "nothing to change%s",
+		return arc_say(msg, msglen, DOS_INVAL, "nothing to change%s",
 			       "");
 	json_object_foreach((json_t *)changes, key, val) {
 		if (field_index(key) < 0)
-			return set_msg(msg, msglen, DOS_INVAL,
+			return arc_say(msg, msglen, DOS_INVAL,
 				       "'%s' cannot be changed (title, date, "
 				       "account, category, doc_type, "
 				       "signatory, keywords, confidentiality, "
 				       "location, searchable can)", key);
 		if (!json_is_string(val) && !json_is_null(val))
-			return set_msg(msg, msglen, DOS_INVAL,
+			return arc_say(msg, msglen, DOS_INVAL,
 				       "'%s' must be text or null", key);
 		v = json_string_value(val);
 		if (v != NULL && strlen(v) > 1000)
-			return set_msg(msg, msglen, DOS_INVAL,
+			return arc_say(msg, msglen, DOS_INVAL,
 				       "'%s' is longer than 1000 characters",
 				       key);
 		if (strcmp(key, "searchable") == 0 &&
 		    (v == NULL || (strcmp(v, "yes") != 0 &&
 				   strcmp(v, "no") != 0)))
-			return set_msg(msg, msglen, DOS_INVAL,
+			return arc_say(msg, msglen, DOS_INVAL,
 				       "searchable is yes or no%s", "");
 		if (strcmp(key, "confidentiality") == 0) {
 			for (k = 0; k < 4; k++)
 				if (v != NULL && strcmp(v, levels[k]) == 0)
 					break;
 			if (k == 4)
-				return set_msg(msg, msglen, DOS_INVAL,
+				return arc_say(msg, msglen, DOS_INVAL,
 					       "confidentiality is public, "
 					       "internal, confidential or "
 					       "secret%s", "");
@@ -174,7 +166,7 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 		goto fail;
 	}
 	if (strcmp(status, "purged") == 0) {
-		err = set_msg(msg, msglen, DOS_CONFLICT,
+		err = arc_say(msg, msglen, DOS_CONFLICT,
 			      "document %s has been purged", "");
 		goto fail;
 	}
@@ -192,7 +184,7 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 			    DOS_OK)
 				goto fail;
 			if (code[0] == '\0') {
-				err = set_msg(msg, msglen, DOS_INVAL,
+				err = arc_say(msg, msglen, DOS_INVAL,
 					      "unknown category '%s'", v);
 				goto fail;
 			}
@@ -219,7 +211,7 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 		st = NULL;
 	}
 	if (json_equal(before, after)) {
-		err = set_msg(msg, msglen, DOS_INVAL,
+		err = arc_say(msg, msglen, DOS_INVAL,
 			      "the values are already as given%s", "");
 		goto fail;
 	}
@@ -398,7 +390,7 @@ arc_delete_request(struct arc *a, const struct arc_user *who, int64_t doc,
 			   msglen)) != DOS_OK)
 		return err;
 	if (reason == NULL || strlen(reason) < 3)
-		return set_msg(msg, msglen, DOS_INVAL,
+		return arc_say(msg, msglen, DOS_INVAL,
 			       "a deletion request needs a reason%s", "");
 	dos_now_iso(now);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
@@ -412,7 +404,7 @@ arc_delete_request(struct arc *a, const struct arc_user *who, int64_t doc,
 				 sizeof(req), until, sizeof(until))) != DOS_OK)
 		goto fail;
 	if (did > 0 || strcmp(status, "purged") == 0) {
-		err = set_msg(msg, msglen, DOS_CONFLICT,
+		err = arc_say(msg, msglen, DOS_CONFLICT,
 			      "document is already %s", status);
 		goto fail;
 	}
@@ -458,7 +450,7 @@ arc_delete_approve(struct arc *a, const struct arc_user *who, int64_t doc,
 			   msglen)) != DOS_OK)
 		return err;
 	if (hold_days < 0 || hold_days > 3650)
-		return set_msg(msg, msglen, DOS_INVAL,
+		return arc_say(msg, msglen, DOS_INVAL,
 			       "hold period must be 0 to 3650 days%s", "");
 	dos_now_iso(now);
 	t = time(NULL) + (time_t)hold_days * 86400;
@@ -470,13 +462,13 @@ arc_delete_approve(struct arc *a, const struct arc_user *who, int64_t doc,
 				 sizeof(req), obj, sizeof(obj))) != DOS_OK)
 		goto fail;
 	if (did == 0 || strcmp(ds, "requested") != 0) {
-		err = set_msg(msg, msglen, DOS_NOTFOUND,
+		err = arc_say(msg, msglen, DOS_NOTFOUND,
 			      "no deletion request waits for approval on "
 			      "this document%s", "");
 		goto fail;
 	}
 	if (strcmp(req, approver) == 0) {
-		err = set_msg(msg, msglen, DOS_PERM,
+		err = arc_say(msg, msglen, DOS_PERM,
 			      "%s requested this deletion: a second person "
 			      "must approve it", approver);
 		goto fail;
@@ -525,7 +517,7 @@ arc_delete_withdraw(struct arc *a, const struct arc_user *who, int64_t doc,
 				 sizeof(req), until, sizeof(until))) != DOS_OK)
 		goto fail;
 	if (did == 0) {
-		err = set_msg(msg, msglen, DOS_NOTFOUND,
+		err = arc_say(msg, msglen, DOS_NOTFOUND,
 			      "no open deletion on this document%s", "");
 		goto fail;
 	}
@@ -573,7 +565,7 @@ arc_hold_place(struct arc *a, const struct arc_user *who, const char *customer,
 			   msglen)) != DOS_OK)
 		return err;
 	if (reason == NULL || strlen(reason) < 3)
-		return set_msg(msg, msglen, DOS_INVAL,
+		return arc_say(msg, msglen, DOS_INVAL,
 			       "a legal hold needs a reason%s", "");
 	dos_now_iso(now);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
@@ -590,7 +582,7 @@ arc_hold_place(struct arc *a, const struct arc_user *who, const char *customer,
 		sqlite3_finalize(st);
 		st = NULL;
 		if (cid == 0) {
-			err = set_msg(msg, msglen, DOS_NOTFOUND,
+			err = arc_say(msg, msglen, DOS_NOTFOUND,
 				      "no customer %s", customer);
 			goto fail;
 		}
@@ -601,7 +593,7 @@ arc_hold_place(struct arc *a, const struct arc_user *who, const char *customer,
 			goto fail;
 		sqlite3_bind_int64(st, 1, doc);
 		if (sqlite3_step(st) != SQLITE_ROW) {
-			err = set_msg(msg, msglen, DOS_NOTFOUND,
+			err = arc_say(msg, msglen, DOS_NOTFOUND,
 				      "no such document%s", "");
 			goto fail;
 		}
@@ -659,7 +651,7 @@ arc_hold_release(struct arc *a, const struct arc_user *who, int64_t hold,
 				"released_at IS NULL", args, 2, hold)) != DOS_OK)
 		goto fail;
 	if (sqlite3_changes(a->db) == 0) {
-		err = set_msg(msg, msglen, DOS_NOTFOUND,
+		err = arc_say(msg, msglen, DOS_NOTFOUND,
 			      "no active legal hold with that number%s", "");
 		goto fail;
 	}

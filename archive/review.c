@@ -11,13 +11,6 @@
 
 #include "internal.h"
 
-static enum dos_err
-say(char *msg, size_t n, enum dos_err err, const char *fmt, long long v)
-{
-	snprintf(msg, n, fmt, v);
-	return err;
-}
-
 enum dos_err
 arc_review_decide(struct arc *a, const struct arc_user *who, int64_t doc,
 		  enum arc_review_action act, const json_t *changes,
@@ -40,10 +33,10 @@ arc_review_decide(struct arc *a, const struct arc_user *who, int64_t doc,
 		snprintf(status, sizeof(status), "%s", arc_col_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return say(msg, msglen, DOS_NOTFOUND, "no document %lld",
+		return arc_say(msg, msglen, DOS_NOTFOUND, "no document %lld",
 			   (long long)doc);
 	if (strcmp(status, "review") != 0)
-		return say(msg, msglen, DOS_CONFLICT, "document %lld is not "
+		return arc_say(msg, msglen, DOS_CONFLICT, "document %lld is not "
 			   "waiting for review", (long long)doc);
 	if (act == ARC_REVIEW_RETURN && (note == NULL || strlen(note) < 3)) {
 		snprintf(msg, msglen, "say why the document goes back (e.g. "

@@ -1,9 +1,11 @@
 /*
  * store.c: opening and closing an archive, and the catalogue helpers the
- * rest of archive/ uses.  Exports arc_open, arc_close, arc_errmsg and the
- * internal arc_tx_*, arc_prepare, arc_exec, arc_bind_text, arc_col_text.
+ * rest of archive/ uses.  Exports arc_open, arc_close, arc_errmsg,
+ * arc_spool_dir and the internal arc_tx_*, arc_prepare, arc_exec,
+ * arc_bind_text, arc_col_text, arc_say.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,4 +246,15 @@ arc_spool_dir(struct arc *a, char *path, size_t n)
 		return DOS_IO;
 	}
 	return DOS_OK;
+}
+
+enum dos_err
+arc_say(char *msg, size_t n, enum dos_err err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, n, fmt, ap);
+	va_end(ap);
+	return err;
 }

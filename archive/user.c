@@ -88,13 +88,6 @@ name_valid(const char *s)
 	return 1;
 }
 
-static enum dos_err
-say(char *msg, size_t n, enum dos_err err, const char *fmt, const char *arg)
-{
-	snprintf(msg, n, fmt, arg);
-	return err;
-}
-
 enum dos_err
 arc_role_add(struct arc *a, const struct arc_user *who, const char *name,
 	     const char *actions, const char *scope, int unsearchable,
@@ -112,21 +105,21 @@ arc_role_add(struct arc *a, const struct arc_user *who, const char *name,
 	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)))
 		return err;
 	if (!name_valid(name))
-		return say(msg, msglen, DOS_INVAL, "a role name uses letters, "
+		return arc_say(msg, msglen, DOS_INVAL, "a role name uses letters, "
 			   "digits and ._-@ (64 at most)%s", "");
 	for (i = 0; scope != NULL && i < sizeof(scopes) / sizeof(*scopes); i++)
 		scope_ok |= strcmp(scope, scopes[i]) == 0;
 	if (!scope_ok)
-		return say(msg, msglen, DOS_INVAL, "unknown scope '%s' (scopes: "
+		return arc_say(msg, msglen, DOS_INVAL, "unknown scope '%s' (scopes: "
 			   "own, unit, all, batches, none)",
 			   scope ? scope : "");
 	if (actions == NULL || arc_act_bits(actions, bad, sizeof(bad)) == 0)
-		return say(msg, msglen, DOS_INVAL, "unknown action '%s' "
+		return arc_say(msg, msglen, DOS_INVAL, "unknown action '%s' "
 			   "(actions: search, view, download, export, edit, "
 			   "delete_request, approve, purge, audit_read, "
 			   "ingest, review, admin)", bad);
 	if (clearance < 0 || clearance > 3)
-		return say(msg, msglen, DOS_INVAL, "a clearance is public, "
+		return arc_say(msg, msglen, DOS_INVAL, "a clearance is public, "
 			   "internal, confidential or secret%s", "");
 	if ((err = arc_prepare(a, "INSERT INTO role(name, actions, scope, "
 				  "unsearchable, clearance) VALUES "
@@ -140,7 +133,7 @@ arc_role_add(struct arc *a, const struct arc_user *who, const char *name,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-		return say(msg, msglen, DOS_CONFLICT, "role '%s' exists", name);
+		return arc_say(msg, msglen, DOS_CONFLICT, "role '%s' exists", name);
 	if (rc != SQLITE_DONE) {
 		dos_errx("%s: %s", __func__, arc_errmsg(a));
 		return DOS_DB;
@@ -191,20 +184,20 @@ arc_user_add(struct arc *a, const struct arc_user *who,
 	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)))
 		return err;
 	if (!name_valid(in->name))
-		return say(msg, msglen, DOS_INVAL, "a user name uses letters, "
+		return arc_say(msg, msglen, DOS_INVAL, "a user name uses letters, "
 			   "digits and ._-@ (64 at most)%s", "");
 	if (!arc_role_valid(a, in->role))
-		return say(msg, msglen, DOS_INVAL, "unknown role '%s' (see "
+		return arc_say(msg, msglen, DOS_INVAL, "unknown role '%s' (see "
 			   "dossier role list)", in->role ? in->role : "");
 	if (clear != NULL && arc_clearance_level(clear) < 0)
-		return say(msg, msglen, DOS_INVAL, "unknown clearance '%s' "
+		return arc_say(msg, msglen, DOS_INVAL, "unknown clearance '%s' "
 			   "(public, internal, confidential, secret)", clear);
 	if (in->categories != NULL &&
 	    !categories_valid(a, in->categories, bad, sizeof(bad)))
-		return say(msg, msglen, DOS_INVAL, "unknown category '%s'",
+		return arc_say(msg, msglen, DOS_INVAL, "unknown category '%s'",
 			   bad);
 	if (in->password == NULL || strlen(in->password) < 8)
-		return say(msg, msglen, DOS_INVAL, "a password needs 8 "
+		return arc_say(msg, msglen, DOS_INVAL, "a password needs 8 "
 			   "characters or more%s", "");
 	if (crypto_pwhash_str(hash, in->password, strlen(in->password),
 			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -231,7 +224,7 @@ arc_user_add(struct arc *a, const struct arc_user *who,
 	sqlite3_finalize(st);
 	sodium_memzero(hash, sizeof(hash));
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
-		return say(msg, msglen, DOS_CONFLICT, "user '%s' already exists",
+		return arc_say(msg, msglen, DOS_CONFLICT, "user '%s' already exists",
 			   in->name);
 	if (rc != SQLITE_DONE) {
 		dos_errx("%s: %s", __func__, arc_errmsg(a));
@@ -284,7 +277,7 @@ arc_user_disable(struct arc *a, const struct arc_user *who, const char *name,
 		return arc_tx_fail(a, DOS_DB, msg, msglen);
 	if (sqlite3_changes(a->db) != 1) {
 		arc_tx_rollback(a);
-		return say(msg, msglen, DOS_NOTFOUND, "no user '%s'", name);
+		return arc_say(msg, msglen, DOS_NOTFOUND, "no user '%s'", name);
 	}
 	if ((err = arc_audit(a, who->name,
 			     disabled ? "user.disable" : "user.enable", name,

@@ -6,7 +6,6 @@
  * Exports web_serve, web_parse_listen.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -571,7 +570,6 @@ h_document_original(struct web_req *q, struct web_resp *r)
 	int64_t id;
 	int fd;
 	uint64_t size;
-	size_t i, k = 0;
 	enum dos_err err;
 
 	if (!parse_id(q->param, &id)) {
@@ -585,13 +583,9 @@ h_document_original(struct web_req *q, struct web_resp *r)
 		return;
 	}
 	/* The stored name goes into a header: keep only plain characters. */
-	for (i = 0; name[i] != '\0' && k + 1 < sizeof(safe); i++)
-		if (isalnum((unsigned char)name[i]) ||
-		    strchr("._-", name[i]) != NULL)
-			safe[k++] = name[i];
-	safe[k] = '\0';
+	upload_plain_name(name, safe, sizeof(safe));
 	snprintf(r->disposition, sizeof(r->disposition),
-		 "attachment; filename=\"%s\"", k > 0 ? safe : "original");
+		 "attachment; filename=\"%s\"", safe[0] ? safe : "original");
 	resp_fd(r, fd, size, "application/octet-stream");
 }
 

@@ -8,7 +8,7 @@
  * memory for the scan station to poll.  Spooled files are removed once
  * ingested (the archive keeps the originals).
  * Exports upload_begin, upload_feed, upload_error, upload_finish,
- * upload_free, upload_progress.
+ * upload_free, upload_progress, upload_plain_name.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -65,24 +65,32 @@ fail(struct upload *up, unsigned status, const char *msg)
 	}
 }
 
-/* A file name from a browser, kept to plain characters. */
-static void
-safe_name(const char *name, int seq, char *out, size_t n)
+void
+upload_plain_name(const char *name, char *out, size_t n)
 {
 	const char *base = strrchr(name, '/');
-	char clean[128];
 	size_t i, k = 0;
 
 	base = base != NULL ? base + 1 : name;
 	if (strrchr(base, '\\') != NULL)
 		base = strrchr(base, '\\') + 1;
-	for (i = 0; base[i] != '\0' && k + 1 < sizeof(clean); i++)
+	for (i = 0; base[i] != '\0' && k + 1 < n; i++)
 		if (isalnum((unsigned char)base[i]) ||
 		    strchr("._-", base[i]) != NULL)
-			clean[k++] = base[i];
-	clean[k] = '\0';
-	/* A numbered prefix keeps names unique and never starting with '.'. */
-	snprintf(out, n, "%04d-%s", seq, k > 0 ? clean : "scan");
+			out[k++] = base[i];
+	if (n > 0)
+		out[k] = '\0';
+}
+
+/* A spooled file's name: numbered, so names are unique and never start
+ * with '.'. */
+static void
+safe_name(const char *name, int seq, char *out, size_t n)
+{
+	char clean[128];
+
+	upload_plain_name(name, clean, sizeof(clean));
+	snprintf(out, n, "%04d-%s", seq, clean[0] ? clean : "scan");
 }
 
 static enum MHD_Result

@@ -41,6 +41,10 @@ enum dos_err upload_finish(struct upload *up, const char *dir,
 /* Frees an upload not finished (its spooled files are removed). */
 void upload_free(struct upload *up);
 
+/* A file name from a browser or the archive kept to its last path
+ * component and the characters [A-Za-z0-9._-] ("" if none are left). */
+void upload_plain_name(const char *name, char *out, size_t n);
+
 /* A job's progress for its user ({"batch", "state": "running"|"done"|
  * "failed", "files_total", "files_done", "pages_done", "elapsed",
  * "files": [{"name", "error"?, "documents": [{"id", "pages",

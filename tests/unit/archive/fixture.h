@@ -1,6 +1,7 @@
 /*
  * fixture.h: what the archive unit tests share: committing a one-page
- * document without OCR (distinct original bytes per call).
+ * document without OCR (distinct original bytes per call), adding a
+ * customer.
  */
 #ifndef TESTS_ARCHIVE_FIXTURE_H
 #define TESTS_ARCHIVE_FIXTURE_H
@@ -57,6 +58,29 @@ fx_commit(struct arc *a, int64_t batch, const char *actor, int n,
 	s.ndocs = 1;
 	assert_int_equal(arc_source_commit(a, &s), DOS_OK);
 	return d.id;
+}
+
+/* Adds customer number (named after it) of type with one account, in
+ * unit, managed by manager (each may be NULL), as who. */
+static inline void
+fx_customer(struct arc *a, const struct arc_user *who, const char *number,
+	    const char *type, const char *account, const char *unit,
+	    const char *manager)
+{
+	struct arc_customer_in c;
+	const char *accs[1] = {account};
+	char msg[256];
+
+	memset(&c, 0, sizeof(c));
+	c.number = number;
+	c.name = number;
+	c.type = type;
+	c.unit = unit;
+	c.manager = manager;
+	c.accounts = accs;
+	c.naccounts = 1;
+	assert_int_equal(arc_customer_add(a, who, &c, msg, sizeof(msg)),
+			 DOS_OK);
 }
 
 #endif

@@ -32,21 +32,8 @@ static void
 customer(struct fx *f, const char *number, const char *account,
 	 const char *unit, const char *manager)
 {
-	struct arc_customer_in c;
-	const char *accs[1] = {account};
-	char msg[256];
-
-	memset(&c, 0, sizeof(c));
-	c.number = number;
-	c.name = number;
-	c.type = "individual";
-	c.unit = unit;
-	c.manager = manager;
-	c.accounts = accs;
-	c.naccounts = 1;
-	assert_int_equal(arc_customer_add(f->a, &f->local, &c, msg,
-					  sizeof(msg)),
-			 DOS_OK);
+	fx_customer(f->a, &f->local, number, "individual", account, unit,
+		    manager);
 }
 
 static void

@@ -73,19 +73,7 @@ static void
 customer(struct fx *f, const char *number, const char *type,
 	 const char *account, const char *unit)
 {
-	struct arc_customer_in c;
-	const char *accs[1] = {account};
-	char msg[256];
-
-	memset(&c, 0, sizeof(c));
-	c.number = number;
-	c.name = number;
-	c.type = type;
-	c.unit = unit;
-	c.accounts = accs;
-	c.naccounts = 1;
-	assert_int_equal(arc_customer_add(f->a, as("admin"), &c, msg, sizeof(msg)),
-			 DOS_OK);
+	fx_customer(f->a, as("admin"), number, type, account, unit, NULL);
 }
 
 /* The missing items of one customer as "label|have|in_review" lines. */
