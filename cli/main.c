@@ -711,18 +711,23 @@ cmd_serve(const char *dir, int argc, char **argv)
 	static const struct option lo[] = {
 		{"listen", required_argument, NULL, 'l'},
 		{"threads", required_argument, NULL, 't'},
+		{"tls-cert", required_argument, NULL, 'c'},
+		{"tls-key", required_argument, NULL, 'k'},
 		{NULL, 0, NULL, 0},
 	};
-	struct web_options o = {dir, "127.0.0.1:8080", 2};
+	struct web_options o = {dir, "127.0.0.1:8080", 2, NULL, NULL};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'l': o.listen = optarg; break;
 		case 't': o.threads = atoi(optarg); break;
+		case 'c': o.tls_cert = optarg; break;
+		case 'k': o.tls_key = optarg; break;
 		default:
 			fprintf(stderr, "usage: dossier serve [-A DIR] "
-					"[--listen HOST:PORT] [--threads N]\n");
+					"[--listen HOST:PORT] [--threads N] "
+					"[--tls-cert PEM --tls-key PEM]\n");
 			return 2;
 		}
 	}

@@ -29,14 +29,16 @@ need_corpus() {
 	if [ ! -d "$CORPUS" ]; then echo "ok 1 # SKIP corpus not found at $CORPUS"; exit 0; fi
 }
 finish() { [ "$T_FAILED" -eq 0 ]; exit $?; }
-# start_server ARCHIVE: starts `dossier serve` on a kernel-chosen loopback
-# port; sets SERVER_PID and BASE_URL.  stop_server ends it.
+# start_server ARCHIVE [SERVE-OPTIONS...]: starts `dossier serve` on a
+# kernel-chosen loopback port; sets SERVER_PID and BASE_URL (http: or
+# https:).  stop_server ends it.
 start_server() {
-	local log="$T_TMP/serve.log" i
-	"$DOSSIER" -A "$1" serve --listen 127.0.0.1:0 >"$log" 2>&1 &
+	local log="$T_TMP/serve.log" dir=$1 i
+	shift
+	"$DOSSIER" -A "$dir" serve --listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
 	SERVER_PID=$!
 	for i in $(seq 1 100); do
-		BASE_URL=$(sed -n 's/.*serving .* on \(http:[^ ]*\)\/$/\1/p' "$log" | head -1)
+		BASE_URL=$(sed -n 's/.*serving .* on \(https*:[^ ]*\)\/$/\1/p' "$log" | head -1)
 		[ -n "$BASE_URL" ] && return 0
 		kill -0 "$SERVER_PID" 2>/dev/null || break
 		sleep 0.1

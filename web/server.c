@@ -84,6 +84,7 @@ struct route {
 };
 
 static const char *archive_dir;
+static int tls_on; /* served over HTTPS: cookies are Secure */
 static struct arc_auditq *auditq; /* searches' audit entries, grouped */
 static pthread_key_t arc_key;
 
@@ -952,8 +953,8 @@ h_login(struct web_req *q, struct web_resp *r)
 	}
 	arc_audit(q->arc, u.name, "login", "-", "");
 	snprintf(r->cookie, sizeof(r->cookie),
-		 "dossier_session=%s; Path=/; HttpOnly; SameSite=Strict",
-		 token);
+		 "dossier_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
+		 token, tls_on ? "; Secure" : "");
 	res = user_json(&u);
 	json_object_set_new(res, "csrf", json_string(csrf));
 	resp_json(r, 200, res);
@@ -969,7 +970,7 @@ h_logout(struct web_req *q, struct web_resp *r)
 	arc_audit(q->arc, q->user.name, "logout", "-", "");
 	snprintf(r->cookie, sizeof(r->cookie),
 		 "dossier_session=; Path=/; HttpOnly; SameSite=Strict; "
-		 "Max-Age=0");
+		 "Max-Age=0%s", tls_on ? "; Secure" : "");
 	resp_outcome(r, DOS_OK, "signed out");
 }
 
@@ -1387,6 +1388,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	if (r.disposition[0] != '\0')
 		MHD_add_response_header(resp, "Content-Disposition",
 					r.disposition);
+	if (tls_on)
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+					"max-age=31536000");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -1455,6 +1459,47 @@ on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	}
 }
 
+/*
+ * Reads a PEM file (at most 1 MB) into a NUL-terminated string the caller
+ * frees; NULL after saying why.
+ */
+static char *
+read_pem(const char *what, const char *path)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		dos_errx("cannot read the TLS %s %s: %s", what, path,
+			 strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > 1024 * 1024 || st.st_size == 0) {
+		dos_errx("the TLS %s %s is not a PEM file of at most 1 MB",
+			 what, path);
+		goto out;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
+		goto out;
+	while (got < (size_t)st.st_size &&
+	       (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	if (strstr(buf, "-----BEGIN ") == NULL) {
+		dos_errx("the TLS %s %s is not in PEM format (no "
+			 "\"-----BEGIN\" line)", what, path);
+		free(buf);
+		buf = NULL;
+	}
+out:
+	close(fd);
+	return buf;
+}
+
 static volatile sig_atomic_t stop_flag;
 
 static void
@@ -1476,6 +1521,7 @@ web_serve(const struct web_options *o)
 	unsigned short port;
 	int loopback;
 	unsigned flags;
+	char *cert = NULL, *key = NULL;
 	sigset_t set, old;
 	struct sigaction sa;
 	enum dos_err err;
@@ -1500,11 +1546,30 @@ web_serve(const struct web_options *o)
 		dos_errx("listen address '%s' is not a numeric IP address", host);
 		return DOS_INVAL;
 	}
-	if (!loopback) {
-		/* No sign-in yet: never expose the archive beyond this host. */
-		dos_errx("refusing to listen on %s: until sign-in is built, "
-			 "dossier serves only on a loopback address", host);
+	if ((o->tls_cert != NULL) != (o->tls_key != NULL)) {
+		dos_errx("TLS needs both --tls-cert and --tls-key");
+		return DOS_INVAL;
+	}
+	if (o->tls_cert == NULL && !loopback) {
+		/* Passwords and records never cross a network in clear. */
+		dos_errx("refusing to serve plain HTTP on %s: give "
+			 "--tls-cert and --tls-key to serve the network over "
+			 "HTTPS (or listen on 127.0.0.1 behind a TLS proxy)",
+			 host);
 		return DOS_PERM;
+	}
+	if (o->tls_cert != NULL) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			dos_errx("this libmicrohttpd was built without TLS");
+			return DOS_INVAL;
+		}
+		if ((cert = read_pem("certificate", o->tls_cert)) == NULL ||
+		    (key = read_pem("key", o->tls_key)) == NULL) {
+			free(cert);
+			return DOS_INVAL;
+		}
+		flags |= MHD_USE_TLS;
+		tls_on = 1;
 	}
 	if ((err = arc_open(o->archive_dir, 0, &probe)) != DOS_OK)
 		return err;
@@ -1538,11 +1603,18 @@ web_serve(const struct web_options *o)
 		MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MAX_BODY,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_END);
+		cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+		cert, MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (key != NULL)
+		sodium_memzero(key, strlen(key));
+	free(key);
+	free(cert);
 	if (d == NULL) {
-		dos_errx("cannot listen on %s: %s (is the port in use?)",
-			 o->listen, strerror(errno));
+		dos_errx("cannot listen on %s: %s (is the port in use%s?)",
+			 o->listen, strerror(errno),
+			 tls_on ? ", or the certificate and key not a "
+				  "matching pair" : "");
 		arc_auditq_stop(auditq);
 		auditq = NULL;
 		pthread_key_delete(arc_key);
@@ -1555,8 +1627,9 @@ web_serve(const struct web_options *o)
 		if (di != NULL && di->port != 0)
 			port = di->port;
 	}
-	dos_infox("serving %s on http://%s%s%s:%u/", o->archive_dir,
-		  flags ? "[" : "", host, flags ? "]" : "", port);
+	dos_infox("serving %s on %s://%s%s%s:%u/", o->archive_dir,
+		  tls_on ? "https" : "http", (flags & MHD_USE_IPv6) ? "[" : "",
+		  host, (flags & MHD_USE_IPv6) ? "]" : "", port);
 	/* Between requests: record borrow grants that have run out (access
 	 * ends at the grant's time regardless; this writes the audit entry). */
 	while (!stop_flag) {

@@ -10,9 +10,15 @@ struct web_options {
 	const char *archive_dir;
 	const char *listen; /* "127.0.0.1:8080" */
 	int threads;        /* worker threads in libmicrohttpd's pool */
+	const char *tls_cert; /* PEM certificate (chain) file, or NULL */
+	const char *tls_key;  /* its PEM private key file, or NULL */
 };
 
-/* Serves until SIGINT or SIGTERM; returns DOS_OK after a clean stop. */
+/*
+ * Serves until SIGINT or SIGTERM; returns DOS_OK after a clean stop.
+ * Without TLS (tls_cert and tls_key) it listens only on a loopback
+ * address: passwords and records never cross a network in the clear.
+ */
 enum dos_err web_serve(const struct web_options *o);
 
 /* Parses "HOST:PORT" (IPv4 or [IPv6]); exposed for tests. */

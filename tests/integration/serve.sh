@@ -51,5 +51,30 @@ is "history lists the document's audit entries" \
 etag=$(curl -s -D - -o /dev/null "$BASE_URL/app.js" | sed -n 's/^ETag: \(.*\)\r$/\1/p')
 is "asset revalidation: 304" "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$BASE_URL/app.js")" 304
 stop_server
-check "server refuses a non-loopback address" sh -c "! '$DOSSIER' -A '$A' serve --listen 0.0.0.0:0 2>/dev/null"
+err=$("$DOSSIER" -A "$A" serve --listen 0.0.0.0:0 2>&1)
+is "plain HTTP beyond loopback refused, saying how to serve it" "$?" 1
+contains "... naming --tls-cert" "$err" "give --tls-cert and --tls-key"
+
+# TLS: a self-signed certificate for 127.0.0.1.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$T_TMP/key.pem" -out "$T_TMP/cert.pem" -days 2 \
+	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+err=$("$DOSSIER" -A "$A" serve --listen 127.0.0.1:0 --tls-cert "$T_TMP/cert.pem" 2>&1)
+contains "certificate without key refused" "$err" "TLS needs both --tls-cert and --tls-key"
+echo "not a key" >"$T_TMP/notpem"
+err=$("$DOSSIER" -A "$A" serve --listen 127.0.0.1:0 --tls-cert "$T_TMP/cert.pem" --tls-key "$T_TMP/notpem" 2>&1)
+contains "a key that is not PEM is refused in words" "$err" "is not in PEM format"
+start_server "$A" --tls-cert "$T_TMP/cert.pem" --tls-key "$T_TMP/key.pem" ||
+	{ not_ok "HTTPS server starts"; finish; }
+is "served over https" "${BASE_URL%%:*}" https
+is "health over TLS, certificate checked" \
+	"$(CURL_HOME=/nonexistent curl -s --cacert "$T_TMP/cert.pem" "$BASE_URL/api/health" | json .status)" ok
+code=$(CURL_HOME=/nonexistent curl -s -o /dev/null -w '%{http_code}' "http${BASE_URL#https}/api/health")
+is "plain HTTP to the TLS port gets no answer" "$code" 000
+CURL_HOME=/nonexistent curl -s --cacert "$T_TMP/cert.pem" -D "$T_TMP/th" -o /dev/null \
+	-H 'Content-Type: application/json' \
+	--data '{"name":"t-auditor","password":"auditor-pass-1"}' "$BASE_URL/api/login"
+contains "session cookie is Secure over TLS" "$(grep -i '^Set-Cookie' "$T_TMP/th")" "HttpOnly; SameSite=Strict; Secure"
+contains "HSTS over TLS" "$(cat "$T_TMP/th")" "Strict-Transport-Security: max-age="
+stop_server
 finish
