@@ -2,7 +2,7 @@
  * doc.c: batches, source files and the documents cut from them: committing
  * an ingested file atomically, and reading a document back.
  * Exports arc_source_find, arc_source_commit, arc_doc_get, arc_doc_pdf,
- * arc_review_list.
+ * arc_review_list; to the archive, arc_blob_row and arc_words_json.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,8 +42,9 @@ arc_source_find(struct arc *a, const char *sha256, int *pfound, json_t **pdocs)
 }
 
 /* Records a blob row for a stored blob; the blob file must exist. */
-static enum dos_err
-blob_row(struct arc *a, sqlite3_stmt *st, const char *sha, const char *now)
+enum dos_err
+arc_blob_row(struct arc *a, sqlite3_stmt *st, const char *sha,
+	     const char *now)
 {
 	char path[4096];
 	struct stat sb;
@@ -67,9 +68,8 @@ blob_row(struct arc *a, sqlite3_stmt *st, const char *sha, const char *now)
 	return DOS_OK;
 }
 
-/* Serialises word boxes compactly: [[text,x,y,w,h,conf],...]. */
-static char *
-words_json(const struct arc_page_in *p)
+char *
+arc_words_json(const struct arc_page_in *p)
 {
 	json_t *arr = json_array();
 	char *s;
@@ -107,10 +107,10 @@ insert_page(struct arc *a, sqlite3_stmt *pst, sqlite3_stmt *bst, sqlite3_stmt *b
 	size_t i;
 	enum dos_err err;
 
-	if ((err = blob_row(a, blobst, p->processed, now)) != DOS_OK ||
-	    (err = blob_row(a, blobst, p->thumb, now)) != DOS_OK)
+	if ((err = arc_blob_row(a, blobst, p->processed, now)) != DOS_OK ||
+	    (err = arc_blob_row(a, blobst, p->thumb, now)) != DOS_OK)
 		return err;
-	if ((words = words_json(p)) == NULL)
+	if ((words = arc_words_json(p)) == NULL)
 		return DOS_NOMEM;
 	sqlite3_reset(pst);
 	sqlite3_bind_int64(pst, 1, docid);
@@ -193,8 +193,7 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 	dos_now_iso(now);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
-	if ((err = arc_prepare(a, "INSERT OR IGNORE INTO blob(sha256, size, "
-				  "created) VALUES (?, ?, ?)", &blobst)) ||
+	if ((err = arc_prepare(a, ARC_BLOB_ROW_SQL, &blobst)) ||
 	    (err = arc_prepare(a, "INSERT INTO source(sha256, name, size, "
 				  "format, pages, batch_id, added) "
 				  "VALUES (?, ?, ?, ?, ?, ?, ?)", &sst)) ||
@@ -220,7 +219,7 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 	    (err = arc_prepare(a, "INSERT INTO barcode(page_id, type, value) "
 				  "VALUES (?, ?, ?)", &bst)))
 		goto out;
-	if ((err = blob_row(a, blobst, src->sha256, now)) != DOS_OK)
+	if ((err = arc_blob_row(a, blobst, src->sha256, now)) != DOS_OK)
 		goto out;
 	arc_bind_text(sst, 1, src->sha256);
 	arc_bind_text(sst, 2, src->name);
@@ -265,7 +264,7 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 			sqlite3_bind_null(dst, 9);
 		arc_bind_text(dst, 10, d->review_reason);
 		if (d->pdf != NULL &&
-		    (err = blob_row(a, blobst, d->pdf, now)) != DOS_OK)
+		    (err = arc_blob_row(a, blobst, d->pdf, now)) != DOS_OK)
 			goto out;
 		arc_bind_text(dst, 11, d->pdf);
 		arc_bind_text(dst, 12, d->date);
@@ -300,8 +299,8 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 	for (i = 0; i < src->nskipped; i++) {
 		const struct arc_skipped_in *k = &src->skipped[i];
 
-		if ((err = blob_row(a, blobst, k->processed, now)) != DOS_OK ||
-		    (err = blob_row(a, blobst, k->thumb, now)) != DOS_OK)
+		if ((err = arc_blob_row(a, blobst, k->processed, now)) != DOS_OK ||
+		    (err = arc_blob_row(a, blobst, k->thumb, now)) != DOS_OK)
 			goto out;
 		sqlite3_reset(kst);
 		sqlite3_bind_int64(kst, 1, sid);

@@ -144,5 +144,16 @@ enum dos_err arc_fsync_path(const char *path, int dir);
 /* Blob path for a digest (blob.c); DOS_INVAL for a malformed digest. */
 enum dos_err arc_blob_path(const struct arc *a, const char *sha, char *out,
 			   size_t n);
+/*
+ * Records a stored blob in the catalogue (doc.c): st is a prepared
+ * "INSERT OR IGNORE INTO blob(sha256, size, created) VALUES (?, ?, ?)";
+ * DOS_CORRUPT when the blob file is missing.
+ */
+#define ARC_BLOB_ROW_SQL \
+	"INSERT OR IGNORE INTO blob(sha256, size, created) VALUES (?, ?, ?)"
+enum dos_err arc_blob_row(struct arc *a, sqlite3_stmt *st, const char *sha,
+			  const char *now);
+/* A page's word boxes as stored: [[text,x,y,w,h,conf],...] (doc.c). */
+char *arc_words_json(const struct arc_page_in *p);
 
 #endif

@@ -59,6 +59,22 @@ doc_blobs(struct arc *a, int64_t doc, json_t *hashes, json_t *shas)
 		json_array_append_new(shas, json_string(arc_col_text(st, 1)));
 	}
 	json_object_set(hashes, "pages", pages);
+	sqlite3_finalize(st);
+	/* Pages turned after ingest: what they replaced goes too. */
+	if ((err = arc_prepare(a, "SELECT processed_sha256, thumb_sha256, "
+				  "pdf_sha256 FROM page_image_version WHERE "
+				  "document_id = ?", &st)) != DOS_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, doc);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int c;
+
+		for (c = 0; c < 3; c++)
+			if (sqlite3_column_type(st, c) != SQLITE_NULL)
+				json_array_append_new(
+					shas,
+					json_string(arc_col_text(st, c)));
+	}
 out:
 	sqlite3_finalize(st);
 	json_decref(pages);
@@ -97,7 +113,10 @@ drop_unreferenced(struct arc *a, json_t *shas, json_t *gone)
 				  "processed_sha256 = ?1 OR thumb_sha256 = ?1) "
 				  "+ (SELECT count(*) FROM source WHERE "
 				  "sha256 = ?1) + (SELECT count(*) FROM "
-				  "document WHERE pdf_sha256 = ?1)",
+				  "document WHERE pdf_sha256 = ?1) + (SELECT "
+				  "count(*) FROM page_image_version WHERE "
+				  "processed_sha256 = ?1 OR thumb_sha256 = ?1 "
+				  "OR pdf_sha256 = ?1)",
 			       &st)) != DOS_OK ||
 	    (err = arc_prepare(a, "DELETE FROM blob WHERE sha256 = ?",
 			       &del)) != DOS_OK)
@@ -150,6 +169,8 @@ purge_one(struct arc *a, const char *actor, int64_t xid, int64_t doc,
 	    (err = run(a, "DELETE FROM page_text_version WHERE page_id IN "
 			  "(SELECT id FROM page WHERE document_id = ?)",
 		       doc)) != DOS_OK ||
+	    (err = run(a, "DELETE FROM page_image_version WHERE "
+			  "document_id = ?", doc)) != DOS_OK ||
 	    (err = run(a, "DELETE FROM page WHERE document_id = ?", doc)) !=
 		    DOS_OK ||
 	    /* earlier metadata goes too; who, when and why stay */

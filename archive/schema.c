@@ -375,6 +375,28 @@ static const char *const migrations[] = {
 	/* 8 -> 9: statistics and completeness reports are an action. */
 	"UPDATE role SET actions = actions || ',report' WHERE builtin = 1 AND"
 	"  name IN ('manager', 'auditor');",
+	/*
+	 * 9 -> 10: a page turned (or otherwise re-processed) after ingest
+	 * keeps what it replaced: image, thumbnail, text, word boxes and the
+	 * document PDF of the time, with who, when and why.
+	 */
+	"CREATE TABLE page_image_version("
+	"  page_id INTEGER NOT NULL REFERENCES page(id),"
+	"  document_id INTEGER NOT NULL REFERENCES document(id),"
+	"  replaced_at TEXT NOT NULL,"
+	"  replaced_by TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  processed_sha256 TEXT NOT NULL REFERENCES blob(sha256),"
+	"  thumb_sha256 TEXT NOT NULL REFERENCES blob(sha256),"
+	"  pdf_sha256 TEXT REFERENCES blob(sha256),"
+	"  width INTEGER NOT NULL,"
+	"  height INTEGER NOT NULL,"
+	"  rotation INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  words TEXT NOT NULL"
+	");"
+	"CREATE INDEX page_image_version_doc ON page_image_version("
+	"  document_id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -2,7 +2,7 @@
  * file.c: files a processed scan: decides account and category, stores the
  * original, processed pages and thumbnails as blobs (fsynced), then commits
  * the source and its documents in one catalogue transaction.
- * Exports ing_file_commit.
+ * Exports ing_file_commit, ing_page_in.
  */
 #include <stdio.h>
 #include <stdint.h>
@@ -28,9 +28,8 @@ find_account(const regex_t *re, const char *s, char *out, size_t n)
 	return 1;
 }
 
-/* Stores a page's blobs and fills the catalogue view of it. */
-static enum dos_err
-page_in(struct arc *a, const struct ing_page *p, struct arc_page_in *q,
+enum dos_err
+ing_page_in(struct arc *a, const struct ing_page *p, struct arc_page_in *q,
 	char (*shas)[DOS_SHA256_HEX], struct arc_barcode **pbcs)
 {
 	size_t k;
@@ -338,7 +337,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 		goto out;
 	}
 	for (i = 0; i < f->npages; i++) {
-		if ((err = page_in(a, &f->pages[i], &pin[i], &shas[2 * i],
+		if ((err = ing_page_in(a, &f->pages[i], &pin[i], &shas[2 * i],
 				   &bcs[i])) != DOS_OK) {
 			snprintf(f->msg, sizeof(f->msg),
 				 "cannot store page %d: %s", i + 1,

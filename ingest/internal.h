@@ -141,6 +141,23 @@ enum dos_err ing_pdf_join(const struct ing_page *const *pages, int n,
 /* The file name part of a path (manifest.c). */
 const char *ing_base_name(const char *path);
 
+/*
+ * Stores a page's image and thumbnail blobs (their digests into shas[0]
+ * and shas[1]) and fills the catalogue's view of it, q; *pbcs (caller
+ * frees) holds q's barcodes (file.c).
+ */
+enum dos_err ing_page_in(struct arc *a, const struct ing_page *p,
+			 struct arc_page_in *q, char (*shas)[DOS_SHA256_HEX],
+			 struct arc_barcode **pbcs);
+
+/*
+ * A document PDF with page n (0-based) replaced by a one-page PDF
+ * (pdfout.c); *pout is malloc'd.
+ */
+enum dos_err ing_pdf_replace(const unsigned char *doc, size_t doclen, int n,
+			     const unsigned char *page, size_t pagelen,
+			     unsigned char **pout, size_t *plen);
+
 /* Files a fully processed file in the archive (file.c). */
 enum dos_err ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 			     struct ing_file *f, json_t **pdocs);

@@ -660,6 +660,43 @@ review_decide(struct web_req *q, struct web_resp *r,
 	json_decref(j);
 }
 
+/*
+ * POST /api/documents/ID/pages/SEQ/turn {"degrees": 90|180|270,
+ * "reason": "..."}: the page turned clockwise and read again (a few
+ * seconds: OCR runs in this request).
+ */
+static void
+h_page_turn(struct web_req *q, struct web_resp *r)
+{
+	struct ing_options o;
+	char msg[512] = "";
+	int64_t id, seq;
+	json_t *j, *deg;
+
+	if (!parse_id(q->param, &id) || !parse_id(q->param2, &seq) ||
+	    seq > 100000) {
+		resp_error(r, 404, "no such page");
+		return;
+	}
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	deg = json_object_get(j, "degrees");
+	if (!json_is_integer(deg)) {
+		json_decref(j);
+		resp_error(r, 400, "say how far to turn the page: degrees "
+				   "90, 180 or 270 (clockwise)");
+		return;
+	}
+	ing_options_default(&o);
+	o.user = q->user.name;
+	resp_outcome(r,
+		     ing_page_turn(&o, q->arc, &q->user, id, (int)seq,
+				   (int)json_integer_value(deg),
+				   jstr(j, "reason"), msg, sizeof(msg)),
+		     msg);
+	json_decref(j);
+}
+
 static void
 h_review_accept(struct web_req *q, struct web_resp *r)
 {
@@ -1014,6 +1051,7 @@ static const struct route routes[] = {
 	 ARC_DOWNLOAD},
 	{"GET", "/api/documents/*/pages/*/image", h_page_image, ARC_VIEW},
 	{"GET", "/api/documents/*/pages/*/thumb", h_page_thumb, ARC_VIEW},
+	{"POST", "/api/documents/*/pages/*/turn", h_page_turn, ARC_EDIT},
 	{"GET", "/api/customers/*", h_customer, ARC_VIEW},
 	{"GET", "/api/customers/*/missing", h_customer_missing, ARC_VIEW},
 	{"GET", "/api/missing", h_missing, ARC_REPORT},

@@ -415,6 +415,31 @@ enum dos_err arc_page_text_edit(struct arc *a, const struct arc_user *who, int64
  * "replaced_by","reason"}] (the current one has nulls). */
 enum dos_err arc_page_text_versions(struct arc *a, int64_t doc, int seq,
 				    json_t **pout);
+/*
+ * What re-processing page seq of a document needs: the processed page
+ * image (*pimg) and the document's searchable PDF (*ppdf, -1 when it has
+ * none) and its OCR languages (lang, "" when not recorded), for who:
+ * ARC_REVIEW while the document waits for review, ARC_EDIT once filed;
+ * DOS_CONFLICT for any other status.  Not audited
+ * (arc_page_replace records the change).  The caller closes both.
+ */
+enum dos_err arc_page_redo_open(struct arc *a, const struct arc_user *who,
+				int64_t doc, int seq, int *pimg,
+				uint64_t *pimgsize, int *ppdf,
+				uint64_t *ppdfsize, char *lang,
+				size_t langlen, char *msg, size_t msglen);
+/*
+ * Replaces page seq of a document with p, the page turned by turn degrees
+ * clockwise and read again (blobs stored first; p->rotation is ignored,
+ * the page's rotation adds turn), and the document's PDF with pdf
+ * (NULL: unchanged), for who as arc_page_redo_open.  What it replaces
+ * stays as a page image version with who, when and reason; the index
+ * follows; the document's version rises; audited as "page-turn".
+ */
+enum dos_err arc_page_replace(struct arc *a, const struct arc_user *who,
+			      int64_t doc, int seq, int turn,
+			      const struct arc_page_in *p, const char *pdf,
+			      const char *reason, char *msg, size_t msglen);
 /* Deletion: request (with a reason), approval by a second person with a
  * manager's or admin's role starting a hold of hold_days, withdrawal
  * before purge.  Each fills msg. */

@@ -124,4 +124,17 @@ enum dos_err ing_coversheet_pdf(const char *prefix, const char *account,
 				const char *category, const char *path,
 				char *msg, size_t msglen);
 
+/*
+ * Turns page seq (1-based) of a document by degrees clockwise (90, 180
+ * or 270) and reads it again with o's languages (the document's own when
+ * recorded), without the automatic turn; the page, its text, word boxes,
+ * barcodes and its page of the searchable PDF are replaced, the archive
+ * keeping what they replace (arc_page_replace: who may, why, audit).
+ * msg says what happened or why not.
+ */
+enum dos_err ing_page_turn(const struct ing_options *o, struct arc *a,
+			   const struct arc_user *who, int64_t doc, int seq,
+			   int degrees, const char *reason, char *msg,
+			   size_t msglen);
+
 #endif

@@ -1,5 +1,6 @@
 // scan.mjs: a clerk uploads a batch at the scan station, watches it being
-// read, and reviews a flagged page; OCR text holding markup shows as text.
+// read, and reviews a flagged page (turns it, corrects the category,
+// accepts it); OCR text holding markup shows as text.
 // Env: BASE_URL, OUT_DIR, CLERK_USER, CLERK_PASSWORD, UPLOAD_FILES (paths
 // separated by ':'), FLAGGED_TITLE (the flagged document's title).
 import { ok, launch, signIn, shot } from './lib.mjs';
@@ -26,6 +27,17 @@ try {
   ok(ocr.includes('<script>alert("ocr")</script>'), 'OCR text with <script> shows as text', ocr);
   ok(await page.locator('.review-item script').count() === 0, 'no script element came from the OCR text');
   await shot(page, 'review-queue');
+  // Turn the page a quarter right: it is read again and shown turned.
+  const before = await item.first().locator('img.review-page').getAttribute('src');
+  await item.first().locator('button[data-degrees="90"]').click();
+  await item.first().locator('text=turned 90 degrees and read again').waitFor({ timeout: 30000 });
+  const after = await item.first().locator('img.review-page').getAttribute('src');
+  ok(after !== before, 'the turned page is fetched anew', before + ' -> ' + after);
+  const dims = await item.first().locator('img.review-page').evaluate(
+    (im) => new Promise((res) => { const f = () => res([im.naturalWidth, im.naturalHeight]);
+      if (im.complete && im.naturalWidth) f(); else im.addEventListener('load', f, { once: true }); }));
+  ok(dims[0] > dims[1], 'the page shows in landscape after a quarter turn', JSON.stringify(dims));
+  await shot(page, 'review-turned');
   await item.first().locator('input[id^=cat-]').fill('CREDIT');
   await item.first().locator('input[id^=note-]').fill('category checked against the form');
   await item.first().locator('button[type=submit]').click();

@@ -63,6 +63,36 @@ for id in $(jq '[.files[].documents[].id] | .[]' <"$T_TMP/p"); do
 done
 set -- $(jq '[.files[].documents[].id] | .[]' <"$T_TMP/p")
 is "the queue lists both" "$(curl -s "$BASE_URL/api/review" | jq length)" 2
+
+# Turning a page the scanner fed sideways: read again, the old kept.
+turn() { curl -s -o "$T_TMP/r" -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data "$2" "$BASE_URL/api/documents/$1/pages/1/turn"; }
+before=$(D show --json "$1" | jq -r '[.pages[0].width, .pages[0].height, .version, .pdf] | join(" ")')
+is "turn by 45 degrees: 400 in words" "$(turn "$1" '{"degrees":45,"reason":"x sideways"}') $(json .error <"$T_TMP/r")" \
+	"400 a page turns by 90, 180 or 270 degrees (clockwise), not 45"
+is "turn without degrees: 400" "$(turn "$1" '{"reason":"sideways"}')" 400
+is "turn of a missing page: 404" "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data '{"degrees":90,"reason":"sideways"}' "$BASE_URL/api/documents/$1/pages/9/turn")" 404
+is "turn a quarter right: 200" "$(turn "$1" '{"degrees":90,"reason":"fed sideways"}') $(json .message <"$T_TMP/r")" \
+	"200 document $1 page 1 turned 90 degrees and read again (the page as it was is kept)"
+set -- "$@" $before
+after=$(D show --json "$1" | jq -r '[.pages[0].width, .pages[0].height, .pages[0].rotation, .version] | join(" ")')
+is "page now lies the other way, rotation and version up" "$after" "$4 $3 90 $(($5 + 1))"
+is "the page's old image, text and PDF are kept" \
+	"$(sqlite3 "$A/catalogue.db" "SELECT count(*), max(replaced_by), max(reason), max(pdf_sha256) = '$6' FROM page_image_version")" \
+	"1|cle|fed sideways|1"
+D show --json "$1" | jq -r .pdf >"$T_TMP/pdfsha"
+is "the document has a new searchable PDF" "$([ "$(cat "$T_TMP/pdfsha")" != "$6" ] && echo new)" new
+cp "$A/blobs/$(cut -c1-2 "$T_TMP/pdfsha")/$(cat "$T_TMP/pdfsha")" "$T_TMP/turned.pdf"
+is "its page is landscape now" "$(pdfinfo "$T_TMP/turned.pdf" 2>/dev/null | awk '/^Page size/ { print ($3 > $5) ? "landscape" : "portrait" }')" landscape
+is "turning back: 200" "$(turn "$1" '{"degrees":270,"reason":"turned back"}')" 200
+is "upright again, two versions kept" \
+	"$(D show --json "$1" | jq -r '.pages[0].rotation'):$(sqlite3 "$A/catalogue.db" "SELECT count(*) FROM page_image_version")" "0:2"
+is "turns audited with their reasons" \
+	"$(sqlite3 "$A/catalogue.db" "SELECT group_concat(detail, ' / ') FROM audit WHERE action = 'page-turn'")" \
+	"page 1 turned 90 degrees: fed sideways / page 1 turned 270 degrees: turned back"
+check "the archive still verifies" D verify
+set -- "$1" "$2"
 code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -H 'Content-Type: application/json' \
 	--data '{"changes":{"category":"CREDIT","account":"ACC-2024-000777"},"note":"label was torn"}' \
 	"$BASE_URL/api/review/$1/accept")

@@ -138,14 +138,59 @@
       li.appendChild(D.status('Document ' + item.id + ': ' + e.message, true));
       return li;
     }
-    const page = (doc.pages && doc.pages[0]) || { seq: 1, text: '' };
+    const pages = doc.pages && doc.pages.length ? doc.pages : [{ seq: 1, text: '' }];
+    let at = 0;
+    const left = el('div', 'review-left');
     const img = el('img', 'review-page');
-    img.src = '/api/documents/' + item.id + '/pages/' + page.seq + '/image?w=800';
-    img.alt = 'Page ' + page.seq + ' of document ' + item.id;
+    const text = el('pre', 'ocr');
+    const turnSt = D.status('');
+    const nav = el('div', 'review-pages');
+    const prev = el('button', 'secondary', '\u2190 Previous page');
+    const next = el('button', 'secondary', 'Next page \u2192');
+    const where = el('span', 'review-where');
+    prev.type = next.type = 'button';
+    // The page as it is now: its image (new address after a turn, so the
+    // browser does not show the cached one) and the text read from it.
+    function showPage() {
+      const p = pages[at];
+      img.src = '/api/documents/' + item.id + '/pages/' + p.seq + '/image?w=800&v=' + (doc.version || 1);
+      img.alt = 'Page ' + p.seq + ' of document ' + item.id;
+      text.textContent = p.text || '(no text was read)';
+      where.textContent = 'Page ' + p.seq + ' of ' + pages.length;
+      prev.disabled = at === 0;
+      next.disabled = at === pages.length - 1;
+    }
+    prev.addEventListener('click', () => { if (at > 0) { at--; showPage(); } });
+    next.addEventListener('click', () => { if (at < pages.length - 1) { at++; showPage(); } });
+    const turns = el('div', 'review-turn');
+    turns.appendChild(el('span', null, 'Turn this page: '));
+    for (const [deg, label] of [[270, '\u21ba a quarter left'], [90, '\u21bb a quarter right'], [180, 'upside down']]) {
+      const b = el('button', 'secondary', label);
+      b.type = 'button';
+      b.dataset.degrees = String(deg);
+      b.addEventListener('click', async () => {
+        const p = pages[at];
+        turns.querySelectorAll('button').forEach(x => { x.disabled = true; });
+        turnSt.className = 'status'; turnSt.textContent = 'Turning page ' + p.seq + ' and reading it again\u2026';
+        try {
+          const r = await D.api('/api/documents/' + item.id + '/pages/' + p.seq + '/turn', {
+            method: 'POST', body: { degrees: deg, reason: note.value.trim() || 'turned upright in review' } });
+          doc = await D.api('/api/documents/' + item.id);
+          pages.splice(0, pages.length, ...doc.pages);
+          showPage();
+          turnSt.textContent = r.message;
+        } catch (e) {
+          turnSt.className = 'status error'; turnSt.setAttribute('role', 'alert'); turnSt.textContent = e.message;
+        }
+        turns.querySelectorAll('button').forEach(x => { x.disabled = false; });
+      });
+      turns.appendChild(b);
+    }
+    if (pages.length > 1) nav.append(prev, where, next); else nav.append(where);
+    left.append(img, nav, turns, turnSt);
     const side = el('div', 'review-side');
     side.appendChild(el('h3', null, 'Document ' + item.id + ': ' + (item.title || '')));
     side.appendChild(el('p', 'reason', 'Why it waits: ' + item.reason));
-    const text = el('pre', 'ocr', page.text || '(no text was read)');
     side.appendChild(text);
     const f = el('form', 'decide');
     const [wa, acc] = field('Account', 'acc-' + item.id, doc.account, 'e.g. ACC-2024-000101');
@@ -183,7 +228,8 @@
       if (!note.value.trim()) { st.className = 'status error'; st.textContent = 'Say in the note why it goes back.'; note.focus(); return; }
       decide('return');
     });
-    li.append(img, side);
+    showPage();
+    li.append(left, side);
     return li;
   }
 
