@@ -5,8 +5,11 @@
  * SQLite's write lock.  Here one writer thread, with its own connection,
  * takes every entry that arrived while it committed the last group and
  * writes them in one transaction; each caller waits until its entry is
- * committed, so nothing is answered before it is on disk.
- * Exports arc_auditq_start, arc_auditq_add, arc_auditq_stop.
+ * committed, so nothing is answered before it is on disk.  A server that
+ * answers without holding a thread per waiting request posts its entry
+ * with a callback instead, called by the writer once the group is on disk.
+ * Exports arc_auditq_start, arc_auditq_add, arc_auditq_post,
+ * arc_auditq_stop.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,6 +23,8 @@ struct entry {
 	const char *actor, *action, *object, *detail;
 	enum dos_err err;
 	int done;
+	arc_auditq_fn cb;  /* posted: called once written, then freed */
+	void *cb_arg;
 	struct entry *next;
 };
 
@@ -36,7 +41,7 @@ static void *
 writer(void *arg)
 {
 	struct arc_auditq *q = arg;
-	struct entry *group, *e;
+	struct entry *group, *e, *next, *waiting, *posted;
 	enum dos_err err;
 	int n;
 
@@ -63,12 +68,33 @@ writer(void *arg)
 			err = arc_tx_commit(q->a);
 		else
 			arc_tx_rollback(q->a);
+		/* Split: callers waiting (entries on their stacks) and
+		 * posted entries (the writer's to tell and free). */
+		waiting = posted = NULL;
+		for (e = group; e != NULL; e = next) {
+			next = e->next;
+			if (e->cb != NULL) {
+				e->next = posted;
+				posted = e;
+			} else {
+				e->next = waiting;
+				waiting = e;
+			}
+		}
 		pthread_mutex_lock(&q->lock);
-		for (e = group; e != NULL; e = e->next) {
+		for (e = waiting; e != NULL; e = next) {
+			next = e->next; /* gone once its caller is told */
 			e->err = err;
 			e->done = 1;
 		}
 		pthread_cond_broadcast(&q->committed);
+		pthread_mutex_unlock(&q->lock);
+		for (e = posted; e != NULL; e = next) {
+			next = e->next;
+			e->cb(e->cb_arg, err);
+			free(e);
+		}
+		pthread_mutex_lock(&q->lock);
 	}
 	pthread_mutex_unlock(&q->lock);
 	return NULL;
@@ -104,7 +130,8 @@ enum dos_err
 arc_auditq_add(struct arc_auditq *q, const char *actor, const char *action,
 	       const char *object, const char *detail)
 {
-	struct entry e = {actor, action, object, detail, DOS_OK, 0, NULL};
+	struct entry e = {actor, action, object, detail, DOS_OK, 0, NULL,
+			  NULL, NULL};
 
 	pthread_mutex_lock(&q->lock);
 	*q->tail = &e;
@@ -114,6 +141,43 @@ arc_auditq_add(struct arc_auditq *q, const char *actor, const char *action,
 		pthread_cond_wait(&q->committed, &q->lock);
 	pthread_mutex_unlock(&q->lock);
 	return e.err;
+}
+
+enum dos_err
+arc_auditq_post(struct arc_auditq *q, const char *actor, const char *action,
+		const char *object, const char *detail, arc_auditq_fn cb,
+		void *arg)
+{
+	size_t la = strlen(actor) + 1, lc = strlen(action) + 1,
+	       lo = strlen(object) + 1, ld = strlen(detail) + 1;
+	struct entry *e;
+	char *p;
+
+	/* One allocation: the entry, then its four strings. */
+	if ((e = malloc(sizeof(*e) + la + lc + lo + ld)) == NULL)
+		return DOS_NOMEM;
+	p = (char *)(e + 1);
+	e->actor = memcpy(p, actor, la);
+	e->action = memcpy(p + la, action, lc);
+	e->object = memcpy(p + la + lc, object, lo);
+	e->detail = memcpy(p + la + lc + lo, detail, ld);
+	e->err = DOS_OK;
+	e->done = 0;
+	e->cb = cb;
+	e->cb_arg = arg;
+	e->next = NULL;
+	pthread_mutex_lock(&q->lock);
+	if (q->stop) {
+		/* The writer may be gone: nobody would call cb. */
+		pthread_mutex_unlock(&q->lock);
+		free(e);
+		return DOS_IO;
+	}
+	*q->tail = e;
+	q->tail = &e->next;
+	pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->lock);
+	return DOS_OK;
 }
 
 void

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,21 @@ arc_errmsg(const struct arc *a)
 	return a != NULL && a->db != NULL ? sqlite3_errmsg(a->db) : "no catalogue";
 }
 
+/*
+ * SQLite's memory statistics take a global mutex on every allocation,
+ * which every server thread then queues on; nobody reads them.
+ */
+static void
+sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 enum dos_err
 arc_open(const char *dir, unsigned flags, struct arc **parc)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct arc *a = NULL;
 	struct stat st;
 	char *dbpath = NULL;
@@ -64,6 +77,7 @@ arc_open(const char *dir, unsigned flags, struct arc **parc)
 	enum dos_err err = DOS_OK;
 
 	*parc = NULL;
+	pthread_once(&once, sqlite_setup);
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return DOS_NOMEM;
 	a->flags = flags;

@@ -57,7 +57,10 @@ srch_run(struct arc *a, const struct arc_user *u, const char *s,
 	if (err == DOS_INVAL || err == DOS_PERM)
 		*pmsg = strdup(msg[0] != '\0' ? msg
 					      : "the query could not be run");
-	if (err == DOS_OK && o->audit != NULL)
+	if (err == DOS_OK && o->audit != NULL && o->audited != NULL)
+		err = arc_auditq_post(o->audit, u->name, "search", "", s,
+				      o->audited, o->audited_arg);
+	else if (err == DOS_OK && o->audit != NULL)
 		err = arc_auditq_add(o->audit, u->name, "search", "", s);
 	else if (err == DOS_OK)
 		err = arc_audit(a, u->name, "search", "", s);

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +47,12 @@ struct web_resp {
 	char etag[72];         /* an ETag value, or "" */
 };
 
+struct conn_ctx;
+
 struct web_req {
 	struct MHD_Connection *conn;
+	struct conn_ctx *cc;  /* what the connection carries */
+	int held;             /* the answer waits for the audit log */
 	const char *method;
 	const char *url;
 	const char *param;  /* the path segment matched by the first '*' */
@@ -67,7 +72,24 @@ struct conn_ctx {
 	unsigned early_status;  /* an upload refused before its body */
 	char early_msg[256];
 	int answered;           /* a response is queued */
+	/* A search answered once its audit entry is on disk: the connection
+	 * is suspended meanwhile, its answer held here. */
+	struct MHD_Connection *conn;
+	struct web_resp held;
+	int holding;
+	enum dos_err audit_err; /* set by the audit writer, then resumed */
 };
+
+/*
+ * Suspended connections (searches waiting for their audit entry); the
+ * server drains them before it stops.  draining: no new suspensions.
+ */
+static atomic_int nsuspended;
+static atomic_int draining;
+
+static enum MHD_Result send_resp(struct MHD_Connection *conn,
+				 struct conn_ctx *cc, struct web_resp *rp,
+				 const char *method, const char *url);
 
 typedef void (*web_handler)(struct web_req *, struct web_resp *);
 
@@ -161,6 +183,17 @@ int_arg(struct web_req *q, const char *name, int def, int lo, int hi,
 }
 
 /* GET /api/search?q=&limit=&offset=&sort=&facets=1 */
+/* The audit writer: a held search's entry is on disk (or failed). */
+static void
+on_audited(void *arg, enum dos_err err)
+{
+	struct conn_ctx *cc = arg;
+
+	cc->audit_err = err;
+	MHD_resume_connection(cc->conn);
+	atomic_fetch_sub(&nsuspended, 1);
+}
+
 static void
 h_search(struct web_req *q, struct web_resp *r)
 {
@@ -182,11 +215,31 @@ h_search(struct web_req *q, struct web_resp *r)
 	}
 	o.sort = arg(q, "sort");
 	o.audit = auditq;
+	/*
+	 * No worker thread waits for the audit log: the connection is
+	 * suspended (before the entry is posted, so the writer's resume
+	 * finds it suspended) and answered when the entry is on disk.
+	 */
+	atomic_fetch_add(&nsuspended, 1);
+	if (auditq != NULL && !atomic_load(&draining)) {
+		MHD_suspend_connection(q->conn);
+		q->cc->conn = q->conn;
+		q->cc->audit_err = DOS_OK;
+		q->held = 1;
+		o.audited = on_audited;
+		o.audited_arg = q->cc;
+	} else
+		atomic_fetch_sub(&nsuspended, 1);
 	err = srch_run(q->arc, &q->user, query, &o, &res, &msg);
 	if (err == DOS_OK)
 		resp_json(r, 200, res);
 	else
 		resp_err(r, err, msg);
+	if (q->held && err != DOS_OK) {
+		/* Nothing was posted: no writer will resume it. */
+		MHD_resume_connection(q->conn);
+		atomic_fetch_sub(&nsuspended, 1);
+	}
 	json_decref(res);
 	free(msg);
 }
@@ -1341,8 +1394,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	struct conn_ctx *cc = *ctx;
 	struct web_req q;
 	struct web_resp r;
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
 
 	(void)cls;
 	(void)version;
@@ -1358,6 +1409,17 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		 * its bytes are never read. */
 		if (cc->early_status == 0)
 			return MHD_YES;
+	} else if (cc->holding) {
+		/* Resumed: the held answer's audit entry is on disk. */
+		r = cc->held;
+		cc->holding = 0;
+		if (cc->audit_err != DOS_OK) {
+			dbuf_reset(&r.body);
+			resp_error(&r, 500, "the search could not be recorded "
+					    "in the audit log, so it is not "
+					    "answered; see the server log");
+		}
+		return send_resp(conn, cc, &r, method, url);
 	} else if (cc->answered) {
 		*upload_size = 0;
 		return MHD_YES;
@@ -1382,6 +1444,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	memset(&q, 0, sizeof(q));
 	q.conn = conn;
+	q.cc = cc;
 	q.method = method;
 	q.url = url;
 	memset(&r, 0, sizeof(r));
@@ -1396,6 +1459,23 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		q.body = cc->body.len > 0 ? cc->body.data : "";
 		dispatch(&q, &r);
 	}
+	if (q.held) {
+		cc->held = r;
+		cc->holding = 1;
+		return MHD_YES;
+	}
+	return send_resp(conn, cc, &r, method, url);
+}
+
+/* Queues r, the connection's one answer, and logs it. */
+static enum MHD_Result
+send_resp(struct MHD_Connection *conn, struct conn_ctx *cc,
+	  struct web_resp *rp, const char *method, const char *url)
+{
+	struct web_resp r = *rp;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
 	if (r.static_data != NULL)
 		resp = MHD_create_response_from_buffer(
 			r.static_len, (void *)r.static_data,
@@ -1491,6 +1571,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	(void)toe;
 	if (cc != NULL) {
 		upload_free(cc->up);
+		if (cc->holding)
+			dbuf_free(&cc->held.body);
 		dbuf_free(&cc->body);
 		free(cc);
 		*ctx = NULL;
@@ -1633,7 +1715,7 @@ web_serve(const struct web_options *o)
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	d = MHD_start_daemon(
 		flags | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			MHD_USE_ERROR_LOG,
+			MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
 		port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
 		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)(o->threads > 0 ? o->threads : 2),
@@ -1681,6 +1763,16 @@ web_serve(const struct web_options *o)
 		sleep(60); /* a signal ends it early */
 	}
 	dos_infox("stopping");
+	/* Held searches first: their entries reach the disk, then they are
+	 * answered; only then may the daemon stop. */
+	atomic_store(&draining, 1);
+	MHD_quiesce_daemon(d);
+	{
+		int i;
+
+		for (i = 0; i < 1000 && atomic_load(&nsuspended) > 0; i++)
+			usleep(10000);
+	}
 	MHD_stop_daemon(d);
 	arc_auditq_stop(auditq);
 	auditq = NULL;

@@ -629,6 +629,15 @@ enum dos_err arc_auditq_start(const char *dir, struct arc_auditq **pq);
 enum dos_err arc_auditq_add(struct arc_auditq *q, const char *actor,
 			    const char *action, const char *object,
 			    const char *detail);
+/*
+ * Queues an entry (copied) and returns at once; cb(arg, err) is called
+ * from the writer thread once its group is committed (err DOS_OK) or has
+ * failed.  Called exactly once when this returns DOS_OK, never otherwise.
+ */
+typedef void (*arc_auditq_fn)(void *arg, enum dos_err err);
+enum dos_err arc_auditq_post(struct arc_auditq *q, const char *actor,
+			     const char *action, const char *object,
+			     const char *detail, arc_auditq_fn cb, void *arg);
 void arc_auditq_stop(struct arc_auditq *q);
 /* Appends a hash-chained audit entry. */
 enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,

@@ -47,6 +47,14 @@ struct srch_opts {
 			    * number; NULL: relevance */
 	int facets;
 	struct arc_auditq *audit; /* group-committing writer, or NULL */
+	/*
+	 * With audit: instead of waiting for the entry to be on disk,
+	 * srch_run returns the answer at once and audited(arg, err) is
+	 * called once it is (err != DOS_OK: not recorded, so it must not
+	 * be sent).  Called only when srch_run returns DOS_OK.
+	 */
+	arc_auditq_fn audited;
+	void *audited_arg;
 };
 
 /*
