@@ -1,7 +1,7 @@
 /*
  * store.c: opening and closing an archive, and the catalogue helpers the
  * rest of archive/ uses.  Exports arc_open, arc_close, arc_errmsg,
- * arc_spool_dir and the internal arc_tx_*, arc_prepare, arc_exec,
+ * arc_spool_dir, arc_spool_sweep and the internal arc_tx_*, arc_prepare, arc_exec,
  * arc_bind_text, arc_col_text, arc_say.
  */
 #include <errno.h>
@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
+#include <ftw.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -260,6 +264,50 @@ arc_spool_dir(struct arc *a, char *path, size_t n)
 		return DOS_IO;
 	}
 	return DOS_OK;
+}
+
+/* nftw callback: removes what it is given (depth first). */
+static int
+remove_entry(const char *path, const struct stat *sb, int type,
+	     struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (type == FTW_DP)
+		return rmdir(path) != 0 ? -1 : 0;
+	return unlink(path) != 0 ? -1 : 0;
+}
+
+int
+arc_spool_sweep(struct arc *a, long max_age)
+{
+	DIR *d;
+	struct dirent *e;
+	struct stat sb;
+	char path[4096];
+	time_t now = time(NULL);
+	int n = 0;
+
+	if ((d = opendir(a->tmpdir)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "upload-", 7) != 0 ||
+		    dos_snprintf(path, sizeof(path), "%s/%s", a->tmpdir,
+				 e->d_name) != DOS_OK ||
+		    lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
+		    now - sb.st_mtime < max_age)
+			continue;
+		if (nftw(path, remove_entry, 8, FTW_DEPTH | FTW_PHYS) == 0) {
+			dos_infox("removed %s: an upload left unfinished "
+				  "%ld days ago", path,
+				  (long)((now - sb.st_mtime) / 86400));
+			n++;
+		} else
+			dos_warnx("cannot remove %s: %s", path,
+				  strerror(errno));
+	}
+	closedir(d);
+	return n;
 }
 
 enum dos_err

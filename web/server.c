@@ -32,6 +32,7 @@
 #include "upload.h"
 
 #define MAX_BODY (64u << 10)
+#define SPOOL_MAX_AGE (7L * 24 * 3600) /* abandoned upload folders */
 
 struct web_resp {
 	unsigned status;
@@ -1642,6 +1643,7 @@ web_serve(const struct web_options *o)
 	int loopback;
 	unsigned flags;
 	char *cert = NULL, *key = NULL;
+	long minute;
 	sigset_t set, old;
 	struct sigaction sa;
 	enum dos_err err;
@@ -1752,13 +1754,17 @@ web_serve(const struct web_options *o)
 		  host, (flags & MHD_USE_IPv6) ? "]" : "", port);
 	/* Between requests: record borrow grants that have run out (access
 	 * ends at the grant's time regardless; this writes the audit entry). */
-	while (!stop_flag) {
+	for (minute = 0; !stop_flag; minute++) {
 		struct arc *h = NULL;
 		int n = 0;
 
 		if (arc_open(o->archive_dir, 0, &h) == DOS_OK &&
 		    arc_grant_expire(h, &n) == DOS_OK && n > 0)
 			dos_infox("%d borrow grant(s) expired", n);
+		/* Hourly: uploads abandoned for a week (kept that long so
+		 * a clerk can still recover the files). */
+		if (h != NULL && minute % 60 == 0)
+			arc_spool_sweep(h, SPOOL_MAX_AGE);
 		arc_close(h);
 		sleep(60); /* a signal ends it early */
 	}

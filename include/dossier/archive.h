@@ -139,6 +139,11 @@ enum dos_err arc_batch_file(struct arc *a, int64_t batch_id, const char *name,
  * Being on the archive's file system, nothing is copied twice.
  */
 enum dos_err arc_spool_dir(struct arc *a, char *path, size_t n);
+/*
+ * Removes upload folders untouched for max_age seconds (left by a server
+ * that stopped mid-upload), logging each; returns how many.
+ */
+int arc_spool_sweep(struct arc *a, long max_age);
 /* Closes a batch with its counts. */
 enum dos_err arc_batch_end(struct arc *a, int64_t id, int files, int pages,
 			   int documents, int failures);

@@ -64,8 +64,15 @@ contains "certificate without key refused" "$err" "TLS needs both --tls-cert and
 echo "not a key" >"$T_TMP/notpem"
 err=$("$DOSSIER" -A "$A" serve --listen 127.0.0.1:0 --tls-cert "$T_TMP/cert.pem" --tls-key "$T_TMP/notpem" 2>&1)
 contains "a key that is not PEM is refused in words" "$err" "is not in PEM format"
+mkdir -p "$A/tmp/upload-stale01" "$A/tmp/upload-fresh01"
+echo scan >"$A/tmp/upload-stale01/page.tif"
+touch -d '10 days ago' "$A/tmp/upload-stale01/page.tif" "$A/tmp/upload-stale01"
 start_server "$A" --tls-cert "$T_TMP/cert.pem" --tls-key "$T_TMP/key.pem" ||
 	{ not_ok "HTTPS server starts"; finish; }
+is "an upload abandoned 10 days ago is swept at start, a fresh one kept" \
+	"$(ls "$A/tmp" | grep upload- | paste -sd' ')" "upload-fresh01"
+contains "... and the sweep is logged" "$(cat "$T_TMP/serve.log")" "an upload left unfinished 10 days ago"
+rmdir "$A/tmp/upload-fresh01"
 is "served over https" "${BASE_URL%%:*}" https
 is "health over TLS, certificate checked" \
 	"$(CURL_HOME=/nonexistent curl -s --cacert "$T_TMP/cert.pem" "$BASE_URL/api/health" | json .status)" ok
