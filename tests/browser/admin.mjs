@@ -170,6 +170,11 @@ await check('admin moves a user to another unit', async () => {
 
 await check('admin screenshot at the end', () => shot(page, 'admin-end'));
 
+await check('no object or markup shown as text', async () => {
+  const t = await page.textContent('.rp-admin');
+  return !/\[object |undefined|<[a-z]/.test(t);
+});
+
 ok(errors.length === 0, 'no script errors and no browser dialogs', errors.join(' | '));
 await browser.close();
 process.exit(0);

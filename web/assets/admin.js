@@ -360,7 +360,9 @@
         const chip = D.el('span', 'rp-chip');
         const rm = button('Remove', 'rp-small rp-secondary rp-alias-remove', 'Remove alias ' + a + ' of ' + c.code);
         rm.addEventListener('click', () => confirmHere(rm, 'Remove ' + a + '?', 'Remove', () => hooks.removeAlias(c, a)));
-        chip.append(D.el('span', null, a), ' ', D.el('span', null, rm));
+        const holder = D.el('span');
+        holder.appendChild(rm);
+        chip.append(D.el('span', null, a), ' ', holder);
         aliases.appendChild(chip);
       }
       if (!(c.aliases || []).length) aliases.appendChild(muted('none'));
@@ -476,7 +478,7 @@
     types.id = 'cl-types';
     ctype.setAttribute('list', types.id);
     const doctype = input('doc_type');
-    const count = input('min_count', { type: 'number', min: 1, max: 1000, value: '1' });
+    const count = input('min_count', { type: 'number', min: 1, max: 1000, defaultValue: '1' });
     const months = input('months', { type: 'number', min: 0, max: 120 });
     const when = select('applies_if', [['', 'Always']]);
     f.fields.append(
@@ -599,9 +601,9 @@
       const ch = button('Change', 'rp-small rp-secondary rp-change', 'Change ' + u.name);
       ch.addEventListener('click', () => {
         const form = changeUserForm(u, roleList, async (text, name) => {
-          editBox.replaceChildren();
           await reloadUsers(name);
           await reloadUnits();
+          editBox.replaceChildren();
           usersMsg.say(text).focus();
         }, () => { editBox.replaceChildren(); ch.isConnected && ch.focus(); });
         editBox.replaceChildren(form.form);
