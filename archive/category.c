@@ -99,8 +99,8 @@ code_valid(const char *s)
 	if (n < 2 || n > 16)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!(s[i] >= 'A' && s[i] <= 'Z') && !isdigit((unsigned char)s[i]) &&
-		    s[i] != '_')
+		if (!(s[i] >= 'A' && s[i] <= 'Z') &&
+		    !(s[i] >= '0' && s[i] <= '9') && s[i] != '_')
 			return 0;
 	return 1;
 }
@@ -196,11 +196,13 @@ arc_category_add(struct arc *a, const struct arc_user *who, const char *code,
 	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)))
 		return err;
 	if (!code_valid(code))
-		return arc_say(msg, msglen, DOS_INVAL, "a category code is 2 to "
+		return arc_say(msg, msglen, DOS_INVAL,
+			       "a category code is 2 to "
 			       "16 capital letters, digits or _, e.g. "
 			       "LEGAL%s", "");
 	if (!name_valid(name))
-		return arc_say(msg, msglen, DOS_INVAL, "a category needs a name "
+		return arc_say(msg, msglen, DOS_INVAL,
+			       "a category needs a name "
 			       "(%d characters at most)", NAME_MAX_LEN);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
@@ -257,7 +259,8 @@ arc_category_rename(struct arc *a, const struct arc_user *who,
 	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)))
 		return err;
 	if (!name_valid(name))
-		return arc_say(msg, msglen, DOS_INVAL, "a category needs a name "
+		return arc_say(msg, msglen, DOS_INVAL,
+			       "a category needs a name "
 			       "(%d characters at most)", NAME_MAX_LEN);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
@@ -317,7 +320,8 @@ arc_category_alias_add(struct arc *a, const struct arc_user *who,
 	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)))
 		return err;
 	if (!alias_clean(alias, al, sizeof(al)))
-		return arc_say(msg, msglen, DOS_INVAL, "an alias is one word of "
+		return arc_say(msg, msglen, DOS_INVAL,
+			       "an alias is one word of "
 			       "1 to %d characters, without spaces or "
 			       ", : \" ( )", ALIAS_MAX_LEN);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
