@@ -3,7 +3,7 @@
  * as data (the built-in ones are seeded by the schema; an administrator
  * can add more).
  * Exports arc_role_valid, arc_role_list, arc_role_add, arc_user_add,
- * arc_user_disable, arc_user_list, arc_user_check.
+ * arc_user_update, arc_user_disable, arc_user_list, arc_user_check.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -235,6 +235,124 @@ arc_user_add(struct arc *a, const struct arc_user *who,
 	return arc_audit(a, who->name, "user.add", in->name, in->role);
 }
 
+/* Appends "what: old -> new; " to detail when they differ. */
+static void
+note_change(char *detail, size_t n, const char *what, const char *old,
+	    const char *now)
+{
+	size_t len = strlen(detail);
+
+	if (strcmp(old, now) == 0 || len >= n)
+		return;
+	snprintf(detail + len, n - len, "%s%s: %s -> %s", len ? "; " : "",
+		 what, old[0] ? old : "(none)", now[0] ? now : "(none)");
+}
+
+enum dos_err
+arc_user_update(struct arc *a, const struct arc_user *who, const char *name,
+		const struct arc_user_change *c, char *msg, size_t msglen)
+{
+	char role[33], unit[65], clear[16], cats[256], bad[64] = "";
+	char detail[1024] = "";
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+	int rc;
+
+	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)))
+		return err;
+	if (c->role != NULL && !arc_role_valid(a, c->role))
+		return arc_say(msg, msglen, DOS_INVAL, "unknown role '%s' (see "
+			   "dossier role list)", c->role);
+	if (c->clearance != NULL && arc_clearance_level(c->clearance) < 0)
+		return arc_say(msg, msglen, DOS_INVAL, "unknown clearance '%s' "
+			   "(public, internal, confidential, secret)",
+			   c->clearance);
+	if (c->unit != NULL && strlen(c->unit) >= sizeof(unit))
+		return arc_say(msg, msglen, DOS_INVAL, "a unit name has %zu "
+			   "characters at most", sizeof(unit) - 1);
+	if (c->categories != NULL &&
+	    (strlen(c->categories) >= sizeof(cats) ||
+	     !categories_valid(a, c->categories, bad, sizeof(bad))))
+		return arc_say(msg, msglen, DOS_INVAL, "unknown category '%s'",
+			   bad[0] ? bad : c->categories);
+	if ((err = arc_tx_begin(a)) != DOS_OK)
+		return err;
+	if ((err = arc_prepare(a, "SELECT role, coalesce(unit, ''), "
+				  "coalesce(clearance, ''), "
+				  "coalesce(categories, '') FROM user WHERE "
+				  "name = ?", &st)) != DOS_OK)
+		goto fail;
+	arc_bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		err = arc_say(msg, msglen, DOS_NOTFOUND, "no user '%s'",
+			      name != NULL ? name : "");
+		goto fail;
+	}
+	if (rc != SQLITE_ROW) {
+		err = DOS_DB;
+		goto fail;
+	}
+	snprintf(role, sizeof(role), "%s", arc_col_text(st, 0));
+	snprintf(unit, sizeof(unit), "%s", arc_col_text(st, 1));
+	snprintf(clear, sizeof(clear), "%s", arc_col_text(st, 2));
+	snprintf(cats, sizeof(cats), "%s", arc_col_text(st, 3));
+	sqlite3_finalize(st);
+	st = NULL;
+	if (c->role != NULL && strcmp(c->role, role) != 0 &&
+	    strcmp(name, who->name) == 0) {
+		err = arc_say(msg, msglen, DOS_CONFLICT, "you cannot change "
+			      "your own role; ask another administrator%s",
+			      "");
+		goto fail;
+	}
+	if (c->role != NULL)
+		note_change(detail, sizeof(detail), "role", role, c->role);
+	if (c->unit != NULL)
+		note_change(detail, sizeof(detail), "unit", unit, c->unit);
+	if (c->clearance != NULL)
+		note_change(detail, sizeof(detail), "clearance", clear,
+			    c->clearance);
+	if (c->categories != NULL)
+		note_change(detail, sizeof(detail), "categories", cats,
+			    c->categories);
+	if (detail[0] == '\0') {
+		arc_tx_rollback(a);
+		snprintf(msg, msglen, "nothing to change for %s", name);
+		return DOS_OK;
+	}
+	if ((err = arc_prepare(a, "UPDATE user SET role = coalesce(?1, role), "
+				  "unit = CASE WHEN ?2 IS NULL THEN unit WHEN "
+				  "?2 = '' THEN NULL ELSE ?2 END, clearance = "
+				  "coalesce(?3, clearance), categories = CASE "
+				  "WHEN ?4 IS NULL THEN categories WHEN ?4 = "
+				  "'' THEN NULL ELSE ?4 END WHERE name = ?5",
+			       &st)) != DOS_OK)
+		goto fail;
+	arc_bind_text(st, 1, c->role);
+	arc_bind_text(st, 2, c->unit);
+	arc_bind_text(st, 3, c->clearance);
+	arc_bind_text(st, 4, c->categories);
+	arc_bind_text(st, 5, name);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		err = DOS_DB;
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((err = arc_audit(a, who->name, "user.update", name, detail)) !=
+		    DOS_OK ||
+	    (err = arc_tx_commit(a)) != DOS_OK)
+		goto fail;
+	snprintf(msg, msglen, "user %s changed: %s", name, detail);
+	return DOS_OK;
+fail:
+	sqlite3_finalize(st);
+	return arc_tx_fail(a, err, msg, msglen);
+}
+
 enum dos_err
 arc_user_check(struct arc *a, const char *name, const char *password)
 {
@@ -264,6 +382,10 @@ arc_user_disable(struct arc *a, const struct arc_user *who, const char *name,
 	msg[0] = '\0';
 	if ((err = arc_may(a, who, ARC_ADMIN, ARC_OBJ_NONE, 0, msg, msglen)))
 		return err;
+	if (disabled && name != NULL && strcmp(name, who->name) == 0)
+		return arc_say(msg, msglen, DOS_CONFLICT, "you cannot disable "
+			   "your own account; ask another administrator%s",
+			   "");
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
 	if ((err = arc_prepare(a, "UPDATE user SET disabled = ? WHERE name = ?",

@@ -897,6 +897,197 @@ h_checklist(struct web_req *q, struct web_resp *r)
 	resp_result(r, err, j, NULL);
 }
 
+/* POST /api/checklist {"customer_type","label","category","doc_type",
+ * "min_count","months","applies_if"}: 201 {"id","message"}. */
+static void
+h_checklist_add(struct web_req *q, struct web_resp *r)
+{
+	struct arc_checklist_in in;
+	char msg[512] = "";
+	json_t *j, *res, *n;
+	int64_t id = 0;
+	enum dos_err err;
+
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	memset(&in, 0, sizeof(in));
+	in.customer_type = nonempty(jstr(j, "customer_type"));
+	in.label = jstr(j, "label");
+	in.category = nonempty(jstr(j, "category"));
+	in.doc_type = nonempty(jstr(j, "doc_type"));
+	in.applies_if = nonempty(jstr(j, "applies_if"));
+	n = json_object_get(j, "min_count");
+	in.min_count = n == NULL ? 1 : json_is_integer(n)
+					       ? (int)json_integer_value(n)
+					       : 0;
+	n = json_object_get(j, "months");
+	in.months = n == NULL || json_is_null(n) ? 0
+		    : json_is_integer(n)	       ? (int)json_integer_value(n)
+						       : -1;
+	err = arc_checklist_add(q->arc, &q->user, &in, &id, msg, sizeof(msg));
+	if (err == DOS_OK) {
+		res = json_pack("{s:I,s:s}", "id", (json_int_t)id, "message",
+				"checklist item added");
+		resp_json(r, 201, res);
+		json_decref(res);
+	} else
+		resp_err(r, err, msg[0] ? msg : NULL);
+	json_decref(j);
+}
+
+/* POST /api/checklist/ID/remove */
+static void
+h_checklist_remove(struct web_req *q, struct web_resp *r)
+{
+	char msg[512] = "";
+	int64_t id;
+	enum dos_err err;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "no such checklist item");
+		return;
+	}
+	err = arc_checklist_remove(q->arc, &q->user, id, msg, sizeof(msg));
+	resp_outcome(r, err, err == DOS_OK ? "checklist item removed" : msg);
+}
+
+/* GET /api/categories */
+static void
+h_categories(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = NULL;
+	enum dos_err err = arc_category_list(q->arc, &q->user, &j);
+
+	resp_result(r, err, j, NULL);
+}
+
+/* POST /api/categories {"code","name"}: 201 {"code","catalogue",
+ * "message"}. */
+static void
+h_category_add(struct web_req *q, struct web_resp *r)
+{
+	char msg[512] = "";
+	json_t *j, *res;
+	int cat = 0;
+	enum dos_err err;
+
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	err = arc_category_add(q->arc, &q->user, jstr(j, "code"),
+			       jstr(j, "name"), &cat, msg, sizeof(msg));
+	if (err == DOS_OK) {
+		res = json_pack("{s:s,s:i,s:s}", "code", jstr(j, "code"),
+				"catalogue", cat, "message", msg);
+		resp_json(r, 201, res);
+		json_decref(res);
+	} else
+		resp_err(r, err, msg[0] ? msg : NULL);
+	json_decref(j);
+}
+
+/* POST /api/categories/CODE/rename {"name"} */
+static void
+h_category_rename(struct web_req *q, struct web_resp *r)
+{
+	char msg[512] = "";
+	json_t *j;
+
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	resp_outcome(r,
+		     arc_category_rename(q->arc, &q->user, q->param,
+					 jstr(j, "name"), msg, sizeof(msg)),
+		     msg);
+	json_decref(j);
+}
+
+/* POST /api/categories/CODE/aliases {"alias"} */
+static void
+h_category_alias_add(struct web_req *q, struct web_resp *r)
+{
+	char msg[512] = "";
+	json_t *j;
+
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	resp_outcome(r,
+		     arc_category_alias_add(q->arc, &q->user, q->param,
+					    jstr(j, "alias"), msg, sizeof(msg)),
+		     msg);
+	json_decref(j);
+}
+
+/* POST /api/categories/CODE/aliases/ALIAS/remove */
+static void
+h_category_alias_remove(struct web_req *q, struct web_resp *r)
+{
+	char msg[512] = "";
+
+	resp_outcome(r,
+		     arc_category_alias_remove(q->arc, &q->user, q->param,
+					       q->param2, msg, sizeof(msg)),
+		     msg);
+}
+
+/* GET /api/units */
+static void
+h_units(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = NULL;
+	enum dos_err err = arc_unit_list(q->arc, &q->user, &j);
+
+	resp_result(r, err, j,
+		    err == DOS_PERM ? "your role may not see the units" : NULL);
+}
+
+/* POST /api/users/NAME/update {"role","unit","clearance","categories"}:
+ * a field left out stays; an empty unit means none, empty categories
+ * all. */
+static void
+h_user_update(struct web_req *q, struct web_resp *r)
+{
+	struct arc_user_change c;
+	char msg[512] = "";
+	json_t *j;
+
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.role = nonempty(jstr(j, "role"));
+	c.unit = jstr(j, "unit");
+	c.clearance = nonempty(jstr(j, "clearance"));
+	c.categories = jstr(j, "categories");
+	resp_outcome(r,
+		     arc_user_update(q->arc, &q->user, q->param, &c, msg,
+				     sizeof(msg)),
+		     msg);
+	json_decref(j);
+}
+
+/* POST /api/users/NAME/disable and /enable */
+static void
+user_disable(struct web_req *q, struct web_resp *r, int disabled)
+{
+	char msg[512] = "";
+
+	resp_outcome(r,
+		     arc_user_disable(q->arc, &q->user, q->param, disabled,
+				      msg, sizeof(msg)),
+		     msg);
+}
+
+static void
+h_user_disable(struct web_req *q, struct web_resp *r)
+{
+	user_disable(q, r, 1);
+}
+
+static void
+h_user_enable(struct web_req *q, struct web_resp *r)
+{
+	user_disable(q, r, 0);
+}
+
 /* GET /api/grants: my requests, and those waiting for my decision. */
 static void
 h_grants(struct web_req *q, struct web_resp *r)
@@ -1120,8 +1311,21 @@ static const struct route routes[] = {
 	/* POST /api/batches (upload) is received by upload_start/_end. */
 	{"GET", "/api/users", h_users, ARC_ADMIN},
 	{"POST", "/api/users", h_user_add, ARC_ADMIN},
+	{"POST", "/api/users/*/update", h_user_update, ARC_ADMIN},
+	{"POST", "/api/users/*/disable", h_user_disable, ARC_ADMIN},
+	{"POST", "/api/users/*/enable", h_user_enable, ARC_ADMIN},
 	{"GET", "/api/roles", h_roles, ARC_NACTIONS},
 	{"GET", "/api/checklist", h_checklist, ARC_NACTIONS},
+	{"POST", "/api/checklist", h_checklist_add, ARC_ADMIN},
+	{"POST", "/api/checklist/*/remove", h_checklist_remove, ARC_ADMIN},
+	{"GET", "/api/categories", h_categories, ARC_NACTIONS},
+	{"POST", "/api/categories", h_category_add, ARC_ADMIN},
+	{"POST", "/api/categories/*/rename", h_category_rename, ARC_ADMIN},
+	{"POST", "/api/categories/*/aliases", h_category_alias_add, ARC_ADMIN},
+	{"POST", "/api/categories/*/aliases/*/remove",
+	 h_category_alias_remove, ARC_ADMIN},
+	/* admins and reporters: the archive checks */
+	{"GET", "/api/units", h_units, ARC_NACTIONS},
 	{"POST", "/api/purge", h_purge, ARC_PURGE},
 	{"GET", "/api/audit", h_audit, ARC_AUDIT_READ},
 	{"GET", "/api/grants", h_grants, ARC_NACTIONS},

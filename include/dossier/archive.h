@@ -384,6 +384,49 @@ enum dos_err arc_missing(struct arc *a, const struct arc_user *who,
 			 const char *key, const char *as_of,
 			 json_t **pout);
 
+/* ---- categories and units (category.c) ---- */
+
+/*
+ * The categories, by catalogue number: [{"code","name","catalogue",
+ * "aliases":[...],"documents":N}]; "documents" (not purged) only when
+ * who may administer or report.  Anyone signed in may list them.
+ */
+enum dos_err arc_category_list(struct arc *a, const struct arc_user *who,
+			       json_t **pout);
+/*
+ * Adds a category (admin only; audited): code is 2..16 of A-Z 0-9 _,
+ * name is required; the catalogue number is the next free one
+ * (*pcatalogue).  DOS_CONFLICT when code is already a code or an alias.
+ * Codes and catalogue numbers never change and categories are never
+ * removed: documents and archive numbers refer to them.
+ */
+enum dos_err arc_category_add(struct arc *a, const struct arc_user *who,
+			      const char *code, const char *name,
+			      int *pcatalogue, char *msg, size_t msglen);
+/* Gives a category a new name (admin only; audited); DOS_NOTFOUND. */
+enum dos_err arc_category_rename(struct arc *a, const struct arc_user *who,
+				 const char *code, const char *name,
+				 char *msg, size_t msglen);
+/*
+ * Adds or removes another word for a category (admin only; audited).
+ * An alias may not be a code or another alias (DOS_CONFLICT); removing
+ * an alias the category does not have is DOS_NOTFOUND.
+ */
+enum dos_err arc_category_alias_add(struct arc *a, const struct arc_user *who,
+				    const char *code, const char *alias,
+				    char *msg, size_t msglen);
+enum dos_err arc_category_alias_remove(struct arc *a,
+				       const struct arc_user *who,
+				       const char *code, const char *alias,
+				       char *msg, size_t msglen);
+/*
+ * Every unit named on a customer or a user (units are free text), for an
+ * administrator or whoever may report: [{"unit","customers","users",
+ * "documents"}] (documents of the unit's customers, not purged).
+ */
+enum dos_err arc_unit_list(struct arc *a, const struct arc_user *who,
+			   json_t **pout);
+
 /* ---- statistics ---- */
 
 /*
@@ -564,8 +607,26 @@ struct arc_user_in {
 enum dos_err arc_user_add(struct arc *a, const struct arc_user *who,
 			  const struct arc_user_in *in, char *msg,
 			  size_t msglen);
+/* What arc_user_update changes: each NULL stays as it is; an empty unit
+ * means none, empty categories mean all. */
+struct arc_user_change {
+	const char *role;
+	const char *unit;
+	const char *clearance;  /* level name */
+	const char *categories; /* comma list of codes */
+};
+/*
+ * Changes a user's role, unit, clearance or category limit (admin only;
+ * audited as "user.update" with what changed).  DOS_NOTFOUND for an
+ * unknown user, DOS_INVAL (msg says why) for a bad value, DOS_CONFLICT
+ * for changing one's own role.  Takes effect at the user's next request.
+ */
+enum dos_err arc_user_update(struct arc *a, const struct arc_user *who,
+			     const char *name, const struct arc_user_change *c,
+			     char *msg, size_t msglen);
 /* Disables (or enables again) a user, admin only; audited.  A disabled
- * user cannot sign in, and open sessions end at their next request. */
+ * user cannot sign in, and open sessions end at their next request.
+ * Nobody can disable their own account (DOS_CONFLICT). */
 enum dos_err arc_user_disable(struct arc *a, const struct arc_user *who,
 			      const char *name, int disabled, char *msg,
 			      size_t msglen);
