@@ -113,6 +113,9 @@ enum dos_err arc_tokenizer_run(struct arc_tokenizer *t, const char *text,
 					 int),
 			       void *ctx);
 void arc_tokenizer_close(struct arc_tokenizer *t);
+/* Appends a search tree as one SQL condition on d (document) and c
+ * (customer), every value bound (query.c). */
+void arc_query_cond(struct arc_sql *q, const struct arc_node *n);
 /* Levenshtein distance, or max + 1 when above max (query.c). */
 int arc_edit_distance(const char *a, const char *b, int max);
 /* Where a search's words are on each hit's pages: sets each hit's
