@@ -25,7 +25,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web clean samples
+.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export clean samples
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -124,6 +124,18 @@ bench-web: deps
 	@scripts/install-deps bench
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/search_bench
 	@bench/web.sh $(BUILD) $(WEB_PAGES)
+
+# Export throughput (pages/s), bundle size and peak memory on a generated
+# archive of EXPORT_PAGES pages of real searchable PDFs (built once in /tmp).
+EXPORT_PAGES ?= 5000
+bench-export: deps
+	@scripts/install-deps bench
+	@$(MAKE) --no-print-directory all samples $(BUILD)/bench/export_bench
+	@bench/export.sh $(BUILD) $(EXPORT_PAGES)
+
+$(BUILD)/bench/export_bench: bench/export_bench.c $(BUILD)/libdossier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
 
 bench-search: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/search_bench
