@@ -144,6 +144,10 @@ enum dos_err arc_write_all(int fd, const unsigned char *p, size_t n);
 /* fsyncs a file or, with dir set, a folder (blob.c). */
 enum dos_err arc_fsync_path(const char *path, int dir);
 
+/* Copies the archive's signing key, if it has one, into folder dir
+ * (through tmpdir, on the same file system) for a backup (key.c). */
+enum dos_err arc_key_copy(struct arc *a, const char *dir, const char *tmpdir);
+
 /* Blob path for a digest (blob.c); DOS_INVAL for a malformed digest. */
 enum dos_err arc_blob_path(const struct arc *a, const char *sha, char *out,
 			   size_t n);

@@ -4,7 +4,8 @@
  * <archive>/signing.key (the 64-byte secret key, mode 0600, written to a
  * temporary file, fsynced and linked into place so two processes making
  * it at once end up with the same key).  The secret key never leaves
- * this file.  Exports arc_key_public, arc_sign.
+ * this file (a backup copies it with arc_key_copy).
+ * Exports arc_key_public, arc_sign and the internal arc_key_copy.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,24 +59,22 @@ key_read(struct arc *a, unsigned char sk[crypto_sign_SECRETKEYBYTES])
 	return DOS_OK;
 }
 
-/* Makes a new key file unless another process made one first. */
+/* Writes sk as dir's key file (temp file in tmpdir, fsync, link) unless
+ * one is there already: the first key made stays the key. */
 static enum dos_err
-key_create(struct arc *a)
+key_write(const char *dir, const char *tmpdir,
+	  const unsigned char sk[crypto_sign_SECRETKEYBYTES])
 {
-	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-	unsigned char sk[crypto_sign_SECRETKEYBYTES];
 	unsigned char rnd[8];
 	char path[4096], tmp[4096], rndhex[17];
 	int fd = -1;
 	enum dos_err err;
 
-	if (a->flags & ARC_READONLY)
-		return DOS_NOTFOUND;
 	randombytes_buf(rnd, sizeof(rnd));
 	dos_hex(rnd, sizeof(rnd), rndhex);
-	if ((err = dos_snprintf(path, sizeof(path), "%s/%s", a->dir,
+	if ((err = dos_snprintf(path, sizeof(path), "%s/%s", dir,
 				KEY_FILE)) != DOS_OK ||
-	    (err = dos_snprintf(tmp, sizeof(tmp), "%s/key.%s", a->tmpdir,
+	    (err = dos_snprintf(tmp, sizeof(tmp), "%s/key.%s", tmpdir,
 				rndhex)) != DOS_OK)
 		return err;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) <
@@ -83,25 +82,53 @@ key_create(struct arc *a)
 		dos_errx("%s: create %s: %s", __func__, tmp, strerror(errno));
 		return DOS_IO;
 	}
-	crypto_sign_keypair(pk, sk);
-	err = arc_write_all(fd, sk, sizeof(sk));
-	sodium_memzero(sk, sizeof(sk));
-	if (err != DOS_OK || fsync(fd) != 0) {
+	if ((err = arc_write_all(fd, sk, crypto_sign_SECRETKEYBYTES)) !=
+		    DOS_OK ||
+	    fsync(fd) != 0) {
 		dos_errx("%s: write %s: %s", __func__, tmp, strerror(errno));
 		err = DOS_IO;
 		goto out;
 	}
-	/* link() refuses to replace: the first key made stays the key. */
 	if (link(tmp, path) != 0 && errno != EEXIST) {
 		dos_errx("%s: link %s: %s", __func__, path, strerror(errno));
 		err = DOS_IO;
 		goto out;
 	}
-	err = arc_fsync_path(a->dir, 1);
+	err = arc_fsync_path(dir, 1);
 out:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
+	return err;
+}
+
+/* Makes a new key file unless another process made one first. */
+static enum dos_err
+key_create(struct arc *a)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char sk[crypto_sign_SECRETKEYBYTES];
+	enum dos_err err;
+
+	if (a->flags & ARC_READONLY)
+		return DOS_NOTFOUND;
+	crypto_sign_keypair(pk, sk);
+	err = key_write(a->dir, a->tmpdir, sk);
+	sodium_memzero(sk, sizeof(sk));
+	return err;
+}
+
+enum dos_err
+arc_key_copy(struct arc *a, const char *dir, const char *tmpdir)
+{
+	unsigned char sk[crypto_sign_SECRETKEYBYTES];
+	enum dos_err err = key_read(a, sk);
+
+	if (err == DOS_NOTFOUND)
+		return DOS_OK; /* no export yet: nothing to keep */
+	if (err == DOS_OK)
+		err = key_write(dir, tmpdir, sk);
+	sodium_memzero(sk, sizeof(sk));
 	return err;
 }
 

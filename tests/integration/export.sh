@@ -148,5 +148,10 @@ contains "export-audit reports the entries written" "$out" "audit entries to"
 is "export-audit: JSON lines with the chain hashes, the exports among them" \
 	"$(jq -s -c '[(map(select(.action == "export")) | length) >= 3, (.[0].hash | length)]' <"$T_TMP/audit.jsonl")" "[true,64]"
 contains "export-audit needs audit_read" "$(as nora export-audit -o "$T_TMP/na.jsonl" 2>&1)" "may not audit_read"
+D backup "$T_TMP/backup" >/dev/null 2>&1
+is "a backup keeps the signing key: old bundles check against it" \
+	"$("$DOSSIER" -A "$T_TMP/backup" verify-export "$T_TMP/aud.zip")" \
+	"bundle verifies: 3 documents, 13 files; signed with this archive's key"
+is "the key file is private to its owner" "$(stat -c %a "$T_TMP/backup/signing.key")" 600
 check "the archive still verifies" sh -c "'$DOSSIER' -A '$A' verify >/dev/null"
 finish
