@@ -20,18 +20,26 @@
 #define MAX_LIST 10000
 
 /* One progress line on a terminal, rewritten in place. */
+struct progress {
+	double last;
+	int finished;
+};
+
 static void
 on_progress(void *arg, const struct exp_progress *p)
 {
-	double *last = arg, now = dos_mono();
+	struct progress *pr = arg;
+	double now = dos_mono();
 
-	if (p->done < p->total && now - *last < 0.2)
+	if (pr->finished || (p->done < p->total && now - pr->last < 0.2))
 		return;
-	*last = now;
+	pr->last = now;
 	fprintf(stderr, "\rexporting: %zu of %zu documents, %.1f of %.1f MB",
 		p->done, p->total, p->bytes / 1e6, p->total_bytes / 1e6);
-	if (p->done == p->total)
+	if (p->done == p->total) {
 		fputc('\n', stderr);
+		pr->finished = 1;
+	}
 }
 
 int
@@ -53,7 +61,7 @@ cmd_export(const char *dir, int argc, char **argv)
 	int64_t *docs = NULL;
 	const char *outpath = NULL;
 	char msg[1024];
-	double last = 0;
+	struct progress pr = {0};
 	long id;
 	int c, csv = 0, rc = 1;
 	enum dos_err err;
@@ -105,7 +113,7 @@ cmd_export(const char *dir, int argc, char **argv)
 		goto out;
 	if (!csv && isatty(STDERR_FILENO)) {
 		o.progress = on_progress;
-		o.arg = &last;
+		o.arg = &pr;
 	}
 	err = csv ? exp_csv(a, &cli_user, &o, outpath, &res, msg, sizeof(msg))
 		  : exp_bundle(a, &cli_user, &o, outpath, &res, msg,

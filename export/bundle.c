@@ -225,7 +225,7 @@ src_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 		if (s->fd >= 0)
 			close(s->fd);
 		s->fd = -1;
-		b->prog.done = s->doc;
+		b->prog.done = s->doc + 1;
 		if (b->o->progress != NULL)
 			b->o->progress(b->o->arg, &b->prog);
 		return 0;
@@ -593,8 +593,6 @@ exp_bundle(struct arc *a, const struct arc_user *u, const struct exp_opts *o,
 	    DOS_OK)
 		goto out;
 	b.prog.total = b.n;
-	if (o->progress != NULL)
-		o->progress(o->arg, &b.prog);
 	if ((b.docs = calloc(b.n + 1, sizeof(*b.docs))) == NULL ||
 	    (b.srcs = calloc(2 * b.n + 1, sizeof(*b.srcs))) == NULL ||
 	    (sorted = malloc((b.n + 1) * sizeof(*sorted))) == NULL ||
@@ -613,6 +611,8 @@ exp_bundle(struct arc *a, const struct arc_user *u, const struct exp_opts *o,
 	if ((err = exp_csv_header(&csv)) != DOS_OK ||
 	    (err = collect(&b, ids, mdocs, &csv, &pages)) != DOS_OK)
 		goto out;
+	if (o->progress != NULL)
+		o->progress(o->arg, &b.prog);
 	memcpy(sorted, ids, b.n * sizeof(*ids));
 	qsort(sorted, b.n, sizeof(*sorted), cmp_id);
 	if ((err = arc_export_audit(b.e, sorted, b.n, &entries)) != DOS_OK)
