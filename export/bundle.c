@@ -154,7 +154,8 @@ src_fail(struct src *s, int ze, const char *what)
 	if (b->msg[0] == '\0')
 		snprintf(b->msg, b->msglen, "%s/%s: %s",
 			 b->docs[s->doc].dir,
-			 s->part == ARC_EXPORT_PDF ? "document.pdf" : "original",
+			 s->part == ARC_EXPORT_PDF ? "document.pdf"
+						   : "original",
 			 what);
 	zip_error_set(&s->err, ze, ze == ZIP_ER_READ ? errno : 0);
 	return -1;
@@ -697,7 +698,8 @@ exp_bundle(struct arc *a, const struct arc_user *u, const struct exp_opts *o,
 	/* Audited before the bundle appears under its name. */
 	err = arc_export_end(b.e, 1, b.n, res->manifest_sha);
 	b.e = NULL;
-	if (err != DOS_OK || (err = exp_out_commit(&out, msg, msglen)) != DOS_OK)
+	if (err != DOS_OK ||
+	    (err = exp_out_commit(&out, msg, msglen)) != DOS_OK)
 		goto out;
 	if (stat(path, &sb) == 0)
 		res->bytes = (uint64_t)sb.st_size;

@@ -142,7 +142,8 @@ exp_csv(struct arc *a, const struct arc_user *u, const struct exp_opts *o,
 	/* Audited before it appears: no export leaves unrecorded. */
 	err = arc_export_end(e, 1, n, res->manifest_sha);
 	e = NULL;
-	if (err != DOS_OK || (err = exp_out_commit(&out, msg, msglen)) != DOS_OK)
+	if (err != DOS_OK ||
+	    (err = exp_out_commit(&out, msg, msglen)) != DOS_OK)
 		goto out;
 	if (stat(path, &sb) == 0)
 		res->bytes = (uint64_t)sb.st_size;
@@ -175,8 +176,8 @@ audit_line(void *arg, const json_t *entry)
 
 	dbuf_reset(&c->b);
 	if (c->fmt == EXP_JSONL) {
-		if ((s = json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
-		    NULL)
+		s = json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (s == NULL)
 			return DOS_NOMEM;
 		err = dbuf_addf(&c->b, "%s\n", s);
 		free(s);

@@ -61,9 +61,8 @@ key_is_made_once_and_signs(void **state)
 	assert_int_equal(arc_key_public(e->a, pk2), DOS_OK);
 	assert_memory_equal(pk, pk2, sizeof(pk));
 	assert_int_equal(arc_sign(e->a, "abc", 3, sig), DOS_OK);
-	assert_int_equal(crypto_sign_verify_detached(sig,
-						     (const unsigned char *)"abc",
-						     3, pk),
+	assert_int_equal(crypto_sign_verify_detached(
+				 sig, (const unsigned char *)"abc", 3, pk),
 			 0);
 	assert_int_not_equal(crypto_sign_verify_detached(
 				     sig, (const unsigned char *)"abd", 3, pk),
