@@ -25,13 +25,20 @@ static void fault(json_t *faults, const char *fmt, ...)
 static void
 fault(json_t *faults, const char *fmt, ...)
 {
-	char s[1200];
+	char s[1200], *p;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(s, sizeof(s), fmt, ap);
 	va_end(ap);
-	json_array_append_new(faults, json_string(s));
+	/* Names come from a possibly hostile file: only printable ASCII
+	 * (a bundle's own names are) reaches a terminal, and the text is
+	 * always valid UTF-8, so no fault is ever lost. */
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	if (json_array_append_new(faults, json_string(s)) != 0)
+		json_array_append_new(faults, json_string("unreadable fault"));
 }
 
 /* Reads a whole entry of at most max bytes (NUL-terminated); 0 with a
