@@ -30,6 +30,7 @@ done
 no() { D show --json "$1" | jq -r .archive_no; }
 n1=$(no $own) n2=$(no $south) n3=$(no $secret)
 is "the test documents are filed" "$(D show --json $review | jq -r .status)/$( [ -n "$n1$n2$n3" ] && echo numbered)" "review/numbered"
+word=$(json '.words[]' <"${1%.*}.json" | awk 'length($0) >= 6 && $0 ~ /^[a-z]+$/' | head -1)
 folders() { unzip -Z1 "$1" | sed -n 's|^documents/\([^/]*\)/.*|\1|p' | sort -u | tr '\n' ' '; }
 
 # The auditor takes every filed CREDIT document; nora (her unit, her
@@ -56,6 +57,10 @@ contains "an unknown customer is an error" "$(as aud export --reason r --custome
 contains "a listed document out of reach is an error, not left out quietly" \
 	"$(as nora export --reason r --document $south -o "$T_TMP/u.zip" 2>&1)" "document $south cannot be exported by nora"
 
+is "a words query" "$(as aud export --reason r "$word" -o "$T_TMP/w.zip" >/dev/null; folders "$T_TMP/w.zip")" \
+	"$(printf '%s\n' "$n1" "$n2" "$n3" | sort | tr '\n' ' ')"
+is "a field query" "$(as nora export --reason r "customer:N-1 $word" -o "$T_TMP/f.zip" >/dev/null; folders "$T_TMP/f.zip")" "$n1 "
+
 # A reason is required.
 err=$(as aud export 'category:CREDIT' -o "$T_TMP/noreason.zip" 2>&1); rc=$?
 is "export without --reason: exit 2" "$rc" 2
@@ -77,7 +82,6 @@ contains "audit.json holds the documents' entries and the request" \
 mkdir "$T_TMP/x"
 (cd "$T_TMP/x" && unzip -q "$T_TMP/aud.zip")
 check "qpdf --check passes on an exported PDF" sh -c "qpdf --check '$T_TMP/x/documents/$n1/document.pdf' >/dev/null"
-word=$(json '.words[]' <"${1%.*}.json" | awk 'length($0) >= 6 && $0 ~ /^[a-z]+$/' | head -1)
 contains "pdftotext finds an OCR word in the exported PDF" \
 	"$(pdftotext "$T_TMP/x/documents/$n1/document.pdf" - | tr -s ' \n' '  ')" "$word"
 is "metadata.json: archive number, customer, account, category, pages" \
@@ -133,6 +137,27 @@ head -c 5000 /dev/urandom >"$T_TMP/junk.zip"
 r=$(v "$T_TMP/junk.zip")
 contains "a file that is no ZIP: said so" "$r" "not a ZIP file, so not an export bundle"
 contains "a file that is no ZIP: fails" "$r" "exit 1"
+cat >"$T_TMP/mutate.py" <<'EOF'
+import random, subprocess, sys
+dossier, src, tmp = sys.argv[1:4]
+data = open(src, "rb").read()
+random.seed(8)
+bad = []
+for i in range(40):
+    b = bytearray(data)
+    for _ in range(random.randint(1, 6)):
+        b[random.randrange(len(b))] = random.randrange(256)
+    if i % 5 == 0:
+        b = b[:random.randrange(len(b))]
+    open(tmp, "wb").write(b)
+    r = subprocess.run([dossier, "-A", tmp + ".none", "verify-export", tmp],
+                       capture_output=True)
+    if r.returncode != 1:
+        bad.append("%d:%d" % (i, r.returncode))
+print(" ".join(bad) or "all refused")
+EOF
+is "40 randomly damaged bundles: each refused (exit 1), none crashes" \
+	"$(python3 "$T_TMP/mutate.py" "$DOSSIER" "$T_TMP/aud.zip" "$T_TMP/mut.zip")" "all refused"
 head -c 30000 "$T_TMP/aud.zip" >"$T_TMP/cut.zip"
 contains "a truncated bundle fails with an error, not a crash" "$(v "$T_TMP/cut.zip")" "exit 1"
 
