@@ -2,7 +2,7 @@
 .SUFFIXES:
 
 PKGS     = tesseract lept libtiff-4 sqlite3 libmicrohttpd zbar libsodium jansson \
-           poppler-glib cairo libqpdf
+           poppler-glib cairo libqpdf libzip
 CC      ?= cc
 OPT     ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -16,7 +16,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS) $(SAN) $(EXTRA_CFLAGS)
 LIBS       = $(PKG_LIBS) -lzint -lcsv -lm -lpthread
 
-MODULES  = common archive ingest search web
+MODULES  = common archive ingest search export web
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web/assets_gen.o
 ASSETS   = $(wildcard web/assets/*)
@@ -25,7 +25,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web clean samples
+.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export clean samples
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -124,6 +124,18 @@ bench-web: deps
 	@scripts/install-deps bench
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/search_bench
 	@bench/web.sh $(BUILD) $(WEB_PAGES)
+
+# Export throughput (pages/s), bundle size and peak memory on a generated
+# archive of EXPORT_PAGES pages of real searchable PDFs (built once in /tmp).
+EXPORT_PAGES ?= 5000
+bench-export: deps
+	@scripts/install-deps bench
+	@$(MAKE) --no-print-directory all samples $(BUILD)/bench/export_bench
+	@bench/export.sh $(BUILD) $(EXPORT_PAGES)
+
+$(BUILD)/bench/export_bench: bench/export_bench.c $(BUILD)/libdossier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
 
 bench-search: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/search_bench

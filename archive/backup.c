@@ -3,7 +3,8 @@
  * with SQLite's online backup API inside one read transaction (in WAL mode
  * that is one snapshot and blocks no writer); the blob list is then read
  * from the copy, not the live catalogue, and every blob it names is copied
- * with its SHA-256 checked on the way.  Every file goes to dest/tmp, is
+ * with its SHA-256 checked on the way, and the export signing key if there
+ * is one.  Every file goes to dest/tmp, is
  * fsynced and renamed; dest/catalogue.db is renamed into place last, so a
  * folder that holds it is a complete archive.  Exports arc_backup.
  */
@@ -489,6 +490,13 @@ arc_backup(struct arc *a, const char *dest, arc_backup_fn progress,
 	if ((err = copy_catalogue(b, dbtmp, &db)) != DOS_OK ||
 	    (err = copy_blobs(b, db)) != DOS_OK)
 		goto out;
+	/* The signing key, so exports made before still check against
+	 * the restored archive's key. */
+	if ((err = arc_key_copy(a, b->dir, b->tmpdir)) != DOS_OK) {
+		err = say(b, err, "cannot copy the signing key: %s",
+			  dos_strerror(err));
+		goto out;
+	}
 	if (sqlite3_close(db) != SQLITE_OK) {
 		err = say(b, DOS_DB, "cannot close the catalogue copy: %s",
 			  sqlite3_errmsg(db));

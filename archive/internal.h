@@ -113,6 +113,9 @@ enum dos_err arc_tokenizer_run(struct arc_tokenizer *t, const char *text,
 					 int),
 			       void *ctx);
 void arc_tokenizer_close(struct arc_tokenizer *t);
+/* Appends a search tree as one SQL condition on d (document) and c
+ * (customer), every value bound (query.c). */
+void arc_query_cond(struct arc_sql *q, const struct arc_node *n);
 /* Levenshtein distance, or max + 1 when above max (query.c). */
 int arc_edit_distance(const char *a, const char *b, int max);
 /* Where a search's words are on each hit's pages: sets each hit's
@@ -140,6 +143,10 @@ enum dos_err arc_doc_number_if_needed(struct arc *a, int64_t id,
 enum dos_err arc_write_all(int fd, const unsigned char *p, size_t n);
 /* fsyncs a file or, with dir set, a folder (blob.c). */
 enum dos_err arc_fsync_path(const char *path, int dir);
+
+/* Copies the archive's signing key, if it has one, into folder dir
+ * (through tmpdir, on the same file system) for a backup (key.c). */
+enum dos_err arc_key_copy(struct arc *a, const char *dir, const char *tmpdir);
 
 /* Blob path for a digest (blob.c); DOS_INVAL for a malformed digest. */
 enum dos_err arc_blob_path(const struct arc *a, const char *sha, char *out,

@@ -13,7 +13,7 @@
  *    flag) is a condition too, so hits, totals and facets agree.
  * Fuzzy words (~word) are expanded to the indexed terms within one or two
  * edits (same first character), read from the index vocabulary.
- * Exports arc_search.
+ * Exports arc_search and the internal arc_query_cond.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,6 +400,12 @@ cond(struct arc_sql *q, const struct arc_node *n)
 	case ARC_N_RANGE: range_cond(q, n); break;
 	default: q->err = DOS_INVAL; break;
 	}
+}
+
+void
+arc_query_cond(struct arc_sql *q, const struct arc_node *n)
+{
+	cond(q, n);
 }
 
 /* ---- the whole statement ---- */

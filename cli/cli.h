@@ -69,6 +69,12 @@ int cmd_missing(const char *archive, int argc, char **argv);
 int cmd_checklist(const char *archive, int argc, char **argv);
 int cmd_stats(const char *archive, int argc, char **argv);
 
+/* Auditor exports, their check and the signing key (cli/export.c). */
+int cmd_export(const char *archive, int argc, char **argv);
+int cmd_export_audit(const char *archive, int argc, char **argv);
+int cmd_verify_export(const char *archive, int argc, char **argv);
+int cmd_key(const char *archive, int argc, char **argv);
+
 /* dossier watch DIR: the hot folder (cli/watch.c). */
 int cmd_watch(const char *archive, int argc, char **argv);
 

@@ -1299,6 +1299,10 @@ static const struct cmd cmds[] = {
 	{"missing", cmd_missing, "list what customers' dossiers lack"},
 	{"checklist", cmd_checklist, "list, add or remove checklist items"},
 	{"stats", cmd_stats, "documents and pages by category, unit, clerk, day"},
+	{"export", cmd_export, "signed bundle for auditors: export QUERY -o F"},
+	{"export-audit", cmd_export_audit, "the audit log of a period: -o F"},
+	{"verify-export", cmd_verify_export, "check an export bundle: FILE"},
+	{"key", cmd_key, "print the archive's public signing key"},
 };
 
 static void
@@ -1314,7 +1318,7 @@ usage(FILE *f)
 		   "             input); without it, the local administrator "
 		   "acts\ncommands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].usage);
+		fprintf(f, "  %-13s %s\n", cmds[i].name, cmds[i].usage);
 }
 
 int

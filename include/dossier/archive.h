@@ -724,6 +724,108 @@ enum dos_err arc_verify(struct arc *a, json_t **preport);
 enum dos_err arc_audit_anchor_check(struct arc *a, const char *anchor,
 				    char *msg, size_t msglen);
 
+/* ---- export (key.c, export.c) ---- */
+
+/*
+ * The archive's Ed25519 key pair signs export manifests.  It is made on
+ * first use and kept under the archive (DOS_NOTFOUND for a read-only
+ * archive that has none yet); the secret half never leaves archive/.
+ */
+#define ARC_KEY_PUBLIC_BYTES 32
+#define ARC_SIGNATURE_BYTES 64
+enum dos_err arc_key_public(struct arc *a,
+			    unsigned char pk[ARC_KEY_PUBLIC_BYTES]);
+/* A detached Ed25519 signature of len bytes at msg. */
+enum dos_err arc_sign(struct arc *a, const void *msg, size_t len,
+		      unsigned char sig[ARC_SIGNATURE_BYTES]);
+
+/*
+ * One export: who takes which documents out, with what query and why.
+ * Its reads are not audited one by one: arc_export_end records one
+ * "export" entry (query, reason, document count, manifest SHA-256), or
+ * "export.fail" when it did not complete.  Every document is checked
+ * with arc_may ARC_EXPORT.
+ */
+struct arc_export;
+/*
+ * Starts an export for who (arc_may ARC_EXPORT); what is how the
+ * documents were chosen (a query, a list), in words for the audit log;
+ * reason must not be empty (DOS_INVAL, msg says so).
+ */
+enum dos_err arc_export_begin(struct arc *a, const struct arc_user *who,
+			      const char *what, const char *reason,
+			      struct arc_export **pe, char *msg,
+			      size_t msglen);
+/*
+ * Which documents: a search tree (NULL: any), and when either list is
+ * given, only those of the listed customers (numbers or accounts) or
+ * documents.  Documents in review or returned to the clerk are left out
+ * unless the tree names a status; purged ones always.
+ */
+struct arc_export_sel {
+	const struct arc_node *root;
+	const char *const *customers;
+	size_t ncustomers;
+	const int64_t *docs;
+	size_t ndocs;
+};
+/*
+ * The ids of every document who may export matching sel, in archive
+ * number order (unnumbered ones last, by id); *pids is the caller's to
+ * free.  DOS_NOTFOUND (msg names it) for an unknown listed customer, or
+ * a listed document that is not exportable.
+ */
+enum dos_err arc_export_list(struct arc_export *e,
+			     const struct arc_export_sel *sel, int64_t **pids,
+			     size_t *pn, char *msg, size_t msglen);
+/*
+ * A document's metadata for the bundle (caller frees): {"id",
+ * "archive_no", "customer", "customer_name", "account", "category",
+ * "type", "title", "date", "added", "status", "pages", "version",
+ * "signatory", "keywords", "confidentiality", "location", "lang",
+ * "batch", "pdf": {"sha256", "size"} or null, "original": {"name",
+ * "format", "sha256", "size"}}.
+ */
+enum dos_err arc_export_doc(struct arc_export *e, int64_t id, json_t **pmeta,
+			    char *msg, size_t msglen);
+/* The stored files of a document an export takes. */
+enum arc_export_part { ARC_EXPORT_PDF, ARC_EXPORT_ORIGINAL };
+/*
+ * Opens a document's searchable PDF or original for the export; the
+ * caller closes *pfd.  The bytes are the blob named by the SHA-256 that
+ * arc_export_doc gave.
+ */
+enum dos_err arc_export_open(struct arc_export *e, int64_t id,
+			     enum arc_export_part part, int *pfd,
+			     uint64_t *psize, char *msg, size_t msglen);
+/*
+ * The audit entries of the given documents (ids sorted ascending), oldest
+ * first, in one pass over the log: [{"id","ts","actor","action",
+ * "object","detail","prev","hash"}].
+ */
+enum dos_err arc_export_audit(struct arc_export *e, const int64_t *ids,
+			      size_t n, json_t **pout);
+/*
+ * Ends an export and frees e: with ok, records the "export" entry
+ * (documents, manifest SHA-256 of the bundle); without, "export.fail".
+ * NULL-safe.
+ */
+enum dos_err arc_export_end(struct arc_export *e, int ok, size_t ndocs,
+			    const char *manifest_sha);
+
+/*
+ * The audit log between from and to (YYYY-MM-DD, inclusive; NULL: open),
+ * oldest first, for who (arc_may ARC_AUDIT_READ; audited as
+ * "audit.export"): fn is called with each entry ({"id","ts","actor",
+ * "action","object","detail","prev","hash"}, borrowed) and may stop the
+ * export by returning an error.  *pn says how many.
+ */
+typedef enum dos_err (*arc_audit_fn)(void *arg, const json_t *entry);
+enum dos_err arc_audit_export(struct arc *a, const struct arc_user *who,
+			      const char *from, const char *to,
+			      arc_audit_fn fn, void *arg, size_t *pn,
+			      char *msg, size_t msglen);
+
 /* ---- backup ---- */
 
 /* Called after each blob a backup copies: done of total blobs. */
