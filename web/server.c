@@ -30,6 +30,7 @@
 #include "render.h"
 #include "session.h"
 #include "upload.h"
+#include "xjob.h"
 
 #define MAX_BODY (64u << 10)
 #define SPOOL_MAX_AGE (7L * 24 * 3600) /* abandoned upload folders */
@@ -642,6 +643,115 @@ h_document_original(struct web_req *q, struct web_resp *r)
 	snprintf(r->disposition, sizeof(r->disposition),
 		 "attachment; filename=\"%s\"", safe[0] ? safe : "original");
 	resp_fd(r, fd, size, "application/octet-stream");
+}
+
+/*
+ * POST /api/exports {"kind": "bundle"|"csv", "query", "customers",
+ * "documents", "reason", "originals"} and POST /api/audit/export
+ * {"from", "to"}: started in the background; 202 {"id"}.
+ */
+static void
+start_export(struct web_req *q, struct web_resp *r, const char *kind)
+{
+	char msg[512] = "";
+	json_t *j, *res = NULL;
+	unsigned status;
+
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	if (kind != NULL)
+		json_object_set_new(j, "kind", json_string(kind));
+	else if (json_is_string(json_object_get(j, "kind")) &&
+		 strcmp(jstr(j, "kind"), "audit") == 0) {
+		json_decref(j);
+		resp_error(r, 400, "kind is bundle or csv");
+		return;
+	}
+	status = xjob_start(q->arc, archive_dir, &q->user, j, &res, msg,
+			    sizeof(msg));
+	if (status == 202)
+		resp_json(r, 202, res);
+	else
+		resp_error(r, status, msg);
+	json_decref(res);
+	json_decref(j);
+}
+
+static void
+h_export_start(struct web_req *q, struct web_resp *r)
+{
+	start_export(q, r, NULL);
+}
+
+static void
+h_audit_export(struct web_req *q, struct web_resp *r)
+{
+	start_export(q, r, "audit");
+}
+
+/* GET /api/exports: the user's exports, newest first. */
+static void
+h_exports(struct web_req *q, struct web_resp *r)
+{
+	json_t *j = xjob_list(q->user.name);
+
+	resp_result(r, j != NULL ? DOS_OK : DOS_NOMEM, j, NULL);
+}
+
+/* GET /api/exports/ID: how far it is. */
+static void
+h_export(struct web_req *q, struct web_resp *r)
+{
+	int64_t id;
+	json_t *j;
+
+	if (!parse_id(q->param, &id) ||
+	    (j = xjob_get(id, q->user.name)) == NULL) {
+		resp_error(r, 404, "you have no export with that number");
+		return;
+	}
+	resp_json(r, 200, j);
+	json_decref(j);
+}
+
+/* GET /api/exports/ID/download: the finished file (audited). */
+static void
+h_export_download(struct web_req *q, struct web_resp *r)
+{
+	char name[96], obj[48];
+	int64_t id;
+	uint64_t size;
+	int fd;
+	enum dos_err err;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "you have no export with that number");
+		return;
+	}
+	err = xjob_open(id, q->user.name, &fd, &size, name, sizeof(name));
+	if (err == DOS_NOTFOUND || err == DOS_CONFLICT) {
+		resp_error(r, err == DOS_NOTFOUND ? 404 : 409,
+			   err == DOS_NOTFOUND
+				   ? "you have no export with that number "
+				     "(finished exports are kept a day)"
+				   : "the export is not finished");
+		return;
+	}
+	snprintf(obj, sizeof(obj), "export %lld", (long long)id);
+	if (err != DOS_OK ||
+	    (err = arc_audit(q->arc, q->user.name, "export.download", obj,
+			     name)) != DOS_OK) {
+		if (fd >= 0)
+			close(fd);
+		resp_err(r, err, "the export cannot be downloaded; see the "
+				 "server log");
+		return;
+	}
+	snprintf(r->disposition, sizeof(r->disposition),
+		 "attachment; filename=\"%s\"", name);
+	resp_fd(r, fd, size,
+		strstr(name, ".zip") != NULL ? "application/zip"
+					     : "text/csv; charset=utf-8");
 }
 
 /* GET /api/customers/KEY/missing: what the dossier lacks. */
@@ -1328,6 +1438,11 @@ static const struct route routes[] = {
 	{"GET", "/api/units", h_units, ARC_NACTIONS},
 	{"POST", "/api/purge", h_purge, ARC_PURGE},
 	{"GET", "/api/audit", h_audit, ARC_AUDIT_READ},
+	{"POST", "/api/audit/export", h_audit_export, ARC_AUDIT_READ},
+	{"POST", "/api/exports", h_export_start, ARC_EXPORT},
+	{"GET", "/api/exports", h_exports, ARC_NACTIONS},
+	{"GET", "/api/exports/*", h_export, ARC_NACTIONS},
+	{"GET", "/api/exports/*/download", h_export_download, ARC_NACTIONS},
 	{"GET", "/api/grants", h_grants, ARC_NACTIONS},
 	{"POST", "/api/grants", h_grant_request, ARC_NACTIONS},
 	{"POST", "/api/grants/*/approve", h_grant_approve, ARC_APPROVE},
@@ -1984,6 +2099,7 @@ web_serve(const struct web_options *o)
 			usleep(10000);
 	}
 	MHD_stop_daemon(d);
+	xjob_shutdown();
 	arc_auditq_stop(auditq);
 	auditq = NULL;
 	pthread_key_delete(arc_key);

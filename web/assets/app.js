@@ -102,7 +102,7 @@ window.D = (function () {
   function buildMenu() {
     menu.replaceChildren();
     const items = [['search', 'Search', 'search'], ['review', 'Scan & review', 'review'],
-      ['audit', 'Audit log', 'audit_read'], ['stats', 'Statistics', 'report'], ['admin', 'Administration', 'admin']];
+      ['audit', 'Audit log', 'audit_read'], ['exports', 'Exports', 'export'], ['stats', 'Statistics', 'report'], ['admin', 'Administration', 'admin']];
     for (const [name, label, action] of items) {
       if (!may(action) || !screens[name]) continue;
       const a = el('a', null, label);

@@ -161,6 +161,29 @@
     root.appendChild(form);
     const formStatus = D.el('div', 'rp-form-status');
     root.appendChild(formStatus);
+    // The log of the period shown (all of it without dates) as a CSV
+    // file with each entry's chain hashes, made in the background.
+    if (D.exportFollow) {
+      const xb = D.el('button', 'secondary', 'Export the log of ' +
+        (f.from || f.to ? (f.from || 'the start') + ' to ' + (f.to || 'today') : 'every day') + ' (CSV)');
+      xb.type = 'button';
+      const xo = D.el('div', 'xp-out');
+      xo.setAttribute('aria-live', 'polite');
+      xb.addEventListener('click', async () => {
+        xb.disabled = true;
+        try {
+          const body = {};
+          if (isDay(f.from)) body.from = f.from;
+          if (isDay(f.to)) body.to = f.to;
+          const r = await D.api('/api/audit/export', { method: 'POST', body });
+          await D.exportFollow(r.id, xo);
+        } catch (e) {
+          xo.replaceChildren(D.status('The audit log could not be exported: ' + e.message, true));
+        }
+        xb.disabled = false;
+      });
+      root.append(xb, xo);
+    }
 
     form.addEventListener('submit', (e) => {
       e.preventDefault();

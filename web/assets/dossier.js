@@ -287,6 +287,8 @@
       grid.append(details(c), check);
       const docs = card('Documents', 'cd-docs');
       root.append(grid, docs);
+      if (D.may('export') && D.exportPanel)
+        root.appendChild(D.exportPanel({ customers: [c.number] }, 'this customer\u2019s dossier'));
       h.focus({ preventScroll: true });
       await Promise.all([checklist(check, key, c.number), timeline(docs, c)]);
     },

@@ -155,6 +155,8 @@
       for (const h of body.hits) list.appendChild(hit(h, q));
       cols.append(list, facets(q, body.facets || {}));
       view.appendChild(cols);
+      if (D.may('export') && D.exportPanel)
+        view.appendChild(D.exportPanel({ query: q }, 'every document this search finds (' + (many ? 'at least ' : '') + body.total + ')'));
       if (body.total > PAGE) {
         const nav = el('nav', 'pager');
         nav.setAttribute('aria-label', 'Result pages');
