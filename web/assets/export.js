@@ -60,7 +60,7 @@
     const rl = el('label', null, 'Reason (kept in the audit log)');
     const reason = el('input');
     reason.id = 'xp-reason-' + Math.random().toString(36).slice(2, 8);
-    reason.required = true;
+    reason.setAttribute('aria-required', 'true');
     reason.placeholder = 'e.g. regulator request 2026/114';
     rl.htmlFor = reason.id;
     const ol = el('label', 'xp-check');
