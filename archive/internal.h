@@ -64,6 +64,9 @@ void arc_tx_rollback(struct arc *a);
 enum dos_err arc_tx_fail(struct arc *a, enum dos_err err, char *msg,
 			 size_t msglen);
 /* Puts why into msg (printf-style) and returns err (store.c). */
+/* Steps st once and finalizes it; DOS_DB (logged with what) on error. */
+enum dos_err arc_step_once(struct arc *a, sqlite3_stmt *st,
+			   const char *what);
 enum dos_err arc_say(char *msg, size_t n, enum dos_err err, const char *fmt,
 		     ...) __attribute__((format(printf, 4, 5)));
 /* "document 12" or "customer 3": how the audit log names an object

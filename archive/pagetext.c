@@ -14,18 +14,6 @@
 
 #define MAX_PAGE_TEXT (1u << 20)
 
-static enum dos_err
-step(struct arc *a, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return DOS_OK;
-	dos_errx("page text: %s", arc_errmsg(a));
-	return DOS_DB;
-}
-
 /* Keeps the replaced text, then installs the new one (index included). */
 static enum dos_err
 replace_text(struct arc *a, int64_t doc, int64_t pid, int version,
@@ -46,7 +34,7 @@ replace_text(struct arc *a, int64_t doc, int64_t pid, int version,
 	arc_bind_text(st, 4, now);
 	arc_bind_text(st, 5, actor);
 	arc_bind_text(st, 6, reason);
-	if ((err = step(a, st)) != DOS_OK)
+	if ((err = arc_step_once(a, st, "page text")) != DOS_OK)
 		return err;
 	/* The index holds the old text until the page changes. */
 	if ((err = arc_fts_unindex(a, doc)) != DOS_OK)
@@ -57,7 +45,7 @@ replace_text(struct arc *a, int64_t doc, int64_t pid, int version,
 		return err;
 	arc_bind_text(st, 1, text);
 	sqlite3_bind_int64(st, 2, pid);
-	if ((err = step(a, st)) != DOS_OK)
+	if ((err = arc_step_once(a, st, "page text")) != DOS_OK)
 		return err;
 	return arc_fts_index(a, doc);
 }
@@ -79,7 +67,7 @@ doc_version(struct arc *a, int64_t doc, int seq, int from, const char *actor,
 				  "WHERE id = ?", &st)) != DOS_OK)
 		return err;
 	sqlite3_bind_int64(st, 1, doc);
-	if ((err = step(a, st)) != DOS_OK)
+	if ((err = arc_step_once(a, st, "page text")) != DOS_OK)
 		return err;
 	if ((err = arc_prepare(a, "INSERT INTO document_version(document_id, "
 				  "version, at, actor, reason, before, after) "
@@ -92,7 +80,7 @@ doc_version(struct arc *a, int64_t doc, int seq, int from, const char *actor,
 	arc_bind_text(st, 4, before);
 	arc_bind_text(st, 5, after);
 	sqlite3_bind_int64(st, 6, doc);
-	return step(a, st);
+	return arc_step_once(a, st, "page text");
 }
 
 enum dos_err

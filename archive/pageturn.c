@@ -89,18 +89,6 @@ arc_page_redo_open(struct arc *a, const struct arc_user *who, int64_t doc,
 	return err;
 }
 
-static enum dos_err
-run(struct arc *a, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return DOS_OK;
-	dos_errx("page turn: %s", arc_errmsg(a));
-	return DOS_DB;
-}
-
 /* Keeps the page as it is, then installs p in its place. */
 static enum dos_err
 swap_page(struct arc *a, int64_t doc, int64_t pid, int turn,
@@ -126,7 +114,7 @@ swap_page(struct arc *a, int64_t doc, int64_t pid, int turn,
 	arc_bind_text(st, 2, actor);
 	arc_bind_text(st, 3, reason);
 	sqlite3_bind_int64(st, 4, pid);
-	if ((err = run(a, st)) != DOS_OK)
+	if ((err = arc_step_once(a, st, "page turn")) != DOS_OK)
 		return err;
 	/* The index holds the old text until the page changes. */
 	if ((err = arc_fts_unindex(a, doc)) != DOS_OK)
@@ -150,7 +138,7 @@ swap_page(struct arc *a, int64_t doc, int64_t pid, int turn,
 		arc_bind_text(st, 9, p->text != NULL ? p->text : "");
 		arc_bind_text(st, 10, words);
 		sqlite3_bind_int64(st, 11, pid);
-		err = run(a, st);
+		err = arc_step_once(a, st, "page turn");
 	}
 	free(words);
 	if (err != DOS_OK)
@@ -159,7 +147,7 @@ swap_page(struct arc *a, int64_t doc, int64_t pid, int turn,
 			       &st)) != DOS_OK)
 		return err;
 	sqlite3_bind_int64(st, 1, pid);
-	if ((err = run(a, st)) != DOS_OK)
+	if ((err = arc_step_once(a, st, "page turn")) != DOS_OK)
 		return err;
 	for (i = 0; i < p->nbarcodes; i++) {
 		if ((err = arc_prepare(a, "INSERT INTO barcode(page_id, type, "
@@ -169,7 +157,7 @@ swap_page(struct arc *a, int64_t doc, int64_t pid, int turn,
 		sqlite3_bind_int64(st, 1, pid);
 		arc_bind_text(st, 2, p->barcodes[i].type);
 		arc_bind_text(st, 3, p->barcodes[i].value);
-		if ((err = run(a, st)) != DOS_OK)
+		if ((err = arc_step_once(a, st, "page turn")) != DOS_OK)
 			return err;
 	}
 	return arc_fts_index(a, doc);
@@ -190,7 +178,7 @@ doc_version(struct arc *a, int64_t doc, int seq, int turn, const char *pdf,
 		return err;
 	arc_bind_text(st, 1, pdf);
 	sqlite3_bind_int64(st, 2, doc);
-	if ((err = run(a, st)) != DOS_OK)
+	if ((err = arc_step_once(a, st, "page turn")) != DOS_OK)
 		return err;
 	snprintf(after, sizeof(after), "{\"page\":%d,\"turned\":%d}", seq,
 		 turn);
@@ -204,7 +192,7 @@ doc_version(struct arc *a, int64_t doc, int seq, int turn, const char *pdf,
 	arc_bind_text(st, 3, reason);
 	arc_bind_text(st, 4, after);
 	sqlite3_bind_int64(st, 5, doc);
-	return run(a, st);
+	return arc_step_once(a, st, "page turn");
 }
 
 enum dos_err

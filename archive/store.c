@@ -1,7 +1,8 @@
 /*
  * store.c: opening and closing an archive, and the catalogue helpers the
  * rest of archive/ uses.  Exports arc_open, arc_close, arc_errmsg,
- * arc_spool_dir, arc_spool_sweep and the internal arc_tx_*, arc_prepare, arc_exec,
+ * arc_spool_dir, arc_spool_sweep and the internal arc_step_once,
+ * arc_tx_*, arc_prepare, arc_exec,
  * arc_bind_text, arc_col_text, arc_say.
  */
 #include <errno.h>
@@ -308,6 +309,18 @@ arc_spool_sweep(struct arc *a, long max_age)
 	}
 	closedir(d);
 	return n;
+}
+
+enum dos_err
+arc_step_once(struct arc *a, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return DOS_OK;
+	dos_errx("%s: %s", what, arc_errmsg(a));
+	return DOS_DB;
 }
 
 enum dos_err
