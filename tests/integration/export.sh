@@ -138,8 +138,18 @@ r=$(v "$T_TMP/junk.zip")
 contains "a file that is no ZIP: said so" "$r" "not a ZIP file, so not an export bundle"
 contains "a file that is no ZIP: fails" "$r" "exit 1"
 cat >"$T_TMP/mutate.py" <<'EOF'
-import random, subprocess, sys
+import random, subprocess, sys, zipfile
 dossier, src, tmp = sys.argv[1:4]
+def same(a, b):
+    # True when every member of b reads back as in a: the damage missed
+    # the signed content, so accepting the bundle is right.
+    try:
+        with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+            if sorted(za.namelist()) != sorted(zb.namelist()):
+                return False
+            return all(za.read(n) == zb.read(n) for n in za.namelist())
+    except Exception:
+        return False
 data = open(src, "rb").read()
 random.seed(8)
 bad = []
@@ -152,11 +162,13 @@ for i in range(40):
     open(tmp, "wb").write(b)
     r = subprocess.run([dossier, "-A", tmp + ".none", "verify-export", tmp],
                        capture_output=True)
+    if r.returncode == 0 and same(src, tmp):
+        continue    # only ZIP bookkeeping (a date, an attribute) was hit
     if r.returncode != 1:
         bad.append("%d:%d" % (i, r.returncode))
 print(" ".join(bad) or "all refused")
 EOF
-is "40 randomly damaged bundles: each refused (exit 1), none crashes" \
+is "40 randomly damaged bundles: each refused (exit 1) unless its content is untouched, none crashes" \
 	"$(python3 "$T_TMP/mutate.py" "$DOSSIER" "$T_TMP/aud.zip" "$T_TMP/mut.zip")" "all refused"
 head -c 30000 "$T_TMP/aud.zip" >"$T_TMP/cut.zip"
 contains "a truncated bundle fails with an error, not a crash" "$(v "$T_TMP/cut.zip")" "exit 1"
