@@ -6,7 +6,8 @@
  * document (alias d, its customer c); the search filters with it and
  * arc_may asks it about one document, so the two cannot disagree.
  * Exports arc_action_name, arc_clearance_level, arc_user_local,
- * arc_user_load, arc_may and the internal arc_scope_cond, arc_act_bits,
+ * arc_user_load, arc_may and the internal arc_scope_cond,
+ * arc_customer_scope_cond (the same for a dossier), arc_act_bits,
  * arc_object_name.
  */
 #include <stdio.h>
@@ -211,6 +212,29 @@ arc_scope_cond(struct arc_sql *q, const struct arc_user *u,
 		arc_sql_add(q, " AND d.searchable = 1");
 }
 
+void
+arc_customer_scope_cond(struct arc_sql *q, const struct arc_user *u,
+			enum arc_action act)
+{
+	if (u == NULL || u->local)
+		return;
+	/* A dossier: the role's reach over the customer, or a grant of it;
+	 * its documents are filtered one by one. */
+	arc_sql_add(q, " AND (");
+	if (strcmp(u->scope, "batches") == 0) {
+		arc_sql_add(q, "EXISTS (SELECT 1 FROM document d WHERE"
+			       " d.customer_id = c.id AND ");
+		reach_cond(q, u);
+		arc_sql_add(q, ")");
+	} else
+		reach_cond(q, u);
+	if (borrowable(act)) {
+		arc_sql_add(q, " OR ");
+		granted(q, u, "c.id", "customer_id");
+	}
+	arc_sql_add(q, ")");
+}
+
 /* Runs q (a SELECT of one row or none): 1 if a row, 0 if none, -1. */
 static int
 exists(struct arc_sql *q)
@@ -319,21 +343,7 @@ arc_may(struct arc *a, const struct arc_user *u, enum arc_action act,
 	if (kind == ARC_OBJ_DOC)
 		arc_scope_cond(&q, u, act);
 	else {
-		/* A dossier: the role's reach over the customer, or a grant
-		 * of it; its documents are filtered one by one. */
-		arc_sql_add(&q, " AND (");
-		if (strcmp(u->scope, "batches") == 0) {
-			arc_sql_add(&q, "EXISTS (SELECT 1 FROM document d WHERE"
-					" d.customer_id = c.id AND ");
-			reach_cond(&q, u);
-			arc_sql_add(&q, ")");
-		} else
-			reach_cond(&q, u);
-		if (borrowable(act)) {
-			arc_sql_add(&q, " OR ");
-			granted(&q, u, "c.id", "customer_id");
-		}
-		arc_sql_add(&q, ")");
+		arc_customer_scope_cond(&q, u, act);
 	}
 	r = exists(&q);
 	arc_sql_free(&q);

@@ -380,6 +380,8 @@ arc_missing(struct arc *a, const struct arc_user *who, const char *key,
 	    const char *as_of, json_t **pout)
 {
 	struct miss m;
+	struct arc_sql q;
+	char qmsg[64];
 	sqlite3_stmt *cst = NULL;
 	json_t *res = NULL, *list = NULL, *gaps;
 	char day[32];
@@ -401,12 +403,26 @@ arc_missing(struct arc *a, const struct arc_user *who, const char *key,
 	memset(&m, 0, sizeof(m));
 	if (set_as_of(&m, as_of, day) != 0)
 		return DOS_INVAL;
-	if ((err = arc_prepare(a, "SELECT id, number, name, type, unit, "
-				  "manager FROM customer WHERE ?1 IS NULL OR "
-				  "number = ?1 OR id = (SELECT customer_id "
-				  "FROM account WHERE number = ?1) "
-				  "ORDER BY number", &cst)) != DOS_OK ||
-	    (err = arc_prepare(a, "SELECT id, label, category, doc_type, "
+	/* The customers within reach: a report of the whole archive lists
+	 * only those whose dossier the reader may see. */
+	arc_sql_init(&q, a, qmsg, sizeof(qmsg));
+	arc_sql_add(&q, "SELECT c.id, c.number, c.name, c.type, c.unit, "
+			"c.manager FROM customer c WHERE 1");
+	if (key != NULL) {
+		arc_sql_add(&q, " AND (c.number = ");
+		arc_sql_text(&q, key, 0);
+		arc_sql_add(&q, " OR c.id = (SELECT customer_id FROM account "
+				"WHERE number = ");
+		arc_sql_text(&q, key, 0);
+		arc_sql_add(&q, "))");
+	} else
+		arc_customer_scope_cond(&q, who, ARC_VIEW);
+	arc_sql_add(&q, " ORDER BY c.number");
+	if ((err = q.err) != DOS_OK ||
+	    (err = arc_prepare(a, q.sql.data, &cst)) != DOS_OK)
+		goto out;
+	arc_sql_bind(&q, cst);
+	if ((err = arc_prepare(a, "SELECT id, label, category, doc_type, "
 				  "min_count, coalesce(months, 0), applies_if "
 				  "FROM checklist_item WHERE customer_type IS "
 				  "NULL OR customer_type = ? ORDER BY "
@@ -427,7 +443,6 @@ arc_missing(struct arc *a, const struct arc_user *who, const char *key,
 		err = DOS_NOMEM;
 		goto out;
 	}
-	arc_bind_text(cst, 1, key);
 	while ((rc = sqlite3_step(cst)) == SQLITE_ROW) {
 		if ((err = check_customer(&m, sqlite3_column_int64(cst, 0),
 					  arc_col_text(cst, 3), &gaps,
@@ -470,6 +485,7 @@ arc_missing(struct arc *a, const struct arc_user *who, const char *key,
 out:
 	json_decref(res);
 	json_decref(list);
+	arc_sql_free(&q);
 	sqlite3_finalize(cst);
 	sqlite3_finalize(m.items);
 	sqlite3_finalize(m.holds);

@@ -49,6 +49,10 @@ void arc_sql_free(struct arc_sql *q);
  * or a NULL user. */
 void arc_scope_cond(struct arc_sql *q, const struct arc_user *u,
 		    enum arc_action act);
+/* Appends " AND (...)": the customers (alias c) whose dossier user u
+ * may act on (access.c).  Nothing for the local administrator. */
+void arc_customer_scope_cond(struct arc_sql *q, const struct arc_user *u,
+			     enum arc_action act);
 /* A comma list of action names as bits; 0 with the bad name in bad. */
 unsigned arc_act_bits(const char *list, char *bad, size_t badlen);
 

@@ -2,8 +2,9 @@
  * stats.c: statistics for the records room: documents and pages filed by
  * category, unit, clerk and month, scanning throughput per day (and per
  * clerk and day), and the review backlog, over an optional period of
- * filing dates.  Purged documents are not counted.  The grouping keys are
- * fixed SQL fragments chosen here; the period is bound.
+ * filing dates.  Purged documents are not counted, nor those outside the
+ * reader's reach (a unit manager counts their unit).  The grouping keys
+ * are fixed SQL fragments chosen here; the period is bound.
  * Exports arc_stats.
  */
 #include <stdio.h>
@@ -11,12 +12,39 @@
 
 #include "internal.h"
 
-/* Documents joined with what the groupings need. */
-#define FROM                                                            \
-	" FROM document d LEFT JOIN batch b ON b.id = d.batch_id"       \
-	" LEFT JOIN customer c ON c.id = d.customer_id"                 \
-	" WHERE d.status <> 'purged' AND (:from IS NULL OR d.added >= " \
-	":from) AND (:to IS NULL OR substr(d.added, 1, 10) <= :to)"
+/* " FROM ... WHERE ...": the documents counted, those of the period
+ * within the reader's reach; every value bound. */
+static void
+from_where(struct arc_sql *q, const struct arc_user *who, const char *from,
+	   const char *to)
+{
+	arc_sql_add(q, " FROM document d LEFT JOIN batch b ON b.id ="
+		       " d.batch_id LEFT JOIN customer c ON c.id ="
+		       " d.customer_id WHERE d.status <> 'purged'");
+	if (from != NULL) {
+		arc_sql_add(q, " AND d.added >= ");
+		arc_sql_text(q, from, 0);
+	}
+	if (to != NULL) {
+		arc_sql_add(q, " AND substr(d.added, 1, 10) <= ");
+		arc_sql_text(q, to, 0);
+	}
+	arc_scope_cond(q, who, ARC_REPORT);
+}
+
+/* Prepares q into *pst (q is freed either way). */
+static enum dos_err
+prepare(struct arc_sql *q, sqlite3_stmt **pst)
+{
+	enum dos_err err = q->err;
+
+	*pst = NULL;
+	if (err == DOS_OK && (err = arc_prepare(q->a, q->sql.data, pst)) ==
+				     DOS_OK)
+		arc_sql_bind(q, *pst);
+	arc_sql_free(q);
+	return err;
+}
 
 struct grouping {
 	const char *name; /* key in the result */
@@ -35,33 +63,30 @@ static const struct grouping groupings[] = {
 	 "coalesce(b.user, '(unknown)')", "1, 2"},
 };
 
-static void
-bind_period(sqlite3_stmt *st, const char *from, const char *to)
-{
-	arc_bind_text(st, sqlite3_bind_parameter_index(st, ":from"), from);
-	arc_bind_text(st, sqlite3_bind_parameter_index(st, ":to"), to);
-}
-
 static enum dos_err
-group(struct arc *a, const struct grouping *g, const char *from,
-      const char *to, json_t *res)
+group(struct arc *a, const struct arc_user *who, const struct grouping *g,
+      const char *from, const char *to, json_t *res)
 {
 	sqlite3_stmt *st = NULL;
+	struct arc_sql q;
 	json_t *rows, *row;
-	char sql[1024];
+	char msg[64];
 	enum dos_err err;
-	int rc, n;
+	int rc;
 
-	n = snprintf(sql, sizeof(sql),
-		     "SELECT %s, %s, count(*), coalesce(sum(d.npages), 0)"
-		     FROM " GROUP BY %s ORDER BY %s",
-		     g->key, g->key2 != NULL ? g->key2 : "NULL",
-		     g->key2 != NULL ? "1, 2" : "1", g->order);
-	if (n < 0 || (size_t)n >= sizeof(sql))
-		return DOS_INVAL;
-	if ((err = arc_prepare(a, sql, &st)) != DOS_OK)
+	arc_sql_init(&q, a, msg, sizeof(msg));
+	arc_sql_add(&q, "SELECT ");
+	arc_sql_add(&q, g->key);
+	arc_sql_add(&q, ", ");
+	arc_sql_add(&q, g->key2 != NULL ? g->key2 : "NULL");
+	arc_sql_add(&q, ", count(*), coalesce(sum(d.npages), 0)");
+	from_where(&q, who, from, to);
+	arc_sql_add(&q, " GROUP BY ");
+	arc_sql_add(&q, g->key2 != NULL ? "1, 2" : "1");
+	arc_sql_add(&q, " ORDER BY ");
+	arc_sql_add(&q, g->order);
+	if ((err = prepare(&q, &st)) != DOS_OK)
 		return err;
-	bind_period(st, from, to);
 	if ((rows = json_array()) == NULL) {
 		sqlite3_finalize(st);
 		return DOS_NOMEM;
@@ -88,22 +113,33 @@ group(struct arc *a, const struct grouping *g, const char *from,
 
 /* Totals over the period, and the review backlog now. */
 static enum dos_err
-totals(struct arc *a, const char *from, const char *to, json_t *res)
+totals(struct arc *a, const struct arc_user *who, const char *from,
+       const char *to, json_t *res)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *bst = NULL;
+	struct arc_sql q;
+	char msg[64];
 	enum dos_err err;
 
-	if ((err = arc_prepare(a, "SELECT count(*), coalesce(sum(d.npages), "
-				  "0), count(DISTINCT d.customer_id), "
-				  "count(DISTINCT substr(d.added, 1, 10)), "
-				  "(SELECT count(*) FROM document WHERE "
-				  "status = 'review'), (SELECT min(added) FROM "
-				  "document WHERE status = 'review')" FROM,
-			       &st)) != DOS_OK)
+	arc_sql_init(&q, a, msg, sizeof(msg));
+	arc_sql_add(&q, "SELECT count(*), coalesce(sum(d.npages), 0), "
+			"count(DISTINCT d.customer_id), "
+			"count(DISTINCT substr(d.added, 1, 10))");
+	from_where(&q, who, from, to);
+	if ((err = prepare(&q, &st)) != DOS_OK)
 		return err;
-	bind_period(st, from, to);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	arc_sql_init(&q, a, msg, sizeof(msg));
+	arc_sql_add(&q, "SELECT count(*), min(d.added) FROM document d LEFT "
+			"JOIN customer c ON c.id = d.customer_id WHERE "
+			"d.status = 'review'");
+	arc_scope_cond(&q, who, ARC_REPORT);
+	if ((err = prepare(&q, &bst)) != DOS_OK) {
 		sqlite3_finalize(st);
+		return err;
+	}
+	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_step(bst) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		sqlite3_finalize(bst);
 		return DOS_DB;
 	}
 	json_object_set_new(
@@ -120,9 +156,10 @@ totals(struct arc *a, const char *from, const char *to, json_t *res)
 					    (double)sqlite3_column_int64(st, 3)
 				  : 0.0,
 			  "review_backlog",
-			  (json_int_t)sqlite3_column_int64(st, 4),
-			  "oldest_in_review", arc_col_json_text(st, 5)));
+			  (json_int_t)sqlite3_column_int64(bst, 0),
+			  "oldest_in_review", arc_col_json_text(bst, 1)));
 	sqlite3_finalize(st);
+	sqlite3_finalize(bst);
 	return DOS_OK;
 }
 
@@ -161,10 +198,10 @@ arc_stats(struct arc *a, const struct arc_user *who, const char *from,
 		json_decref(res);
 		return err;
 	}
-	err = totals(a, from, to, res);
+	err = totals(a, who, from, to, res);
 	for (i = 0; err == DOS_OK && i < sizeof(groupings) /
 						sizeof(groupings[0]); i++)
-		err = group(a, &groupings[i], from, to, res);
+		err = group(a, who, &groupings[i], from, to, res);
 	arc_exec(a, "COMMIT");
 	if (err != DOS_OK) {
 		json_decref(res);

@@ -29,6 +29,21 @@ contains "CLI: staff cannot view another unit's document" \
 contains "CLI: wrong password refused" "$(echo nope | D --as ann show "$own" 2>&1)" "wrong user name or password"
 is "CLI: staff search sees only their customer's" \
 	"$(echo pass-ann-123 | D --as ann search --json -- "$word" | jq -c '[.total, .facets == null]')" "[1,true]"
+# Reports count and list only what the reader may see: a unit manager
+# their unit, an auditor everything.
+# (north's secret paper is above a manager's clearance)
+is "stats: a north manager counts north's documents only" \
+	"$(echo pass-mia-123 | D --as mia stats --json | jq -c '[.totals.documents, [.by_unit[].key]]')" '[1,["north"]]'
+is "stats: a south manager counts south's only" \
+	"$(echo pass-sam-123 | D --as sam stats --json | jq -c '[.totals.documents, [.by_unit[].key]]')" '[1,["south"]]'
+is "stats: an auditor counts all" \
+	"$(echo pass-aud-123 | D --as aud stats --json | jq -c '.totals.documents')" 3
+is "missing: a north manager's report lists north's customers only" \
+	"$(echo pass-mia-123 | D --as mia missing --json | jq -c '[.checked, [.customers[].number]]')" '[1,["N-1"]]'
+is "missing: an auditor's lists both" \
+	"$(echo pass-aud-123 | D --as aud missing --json | jq -c '.checked')" 2
+contains "missing: another unit's dossier by name is refused" \
+	"$(echo pass-mia-123 | D --as mia missing S-1 2>&1)" "missing: permission denied"
 contains "CLI: admin may not search" "$(echo pass-adm-123 | D --as adm search "$word" 2>&1)" "the admin role may not search"
 
 add_auditor "$A"
