@@ -227,23 +227,39 @@ enum dos_err
 arc_grant_list(struct arc *a, const struct arc_user *who, json_t **pout)
 {
 	sqlite3_stmt *st = NULL;
+	struct arc_sql q;
+	char msg[64];
 	json_t *arr;
 	enum dos_err err;
 	int rc;
 
 	*pout = NULL;
-	if ((err = arc_prepare(a, "SELECT g.id, g.user_name, c.number, "
-				  "g.document_id, g.reason, g.days, g.status, "
-				  "g.requested, g.decided_by, g.decided, "
-				  "g.until, g.note FROM access_grant g LEFT "
-				  "JOIN customer c ON c.id = g.customer_id "
-				  "WHERE g.user_name = ?1 OR (?2 AND g.status "
-				  "= 'requested') ORDER BY g.id",
-			       &st)) != DOS_OK)
+	/* One's own requests, and for an approver the pending requests for
+	 * what they may approve: a unit manager sees their unit's only. */
+	arc_sql_init(&q, a, msg, sizeof(msg));
+	arc_sql_add(&q, "SELECT g.id, g.user_name, c.number, g.document_id, "
+			"g.reason, g.days, g.status, g.requested, "
+			"g.decided_by, g.decided, g.until, g.note FROM "
+			"access_grant g LEFT JOIN customer c ON c.id = "
+			"g.customer_id WHERE g.user_name = ");
+	arc_sql_text(&q, who->name, 0);
+	if (who->local || (who->actions & (1u << ARC_APPROVE)) != 0) {
+		arc_sql_add(&q, " OR (g.status = 'requested' AND (g.customer_id"
+				" IN (SELECT c.id FROM customer c WHERE 1");
+		arc_customer_scope_cond(&q, who, ARC_APPROVE);
+		arc_sql_add(&q, ") OR g.document_id IN (SELECT d.id FROM "
+				"document d LEFT JOIN customer c ON c.id = "
+				"d.customer_id WHERE 1");
+		arc_scope_cond(&q, who, ARC_APPROVE);
+		arc_sql_add(&q, ")))");
+	}
+	arc_sql_add(&q, " ORDER BY g.id");
+	err = q.err == DOS_OK ? arc_prepare(a, q.sql.data, &st) : q.err;
+	if (err == DOS_OK)
+		arc_sql_bind(&q, st);
+	arc_sql_free(&q);
+	if (err != DOS_OK)
 		return err;
-	arc_bind_text(st, 1, who->name);
-	sqlite3_bind_int(st, 2, who->local || (who->actions &
-					       (1u << ARC_APPROVE)) != 0);
 	if ((arr = json_array()) == NULL) {
 		sqlite3_finalize(st);
 		return DOS_NOMEM;

@@ -137,6 +137,12 @@ gid=$(curl -s -H 'Content-Type: application/json' \
 is "bob's request gets an id" "$([ "$gid" -gt 0 ] 2>/dev/null && echo yes)" yes
 is "bob still cannot read before approval" "$(status bob GET /api/documents/$own)" 403
 is "bob cannot approve his own request" "$(status bob POST /api/grants/$gid/approve '{}')" 403
+sign_in sam pass-sam-123 >/dev/null
+is "a south manager is not shown a north request" \
+	"$(curl -s "$BASE_URL/api/grants" | jq -c "[.[] | select(.id == $gid)] | length")" 0
+sign_in mia pass-mia-123 >/dev/null
+is "the north manager is shown it" \
+	"$(curl -s "$BASE_URL/api/grants" | jq -c "[.[] | select(.id == $gid)][0].status")" '"requested"'
 is "mia approves" "$(status mia POST /api/grants/$gid/approve '{"note":"ok"}')" 200
 is "bob reads the borrowed dossier" "$(status bob GET /api/customers/N-1)" 200
 is "bob's search finds it now" "$(total bob "$word")" "[1,1,[$own]]"
