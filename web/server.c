@@ -2005,6 +2005,21 @@ out:
 	return buf;
 }
 
+/* libmicrohttpd's own messages, as one log line each. */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	dos_log(DOS_LOG_WARN, "http", "%s", msg);
+}
+
 /* Where and how to listen, settled before anything starts. */
 struct plan {
 	struct sockaddr_storage ss;
@@ -2090,8 +2105,10 @@ web_check(const struct web_options *o)
 
 	if ((err = plan_make(o, &p)) == DOS_OK && p.cert != NULL) {
 		/* GnuTLS loads the pair as the server would, on no socket. */
-		d = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | MHD_USE_TLS, 0,
-				     NULL, NULL, on_request, NULL,
+		d = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | MHD_USE_TLS |
+					     MHD_USE_ERROR_LOG,
+				     0, NULL, NULL, on_request, NULL,
+				     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				     MHD_OPTION_HTTPS_MEM_CERT, p.cert,
 				     MHD_OPTION_HTTPS_MEM_KEY, p.key,
 				     MHD_OPTION_END);
@@ -2188,8 +2205,11 @@ web_serve(const struct web_options *o)
 	d = MHD_start_daemon(
 		p.flags | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
-		p.port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&p.ss, MHD_OPTION_THREAD_POOL_SIZE,
+		p.port, NULL, NULL, on_request, NULL,
+		/* first, for libmicrohttpd to use it for every message */
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&p.ss,
+		MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)(o->threads > 0 ? o->threads : 2),
 		MHD_OPTION_CONNECTION_LIMIT, 512u,
 		MHD_OPTION_CONNECTION_TIMEOUT, 30u,
