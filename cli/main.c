@@ -43,7 +43,14 @@ load_config(const char *path)
 		return 0;
 	dbuf_init(&errs, 64u << 10);
 	err = cli_config_load(cli_cfg_path, &cli_cfg, &errs);
-	if (err != DOS_OK)
+	if (err != DOS_OK && dos_log_journal()) {
+		/* Under systemd: each fault an entry of priority "error". */
+		char *p, *e;
+
+		for (p = errs.data; p != NULL && (e = strchr(p, '\n')) != NULL;
+		     p = e + 1)
+			dos_log(DOS_LOG_ERR, "config", "%.*s", (int)(e - p), p);
+	} else if (err != DOS_OK)
 		fprintf(stderr, "%s", errs.data != NULL ? errs.data : "");
 	dbuf_free(&errs);
 	return err == DOS_OK ? 0 : -1;
@@ -1384,7 +1391,16 @@ main(int argc, char **argv)
 	 * libgomp reads OMP_THREAD_LIMIT when it loads, so set it and re-exec.
 	 */
 	if (getenv("OMP_THREAD_LIMIT") == NULL) {
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
 		setenv("OMP_THREAD_LIMIT", "1", 1);
+		/* By its own name: run as /proc/self/exe, ps and pgrep would
+		 * show the service as "exe". */
+		if (n > 0) {
+			self[n] = '\0';
+			execv(self, argv);
+		}
 		execv("/proc/self/exe", argv);
 		/* If re-exec fails, go on: slower, not wrong. */
 	}

@@ -194,6 +194,13 @@ log_setup(void)
 		log_journal = 1;
 }
 
+int
+dos_log_journal(void)
+{
+	pthread_once(&log_once, log_setup);
+	return log_journal;
+}
+
 /* The component: the first folder of a path such as "web/server.c". */
 static size_t
 component_len(const char *c)

@@ -2234,8 +2234,9 @@ web_serve(const struct web_options *o)
 			p.port = di->port;
 	}
 	dos_infox("serving %s on %s://%s%s%s:%u/", o->archive_dir,
-		  tls_on ? "https" : "http", (p.flags & MHD_USE_IPv6) ? "[" : "",
-		  p.host, (p.flags & MHD_USE_IPv6) ? "]" : "", p.port);
+		  tls_on ? "https" : "http",
+		  (p.flags & MHD_USE_IPv6) ? "[" : "", p.host,
+		  (p.flags & MHD_USE_IPv6) ? "]" : "", p.port);
 	snprintf(ready, sizeof(ready), "READY=1\nMAINPID=%ld", (long)getpid());
 	notify_systemd(ready);
 	next = dos_mono();

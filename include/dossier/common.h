@@ -65,6 +65,8 @@ enum dos_log_level dos_log_get_level(void);
 /* Parses "error", "warning", "info" or "debug"; -1 if none. */
 int dos_log_level_parse(const char *s);
 const char *dos_log_level_name(enum dos_log_level level);
+/* Whether standard error is the journal's stream (lines get "<P>"). */
+int dos_log_journal(void);
 void dos_log(enum dos_log_level level, const char *component,
 	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define dos_warnx(...) dos_log(DOS_LOG_WARN, __FILE__, __VA_ARGS__)

@@ -233,4 +233,8 @@ is "sd_notify: ready once listening, reloading, ready, stopping" "$(cat "$T_TMP/
 RELOADING=1
 READY=1
 STOPPING=1"
+: >"$T_TMP/j"
+JOURNAL_STREAM=$(stat -c %d:%i "$T_TMP/j") "$DOSSIER" -c "$bad" serve 2>>"$T_TMP/j"
+is "journal stream: a broken file stops the service, each fault an error entry" "$? $(head -1 "$T_TMP/j")" \
+	"1 <3>config: $bad:3: unknown key 'lisen' in [server]"
 finish
