@@ -174,12 +174,13 @@ trim(char *s)
 	return s;
 }
 
-/* Printable: no control characters (tabs neither, inside a value). */
+/* No control characters; tabs only with tabs_ok (around = and such). */
 static int
-printable(const char *s)
+printable(const char *s, int tabs_ok)
 {
 	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+		if (((unsigned char)*s < 0x20 && !(tabs_ok && *s == '\t')) ||
+		    *s == 0x7f)
 			return 0;
 	return 1;
 }
@@ -460,6 +461,10 @@ category_key(struct reader *r, const char *key, const char *v)
 			"line %d)", key, cat->code, *pline);
 		return;
 	}
+	if (*v == '\0') {
+		say(r, r->line, "%s has no value", key);
+		return;
+	}
 	if (slot == &cat->name && strlen(v) > 100) {
 		say(r, r->line, "name: expected at most 100 characters");
 		return;
@@ -534,7 +539,7 @@ one_line(struct reader *r, char *raw)
 
 	if (*s == '\0' || *s == '#')
 		return;
-	if (!printable(s)) {
+	if (!printable(s, 1)) {
 		say(r, r->line, "control character in the line");
 		return;
 	}
@@ -557,6 +562,10 @@ one_line(struct reader *r, char *raw)
 	*eq = '\0';
 	key = trim(s);
 	v = trim(eq + 1);
+	if (!printable(v, 0)) {
+		say(r, r->line, "a tab inside the value of '%s'", key);
+		return;
+	}
 	for (n = 0; key[n] != '\0'; n++)
 		if (!(key[n] >= 'a' && key[n] <= 'z') && key[n] != '_')
 			break;
@@ -604,7 +613,10 @@ cli_config_load(const char *path, struct cli_config **pc, struct dbuf *errs)
 		say(&r, 1, "not a text file (it holds a NUL byte)");
 		goto done;
 	}
-	for (p = (char *)data; p != NULL && *p != '\0' &&
+	p = (char *)data;
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3; /* a UTF-8 byte order mark, as some editors write */
+	for (; p != NULL && *p != '\0' &&
 			       r.nerr < CONFIG_MAX_ERRORS;
 	     p = next) {
 		r.line++;

@@ -77,11 +77,11 @@ reads_every_key(void **state)
 	char *e;
 
 	(void)state;
-	e = load("# a comment\r\n"
+	e = load("\xef\xbb\xbf# a comment after a byte order mark\r\n"
 		 "  # an indented one\n"
 		 "[server]\n"
 		 "listen = [::1]:8443\n"
-		 "threads=4\n"
+		 "threads\t=\t4\n"
 		 "tls_cert = /etc/dossier/c.pem\n"
 		 "tls_key = /etc/dossier/k.pem\r\n"
 		 "archive = /var/lib/dossier\n"
@@ -253,6 +253,8 @@ bad_values_say_what_is_expected(void **state)
 	       "d.conf:1: tls_cert without tls_key: TLS needs both\n");
 	expect("listen = 127.0.0.1:1\x01\n",
 	       "d.conf:1: control character in the line\n");
+	expect("units = Retail\tBanking\n",
+	       "d.conf:1: a tab inside the value of 'units'\n");
 }
 
 static void
@@ -267,6 +269,9 @@ category_sections(void **state)
 	expect("[category LEGAL]\nname = a\n[category LEGAL]\nname = b\n",
 	       "d.conf:3: [category LEGAL] is declared twice (first on line "
 	       "1)\n");
+	expect("[category LEGAL]\nname =\n",
+	       "d.conf:2: name has no value\nd.conf:1: [category LEGAL] has "
+	       "no name (name = ...)\n");
 	expect("[category LEGAL]\nname = a\nname = b\n",
 	       "d.conf:3: name is set twice in [category LEGAL] (first on "
 	       "line 2)\n");
