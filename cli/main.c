@@ -783,8 +783,9 @@ cmd_serve(const char *dir, int argc, char **argv)
 	return cli_serve(&sa);
 usage:
 	fprintf(stderr, "usage: dossier [-c FILE] serve [-A DIR] [-n] "
-			"[--verbose] [--listen HOST:PORT] [--threads 1-64]\n"
-			"       [--tls-cert PEM --tls-key PEM]\n");
+			"[--verbose] [--listen HOST:PORT]\n"
+			"       [--threads 1-64] [--tls-cert PEM --tls-key "
+			"PEM]\n");
 	return 2;
 }
 
