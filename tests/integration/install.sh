@@ -7,6 +7,8 @@
 
 REPO=$PWD
 R="$T_TMP/root"
+# Not the flags of a make running the tests (make check, make asan).
+unset MAKEFLAGS MFLAGS MAKELEVEL
 mk() { make -s --no-print-directory -C "$REPO" BUILD="$BUILD" DESTDIR="$R" PREFIX=/usr "$@"; }
 
 out=$(mk install 2>&1)
