@@ -77,7 +77,7 @@ for c in $("$R/usr/bin/dossier" help | sed -n 's/^  \([a-z-]*\)  .*/\1/p'); do
 	grep -qE "^     $c( |\$)" "$T_TMP/man.txt" || missing="$missing $c"
 done
 is "the manual describes every command 'dossier help' lists" "$missing" ""
-is "... which are 27" "$("$R/usr/bin/dossier" help | grep -c '^  [a-z]')" 27
+is "... (all 27 or more of them)" "$(n=$("$R/usr/bin/dossier" help | grep -c '^  [a-z]'); [ "$n" -ge 27 ] && echo yes)" yes
 missing=""
 for k in $(sed -n 's/^#\{0,1\}\([a-z_]*\) = .*/\1/p' dist/dossier.conf | sort -u); do
 	grep -qE "^     $k = " "$T_TMP/man.txt" || missing="$missing $k"
