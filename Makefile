@@ -25,7 +25,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export clean samples
+.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export clean samples install uninstall
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -60,6 +60,12 @@ $(BUILD)/gensamples: tools/gensamples.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $< \
 		$$(pkg-config --cflags --libs cairo lept jansson) -lzint -lm -o $@
+
+# cli/ is no library: its unit tests link the one file they test.
+$(BUILD)/tests/unit/cli/%: tests/unit/cli/%.c $(BUILD)/cli/config.o $(BUILD)/libdossier.a tests/unit/harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/unit -Icli $< $(BUILD)/cli/config.o \
+		$(BUILD)/libdossier.a $(LIBS) $$(pkg-config --libs cmocka) -o $@
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libdossier.a tests/unit/harness.h $(wildcard tests/unit/*/*.h)
 	@mkdir -p $(dir $@)
@@ -144,6 +150,55 @@ bench-search: deps
 $(BUILD)/bench/search_bench: bench/search_bench.c $(BUILD)/libdossier.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
+
+# Installs what `make all` built (it does not build: run `make all` first,
+# not as root): the binary, the manual, the example configuration (copied
+# to SYSCONFDIR/dossier/dossier.conf unless one is there), the systemd
+# unit and the sysusers.d and tmpfiles.d snippets.  The web assets are in
+# the binary.  DESTDIR is prefixed to every path.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/dossier
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+
+install:
+	@test -x $(BUILD)/dossier || { echo "make install: no $(BUILD)/dossier; run 'make all' first" >&2; exit 1; }
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/dossier \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	install -m 0755 $(BUILD)/dossier $(DESTDIR)$(BINDIR)/dossier
+	install -m 0644 dist/dossier.1 $(DESTDIR)$(MANDIR)/man1/dossier.1
+	install -m 0644 dist/dossier.conf $(DESTDIR)$(DOCDIR)/dossier.conf.example
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/dossier/dossier.conf ]; then \
+		echo "kept $(DESTDIR)$(SYSCONFDIR)/dossier/dossier.conf"; \
+	else \
+		echo "install -m 0644 dist/dossier.conf $(DESTDIR)$(SYSCONFDIR)/dossier/dossier.conf"; \
+		install -m 0644 dist/dossier.conf $(DESTDIR)$(SYSCONFDIR)/dossier/dossier.conf; \
+	fi
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		dist/dossier.service.in >$(DESTDIR)$(UNITDIR)/dossier.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/dossier.service.tmp
+	mv -f $(DESTDIR)$(UNITDIR)/dossier.service.tmp $(DESTDIR)$(UNITDIR)/dossier.service
+	install -m 0644 dist/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/dossier.conf
+	install -m 0644 dist/tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/dossier.conf
+
+# Leaves the archive, and the configuration file if it was changed.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dossier $(DESTDIR)$(MANDIR)/man1/dossier.1 \
+		$(DESTDIR)$(UNITDIR)/dossier.service \
+		$(DESTDIR)$(SYSUSERSDIR)/dossier.conf $(DESTDIR)$(TMPFILESDIR)/dossier.conf
+	@if cmp -s dist/dossier.conf $(DESTDIR)$(SYSCONFDIR)/dossier/dossier.conf; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/dossier/dossier.conf; \
+		rmdir $(DESTDIR)$(SYSCONFDIR)/dossier 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/dossier/dossier.conf ]; then \
+		echo "kept $(DESTDIR)$(SYSCONFDIR)/dossier/dossier.conf (changed)"; \
+	fi
+	rm -f $(DESTDIR)$(DOCDIR)/dossier.conf.example
+	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
 	rm -rf build build-asan

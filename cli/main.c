@@ -1,7 +1,9 @@
 /*
  * main.c: the dossier command: init, ingest, search, show, verify, serve.
- * Every command takes -A DIR (default $DOSSIER_ARCHIVE, else ./archive).
- * Only this file may exit on error.
+ * Every command takes -A DIR (default $DOSSIER_ARCHIVE, else the
+ * configuration file's archive, else ./archive) and reads the
+ * configuration file (-c FILE, else /etc/dossier/dossier.conf if it
+ * exists).  Only this file may exit on error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,12 +28,48 @@ struct cmd {
 	const char *usage;
 };
 
+/*
+ * Reads the configuration file: path, else the default one if it exists.
+ * Prints every fault and returns -1 when the file is not right.
+ */
+static int
+load_config(const char *path)
+{
+	struct dbuf errs;
+	enum dos_err err;
+
+	cli_cfg_path = path != NULL ? path : CLI_CONFIG_DEFAULT;
+	if (path == NULL && access(CLI_CONFIG_DEFAULT, F_OK) != 0)
+		return 0;
+	dbuf_init(&errs, 64u << 10);
+	err = cli_config_load(cli_cfg_path, &cli_cfg, &errs);
+	if (err != DOS_OK && dos_log_journal()) {
+		/* Under systemd: each fault an entry of priority "error". */
+		char *p, *e;
+
+		for (p = errs.data; p != NULL && (e = strchr(p, '\n')) != NULL;
+		     p = e + 1)
+			dos_log(DOS_LOG_ERR, "config", "%.*s", (int)(e - p), p);
+	} else if (err != DOS_OK)
+		fprintf(stderr, "%s", errs.data != NULL ? errs.data : "");
+	dbuf_free(&errs);
+	return err == DOS_OK ? 0 : -1;
+}
+
+/* The archive folder: -A, else $DOSSIER_ARCHIVE, else the file's. */
 static const char *
-default_archive(void)
+archive_dir(const char *given)
 {
 	const char *e = getenv("DOSSIER_ARCHIVE");
 
-	return e != NULL && *e != '\0' ? e : "./archive";
+	cli_archive_given = given != NULL || (e != NULL && *e != '\0');
+	if (given != NULL)
+		return given;
+	if (e != NULL && *e != '\0')
+		return e;
+	if (cli_config_get(cli_cfg, CFG_ARCHIVE) != NULL)
+		return cli_config_get(cli_cfg, CFG_ARCHIVE);
+	return "./archive";
 }
 
 const char *cli_as;
@@ -268,7 +306,7 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.docs = json_array();
 	ctx.errs = json_array();
-	ing_options_default(&o);
+	cli_ingest_defaults(&o);
 	while ((c = getopt_long(argc, argv, CLI_INGEST_SHORT, lo, NULL)) !=
 	       -1) {
 		switch (c) {
@@ -705,6 +743,8 @@ cmd_backup(const char *dir, int argc, char **argv)
 	return rc;
 }
 
+/* dossier serve: the configuration file, then these options over it
+ * (cli/serve.c); -n checks and exits. */
 static int
 cmd_serve(const char *dir, int argc, char **argv)
 {
@@ -713,25 +753,40 @@ cmd_serve(const char *dir, int argc, char **argv)
 		{"threads", required_argument, NULL, 't'},
 		{"tls-cert", required_argument, NULL, 'c'},
 		{"tls-key", required_argument, NULL, 'k'},
+		{"check", no_argument, NULL, 'n'},
+		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
-	struct web_options o = {dir, "127.0.0.1:8080", 2, NULL, NULL};
+	struct cli_serve_args sa;
+	long n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	memset(&sa, 0, sizeof(sa));
+	sa.archive = dir;
+	while ((c = getopt_long(argc, argv, "nv", lo, NULL)) != -1) {
 		switch (c) {
-		case 'l': o.listen = optarg; break;
-		case 't': o.threads = atoi(optarg); break;
-		case 'c': o.tls_cert = optarg; break;
-		case 'k': o.tls_key = optarg; break;
-		default:
-			fprintf(stderr, "usage: dossier serve [-A DIR] "
-					"[--listen HOST:PORT] [--threads N] "
-					"[--tls-cert PEM --tls-key PEM]\n");
-			return 2;
+		case 'l': sa.listen = optarg; break;
+		case 't':
+			if (!cli_number(optarg, 1, 64, &n))
+				goto usage;
+			sa.threads = (int)n;
+			break;
+		case 'c': sa.tls_cert = optarg; break;
+		case 'k': sa.tls_key = optarg; break;
+		case 'n': sa.check = 1; break;
+		case 'v': sa.verbose = 1; break;
+		default: goto usage;
 		}
 	}
-	return web_serve(&o) == DOS_OK ? 0 : 1;
+	if (optind != argc)
+		goto usage;
+	return cli_serve(&sa);
+usage:
+	fprintf(stderr, "usage: dossier [-c FILE] serve [-A DIR] [-n] "
+			"[--verbose] [--listen HOST:PORT]\n"
+			"       [--threads 1-64] [--tls-cert PEM --tls-key "
+			"PEM]\n");
+	return 2;
 }
 
 /* dossier user add NAME --role ROLE [--unit U]: password on stdin. */
@@ -1079,7 +1134,7 @@ cmd_coversheet(const char *dir, int argc, char **argv)
 	int c;
 
 	(void)dir;
-	ing_options_default(&o);
+	cli_ingest_defaults(&o);
 	while ((c = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a': acc = optarg; break;
@@ -1310,9 +1365,13 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: dossier [-A DIR] [--as USER] COMMAND [ARGS]\n"
+	fprintf(f, "usage: dossier [-c FILE] [-A DIR] [--as USER] COMMAND "
+		   "[ARGS]\n"
+		   "  -c FILE    configuration file (default "
+		   CLI_CONFIG_DEFAULT ", if it exists)\n"
 		   "  -A DIR     archive folder (default $DOSSIER_ARCHIVE, "
-		   "else ./archive)\n"
+		   "else the file's\n"
+		   "             archive, else ./archive)\n"
 		   "  --as USER  act as USER, with their permissions (password "
 		   "on standard\n"
 		   "             input); without it, the local administrator "
@@ -1324,7 +1383,7 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
-	const char *dir = default_archive();
+	const char *dir = NULL, *cfg = NULL;
 	size_t i;
 	int k = 1;
 
@@ -1333,7 +1392,16 @@ main(int argc, char **argv)
 	 * libgomp reads OMP_THREAD_LIMIT when it loads, so set it and re-exec.
 	 */
 	if (getenv("OMP_THREAD_LIMIT") == NULL) {
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
 		setenv("OMP_THREAD_LIMIT", "1", 1);
+		/* By its own name: run as /proc/self/exe, ps and pgrep would
+		 * show the service as "exe". */
+		if (n > 0) {
+			self[n] = '\0';
+			execv(self, argv);
+		}
 		execv("/proc/self/exe", argv);
 		/* If re-exec fails, go on: slower, not wrong. */
 	}
@@ -1349,6 +1417,11 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[k], "--as") == 0 && k + 1 < argc) {
 			cli_as = argv[k + 1];
 			k += 2;
+		} else if ((strcmp(argv[k], "-c") == 0 ||
+			    strcmp(argv[k], "--config") == 0) &&
+			   k + 1 < argc) {
+			cfg = argv[k + 1];
+			k += 2;
 		} else if (strcmp(argv[k], "-h") == 0 ||
 			   strcmp(argv[k], "--help") == 0) {
 			usage(stdout);
@@ -1361,6 +1434,10 @@ main(int argc, char **argv)
 	if (k >= argc) {
 		usage(stderr);
 		return 2;
+	}
+	if (strcmp(argv[k], "help") == 0) {
+		usage(stdout);
+		return 0;
 	}
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(argv[k], cmds[i].name) != 0)
@@ -1384,11 +1461,22 @@ main(int argc, char **argv)
 					cli_as = argv[++j];
 					continue;
 				}
+				if (strcmp(argv[j], "--config") == 0 &&
+				    j + 1 < argc && j > k) {
+					cfg = argv[++j];
+					continue;
+				}
 				av[n++] = argv[j];
 			}
+			if (load_config(cfg) != 0) {
+				free(av);
+				return 1;
+			}
 			optind = 1;
-			rc = cmds[i].run(dir, n, av);
+			rc = cmds[i].run(archive_dir(dir), n, av);
 			free(av);
+			cli_config_free(cli_cfg);
+			cli_cfg = NULL;
 			return rc;
 		}
 	}

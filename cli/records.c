@@ -296,7 +296,7 @@ cmd_delete(const char *dir, int argc, char **argv)
 	const char *reason = NULL, *sub;
 	char msg[512] = "", *end;
 	int64_t id;
-	long days = 30;
+	long days = cli_config_hold_days(cli_cfg);
 	int ch, rc = 2;
 	enum dos_err err;
 

@@ -863,7 +863,7 @@ cmd_watch(const char *archive, int argc, char **argv)
 
 	memset(&w, 0, sizeof(w));
 	w.dirfd = w.stagefd = w.donefd = w.failedfd = w.ifd = w.sfd = -1;
-	ing_options_default(&o);
+	cli_ingest_defaults(&o);
 	while ((c = getopt_long(argc, argv, CLI_INGEST_SHORT, lo, NULL)) !=
 	       -1) {
 		if (c == '1')

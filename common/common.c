@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,31 +137,144 @@ dbuf_take(struct dbuf *b, size_t *plen)
 	return p;
 }
 
-static enum dos_log_level log_level = DOS_LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int log_level = DOS_LOG_INFO;
+static pthread_once_t log_once = PTHREAD_ONCE_INIT;
+static int log_journal; /* standard error is the journal's stream */
 
 void
 dos_log_set_level(enum dos_log_level level)
 {
-	log_level = level;
+	atomic_store(&log_level, (int)level);
+}
+
+enum dos_log_level
+dos_log_get_level(void)
+{
+	return (enum dos_log_level)atomic_load(&log_level);
+}
+
+static const char *const level_names[] = {"error", "warning", "info",
+					  "debug"};
+
+const char *
+dos_log_level_name(enum dos_log_level level)
+{
+	return (unsigned)level <= DOS_LOG_DEBUG ? level_names[level] : "?";
+}
+
+int
+dos_log_level_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i <= DOS_LOG_DEBUG; i++)
+		if (strcmp(s, level_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * systemd sets $JOURNAL_STREAM to "DEV:INODE" of the stream it connects
+ * to standard error; it is the journal only if standard error still is
+ * that stream (not redirected by a shell in between).
+ */
+static void
+log_setup(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char tail;
+
+	if (e != NULL && sscanf(e, "%llu:%llu%c", &dev, &ino, &tail) == 2 &&
+	    fstat(STDERR_FILENO, &st) == 0 &&
+	    (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino)
+		log_journal = 1;
+}
+
+int
+dos_log_journal(void)
+{
+	pthread_once(&log_once, log_setup);
+	return log_journal;
+}
+
+/* The component: the first folder of a path such as "web/server.c". */
+static size_t
+component_len(const char *c)
+{
+	const char *slash = strchr(c, '/');
+
+	return slash != NULL ? (size_t)(slash - c) : strlen(c);
 }
 
 void
-dos_log(enum dos_log_level level, const char *fmt, ...)
+dos_log(enum dos_log_level level, const char *component, const char *fmt,
+	...)
 {
-	static const char *const names[] = {"error", "warning", "info", "debug"};
+	/* syslog priorities of the levels, for journald */
+	static const int prio[] = {3, 4, 6, 7};
+	static const char hex[] = "0123456789abcdef";
+	char msg[2048], line[4 * sizeof(msg) + 256], ts[32];
+	size_t n, i, clen;
 	va_list ap;
-	char ts[32];
+	int r;
 
-	if (level > log_level)
+	if ((int)level > atomic_load(&log_level) || (unsigned)level > 3)
 		return;
-	dos_now_iso(ts);
-	pthread_mutex_lock(&log_lock);
-	fprintf(stderr, "%s dossier %s: ", ts, names[level]);
+	pthread_once(&log_once, log_setup);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	r = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (r < 0)
+		snprintf(msg, sizeof(msg), "(unprintable message)");
+	else if ((size_t)r >= sizeof(msg))
+		memcpy(msg + sizeof(msg) - 4, "...", 4);
+	if (component == NULL)
+		component = "dossier";
+	clen = component_len(component);
+	if (clen > 32)
+		clen = 32;
+	if (log_journal)
+		r = snprintf(line, sizeof(line), "<%d>%.*s: ", prio[level],
+			     (int)clen, component);
+	else {
+		dos_now_iso(ts);
+		r = snprintf(line, sizeof(line), "%s dossier[%ld]: %s: %.*s: ",
+			     ts, (long)getpid(), level_names[level],
+			     (int)clen, component);
+	}
+	n = r > 0 ? (size_t)r : 0;
+	/* One event, one line: nothing in the message may break it. */
+	for (i = 0; msg[i] != '\0' && n + 5 < sizeof(line); i++) {
+		unsigned char ch = (unsigned char)msg[i];
+
+		if (ch < 0x20 || ch == 0x7f || ch == '\\') {
+			line[n++] = '\\';
+			if (ch == '\\')
+				line[n++] = '\\';
+			else {
+				line[n++] = 'x';
+				line[n++] = hex[ch >> 4];
+				line[n++] = hex[ch & 0xf];
+			}
+		} else
+			line[n++] = (char)ch;
+	}
+	line[n++] = '\n';
+	/* One write per line: lines of threads and processes never mix. */
+	pthread_mutex_lock(&log_lock);
+	for (i = 0; i < n;) {
+		ssize_t w = write(STDERR_FILENO, line + i, n - i);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		i += (size_t)w;
+	}
 	pthread_mutex_unlock(&log_lock);
 }
 

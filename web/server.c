@@ -1,9 +1,10 @@
 /*
  * server.c: the HTTP server on libmicrohttpd: one routing table (method,
  * path, handler), one dispatcher that alone answers 404/405 and queues
- * exactly one response, JSON errors, security headers, an access log, and
- * one archive connection per server thread.
- * Exports web_serve, web_parse_listen.
+ * exactly one response, JSON errors, security headers, a request log (at
+ * debug level), one archive connection per server thread, and signals:
+ * SIGHUP reloads, SIGINT and SIGTERM stop.
+ * Exports web_serve, web_check, web_parse_listen.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,8 +28,10 @@
 #include "dossier/search.h"
 #include "dossier/web.h"
 #include "assets.h"
+#include "notify.h"
 #include "render.h"
 #include "session.h"
+#include "settings.h"
 #include "upload.h"
 #include "xjob.h"
 
@@ -71,6 +74,8 @@ struct conn_ctx {
 	int too_big;
 	struct upload *up;      /* POST /api/batches being received */
 	char user[65];          /* who uploads */
+	char who[65];           /* who is signed in, for the request log */
+	double t0;              /* when the request arrived */
 	unsigned early_status;  /* an upload refused before its body */
 	char early_msg[256];
 	int answered;           /* a response is queued */
@@ -405,18 +410,30 @@ h_document_delete(struct web_req *q, struct web_resp *r)
 	json_decref(j);
 }
 
-/* POST /api/documents/ID/approve-delete {"hold_days": N} */
+/* POST /api/documents/ID/approve-delete {"hold_days": N}: without
+ * hold_days, the configuration's (hold_days, 30 by default). */
 static void
 h_document_approve(struct web_req *q, struct web_resp *r)
 {
+	const struct wset *set;
 	char msg[512] = "";
 	int64_t id;
-	json_t *j;
+	json_t *j, *h;
 	json_int_t days;
 
 	if ((j = id_and_body(q, r, "document", &id)) == NULL)
 		return;
-	days = json_integer_value(json_object_get(j, "hold_days"));
+	if ((h = json_object_get(j, "hold_days")) == NULL) {
+		set = wset_get();
+		days = set->hold_days;
+		wset_put(set);
+	} else if (!json_is_integer(h)) {
+		json_decref(j);
+		resp_error(r, 400, "hold_days must be a whole number of days "
+				   "from 0 to 3650");
+		return;
+	} else
+		days = json_integer_value(h);
 	resp_outcome(r,
 		     arc_delete_approve(q->arc, &q->user, id,
 					days < 0 || days > 3650 ? -1 : (int)days,
@@ -832,6 +849,7 @@ review_decide(struct web_req *q, struct web_resp *r,
 static void
 h_page_turn(struct web_req *q, struct web_resp *r)
 {
+	const struct wset *set;
 	struct ing_options o;
 	char msg[512] = "";
 	int64_t id, seq;
@@ -851,13 +869,15 @@ h_page_turn(struct web_req *q, struct web_resp *r)
 				   "90, 180 or 270 (clockwise)");
 		return;
 	}
-	ing_options_default(&o);
+	set = wset_get();
+	o = set->ingest;
 	o.user = q->user.name;
 	resp_outcome(r,
 		     ing_page_turn(&o, q->arc, &q->user, id, (int)seq,
 				   (int)json_integer_value(deg),
 				   jstr(j, "reason"), msg, sizeof(msg)),
 		     msg);
+	wset_put(set);
 	json_decref(j);
 }
 
@@ -888,22 +908,24 @@ h_batches(struct web_req *q, struct web_resp *r)
 static void
 h_coversheet(struct web_req *q, struct web_resp *r)
 {
-	struct ing_options o;
+	const struct wset *set;
 	char dir[4096], path[4200], msg[256] = "";
 	struct stat sb;
 	int fd;
 	enum dos_err err;
 
-	ing_options_default(&o);
 	if (arc_spool_dir(q->arc, dir, sizeof(dir)) != DOS_OK) {
 		resp_error(r, 500, "the cover sheet cannot be made; see the "
 				   "server log");
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/cover.pdf", dir);
-	err = ing_coversheet_pdf(o.cover_prefix, nonempty(arg(q, "account")),
+	set = wset_get();
+	err = ing_coversheet_pdf(set->ingest.cover_prefix,
+				 nonempty(arg(q, "account")),
 				 nonempty(arg(q, "category")), path, msg,
 				 sizeof(msg));
+	wset_put(set);
 	fd = err == DOS_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	/* The open file outlives its name. */
 	unlink(path);
@@ -1139,13 +1161,48 @@ h_category_alias_remove(struct web_req *q, struct web_resp *r)
 		     msg);
 }
 
-/* GET /api/units */
+/*
+ * Adds the units the configuration declares that no customer or user
+ * names yet (with zero counts) to list, which is sorted by unit.
+ */
+static void
+add_declared_units(json_t *list)
+{
+	const struct wset *set = wset_get();
+	size_t i, k;
+	int c;
+
+	for (i = 0; i < set->nunits; i++) {
+		for (k = 0; k < json_array_size(list); k++) {
+			c = strcmp(json_string_value(json_object_get(
+					   json_array_get(list, k), "unit")),
+				   set->units[i]);
+			if (c >= 0)
+				break;
+		}
+		if (k < json_array_size(list) &&
+		    strcmp(json_string_value(json_object_get(
+				   json_array_get(list, k), "unit")),
+			   set->units[i]) == 0)
+			continue;
+		json_array_insert_new(
+			list, k,
+			json_pack("{s:s,s:i,s:i,s:i}", "unit", set->units[i],
+				  "customers", 0, "users", 0, "documents", 0));
+	}
+	wset_put(set);
+}
+
+/* GET /api/units: the units named on customers and users, and those the
+ * configuration declares. */
 static void
 h_units(struct web_req *q, struct web_resp *r)
 {
 	json_t *j = NULL;
 	enum dos_err err = arc_unit_list(q->arc, &q->user, &j);
 
+	if (err == DOS_OK)
+		add_declared_units(j);
 	resp_result(r, err, j,
 		    err == DOS_PERM ? "your role may not see the units" : NULL);
 }
@@ -1720,6 +1777,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	if (cc == NULL) {
 		if ((cc = calloc(1, sizeof(*cc))) == NULL)
 			return MHD_NO;
+		cc->t0 = dos_mono();
 		dbuf_init(&cc->body, MAX_BODY);
 		*ctx = cc;
 		if (strcmp(method, "POST") == 0 &&
@@ -1779,6 +1837,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		q.body = cc->body.len > 0 ? cc->body.data : "";
 		dispatch(&q, &r);
 	}
+	snprintf(cc->who, sizeof(cc->who), "%s",
+		 cc->up != NULL ? cc->user : q.user.name);
 	if (q.held) {
 		cc->held = r;
 		cc->holding = 1;
@@ -1839,7 +1899,12 @@ send_resp(struct MHD_Connection *conn, struct conn_ctx *cc,
 	cc->answered = 1;
 	MHD_destroy_response(resp);
 	dbuf_free(&r.body);
-	dos_infox("access %s %s %u", method, url, r.status);
+	/* The path only: a query string may hold search terms. */
+	if (dos_log_get_level() >= DOS_LOG_DEBUG)
+		dos_log(DOS_LOG_DEBUG, "http", "%s %.200s status=%u ms=%.0f "
+			"user=%s", method, url, r.status,
+			(dos_mono() - cc->t0) * 1e3,
+			cc->who[0] != '\0' ? cc->who : "-");
 	return ret;
 }
 
@@ -1940,51 +2005,67 @@ out:
 	return buf;
 }
 
-static volatile sig_atomic_t stop_flag;
-
+/* libmicrohttpd's own messages, as one log line each. */
 static void
-on_signal(int sig)
+mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	(void)sig;
-	stop_flag = 1;
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	dos_log(DOS_LOG_WARN, "http", "%s", msg);
 }
 
-enum dos_err
-web_serve(const struct web_options *o)
-{
+/* Where and how to listen, settled before anything starts. */
+struct plan {
 	struct sockaddr_storage ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-	struct MHD_Daemon *d;
-	struct arc *probe = NULL;
+	unsigned flags; /* MHD_USE_IPv6, MHD_USE_TLS */
 	char host[128];
 	unsigned short port;
-	int loopback;
-	unsigned flags;
-	char *cert = NULL, *key = NULL;
-	long minute;
-	sigset_t set, old;
-	struct sigaction sa;
-	enum dos_err err;
+	char *cert, *key; /* PEM texts, or NULL without TLS */
+};
 
-	if (web_parse_listen(o->listen, host, sizeof(host), &port) != DOS_OK) {
+static void
+plan_clear(struct plan *p)
+{
+	if (p->key != NULL)
+		sodium_memzero(p->key, strlen(p->key));
+	free(p->key);
+	free(p->cert);
+	p->key = p->cert = NULL;
+}
+
+/* Parses the address, applies the TLS policy and reads the PEM files. */
+static enum dos_err
+plan_make(const struct web_options *o, struct plan *p)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&p->ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&p->ss;
+	int loopback;
+
+	memset(p, 0, sizeof(*p));
+	if (web_parse_listen(o->listen, p->host, sizeof(p->host), &p->port) !=
+	    DOS_OK) {
 		dos_errx("invalid listen address '%s' (expected HOST:PORT, "
-			 "e.g. 127.0.0.1:8080)", o->listen);
+			 "e.g. 127.0.0.1:8080)", o->listen ? o->listen : "");
 		return DOS_INVAL;
 	}
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+	if (inet_pton(AF_INET, p->host, &s4->sin_addr) == 1) {
 		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
+		s4->sin_port = htons(p->port);
 		loopback = (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
-		flags = 0;
-	} else if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+	} else if (inet_pton(AF_INET6, p->host, &s6->sin6_addr) == 1) {
 		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
+		s6->sin6_port = htons(p->port);
 		loopback = IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
-		flags = MHD_USE_IPv6;
+		p->flags = MHD_USE_IPv6;
 	} else {
-		dos_errx("listen address '%s' is not a numeric IP address", host);
+		dos_errx("listen address '%s' is not a numeric IP address",
+			 p->host);
 		return DOS_INVAL;
 	}
 	if ((o->tls_cert != NULL) != (o->tls_key != NULL)) {
@@ -1996,7 +2077,7 @@ web_serve(const struct web_options *o)
 		dos_errx("refusing to serve plain HTTP on %s: give "
 			 "--tls-cert and --tls-key to serve the network over "
 			 "HTTPS (or listen on 127.0.0.1 behind a TLS proxy)",
-			 host);
+			 p->host);
 		return DOS_PERM;
 	}
 	if (o->tls_cert != NULL) {
@@ -2004,90 +2085,180 @@ web_serve(const struct web_options *o)
 			dos_errx("this libmicrohttpd was built without TLS");
 			return DOS_INVAL;
 		}
-		if ((cert = read_pem("certificate", o->tls_cert)) == NULL ||
-		    (key = read_pem("key", o->tls_key)) == NULL) {
-			free(cert);
+		if ((p->cert = read_pem("certificate", o->tls_cert)) == NULL ||
+		    (p->key = read_pem("key", o->tls_key)) == NULL) {
+			plan_clear(p);
 			return DOS_INVAL;
 		}
-		flags |= MHD_USE_TLS;
-		tls_on = 1;
+		p->flags |= MHD_USE_TLS;
 	}
-	if ((err = arc_open(o->archive_dir, 0, &probe)) != DOS_OK)
-		return err;
-	arc_close(probe);
-	archive_dir = o->archive_dir;
-	if ((err = arc_auditq_start(o->archive_dir, &auditq)) != DOS_OK)
-		return err;
-	if (pthread_key_create(&arc_key, arc_key_free) != 0) {
-		arc_auditq_stop(auditq);
-		auditq = NULL;
-		return DOS_NOMEM;
-	}
+	return DOS_OK;
+}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	/* Server threads must not take the stop signals. */
+enum dos_err
+web_check(const struct web_options *o)
+{
+	struct MHD_Daemon *d;
+	struct plan p;
+	struct arc *probe = NULL;
+	enum dos_err err, aerr;
+
+	if ((err = plan_make(o, &p)) == DOS_OK && p.cert != NULL) {
+		/* GnuTLS loads the pair as the server would, on no socket. */
+		d = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | MHD_USE_TLS |
+					     MHD_USE_ERROR_LOG,
+				     0, NULL, NULL, on_request, NULL,
+				     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				     MHD_OPTION_HTTPS_MEM_CERT, p.cert,
+				     MHD_OPTION_HTTPS_MEM_KEY, p.key,
+				     MHD_OPTION_END);
+		if (d == NULL) {
+			dos_errx("the TLS certificate %s and key %s do not "
+				 "load as a pair", o->tls_cert, o->tls_key);
+			err = DOS_INVAL;
+		}
+		MHD_stop_daemon(d);
+	}
+	plan_clear(&p);
+	if ((aerr = arc_open(o->archive_dir, 0, &probe)) != DOS_OK) {
+		/* arc_open said why when there is no archive */
+		if (aerr != DOS_NOTFOUND)
+			dos_errx("cannot open archive %s: %s", o->archive_dir,
+				 dos_strerror(aerr));
+		if (err == DOS_OK)
+			err = aerr;
+	}
+	arc_close(probe);
+	return err;
+}
+
+/*
+ * Waits up to seconds for SIGHUP, SIGINT or SIGTERM (blocked in every
+ * thread of the server); returns the signal, or 0 when the time is up.
+ */
+static int
+wait_signal(const sigset_t *set, long seconds)
+{
+	struct timespec ts = {seconds > 0 ? seconds : 0, 0};
+	int sig;
+
+	do
+		sig = sigtimedwait(set, NULL, &ts);
+	while (sig < 0 && errno == EINTR);
+	return sig < 0 ? 0 : sig;
+}
+
+/* The work between requests, once a minute: record borrow grants that
+ * have run out (access ends at the grant's time regardless; this writes
+ * the audit entry), and hourly sweep uploads abandoned for a week (kept
+ * that long so a clerk can still recover the files). */
+static void
+each_minute(const char *dir, long minute)
+{
+	struct arc *h = NULL;
+	int n = 0;
+
+	if (arc_open(dir, 0, &h) == DOS_OK && arc_grant_expire(h, &n) ==
+						      DOS_OK && n > 0)
+		dos_infox("%d borrow grant(s) expired", n);
+	if (h != NULL && minute % 60 == 0)
+		arc_spool_sweep(h, SPOOL_MAX_AGE);
+	arc_close(h);
+}
+
+enum dos_err
+web_serve(const struct web_options *o)
+{
+	struct MHD_Daemon *d = NULL;
+	struct arc *probe = NULL;
+	struct plan p;
+	long minute;
+	double next;
+	sigset_t set, old;
+	char ready[64];
+	int sig = 0, masked = 0, started = 0;
+	enum dos_err err;
+
+	if ((err = plan_make(o, &p)) != DOS_OK)
+		return err;
+	tls_on = p.cert != NULL;
+	/* Every thread the server starts inherits this mask: the signals
+	 * are taken here alone, by wait_signal. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
+	masked = 1;
+	signal(SIGPIPE, SIG_IGN);
+	if ((err = arc_open(o->archive_dir, 0, &probe)) != DOS_OK)
+		goto out;
+	arc_close(probe);
+	archive_dir = o->archive_dir;
+	if ((err = arc_auditq_start(o->archive_dir, &auditq)) != DOS_OK)
+		goto out;
+	if (pthread_key_create(&arc_key, arc_key_free) != 0) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	started = 1;
 	d = MHD_start_daemon(
-		flags | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+		p.flags | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
-		port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+		p.port, NULL, NULL, on_request, NULL,
+		/* first, for libmicrohttpd to use it for every message */
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&p.ss,
+		MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)(o->threads > 0 ? o->threads : 2),
 		MHD_OPTION_CONNECTION_LIMIT, 512u,
 		MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MAX_BODY,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
-		cert, MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (key != NULL)
-		sodium_memzero(key, strlen(key));
-	free(key);
-	free(cert);
+		p.cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+		p.cert, MHD_OPTION_HTTPS_MEM_KEY, p.key, MHD_OPTION_END);
+	plan_clear(&p);
 	if (d == NULL) {
 		dos_errx("cannot listen on %s: %s (is the port in use%s?)",
 			 o->listen, strerror(errno),
 			 tls_on ? ", or the certificate and key not a "
 				  "matching pair" : "");
-		arc_auditq_stop(auditq);
-		auditq = NULL;
-		pthread_key_delete(arc_key);
-		return DOS_IO;
+		err = DOS_IO;
+		goto out;
 	}
 	{
 		const union MHD_DaemonInfo *di =
 			MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 
 		if (di != NULL && di->port != 0)
-			port = di->port;
+			p.port = di->port;
 	}
 	dos_infox("serving %s on %s://%s%s%s:%u/", o->archive_dir,
-		  tls_on ? "https" : "http", (flags & MHD_USE_IPv6) ? "[" : "",
-		  host, (flags & MHD_USE_IPv6) ? "]" : "", port);
-	/* Between requests: record borrow grants that have run out (access
-	 * ends at the grant's time regardless; this writes the audit entry). */
-	for (minute = 0; !stop_flag; minute++) {
-		struct arc *h = NULL;
-		int n = 0;
-
-		if (arc_open(o->archive_dir, 0, &h) == DOS_OK &&
-		    arc_grant_expire(h, &n) == DOS_OK && n > 0)
-			dos_infox("%d borrow grant(s) expired", n);
-		/* Hourly: uploads abandoned for a week (kept that long so
-		 * a clerk can still recover the files). */
-		if (h != NULL && minute % 60 == 0)
-			arc_spool_sweep(h, SPOOL_MAX_AGE);
-		arc_close(h);
-		sleep(60); /* a signal ends it early */
+		  tls_on ? "https" : "http",
+		  (p.flags & MHD_USE_IPv6) ? "[" : "", p.host,
+		  (p.flags & MHD_USE_IPv6) ? "]" : "", p.port);
+	snprintf(ready, sizeof(ready), "READY=1\nMAINPID=%ld", (long)getpid());
+	notify_systemd(ready);
+	next = dos_mono();
+	for (minute = 0;;) {
+		if (dos_mono() >= next) {
+			each_minute(o->archive_dir, minute++);
+			next = dos_mono() + 60;
+		}
+		sig = wait_signal(&set, (long)(next - dos_mono() + 0.999));
+		if (sig == SIGHUP) {
+			notify_systemd("RELOADING=1");
+			dos_infox("SIGHUP: reloading the configuration");
+			if (o->reload != NULL)
+				o->reload(o->reload_arg);
+			else
+				dos_infox("no configuration to reload");
+			notify_systemd("READY=1");
+		} else if (sig != 0)
+			break;
 	}
-	dos_infox("stopping");
+	notify_systemd("STOPPING=1");
+	dos_infox("stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	/* Held searches first: their entries reach the disk, then they are
 	 * answered; only then may the daemon stop. */
 	atomic_store(&draining, 1);
@@ -2100,8 +2271,15 @@ web_serve(const struct web_options *o)
 	}
 	MHD_stop_daemon(d);
 	xjob_shutdown();
+	err = DOS_OK;
+out:
+	plan_clear(&p);
 	arc_auditq_stop(auditq);
 	auditq = NULL;
-	pthread_key_delete(arc_key);
-	return DOS_OK;
+	if (started)
+		pthread_key_delete(arc_key);
+	wset_shutdown();
+	if (masked)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return err;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "dossier/ingest.h"
+#include "settings.h"
 #include "upload.h"
 
 #define MAX_JOBS 64
@@ -301,12 +302,14 @@ static void *
 job_run(void *arg)
 {
 	struct job *j = arg;
+	const struct wset *set = wset_get();
 	struct ing_options o;
 	struct ing *ing = NULL;
 	struct arc *a = NULL;
 	enum dos_err err;
 
-	ing_options_default(&o);
+	/* The settings of the moment the batch starts, to its end. */
+	o = set->ingest;
 	o.user = j->user;
 	o.jobs = 1; /* the server's other threads keep answering */
 	if ((err = arc_open(j->archive, 0, &a)) == DOS_OK &&
@@ -317,6 +320,7 @@ job_run(void *arg)
 		arc_batch_end(a, j->batch, j->npaths, j->pages, j->docs,
 			      j->failed);
 	ing_free(ing);
+	wset_put(set);
 	arc_close(a);
 	remove_spool(j->dir, j->paths, j->npaths);
 	pthread_mutex_lock(&lock);

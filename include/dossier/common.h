@@ -48,15 +48,31 @@ enum dos_err dbuf_addf(struct dbuf *b, const char *fmt, ...)
 /* Hands the buffer's memory to the caller (free() it); the buffer is reset. */
 char *dbuf_take(struct dbuf *b, size_t *plen);
 
-/* Logging to standard error, one line per event. */
+/*
+ * Logging to standard error, one line per event (common.c): under
+ * systemd, when standard error is the journal's stream ($JOURNAL_STREAM),
+ * "<P>COMPONENT: MESSAGE" with the syslog priority P (3 error, 4 warning,
+ * 6 info, 7 debug) for journald to keep as the entry's priority;
+ * elsewhere "TIME dossier[PID]: LEVEL: COMPONENT: MESSAGE".  Control
+ * characters and backslashes in the message are escaped (\xNN, \\) so
+ * that a line is always one event.  The component is a module's name; the
+ * dos_*x macros pass __FILE__, of which the first folder is kept.
+ */
 enum dos_log_level { DOS_LOG_ERR, DOS_LOG_WARN, DOS_LOG_INFO, DOS_LOG_DEBUG };
+/* The most detailed level logged (default info); safe from any thread. */
 void dos_log_set_level(enum dos_log_level level);
-void dos_log(enum dos_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-#define dos_warnx(...) dos_log(DOS_LOG_WARN, __VA_ARGS__)
-#define dos_errx(...) dos_log(DOS_LOG_ERR, __VA_ARGS__)
-#define dos_infox(...) dos_log(DOS_LOG_INFO, __VA_ARGS__)
-#define dos_debugx(...) dos_log(DOS_LOG_DEBUG, __VA_ARGS__)
+enum dos_log_level dos_log_get_level(void);
+/* Parses "error", "warning", "info" or "debug"; -1 if none. */
+int dos_log_level_parse(const char *s);
+const char *dos_log_level_name(enum dos_log_level level);
+/* Whether standard error is the journal's stream (lines get "<P>"). */
+int dos_log_journal(void);
+void dos_log(enum dos_log_level level, const char *component,
+	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define dos_warnx(...) dos_log(DOS_LOG_WARN, __FILE__, __VA_ARGS__)
+#define dos_errx(...) dos_log(DOS_LOG_ERR, __FILE__, __VA_ARGS__)
+#define dos_infox(...) dos_log(DOS_LOG_INFO, __FILE__, __VA_ARGS__)
+#define dos_debugx(...) dos_log(DOS_LOG_DEBUG, __FILE__, __VA_ARGS__)
 
 /* SHA-256 as 64 lowercase hex characters plus NUL. */
 #define DOS_SHA256_HEX 65
