@@ -78,4 +78,8 @@ int cmd_key(const char *archive, int argc, char **argv);
 /* dossier watch DIR: the hot folder (cli/watch.c). */
 int cmd_watch(const char *archive, int argc, char **argv);
 
+/* dossier scan: from a SANE scanner; batch close (cli/scan.c). */
+int cmd_scan(const char *archive, int argc, char **argv);
+int cmd_batch_close(const char *archive, int argc, char **argv);
+
 #endif
