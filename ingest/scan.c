@@ -239,8 +239,14 @@ ing_scan_open(const struct ing_options *o, const struct ing_scan_options *so,
 		 ing_dev_name(s->dev), ing_dev_source(s->dev),
 		 s->ds.duplex ? " (both sides)" : "", ing_dev_dpi(s->dev),
 		 s->ds.mode);
-	if (resume <= 0 &&
-	    (err = arc_batch_begin(a, s->user, &s->batch)) != DOS_OK) {
+	if (resume > 0) {
+		char obj[48];
+
+		snprintf(obj, sizeof(obj), "batch %lld", (long long)resume);
+		if ((err = arc_audit(a, s->user, "batch-resume", obj,
+				     s->describe)) != DOS_OK)
+			goto fail;
+	} else if ((err = arc_batch_begin(a, s->user, &s->batch)) != DOS_OK) {
 		snprintf(msg, msglen, "the batch cannot be started: %s",
 			 dos_strerror(err));
 		goto fail;
@@ -402,7 +408,7 @@ describe_stop(struct ing_scan *s, enum ing_scan_stop stop, int pages,
 			 "the scan was cancelled %s", after);
 		break;
 	case ING_SCAN_LIMIT:
-		snprintf(res->what, sizeof(res->what), "%s %s", after, why);
+		snprintf(res->what, sizeof(res->what), "%s: %s", after, why);
 		snprintf(res->hint, sizeof(res->hint),
 			 "choose a lower resolution");
 		break;

@@ -158,7 +158,8 @@ enum dos_err arc_batch_finish(struct arc *a, int64_t id, const char *status);
  * Takes up a stopped (or interrupted) scan batch again in this process,
  * for who: its own user or the local administrator, with ARC_INGEST.
  * *pscan gets its settings (caller frees).  DOS_NOTFOUND, DOS_PERM or
- * DOS_CONFLICT (not a stopped scan, or resumed meanwhile) with msg.
+ * DOS_CONFLICT (not a stopped scan, or resumed meanwhile) with msg.  The
+ * caller audits the resume once the scanner is there ("batch-resume").
  */
 enum dos_err arc_batch_resume(struct arc *a, const struct arc_user *who,
 			      int64_t id, char **pscan, char *msg,
