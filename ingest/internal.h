@@ -232,6 +232,9 @@ int ing_dev_flatbed(const struct ing_dev *dv);
 /* Sets one backend option from "NAME=VALUE" by the option's type. */
 enum dos_err ing_dev_option(struct ing_dev *dv, const char *assign, char *msg,
 			    size_t msglen);
+/* The value of backend option name, as ing_dev_option takes it. */
+enum dos_err ing_dev_option_get(struct ing_dev *dv, const char *name,
+				char *out, size_t n);
 
 /* One page as the scanner sent it: rows of bpl bytes. */
 struct ing_frame {

@@ -3,12 +3,13 @@
  * and sets it up by option name (source, duplex, resolution, gray or
  * lineart, and any backend option as NAME=VALUE), and reads one page
  * frame at a time, checking its size against the pixel limit before any
- * buffer is allocated.  SANE is one per process: one scanner is open at a
- * time (a second caller gets DOS_CONFLICT; the device list then answers
- * with the devices seen last).
+ * buffer is allocated.  SANE is one per process, started once: one
+ * scanner is open at a time (a second caller gets DOS_CONFLICT; the
+ * device list then answers with the devices seen last).
  * Exports ing_scan_list, ing_dev_open, ing_dev_close, ing_dev_name,
  * ing_dev_vendor, ing_dev_model, ing_dev_source, ing_dev_dpi,
- * ing_dev_flatbed, ing_dev_option, ing_dev_page, ing_dev_end,
+ * ing_dev_flatbed, ing_dev_option, ing_dev_option_get, ing_dev_page,
+ * ing_dev_end,
  * ing_frame_pix, ing_frame_clear.
  */
 #include <ctype.h>
@@ -41,32 +42,43 @@ struct ing_dev {
 };
 
 static pthread_mutex_t sane_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t sane_once = PTHREAD_ONCE_INIT;
+static SANE_Status sane_started; /* what sane_init said */
 static int sane_busy;      /* SANE is in use in this process */
 static json_t *seen_last;  /* the devices listed last */
 
-/* Takes SANE for this caller; 0 when someone else has it. */
+/*
+ * SANE starts once and stays loaded for the process's life: a server
+ * keeps its backends (the device list is asked again each time), and a
+ * command ends right after its scan.  sane_exit would unload backends
+ * that leak on their own (the test backend's reader thread).
+ */
+static void
+sane_start_once(void)
+{
+	sane_started = sane_init(NULL, NULL);
+}
+
+/* Takes SANE for this caller: 1, 0 when someone else has it, -1 when
+ * SANE cannot start. */
 static int
 sane_take(void)
 {
 	int ok;
 
+	pthread_once(&sane_once, sane_start_once);
+	if (sane_started != SANE_STATUS_GOOD)
+		return -1;
 	pthread_mutex_lock(&sane_mu);
 	ok = !sane_busy;
 	sane_busy = 1;
 	pthread_mutex_unlock(&sane_mu);
-	if (ok && sane_init(NULL, NULL) != SANE_STATUS_GOOD) {
-		pthread_mutex_lock(&sane_mu);
-		sane_busy = 0;
-		pthread_mutex_unlock(&sane_mu);
-		return -1;
-	}
 	return ok;
 }
 
 static void
 sane_give(void)
 {
-	sane_exit();
 	pthread_mutex_lock(&sane_mu);
 	sane_busy = 0;
 	pthread_mutex_unlock(&sane_mu);
@@ -428,6 +440,35 @@ ing_dev_option(struct ing_dev *dv, const char *assign, char *msg,
 				      "here", name, dv->name);
 		return DOS_INVAL;
 	}
+}
+
+enum dos_err
+ing_dev_option_get(struct ing_dev *dv, const char *name, char *out, size_t n)
+{
+	const SANE_Option_Descriptor *d = NULL;
+	SANE_Word w = 0;
+	int i;
+
+	out[0] = '\0';
+	if ((i = opt_find(dv->h, name, &d)) < 0)
+		return DOS_NOTFOUND;
+	if (d->type == SANE_TYPE_STRING) {
+		opt_get_string(dv, name, out, n);
+		return DOS_OK;
+	}
+	if ((d->type != SANE_TYPE_INT && d->type != SANE_TYPE_FIXED &&
+	     d->type != SANE_TYPE_BOOL) ||
+	    d->size != (SANE_Int)sizeof(SANE_Word) ||
+	    sane_control_option(dv->h, i, SANE_ACTION_GET_VALUE, &w, NULL) !=
+		    SANE_STATUS_GOOD)
+		return DOS_INVAL;
+	if (d->type == SANE_TYPE_BOOL)
+		snprintf(out, n, "%s", w ? "yes" : "no");
+	else if (d->type == SANE_TYPE_FIXED)
+		snprintf(out, n, "%g", SANE_UNFIX(w));
+	else
+		snprintf(out, n, "%d", (int)w);
+	return DOS_OK;
 }
 
 /* Case-insensitive: does s contain word? */

@@ -392,14 +392,14 @@ describe_stop(struct ing_scan *s, enum ing_scan_stop stop, int pages,
 		break;
 	case ING_SCAN_LOST:
 		snprintf(res->what, sizeof(res->what),
-			 "lost the connection to scanner %s %s (%s)", dev,
+			 "lost the connection to scanner %s %s (%.200s)", dev,
 			 after, why[0] ? why : "no answer");
 		snprintf(res->hint, sizeof(res->hint),
 			 "check that it is switched on and connected");
 		break;
 	case ING_SCAN_BUSY:
 		snprintf(res->what, sizeof(res->what),
-			 "scanner %s is busy or not ready %s (%s)", dev, after,
+			 "scanner %s is busy or not ready %s (%.200s)", dev, after,
 			 why);
 		snprintf(res->hint, sizeof(res->hint), "wait until it is ready");
 		break;
@@ -408,13 +408,13 @@ describe_stop(struct ing_scan *s, enum ing_scan_stop stop, int pages,
 			 "the scan was cancelled %s", after);
 		break;
 	case ING_SCAN_LIMIT:
-		snprintf(res->what, sizeof(res->what), "%s: %s", after, why);
+		snprintf(res->what, sizeof(res->what), "%s: %.300s", after, why);
 		snprintf(res->hint, sizeof(res->hint),
 			 "choose a lower resolution");
 		break;
 	default:
 		snprintf(res->what, sizeof(res->what),
-			 "the scan stopped %s: %s", after,
+			 "the scan stopped %s: %.300s", after,
 			 why[0] ? why : "the scanner failed");
 		break;
 	}
@@ -447,7 +447,7 @@ ing_scan_run(struct ing_scan *s, struct arc *a, ing_file_fn on_file,
 	struct ing *ing = NULL;
 	struct ing_frame fr;
 	struct ing_tiff_meta meta;
-	char why[512], desc[400];
+	char why[512], desc[400], undo[200] = "";
 	const char *fault;
 	int pages_before = iget(s, "pages"), at, rc = 0;
 	size_t last = 0;
@@ -482,6 +482,19 @@ ing_scan_run(struct ing_scan *s, struct arc *a, ing_file_fn on_file,
 	}
 	for (;;) {
 		if (at == res->pages_run && fault != NULL) {
+			/* SANE keeps a device's options while it stays
+			 * loaded: the hook's goes back after the run. */
+			char name[64], was[128];
+			size_t k = strcspn(fault, "=");
+
+			if (k < sizeof(name)) {
+				memcpy(name, fault, k);
+				name[k] = '\0';
+				if (ing_dev_option_get(s->dev, name, was,
+						       sizeof(was)) == DOS_OK)
+					snprintf(undo, sizeof(undo), "%s=%s",
+						 name, was);
+			}
 			if (ing_dev_option(s->dev, fault, why, sizeof(why)) !=
 			    DOS_OK)
 				dos_warnx("DOSSIER_SCAN_FAULT: %s", why);
@@ -541,6 +554,11 @@ ing_scan_run(struct ing_scan *s, struct arc *a, ing_file_fn on_file,
 			break; /* one page per run */
 	}
 	ing_dev_end(s->dev);
+	if (undo[0] != '\0') {
+		char tmp[256];
+
+		ing_dev_option(s->dev, undo, tmp, sizeof(tmp));
+	}
 done:
 	part_end(&r);
 	ing_free(ing);

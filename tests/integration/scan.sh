@@ -38,6 +38,14 @@ scan_as() { local u=$1 p=$2; shift 2; echo "$p" | D --as "$u" scan "$@"; }
 status() { D batch --json "$1" | jq -r '.status'; }
 pages() { D batch --json "$1" | jq -r '.pages'; }
 nbatches() { D batch --json | jq length; }
+# try CMD...: runs CMD; rc is its status, err its last "dossier:" line
+# (ASan builds may add their own lines), out its standard output.
+try() {
+	"$@" >"$T_TMP/o" 2>"$T_TMP/e"
+	rc=$?
+	err=$(grep '^dossier: ' "$T_TMP/e" | tail -1)
+	out=$(cat "$T_TMP/o")
+}
 
 # --- devices ---
 list=$(D scan --list)
@@ -85,45 +93,43 @@ contains "lineart is kept as G4, 100 dpi" "$(file -b "$(find "$A/blobs" -name "$
 
 # --- refusals before anything is scanned ---
 n0=$(nbatches)
-err=$(D scan --device test:0 --source adf --duplex 2>&1)
-is "no duplex on this scanner: exit 1, in words" "$?:$err" \
+try D scan --device test:0 --source adf --duplex
+is "no duplex on this scanner: exit 1, in words" "$rc:$err" \
 	"1:dossier: scanner test:0 cannot scan both sides: its sources are Flatbed, Automatic Document Feeder"
-err=$(D scan --device nosuch:0 2>&1)
-is "no such scanner: in words" "$?:$err" \
+try D scan --device nosuch:0
+is "no such scanner: in words" "$rc:$err" \
 	"1:dossier: no scanner named 'nosuch:0'; this computer sees test:0, test:1"
-err=$(D scan --device test:0 --source tray 2>&1)
+try D scan --device test:0 --source tray
 is "unknown source" "$err" "dossier: the source is ADF or flatbed, not 'tray'"
-err=$(D scan --device test:0 --set no-such-option=1 2>&1)
+try D scan --device test:0 --set no-such-option=1
 is "unknown backend option" "$err" "dossier: scanner test:0 has no option 'no-such-option'"
 D scan --dpi 20 >/dev/null 2>&1
 is "--dpi 20: usage error" "$?" 2
-err=$(scan_as sta staff-pass-123 --device test:0 2>&1)
+try scan_as sta staff-pass-123 --device test:0
 contains "staff may not scan" "$err" "may not ingest"
 is "no batch was started by any of these" "$(nbatches)" "$n0"
 # The pixel limit is checked from the frame's parameters, before reading.
-err=$(D scan --device test:0 --source adf --dpi 600 --max-megapixels 1 2>&1)
-rc=$?
+try D scan --device test:0 --source adf --dpi 600 --max-megapixels 1
 bl=$(D batch --json | jq '.[0].id')
-is "page over the pixel limit: stopped, in words" "$rc:$(echo "$err" | tail -1)" \
+is "page over the pixel limit: stopped, in words" "$rc:$err" \
 	"3:dossier: before the first page: the next page would be 1889x2362 pixels (4 megapixels), over the limit of 1 megapixels; 0 pages are kept in batch $bl; choose a lower resolution and run \`dossier scan --resume $bl\` (or \`dossier batch close $bl\`)"
 out=$(D scan --resume "$bl" --dpi 75 2>/dev/null)
 is "... resumed at a lower resolution: 10 pages" "$(pages "$bl") $(status "$bl")" "10 done"
 
 # --- a paper jam mid-batch: kept, resumed ---
-err=$(DOSSIER_SCAN_FAULT=3:read-return-value=SANE_STATUS_JAMMED \
-	scan_as cle clerk-pass-123 --device test:0 --source adf --dpi 75 --category CREDIT 2>&1 >"$T_TMP/out")
-rc=$?
+DOSSIER_SCAN_FAULT=3:read-return-value=SANE_STATUS_JAMMED \
+	try scan_as cle clerk-pass-123 --device test:0 --source adf --dpi 75 --category CREDIT
 bj=$(D batch --json | jq '.[0].id')
 is "jam: exit 3" "$rc" 3
-contains "jam: the message says what, what is kept and what to do" "$err" \
+is "jam: the message says what, what is kept and what to do" "$err" \
 	"dossier: the scanner reports a paper jam after page 3; 3 pages are kept in batch $bj; clear the jam and run \`dossier scan --resume $bj\` (or \`dossier batch close $bj\`)"
-contains "jam: the 3 pages were filed" "$(cat "$T_TMP/out")" "scan-$bj-1.tif: filed as document"
+contains "jam: the 3 pages were filed" "$out" "scan-$bj-1.tif: filed as document"
 is "jam: batch stopped with 3 pages" "$(status "$bj") $(pages "$bj")" "stopped 3"
 is "jam: not finished yet" "$(D batch --json "$bj" | jq -r .finished)" null
-err=$(echo clerk-pass-456 | D --as cl2 scan --resume "$bj" 2>&1)
+try sh -c 'echo clerk-pass-456 | "$1" -A "$2" --as cl2 scan --resume "$3"' sh "$DOSSIER" "$A" "$bj"
 is "another clerk may not resume it" "$err" "dossier: batch $bj is cle's; only they can resume or close it"
-err=$(D scan --resume "$bj" --device nosuch:0 2>&1)
-is "resume on a scanner that is not there: stays stopped" "$?:$err" \
+try D scan --resume "$bj" --device nosuch:0
+is "resume on a scanner that is not there: stays stopped" "$rc:$err" \
 	"1:dossier: no scanner named 'nosuch:0'; this computer sees test:0, test:1; batch $bj stays stopped"
 is "... still stopped, 3 pages" "$(status "$bj") $(pages "$bj")" "stopped 3"
 out=$(scan_as cle clerk-pass-123 --resume "$bj" 2>"$T_TMP/err")
@@ -136,29 +142,27 @@ contains "resume: category kept" "$out" "category CREDIT"
 is "resume: one batch, done, 13 pages in 2 files" \
 	"$(D batch --json "$bj" | jq -r '[.status, .pages, .files, ([.entries[].name] | join(","))] | join(" ")')" \
 	"done 13 2 scan-$bj-1.tif,scan-$bj-2.tif"
-err=$(D scan --resume "$bj" 2>&1)
+try D scan --resume "$bj"
 is "a done batch cannot be resumed" "$err" "dossier: batch $bj is done, not stopped"
-err=$(D scan --resume "$b1" --device test:0 2>&1)
+try D scan --resume "$b1" --device test:0
 is "... nor can a done one be taken up again" "$err" "dossier: batch $b1 is done, not stopped"
 
 # --- an empty feeder; a device lost mid-batch; close ---
-err=$(DOSSIER_SCAN_FAULT=0:read-return-value=SANE_STATUS_NO_DOCS D scan --device test:0 --source adf --dpi 75 2>&1 >/dev/null)
-rc=$?
+DOSSIER_SCAN_FAULT=0:read-return-value=SANE_STATUS_NO_DOCS try D scan --device test:0 --source adf --dpi 75
 be=$(D batch --json | jq '.[0].id')
-is "empty feeder: exit 3, in words" "$rc:$(echo "$err" | tail -1)" \
+is "empty feeder: exit 3, in words" "$rc:$err" \
 	"3:dossier: the document feeder of test:0 is empty; 0 pages are kept in batch $be; load the pages and run \`dossier scan --resume $be\` (or \`dossier batch close $be\`)"
-err=$(DOSSIER_SCAN_FAULT=4:read-return-value=SANE_STATUS_IO_ERROR D scan --device test:0 --source adf --dpi 75 2>&1 >/dev/null)
-rc=$?
+DOSSIER_SCAN_FAULT=4:read-return-value=SANE_STATUS_IO_ERROR try D scan --device test:0 --source adf --dpi 75
 bd=$(D batch --json | jq '.[0].id')
-is "device lost after page 4: exit 3, in words" "$rc:$(echo "$err" | tail -1)" \
+is "device lost after page 4: exit 3, in words" "$rc:$err" \
 	"3:dossier: lost the connection to scanner test:0 after page 4 (Error during device I/O); 4 pages are kept in batch $bd; check that it is switched on and connected and run \`dossier scan --resume $bd\` (or \`dossier batch close $bd\`)"
 is "lost: 4 pages kept" "$(status "$bd") $(pages "$bd")" "stopped 4"
 out=$(D batch close "$bd")
 is "close: in words" "$?:$out" "0:batch $bd closed: 4 page(s), 1 document(s)"
 is "closed: done with its 4 pages" "$(status "$bd") $(pages "$bd")" "done 4"
-err=$(D batch close "$bd" 2>&1)
-is "closed twice: refused" "$?:$err" "1:dossier: batch $bd is done, not stopped"
-err=$(D batch close "$b1" 2>&1)
+try D batch close "$bd"
+is "closed twice: refused" "$rc:$err" "1:dossier: batch $bd is done, not stopped"
+try D batch close "$b1"
 is "an uploaded or finished batch cannot be closed" "$err" "dossier: batch $b1 is done, not stopped"
 is "the empty one closes with nothing" "$(D batch close "$be")" "batch $be closed: 0 page(s), 0 document(s)"
 contains "the audit log has the resume and the closes" \
