@@ -80,7 +80,8 @@ scan_file(void *arg, const char *name, enum dos_err err, json_t *docs,
 		printf("%s: filed as document %lld, %lld page(s) from page "
 		       "%lld, account %s, category %s, %s%s%s\n", name,
 		       (long long)json_integer_value(json_object_get(d, "id")),
-		       (long long)json_integer_value(json_object_get(d, "pages")),
+		       (long long)json_integer_value(
+			       json_object_get(d, "pages")),
 		       (long long)json_integer_value(
 			       json_object_get(d, "first_page")),
 		       json_string_value(json_object_get(d, "account"))

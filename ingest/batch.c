@@ -561,8 +561,10 @@ ing_stack_page(struct ing_stack *s, PIX *pix)
 }
 
 void
-ing_stack_lead(struct ing_stack *s, const char *account, const char *category)
+ing_stack_lead(struct ing_stack *s, const char *account, const char *category,
+	       int pages)
 {
+	s->cover.lead_pages = pages;
 	snprintf(s->cover.lead_account, sizeof(s->cover.lead_account), "%s",
 		 account != NULL ? account : "");
 	snprintf(s->cover.lead_category, sizeof(s->cover.lead_category), "%s",

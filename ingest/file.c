@@ -165,8 +165,9 @@ split_pages(const struct ing *ing, const struct ing_file *f, struct split *sp)
 			 f->cover->lead_account);
 		snprintf(cur->category, sizeof(cur->category), "%s",
 			 f->cover->lead_category);
-		cur->review_reason = "continues a document cut by a scanner "
-				     "stop";
+		if (f->cover->lead_pages > 0)
+			cur->review_reason = "continues a document cut by a "
+					     "scanner stop";
 	}
 	for (i = 0; i < f->npages; i++) {
 		const struct ing_page *p = &f->pages[i];
@@ -237,6 +238,7 @@ split_pages(const struct ing *ing, const struct ing_file *f, struct split *sp)
 	if (f->cover != NULL) {
 		/* The document still open, if a cover sheet filed it. */
 		f->cover->tail_account[0] = f->cover->tail_category[0] = '\0';
+		f->cover->tail_pages = 0;
 		if (cur != NULL && cur->account[0] != '\0') {
 			snprintf(f->cover->tail_account,
 				 sizeof(f->cover->tail_account), "%s",
@@ -244,6 +246,11 @@ split_pages(const struct ing *ing, const struct ing_file *f, struct split *sp)
 			snprintf(f->cover->tail_category,
 				 sizeof(f->cover->tail_category), "%s",
 				 cur->category);
+			/* The lead document counts what it had before. */
+			f->cover->tail_pages = cur->npages;
+			if (cur == &sp->docs[0] &&
+			    f->cover->lead_account[0] != '\0')
+				f->cover->tail_pages += f->cover->lead_pages;
 		}
 	}
 	/* A cover sheet with nothing after it files nothing. */

@@ -94,8 +94,10 @@ enum dos_err ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
 struct ing_cover {
 	char lead_account[128];  /* in: pages before any marker go here */
 	char lead_category[64];
+	int lead_pages;          /* in: pages it had before the stop */
 	char tail_account[128];  /* out: the cover of the document open at */
 	char tail_category[64];  /* the end, or "" */
+	int tail_pages;          /* out: its pages so far */
 };
 
 /* A file moving through the pipeline (batch.c, file.c). */
@@ -184,9 +186,10 @@ enum dos_err ing_stack_begin(struct ing *ing, struct arc *a, int64_t batch_id,
 			     ing_progress_fn on_progress, void *arg,
 			     struct ing_stack **ps);
 /* Pages before the stack's first cover or separator sheet continue a
- * document filed under account and category (a resumed scan). */
+ * document filed under account and category that had pages pages before
+ * (a resumed scan); when it had any, its rest goes to review. */
 void ing_stack_lead(struct ing_stack *s, const char *account,
-		    const char *category);
+		    const char *category, int pages);
 /* Hands page pix (consumed) to the workers. */
 enum dos_err ing_stack_page(struct ing_stack *s, PIX *pix);
 /*

@@ -161,8 +161,8 @@ opt_find(SANE_Handle h, const char *name, const SANE_Option_Descriptor **pd)
 		return -1;
 	for (i = 1; i < n; i++) {
 		d = sane_get_option_descriptor(h, i);
-		if (d != NULL && d->name != NULL && d->type != SANE_TYPE_GROUP &&
-		    strcmp(d->name, name) == 0) {
+		if (d != NULL && d->name != NULL &&
+		    d->type != SANE_TYPE_GROUP && strcmp(d->name, name) == 0) {
 			*pd = d;
 			return (int)i;
 		}
@@ -388,9 +388,10 @@ ing_dev_option(struct ing_dev *dv, const char *assign, char *msg,
 	SANE_Word w;
 	int i;
 
-	if (eq == NULL || eq == assign || (size_t)(eq - assign) >= sizeof(name)) {
-		snprintf(msg, msglen, "a scanner option is given as NAME=VALUE, "
-				      "not '%s'", assign);
+	if (eq == NULL || eq == assign ||
+	    (size_t)(eq - assign) >= sizeof(name)) {
+		snprintf(msg, msglen, "a scanner option is given as "
+				      "NAME=VALUE, not '%s'", assign);
 		return DOS_INVAL;
 	}
 	memcpy(name, assign, (size_t)(eq - assign));
@@ -555,9 +556,9 @@ setup_source(struct ing_dev *dv, const char *want, int duplex, char *msg,
 		return DOS_INVAL;
 	}
 	if (pick == NULL) {
-		snprintf(msg, msglen, "scanner %s has no %s: its sources are %s",
-			 dv->name, adf ? "document feeder" : "flatbed",
-			 choices);
+		snprintf(msg, msglen, "scanner %s has no %s: its sources "
+				      "are %s", dv->name,
+			 adf ? "document feeder" : "flatbed", choices);
 		return DOS_INVAL;
 	}
 	snprintf(dv->source, sizeof(dv->source), "%s", pick);
@@ -613,7 +614,8 @@ setup_mode(struct ing_dev *dv, const char *mode, char *msg, size_t msglen)
 			return DOS_INVAL;
 		}
 	} else if (line && pick != NULL && depth != 0) {
-		snprintf(msg, msglen, "scanner %s has no lineart mode", dv->name);
+		snprintf(msg, msglen, "scanner %s has no lineart mode",
+			 dv->name);
 		return DOS_INVAL;
 	}
 	return DOS_OK;
@@ -674,10 +676,10 @@ ing_dev_open(const struct ing_dev_setup *ds, struct ing_dev **pd, char *msg,
 
 	*pd = NULL;
 	if ((took = sane_take()) <= 0) {
-		snprintf(msg, msglen, took < 0 ? "SANE cannot start (sane_init "
-						 "failed)"
-					       : "another scan is running here; "
-						 "wait until it ends");
+		snprintf(msg, msglen, "%s",
+			 took < 0 ? "SANE cannot start (sane_init failed)"
+				  : "another scan is running here; wait "
+				    "until it ends");
 		return took < 0 ? DOS_IO : DOS_CONFLICT;
 	}
 	if ((dv = calloc(1, sizeof(*dv))) == NULL) {
@@ -787,6 +789,8 @@ stop_of(SANE_Status st)
 {
 	switch ((int)st) {
 	case SANE_STATUS_JAMMED: return ING_SCAN_JAMMED;
+	/* Some backends (pnm) end their images with EOF from sane_start. */
+	case SANE_STATUS_EOF:
 	case SANE_STATUS_NO_DOCS: return ING_SCAN_EMPTY;
 	case SANE_STATUS_COVER_OPEN: return ING_SCAN_COVER_OPEN;
 	case SANE_STATUS_CANCELLED: return ING_SCAN_CANCELLED;

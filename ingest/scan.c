@@ -8,9 +8,9 @@
  * settings; resuming it runs the scanner again into the same batch, the
  * document left open by a cover sheet going on.  Past the size limit of
  * one original, a run goes on into a new part.
- * Test hook: DOSSIER_SCAN_FAULT="N:NAME=VALUE" sets backend option NAME
- * to VALUE once N pages of a run are scanned (with SANE's test backend,
- * read-return-value=SANE_STATUS_JAMMED jams it mid-batch).
+ * Test hook: DOSSIER_SCAN_FAULT="N:NAME=VALUE[;...]" sets backend option
+ * NAME to VALUE once N pages of a run are scanned (with SANE's test
+ * backend, read-return-value=SANE_STATUS_JAMMED jams it mid-batch).
  * Exports ing_scan_open, ing_scan_batch, ing_scan_describe, ing_scan_run,
  * ing_scan_free.
  */
@@ -20,6 +20,9 @@
 #include <strings.h>
 
 #include "internal.h"
+
+/* More than any feeder holds: a backend that never runs out stops. */
+#define MAX_RUN_PAGES 2000
 
 struct ing_scan {
 	struct ing_options opt; /* account ... lang borrowed from settings */
@@ -317,7 +320,7 @@ part_begin(struct run *r, struct ing *ing, struct arc *a)
 		return err;
 	}
 	ing_stack_lead(r->stack, sget(s, "open_account"),
-		       sget(s, "open_category"));
+		       sget(s, "open_category"), iget(s, "open_pages"));
 	return DOS_OK;
 }
 
@@ -355,6 +358,8 @@ part_end(struct run *r)
 	     cover.tail_account[0] != '\0' ? cover.tail_account : NULL);
 	sput(s, "open_category",
 	     cover.tail_category[0] != '\0' ? cover.tail_category : NULL);
+	json_object_set_new(s->settings, "open_pages",
+			    json_integer(cover.tail_pages));
 }
 
 /* How a stop reads to a clerk, and what to do about it. */
@@ -399,16 +404,18 @@ describe_stop(struct ing_scan *s, enum ing_scan_stop stop, int pages,
 		break;
 	case ING_SCAN_BUSY:
 		snprintf(res->what, sizeof(res->what),
-			 "scanner %s is busy or not ready %s (%.200s)", dev, after,
-			 why);
-		snprintf(res->hint, sizeof(res->hint), "wait until it is ready");
+			 "scanner %s is busy or not ready %s (%.200s)", dev,
+			 after, why);
+		snprintf(res->hint, sizeof(res->hint),
+			 "wait until it is ready");
 		break;
 	case ING_SCAN_CANCELLED:
 		snprintf(res->what, sizeof(res->what),
 			 "the scan was cancelled %s", after);
 		break;
 	case ING_SCAN_LIMIT:
-		snprintf(res->what, sizeof(res->what), "%s: %.300s", after, why);
+		snprintf(res->what, sizeof(res->what), "%s: %.300s", after,
+			 why);
 		snprintf(res->hint, sizeof(res->hint),
 			 "choose a lower resolution");
 		break;
@@ -420,22 +427,80 @@ describe_stop(struct ing_scan *s, enum ing_scan_stop stop, int pages,
 	}
 }
 
-/* Parses DOSSIER_SCAN_FAULT ("N:NAME=VALUE"); -1 when unset. */
-static int
-fault_hook(const char **passign)
-{
-	const char *e = getenv("DOSSIER_SCAN_FAULT");
-	char *end;
-	long n;
+/*
+ * The test hook: DOSSIER_SCAN_FAULT="N:NAME=VALUE[;N:NAME=VALUE]..."
+ * sets backend option NAME once N pages of a run are scanned; SANE keeps
+ * a device's options while it stays loaded, so each is put back after
+ * the run.
+ */
+#define MAX_FAULTS 4
 
-	*passign = NULL;
-	if (e == NULL || *e == '\0')
-		return -1;
-	n = strtol(e, &end, 10);
-	if (end == e || *end != ':' || n < 0 || n > 100000)
-		return -1;
-	*passign = end + 1;
-	return (int)n;
+struct fault {
+	int at;           /* pages scanned when it applies */
+	char set[200];    /* NAME=VALUE */
+	char undo[200];   /* NAME=what it was, or "" */
+};
+
+static int
+faults_parse(struct fault *fs)
+{
+	const char *e = getenv("DOSSIER_SCAN_FAULT"), *p;
+	char *end;
+	size_t k;
+	long n;
+	int nf = 0;
+
+	for (p = e; p != NULL && *p != '\0' && nf < MAX_FAULTS; p += k) {
+		n = strtol(p, &end, 10);
+		if (end == p || *end != ':' || n < 0 || n > 100000)
+			break;
+		k = strcspn(end + 1, ";");
+		if (k >= sizeof(fs[nf].set))
+			break;
+		fs[nf].at = (int)n;
+		memcpy(fs[nf].set, end + 1, k);
+		fs[nf].set[k] = '\0';
+		fs[nf].undo[0] = '\0';
+		nf++;
+		k += (size_t)(end + 1 - p);
+		if (p[k] == ';')
+			k++;
+	}
+	return nf;
+}
+
+static void
+faults_apply(struct ing_dev *dev, struct fault *fs, int nf, int pages)
+{
+	char name[64], was[128], msg[256];
+	size_t k;
+	int i;
+
+	for (i = 0; i < nf; i++) {
+		if (fs[i].at != pages)
+			continue;
+		k = strcspn(fs[i].set, "=");
+		if (k < sizeof(name)) {
+			memcpy(name, fs[i].set, k);
+			name[k] = '\0';
+			if (ing_dev_option_get(dev, name, was, sizeof(was)) ==
+			    DOS_OK)
+				snprintf(fs[i].undo, sizeof(fs[i].undo),
+					 "%s=%s", name, was);
+		}
+		if (ing_dev_option(dev, fs[i].set, msg, sizeof(msg)) != DOS_OK)
+			dos_warnx("DOSSIER_SCAN_FAULT: %s", msg);
+	}
+}
+
+static void
+faults_undo(struct ing_dev *dev, struct fault *fs, int nf)
+{
+	char msg[256];
+
+	while (nf-- > 0)
+		if (fs[nf].undo[0] != '\0')
+			ing_dev_option(dev, fs[nf].undo, msg, sizeof(msg));
 }
 
 enum dos_err
@@ -447,9 +512,9 @@ ing_scan_run(struct ing_scan *s, struct arc *a, ing_file_fn on_file,
 	struct ing *ing = NULL;
 	struct ing_frame fr;
 	struct ing_tiff_meta meta;
-	char why[512], desc[400], undo[200] = "";
-	const char *fault;
-	int pages_before = iget(s, "pages"), at, rc = 0;
+	struct fault faults[MAX_FAULTS];
+	char why[512], desc[400];
+	int pages_before = iget(s, "pages"), nfaults, rc = 0;
 	size_t last = 0;
 	PIX *pix;
 	enum ing_scan_stop stop = ING_SCAN_DONE;
@@ -465,7 +530,7 @@ ing_scan_run(struct ing_scan *s, struct arc *a, ing_file_fn on_file,
 	r.on_file = on_file;
 	r.on_progress = on_progress;
 	r.arg = arg;
-	at = fault_hook(&fault);
+	nfaults = faults_parse(faults);
 	meta.make = ing_dev_vendor(s->dev);
 	meta.model = ing_dev_model(s->dev);
 	meta.description = desc;
@@ -481,26 +546,14 @@ ing_scan_run(struct ing_scan *s, struct arc *a, ing_file_fn on_file,
 		goto done;
 	}
 	for (;;) {
-		if (at == res->pages_run && fault != NULL) {
-			/* SANE keeps a device's options while it stays
-			 * loaded: the hook's goes back after the run. */
-			char name[64], was[128];
-			size_t k = strcspn(fault, "=");
-
-			if (k < sizeof(name)) {
-				memcpy(name, fault, k);
-				name[k] = '\0';
-				if (ing_dev_option_get(s->dev, name, was,
-						       sizeof(was)) == DOS_OK)
-					snprintf(undo, sizeof(undo), "%s=%s",
-						 name, was);
-			}
-			if (ing_dev_option(s->dev, fault, why, sizeof(why)) !=
-			    DOS_OK)
-				dos_warnx("DOSSIER_SCAN_FAULT: %s", why);
-			at = -1;
+		faults_apply(s->dev, faults, nfaults, res->pages_run);
+		if (res->pages_run >= MAX_RUN_PAGES) {
+			stop = ING_SCAN_FAILED;
+			snprintf(why, sizeof(why), "a run stops after %d pages "
+						   "(is the feeder endless?)",
+				 MAX_RUN_PAGES);
+			break;
 		}
-		why[0] = '\0';
 		/* No room for a page like the last: on into a new part. */
 		if (r.part_pages > 0 &&
 		    ing_tiff_size(r.tiff) + last > s->opt.max_file_bytes) {
@@ -531,6 +584,8 @@ ing_scan_run(struct ing_scan *s, struct arc *a, ing_file_fn on_file,
 		ing_frame_clear(&fr);
 		if (pix == NULL) {
 			/* The sheet went through but cannot be kept. */
+			if (err == DOS_OK)
+				err = DOS_NOMEM;
 			stop = err == DOS_LIMIT ? ING_SCAN_LIMIT
 						: ING_SCAN_FAILED;
 			snprintf(why, sizeof(why), "page %d cannot be kept "
@@ -538,9 +593,7 @@ ing_scan_run(struct ing_scan *s, struct arc *a, ing_file_fn on_file,
 				 pages_before + res->pages_run + 1,
 				 err == DOS_LIMIT ? "over the size limit of "
 						    "one scan"
-						  : dos_strerror(err != DOS_OK
-									 ? err
-									 : DOS_NOMEM));
+						  : dos_strerror(err));
 			break;
 		}
 		if ((err = ing_stack_page(r.stack, pix)) != DOS_OK) {
@@ -554,11 +607,7 @@ ing_scan_run(struct ing_scan *s, struct arc *a, ing_file_fn on_file,
 			break; /* one page per run */
 	}
 	ing_dev_end(s->dev);
-	if (undo[0] != '\0') {
-		char tmp[256];
-
-		ing_dev_option(s->dev, undo, tmp, sizeof(tmp));
-	}
+	faults_undo(s->dev, faults, nfaults);
 done:
 	part_end(&r);
 	ing_free(ing);
@@ -575,6 +624,8 @@ done:
 		/* The stack is over: nothing goes on. */
 		sput(s, "open_account", NULL);
 		sput(s, "open_category", NULL);
+		json_object_set_new(s->settings, "open_pages",
+				    json_integer(0));
 	}
 	describe_stop(s, stop, res->pages, why, res);
 	aerr = save(s, a);

@@ -159,6 +159,7 @@ ing_tiff_page(struct ing_tiff *t, const struct ing_frame *fr, int dpi,
 	      const struct ing_tiff_meta *m)
 {
 	TIFF *tif = t->tif;
+	unsigned char *row = NULL;
 	char when[24];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -198,9 +199,14 @@ ing_tiff_page(struct ing_tiff *t, const struct ing_frame *fr, int dpi,
 	      TIFFSetField(tif, TIFFTAG_MODEL, m->model)) &&
 	     (m->description == NULL ||
 	      TIFFSetField(tif, TIFFTAG_IMAGEDESCRIPTION, m->description));
-	for (y = 0; ok && y < fr->lines; y++)
-		ok = TIFFWriteScanline(tif, fr->raw + (size_t)y * fr->bpl,
-				       (uint32_t)y, 0) == 1;
+	/* libtiff's predictor works in place: a copy of each row. */
+	if (ok && (row = malloc(fr->bpl)) == NULL)
+		return DOS_NOMEM;
+	for (y = 0; ok && y < fr->lines; y++) {
+		memcpy(row, fr->raw + (size_t)y * fr->bpl, fr->bpl);
+		ok = TIFFWriteScanline(tif, row, (uint32_t)y, 0) == 1;
+	}
+	free(row);
 	if (ok)
 		ok = TIFFWriteDirectory(tif);
 	if (!ok || t->failed)
