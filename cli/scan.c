@@ -227,7 +227,9 @@ cmd_scan(const char *dir, int argc, char **argv)
 	/* Ctrl-C stops after the page being read; the pages stay filed. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
-	sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C ends at once */
+	/* A second Ctrl-C ends at once; reads go on meanwhile (a read the
+	 * signal broke would look like a lost scanner). */
+	sa.sa_flags = SA_RESETHAND | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigset = sigaction(SIGINT, &sa, &old) == 0;
 	so.cancel = &cancelled;

@@ -333,7 +333,9 @@ opt_set_number(struct ing_dev *dv, const char *name, double v, double *pgot,
 				      "number", name, dv->name);
 		return DOS_INVAL;
 	}
-	if (!isfinite(v) || fabs(v) > 32000.0) {
+	/* A fixed-point word holds -32768..32767.99998. */
+	if (!isfinite(v) ||
+	    fabs(v) > (d->type == SANE_TYPE_FIXED ? 32767.0 : 2147483647.0)) {
 		snprintf(msg, msglen, "option '%s': %g is out of range", name,
 			 v);
 		return DOS_INVAL;
@@ -945,7 +947,10 @@ ing_dev_page(struct ing_dev *dv, uint64_t max_pixels,
 		if (st == SANE_STATUS_EOF)
 			break;
 		if (st != SANE_STATUS_GOOD) {
-			rc = stopped(st, msg, msglen);
+			/* Asked to stop: whatever the backend says of it. */
+			rc = cancel != NULL && *cancel
+				     ? ING_SCAN_CANCELLED
+				     : stopped(st, msg, msglen);
 			goto out;
 		}
 		if (n <= 0) {

@@ -171,6 +171,26 @@ contains "the audit log has the resume and the closes" \
 verify=$(D verify 2>&1)
 contains "verify still passes" "$verify" "0 problem(s)"
 
+# --- Ctrl-C: the page being read is dropped, the pages before it kept ---
+# Page 1 comes at once, later ones slowly (the test backend's read delay).
+DOSSIER_SCAN_FAULT="1:read-delay=yes;1:read-delay-duration=200000" \
+	"$DOSSIER" -A "$A" scan --device test:0 --source adf --dpi 75 --set read-limit=yes --set read-limit-size=1000 \
+	>"$T_TMP/o" 2>"$T_TMP/e" &
+sp=$!
+sleep 3
+kill -INT "$sp"
+wait "$sp"
+rc=$?
+err=$(grep '^dossier: ' "$T_TMP/e" | tail -1)
+bc=$(D batch --json | jq '.[0].id')
+n=$(D batch --json "$bc" | jq .pages)
+case "$err" in
+"dossier: the scan was cancelled after page $n; $n page"*" kept in batch $bc; run \`dossier scan --resume $bc\` (or \`dossier batch close $bc\`)") ok "Ctrl-C: cancelled after page $n, in words" ;;
+"dossier: the scan was cancelled before the first page; 0 pages are kept in batch $bc;"*) ok "Ctrl-C: cancelled before the first page, in words" ;;
+*) not_ok "Ctrl-C: cancelled, in words" "got: $err" ;;
+esac
+is "Ctrl-C: exit 3, the batch stopped" "$rc $(status "$bc")" "3 stopped"
+
 # --- a document filed by its cover sheet goes on across a stop ---
 # SANE's pnm backend scans a PNM file, so real pages (a cover sheet, a
 # letter) come through libsane.  It gives one image per run unless in
