@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <sane/sane.h>
 #include <sane/saneopts.h>
@@ -677,7 +678,10 @@ ing_dev_open(const struct ing_dev_setup *ds, struct ing_dev **pd, char *msg,
 	enum dos_err err = DOS_INVAL;
 
 	*pd = NULL;
-	if ((took = sane_take()) <= 0) {
+	/* A listing holds SANE for a moment: wait for it, not for a scan. */
+	for (i = 0; (took = sane_take()) == 0 && i < 20; i++)
+		usleep(100000);
+	if (took <= 0) {
 		snprintf(msg, msglen, "%s",
 			 took < 0 ? "SANE cannot start (sane_init failed)"
 				  : "another scan is running here; wait "

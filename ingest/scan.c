@@ -32,6 +32,7 @@ struct ing_scan {
 	struct ing_dev_setup ds;
 	volatile sig_atomic_t *cancel;
 	int64_t batch;
+	int resumed; /* taken up again (else begun by ing_scan_open) */
 	int ran;
 	char describe[256];
 };
@@ -94,11 +95,15 @@ iget(const struct ing_scan *s, const char *key)
 	return (int)json_integer_value(json_object_get(s->settings, key));
 }
 
-static void
+/* Sets a settings string (NULL: null); -1 when v is not UTF-8 text. */
+static int
 sput(struct ing_scan *s, const char *key, const char *v)
 {
-	json_object_set_new(s->settings, key,
-			    v != NULL ? json_string(v) : json_null());
+	json_t *j = v != NULL ? json_string(v) : json_null();
+
+	return j != NULL && json_object_set_new(s->settings, key, j) == 0
+		       ? 0
+		       : -1;
 }
 
 /* Takes the options given into the settings; msg says what is wrong. */
@@ -109,8 +114,6 @@ merge(struct ing_scan *s, const struct ing_options *o,
 	json_t *set;
 	int i;
 
-	if (so->device != NULL)
-		sput(s, "device", so->device);
 	if (so->source != NULL) {
 		if (strcasecmp(so->source, "adf") != 0 &&
 		    strcasecmp(so->source, "flatbed") != 0) {
@@ -148,17 +151,29 @@ merge(struct ing_scan *s, const struct ing_options *o,
 		if ((set = json_array()) == NULL)
 			return DOS_NOMEM;
 		for (i = 0; i < so->nset; i++)
-			json_array_append_new(set, json_string(so->set[i]));
+			if (json_array_append_new(set,
+						  json_string(so->set[i])) !=
+			    0) {
+				json_decref(set);
+				snprintf(msg, msglen, "a scanner option is "
+						      "UTF-8 text");
+				return DOS_INVAL;
+			}
 		json_object_set_new(s->settings, "set", set);
 	}
-	if (o->account != NULL || fresh)
-		sput(s, "account", o->account);
-	if (o->category != NULL || fresh)
-		sput(s, "category", o->category);
-	if (o->doc_type != NULL || fresh)
-		sput(s, "type", o->doc_type);
-	if (o->langs != NULL || fresh)
-		sput(s, "lang", o->langs != NULL ? o->langs : "eng");
+	if (((o->account != NULL || fresh) &&
+	     sput(s, "account", o->account) != 0) ||
+	    ((o->category != NULL || fresh) &&
+	     sput(s, "category", o->category) != 0) ||
+	    ((o->doc_type != NULL || fresh) &&
+	     sput(s, "type", o->doc_type) != 0) ||
+	    ((o->langs != NULL || fresh) &&
+	     sput(s, "lang", o->langs != NULL ? o->langs : "eng") != 0) ||
+	    (so->device != NULL && sput(s, "device", so->device) != 0)) {
+		snprintf(msg, msglen, "the device, account, category, type "
+				      "and languages are UTF-8 text");
+		return DOS_INVAL;
+	}
 	if (json_integer_value(json_object_get(s->settings, "dpi")) == 0)
 		json_object_set_new(s->settings, "dpi",
 				    json_integer(ING_SCAN_DPI));
@@ -203,6 +218,7 @@ ing_scan_open(const struct ing_options *o, const struct ing_scan_options *so,
 					    msglen)) != DOS_OK)
 			goto fail;
 		s->batch = resume;
+		s->resumed = 1;
 		s->settings = json_loads(text, 0, &je);
 		free(text);
 		if (!json_is_object(s->settings)) {
@@ -291,9 +307,10 @@ ing_scan_free(struct ing_scan *s, struct arc *a)
 {
 	if (s == NULL)
 		return;
-	/* Taken up (or begun) but never run: back to stopped. */
+	/* Taken up but never run: back to stopped; begun: nothing in it. */
 	if (!s->ran && s->batch > 0 && a != NULL)
-		arc_batch_finish(a, s->batch, "stopped");
+		arc_batch_finish(a, s->batch,
+				 s->resumed ? "stopped" : "done");
 	ing_dev_close(s->dev);
 	json_decref(s->settings);
 	free(s);
