@@ -482,6 +482,18 @@ has(const char *s, const char *word)
 	return strcasestr(s, word) != NULL;
 }
 
+/* A "duplex" switch left on (SANE keeps options while loaded): off. */
+static void
+duplex_off(struct ing_dev *dv)
+{
+	const SANE_Option_Descriptor *b = NULL;
+	char msg[256];
+
+	if (opt_find(dv->h, "duplex", &b) >= 0 && b->type == SANE_TYPE_BOOL &&
+	    SANE_OPTION_IS_ACTIVE(b->cap) && SANE_OPTION_IS_SETTABLE(b->cap))
+		ing_dev_option(dv, "duplex=no", msg, sizeof(msg));
+}
+
 /*
  * Picks the backend's source for "adf" or "flatbed", both sides when
  * duplex: backends name them "Automatic Document Feeder", "ADF Duplex",
@@ -511,12 +523,18 @@ setup_source(struct ing_dev *dv, const char *want, int duplex, char *msg,
 			 adf ? "feeder" : "flatbed");
 		return DOS_OK;
 	}
+	if (duplex && want != NULL && !adf) {
+		snprintf(msg, msglen, "a flatbed scans one side: --duplex "
+				      "goes with the document feeder");
+		return DOS_INVAL;
+	}
 	opt_choices(d, choices, sizeof(choices));
 	if (want == NULL && !duplex) {
 		opt_get_string(dv, SANE_NAME_SCAN_SOURCE, dv->source,
 			       sizeof(dv->source));
 		dv->flatbed = has(dv->source, "flatbed") ||
 			      has(dv->source, "normal");
+		duplex_off(dv);
 		return DOS_OK;
 	}
 	if (want == NULL)
@@ -539,17 +557,16 @@ setup_source(struct ing_dev *dv, const char *want, int duplex, char *msg,
 	if (pick == NULL && duplex) {
 		/* Some backends have one feeder and a "duplex" switch. */
 		const SANE_Option_Descriptor *b = NULL;
-		SANE_Word yes = SANE_TRUE;
-		int i = opt_find(dv->h, "duplex", &b);
 
 		for (k = 0; (c = d->constraint.string_list[k]) != NULL; k++)
 			if (has(c, "adf") || has(c, "feeder") ||
 			    has(c, "automatic"))
 				break;
-		if (i >= 0 && c != NULL && b->type == SANE_TYPE_BOOL &&
+		if (c != NULL && opt_find(dv->h, "duplex", &b) >= 0 &&
+		    b->type == SANE_TYPE_BOOL &&
 		    opt_set_string(dv, SANE_NAME_SCAN_SOURCE, c, msg,
 				   msglen) == DOS_OK &&
-		    opt_control(dv, i, b, &yes, "yes", msg, msglen) == DOS_OK) {
+		    ing_dev_option(dv, "duplex=yes", msg, msglen) == DOS_OK) {
 			snprintf(dv->source, sizeof(dv->source), "%s", c);
 			dv->flatbed = 0;
 			return DOS_OK;
@@ -566,7 +583,12 @@ setup_source(struct ing_dev *dv, const char *want, int duplex, char *msg,
 	}
 	snprintf(dv->source, sizeof(dv->source), "%s", pick);
 	dv->flatbed = !adf;
-	return opt_set_string(dv, SANE_NAME_SCAN_SOURCE, pick, msg, msglen);
+	if (opt_set_string(dv, SANE_NAME_SCAN_SOURCE, pick, msg, msglen) !=
+	    DOS_OK)
+		return DOS_INVAL;
+	if (!duplex)
+		duplex_off(dv);
+	return DOS_OK;
 }
 
 /* Gray (8 bits) or lineart (1 bit): by mode, else by depth. */

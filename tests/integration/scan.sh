@@ -96,6 +96,8 @@ n0=$(nbatches)
 try D scan --device test:0 --source adf --duplex
 is "no duplex on this scanner: exit 1, in words" "$rc:$err" \
 	"1:dossier: scanner test:0 cannot scan both sides: its sources are Flatbed, Automatic Document Feeder"
+try D scan --device test:0 --source flatbed --duplex
+is "no duplex on a flatbed" "$rc:$err" "1:dossier: a flatbed scans one side: --duplex goes with the document feeder"
 try D scan --device nosuch:0
 is "no such scanner: in words" "$rc:$err" \
 	"1:dossier: no scanner named 'nosuch:0'; this computer sees test:0, test:1"
