@@ -4,10 +4,12 @@
 # lineart, refusals (no duplex, no such scanner, limits, permissions); a
 # scanner that jams, runs empty or is lost mid-batch (the
 # DOSSIER_SCAN_FAULT hook sets the test backend's read-return-value
-# option after N pages) keeps the pages scanned in a stopped batch that
-# is resumed or closed; the same through the web API.  Its pages carry no
-# text: counts, batch records and messages are checked, not filing by
-# cover sheet (the file-based tests do that).
+# option after N pages), or Ctrl-C, keeps the pages scanned in a stopped
+# batch that is resumed or closed; the same through the web API.  The
+# test backend's pages carry no text: counts, batch records and messages
+# are checked.  SANE's `pnm` backend scans real pages (a cover sheet, a
+# letter) to show a document opened by a cover sheet going on across a
+# jam and its resume.
 . tests/tap.sh
 
 if [ ! -e /usr/lib/x86_64-linux-gnu/sane/libsane-test.so.1 ] &&
@@ -179,7 +181,7 @@ DOSSIER_SCAN_FAULT="1:read-delay=yes;1:read-delay-duration=200000" \
 	"$DOSSIER" -A "$A" scan --device test:0 --source adf --dpi 75 --set read-limit=yes --set read-limit-size=1000 \
 	>"$T_TMP/o" 2>"$T_TMP/e" &
 sp=$!
-sleep 3
+sleep 2
 kill -INT "$sp"
 wait "$sp"
 rc=$?
