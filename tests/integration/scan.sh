@@ -93,6 +93,23 @@ sha=$(sqlite3 "$A/catalogue.db" "SELECT sha256 FROM source WHERE batch_id = $bf"
 contains "lineart is kept as G4, 100 dpi" "$(file -b "$(find "$A/blobs" -name "$sha")")" \
 	"bps=1, compression=bi-level group 4"
 
+# --- what else a scanner may send: kept as sent, read as gray ---
+# orig BATCH: file(1) on the original of a batch's first part.
+orig() { file -b "$(find "$A/blobs" -name "$(sqlite3 "$A/catalogue.db" "SELECT sha256 FROM source WHERE batch_id = $1 LIMIT 1")")"; }
+out=$(D scan --device test:0 --source flatbed --dpi 75 --set hand-scanner=yes --json 2>/dev/null)
+contains "a page of unknown height (hand scanner): read to its end" \
+	"$(echo "$out" | jq -r '.stop + " " + (.pages | tostring)') $(orig "$(echo "$out" | jq .batch)")" \
+	"done 1 TIFF image data, little-endian, direntries=21, height=501, bps=8"
+out=$(D scan --device test:0 --source flatbed --dpi 75 --set mode=Color --json 2>/dev/null)
+contains "single-pass colour: kept in colour" \
+	"$(echo "$out" | jq -r '.stop + " " + (.pages | tostring)') $(orig "$(echo "$out" | jq .batch)")" \
+	"PhotometricInterpretation=RGB"
+out=$(D scan --device test:0 --source flatbed --dpi 75 --set depth=16 --json 2>/dev/null)
+contains "16-bit gray: kept in 16 bits" "$(orig "$(echo "$out" | jq .batch)")" "bps=16, compression=deflate"
+try D scan --device test:0 --source flatbed --dpi 75 --set mode=Color --set three-pass=yes
+contains "three-pass colour: refused in words" "$rc:$err" \
+	"3:dossier: the scan stopped before the first page: scanner test:0 sends colour in three passes, which dossier does not read; scan in gray or lineart; 0 pages are kept"
+
 # --- refusals before anything is scanned ---
 n0=$(nbatches)
 try D scan --device test:0 --source adf --duplex
