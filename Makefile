@@ -2,7 +2,7 @@
 .SUFFIXES:
 
 PKGS     = tesseract lept libtiff-4 sqlite3 libmicrohttpd zbar libsodium jansson \
-           poppler-glib cairo libqpdf libzip
+           poppler-glib cairo libqpdf libzip sane-backends
 CC      ?= cc
 OPT     ?= -O2 -g
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

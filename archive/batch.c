@@ -4,8 +4,12 @@
  * A batch remembers the process running it, so a batch whose process
  * died (killed, power cut) is found and closed as "interrupted" with the
  * counts of what it did finish.
+ * A batch scanned from a scanner keeps its settings; when the scanner
+ * stops (a jam, a lost device) the batch is "stopped" with what was
+ * filed, and is later resumed by another process or closed.
  * Exports arc_batch_begin, arc_batch_file, arc_batch_end, arc_batch_get,
- * arc_batch_list, arc_batch_reap.
+ * arc_batch_list, arc_batch_reap, arc_batch_scan_save, arc_batch_finish,
+ * arc_batch_resume, arc_batch_close.
  */
 #include <errno.h>
 #include <signal.h>
@@ -275,4 +279,174 @@ arc_batch_list(struct arc *a, const struct arc_user *who, int limit,
 	sqlite3_finalize(st);
 	*pout = arr;
 	return DOS_OK;
+}
+
+enum dos_err
+arc_batch_scan_save(struct arc *a, int64_t id, const char *scan)
+{
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+
+	if ((err = arc_prepare(a, "UPDATE batch SET scan = ? WHERE id = ?",
+			       &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, scan);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		err = DOS_DB;
+	} else if (sqlite3_changes(a->db) != 1)
+		err = DOS_NOTFOUND;
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* The counts of batch ?2 from its files, with status ?3 at time ?1. */
+#define BATCH_COUNTS                                                       \
+	"UPDATE batch SET finished = ?1, status = ?3, files = (SELECT "     \
+	"count(*) FROM batch_file WHERE batch_id = ?2), pages = (SELECT "   \
+	"coalesce(sum(pages), 0) FROM batch_file WHERE batch_id = ?2), "    \
+	"documents = (SELECT coalesce(sum(documents), 0) FROM batch_file "  \
+	"WHERE batch_id = ?2), failures = (SELECT count(*) FROM batch_file " \
+	"WHERE batch_id = ?2 AND outcome = 'failed') WHERE id = ?2"
+
+enum dos_err
+arc_batch_finish(struct arc *a, int64_t id, const char *status)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	enum dos_err err;
+
+	if (strcmp(status, "done") != 0 && strcmp(status, "stopped") != 0)
+		return DOS_INVAL;
+	dos_now_iso(now);
+	if ((err = arc_prepare(a, BATCH_COUNTS, &st)) != DOS_OK)
+		return err;
+	/* A stopped batch is not finished: it waits to be resumed. */
+	if (strcmp(status, "done") == 0)
+		arc_bind_text(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	arc_bind_text(st, 3, status);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		err = DOS_DB;
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+/*
+ * Loads batch id's user, status and scan settings; says in msg why who
+ * may not take it up (only its own user, or the local administrator).
+ */
+static enum dos_err
+scan_batch_check(struct arc *a, const struct arc_user *who, int64_t id,
+		 char **pscan, char *msg, size_t msglen)
+{
+	sqlite3_stmt *st = NULL;
+	const char *status, *scan;
+	enum dos_err err;
+
+	if (pscan != NULL)
+		*pscan = NULL;
+	if ((err = arc_may(a, who, ARC_INGEST, ARC_OBJ_NONE, 0, msg,
+			   msglen)) != DOS_OK)
+		return err;
+	if ((err = arc_prepare(a, "SELECT user, status, scan FROM batch "
+				  "WHERE id = ?", &st)) != DOS_OK)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(msg, msglen, "there is no batch %lld",
+			 (long long)id);
+		err = DOS_NOTFOUND;
+		goto out;
+	}
+	status = arc_col_text(st, 1);
+	scan = (const char *)sqlite3_column_text(st, 2);
+	if (!who->local && strcmp(arc_col_text(st, 0), who->name) != 0) {
+		snprintf(msg, msglen, "batch %lld is %s's; only they can "
+				      "resume or close it", (long long)id,
+			 arc_col_text(st, 0));
+		err = DOS_PERM;
+	} else if (scan == NULL) {
+		snprintf(msg, msglen, "batch %lld was not scanned from a "
+				      "scanner; only a scan can be resumed "
+				      "or closed", (long long)id);
+		err = DOS_CONFLICT;
+	} else if (strcmp(status, "stopped") != 0 &&
+		   strcmp(status, "interrupted") != 0) {
+		snprintf(msg, msglen, "batch %lld is %s, not stopped",
+			 (long long)id, status);
+		err = DOS_CONFLICT;
+	} else if (pscan != NULL && (*pscan = strdup(scan)) == NULL)
+		err = DOS_NOMEM;
+out:
+	sqlite3_finalize(st);
+	return err;
+}
+
+enum dos_err
+arc_batch_resume(struct arc *a, const struct arc_user *who, int64_t id,
+		 char **pscan, char *msg, size_t msglen)
+{
+	sqlite3_stmt *st = NULL;
+	char host[256];
+	enum dos_err err;
+
+	if ((err = scan_batch_check(a, who, id, pscan, msg, msglen)) != DOS_OK)
+		return err;
+	if (gethostname(host, sizeof(host)) != 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	/* Only one process takes it up: the status is the lock. */
+	if ((err = arc_prepare(a, "UPDATE batch SET status = 'running', "
+				  "finished = NULL, pid = ?, host = ? WHERE "
+				  "id = ? AND status IN ('stopped', "
+				  "'interrupted')", &st)) != DOS_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)getpid());
+	arc_bind_text(st, 2, host);
+	sqlite3_bind_int64(st, 3, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("%s: %s", __func__, arc_errmsg(a));
+		err = DOS_DB;
+		goto fail;
+	}
+	if (sqlite3_changes(a->db) != 1) {
+		snprintf(msg, msglen, "batch %lld was resumed by someone else "
+				      "meanwhile", (long long)id);
+		err = DOS_CONFLICT;
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return DOS_OK;
+fail:
+	sqlite3_finalize(st);
+	if (pscan != NULL) {
+		free(*pscan);
+		*pscan = NULL;
+	}
+	return err;
+}
+
+enum dos_err
+arc_batch_close(struct arc *a, const struct arc_user *who, int64_t id,
+		char *msg, size_t msglen)
+{
+	char obj[48];
+	enum dos_err err;
+
+	if ((err = scan_batch_check(a, who, id, NULL, msg, msglen)) != DOS_OK)
+		return err;
+	if ((err = arc_tx_begin(a)) != DOS_OK)
+		return err;
+	snprintf(obj, sizeof(obj), "batch %lld", (long long)id);
+	if ((err = arc_batch_finish(a, id, "done")) != DOS_OK ||
+	    (err = arc_audit(a, who->name, "batch-close", obj,
+			     "closed without resuming")) != DOS_OK) {
+		arc_tx_rollback(a);
+		return err;
+	}
+	return arc_tx_commit(a);
 }

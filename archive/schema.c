@@ -397,6 +397,11 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX page_image_version_doc ON page_image_version("
 	"  document_id);",
+	/*
+	 * 10 -> 11: a batch scanned from a scanner keeps its settings (JSON),
+	 * so a scan stopped by a jam or a lost device can be resumed.
+	 */
+	"ALTER TABLE batch ADD COLUMN scan TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

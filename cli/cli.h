@@ -184,5 +184,8 @@ struct cli_serve_args {
 	int check, verbose;
 };
 int cli_serve(const struct cli_serve_args *sa);
+/* dossier scan: from a SANE scanner; batch close (cli/scan.c). */
+int cmd_scan(const char *archive, int argc, char **argv);
+int cmd_batch_close(const char *archive, int argc, char **argv);
 
 #endif

@@ -536,6 +536,8 @@ cmd_show(const char *dir, int argc, char **argv)
 	size_t k;
 	enum dos_err err;
 
+	if (argc > 1 && strcmp(argv[1], "close") == 0)
+		return cmd_batch_close(dir, argc - 1, argv + 1);
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (c == 'J')
 			json = 1;
@@ -1258,6 +1260,8 @@ cmd_batch(const char *dir, int argc, char **argv)
 	size_t k;
 	enum dos_err err;
 
+	if (argc > 1 && strcmp(argv[1], "close") == 0)
+		return cmd_batch_close(dir, argc - 1, argv + 1);
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (c == 'J')
 			json = 1;
@@ -1325,7 +1329,8 @@ out:
 	arc_close(a);
 	return rc;
 usage:
-	fprintf(stderr, "usage: dossier batch [-A DIR] [--json] [ID]\n");
+	fprintf(stderr, "usage: dossier batch [-A DIR] [--json] [ID]\n"
+			"       dossier batch close ID\n");
 	rc = 2;
 	goto out;
 }
@@ -1344,8 +1349,9 @@ static const struct cmd cmds[] = {
 	{"review", cmd_review, "list documents waiting for review"},
 	{"coversheet", cmd_coversheet, "print a cover sheet PDF for a document"},
 	{"watch", cmd_watch, "ingest what is dropped into a folder: watch DIR"},
+	{"scan", cmd_scan, "scan from a scanner (SANE) into a batch; --list"},
 	{"pdf", cmd_pdf, "write a document's searchable PDF: pdf ID -o FILE"},
-	{"batch", cmd_batch, "list batches, or show one with its files"},
+	{"batch", cmd_batch, "list batches, show one, or close a stopped scan"},
 	{"customer", cmd_customer, "add, link accounts to, or show a customer"},
 	{"edit", cmd_edit, "change a document's metadata, with a reason"},
 	{"delete", cmd_delete, "request, approve or withdraw a deletion"},

@@ -42,6 +42,7 @@ worker_main(void *arg)
 	struct ing *ing = ((void **)arg)[0];
 	struct ing_worker *w = ((void **)arg)[1];
 	struct ing_job job;
+	struct ing_page pg;
 	enum dos_err err;
 
 	free(arg);
@@ -59,12 +60,19 @@ worker_main(void *arg)
 		pthread_cond_broadcast(&ing->cv_done); /* room in the queue */
 		pthread_mutex_unlock(&ing->mu);
 
+		/*
+		 * Into a page of our own: a stack of scanned pages grows its
+		 * array (under mu) while workers read earlier pages.
+		 */
+		memset(&pg, 0, sizeof(pg));
+		pg.source_index = job.index;
 		err = ing_worker_page(w, job.pix,
 				      strcmp(job.file->src.format, "pdf") == 0,
-				      &job.file->pages[job.index]);
+				      &pg);
 		pixDestroy(&job.pix);
 
 		pthread_mutex_lock(&ing->mu);
+		job.file->pages[job.index] = pg;
 		if (err != DOS_OK && job.file->err == DOS_OK) {
 			job.file->err = err;
 			snprintf(job.file->msg, sizeof(job.file->msg),
@@ -73,16 +81,12 @@ worker_main(void *arg)
 		}
 		job.file->remaining--;
 		ing->pages_done++;
-		{
-			const struct ing_page *pg = &job.file->pages[job.index];
-
-			ing->stats.pages++;
-			ing->stats.orient += pg->t_orient;
-			ing->stats.deskew += pg->t_deskew;
-			ing->stats.ocr += pg->t_ocr;
-			ing->stats.barcode += pg->t_barcode;
-			ing->stats.encode += pg->t_encode;
-		}
+		ing->stats.pages++;
+		ing->stats.orient += pg.t_orient;
+		ing->stats.deskew += pg.t_deskew;
+		ing->stats.ocr += pg.t_ocr;
+		ing->stats.barcode += pg.t_barcode;
+		ing->stats.encode += pg.t_encode;
 		pthread_cond_broadcast(&ing->cv_done);
 		pthread_mutex_unlock(&ing->mu);
 	}
@@ -474,4 +478,127 @@ ing_file(struct ing *ing, struct arc *a, int64_t batch_id, const char *path,
 	*presult = o.docs;
 	*pmsg = o.msg;
 	return err != DOS_OK ? err : o.err;
+}
+
+/* ---- a stack of pages arriving one at a time (a scanner, scan.c) ---- */
+
+struct ing_stack {
+	struct run r;
+	struct ing_file *f;
+	int cap;        /* pages the array has room for */
+	char name[128]; /* the source's name */
+	struct ing_cover cover;
+};
+
+enum dos_err
+ing_stack_begin(struct ing *ing, struct arc *a, int64_t batch_id,
+		const char *name, ing_file_fn on_file,
+		ing_progress_fn on_progress, void *arg, struct ing_stack **ps)
+{
+	struct ing_stack *s;
+
+	*ps = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return DOS_NOMEM;
+	if ((s->f = calloc(1, sizeof(*s->f))) == NULL) {
+		free(s);
+		return DOS_NOMEM;
+	}
+	if (dos_snprintf(s->name, sizeof(s->name), "%s", name) != DOS_OK) {
+		free(s->f);
+		free(s);
+		return DOS_INVAL;
+	}
+	s->f->path = s->name;
+	s->f->src.format = "tiff";
+	s->f->cover = &s->cover;
+	s->r.ing = ing;
+	s->r.a = a;
+	s->r.batch_id = batch_id;
+	s->r.on_file = on_file;
+	s->r.on_progress = on_progress;
+	s->r.arg = arg;
+	s->r.prog.files_total = 1;
+	s->r.t0 = dos_mono();
+	s->r.head = s->r.tail = s->f;
+	pthread_mutex_lock(&ing->mu);
+	ing->pages_done = 0;
+	pthread_mutex_unlock(&ing->mu);
+	*ps = s;
+	return DOS_OK;
+}
+
+enum dos_err
+ing_stack_page(struct ing_stack *s, PIX *pix)
+{
+	struct ing *ing = s->r.ing;
+	struct ing_file *f = s->f;
+	struct ing_page *np;
+	int idx, cap;
+
+	pthread_mutex_lock(&ing->mu);
+	if (f->npages == s->cap) {
+		cap = s->cap ? s->cap * 2 : 16;
+		/* Workers copy their pages in under mu: safe to move. */
+		np = cap < (1 << 20) ? realloc(f->pages, (size_t)cap *
+							 sizeof(*np))
+				     : NULL;
+		if (np == NULL) {
+			pthread_mutex_unlock(&ing->mu);
+			pixDestroy(&pix);
+			return DOS_NOMEM;
+		}
+		memset(np + s->cap, 0, (size_t)(cap - s->cap) * sizeof(*np));
+		f->pages = np;
+		s->cap = cap;
+	}
+	idx = f->npages++;
+	f->pages[idx].source_index = idx;
+	pthread_mutex_unlock(&ing->mu);
+	enqueue(&s->r, f, idx, pix);
+	report(&s->r);
+	return DOS_OK;
+}
+
+void
+ing_stack_lead(struct ing_stack *s, const char *account, const char *category,
+	       int pages)
+{
+	s->cover.lead_pages = pages;
+	snprintf(s->cover.lead_account, sizeof(s->cover.lead_account), "%s",
+		 account != NULL ? account : "");
+	snprintf(s->cover.lead_category, sizeof(s->cover.lead_category), "%s",
+		 category != NULL ? category : "");
+}
+
+enum dos_err
+ing_stack_end(struct ing_stack *s, unsigned char *data, size_t len,
+	      enum dos_err err, const char *msg, struct ing_cover *pcover)
+{
+	struct ing *ing = s->r.ing;
+	struct ing_file *f = s->f;
+	enum dos_err rc = DOS_OK;
+
+	f->data = data;
+	f->len = len;
+	if (data != NULL && err == DOS_OK)
+		err = rc = dos_sha256_hex(data, len, f->sha);
+	pthread_mutex_lock(&ing->mu);
+	if (f->err == DOS_OK && err != DOS_OK) {
+		f->err = err;
+		snprintf(f->msg, sizeof(f->msg), "%s",
+			 msg != NULL ? msg : dos_strerror(err));
+	}
+	f->decode_done = 1;
+	pthread_mutex_unlock(&ing->mu);
+	if (f->npages == 0) {
+		/* Nothing was scanned: nothing to file or record. */
+		s->r.head = s->r.tail = NULL;
+		file_free(f);
+	} else
+		finish_ready(&s->r, 1); /* files it, then frees it */
+	if (pcover != NULL)
+		*pcover = s->cover;
+	free(s);
+	return rc;
 }

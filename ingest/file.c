@@ -157,6 +157,18 @@ split_pages(const struct ing *ing, const struct ing_file *f, struct split *sp)
 	if ((sp->skipped = calloc((size_t)f->npages, sizeof(*sp->skipped))) ==
 	    NULL)
 		return DOS_NOMEM;
+	if (f->cover != NULL && f->cover->lead_account[0] != '\0') {
+		/* A resumed scan: the stopped run's document goes on. */
+		if ((cur = doc_new(sp, f->npages)) == NULL)
+			return DOS_NOMEM;
+		snprintf(cur->account, sizeof(cur->account), "%s",
+			 f->cover->lead_account);
+		snprintf(cur->category, sizeof(cur->category), "%s",
+			 f->cover->lead_category);
+		if (f->cover->lead_pages > 0)
+			cur->review_reason = "continues a document cut by a "
+					     "scanner stop";
+	}
 	for (i = 0; i < f->npages; i++) {
 		const struct ing_page *p = &f->pages[i];
 
@@ -222,6 +234,24 @@ split_pages(const struct ing *ing, const struct ing_file *f, struct split *sp)
 		if (why != NULL)
 			cur->review_reason = why;
 		cur->pages[cur->npages++] = i;
+	}
+	if (f->cover != NULL) {
+		/* The document still open, if a cover sheet filed it. */
+		f->cover->tail_account[0] = f->cover->tail_category[0] = '\0';
+		f->cover->tail_pages = 0;
+		if (cur != NULL && cur->account[0] != '\0') {
+			snprintf(f->cover->tail_account,
+				 sizeof(f->cover->tail_account), "%s",
+				 cur->account);
+			snprintf(f->cover->tail_category,
+				 sizeof(f->cover->tail_category), "%s",
+				 cur->category);
+			/* The lead document counts what it had before. */
+			f->cover->tail_pages = cur->npages;
+			if (cur == &sp->docs[0] &&
+			    f->cover->lead_account[0] != '\0')
+				f->cover->tail_pages += f->cover->lead_pages;
+		}
 	}
 	/* A cover sheet with nothing after it files nothing. */
 	for (i = 0, k = 0; i < sp->ndocs; i++) {

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <regex.h>
+#include <signal.h>
 
 #include <leptonica/allheaders.h>
 
@@ -86,6 +87,19 @@ void ing_worker_free(struct ing_worker *w);
 enum dos_err ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
 			     struct ing_page *out);
 
+/*
+ * A stack scanned in several runs (scan.c): the document open when the
+ * last run stopped, filed under a cover sheet, goes on in the next.
+ */
+struct ing_cover {
+	char lead_account[128];  /* in: pages before any marker go here */
+	char lead_category[64];
+	int lead_pages;          /* in: pages it had before the stop */
+	char tail_account[128];  /* out: the cover of the document open at */
+	char tail_category[64];  /* the end, or "" */
+	int tail_pages;          /* out: its pages so far */
+};
+
 /* A file moving through the pipeline (batch.c, file.c). */
 struct ing_file {
 	const char *path;
@@ -101,6 +115,7 @@ struct ing_file {
 	json_t *dups;    /* non-NULL: ingested before, these documents */
 	enum dos_err err;
 	char msg[512];
+	struct ing_cover *cover; /* a scanned stack's, or NULL (borrowed) */
 	struct ing_file *next;
 };
 
@@ -157,6 +172,115 @@ enum dos_err ing_page_in(struct arc *a, const struct ing_page *p,
 enum dos_err ing_pdf_replace(const unsigned char *doc, size_t doclen, int n,
 			     const unsigned char *page, size_t pagelen,
 			     unsigned char **pout, size_t *plen);
+
+/*
+ * A stack of pages arriving one at a time, filed as one source named
+ * name in batch batch_id once it ends, exactly as a file of those pages
+ * would be (batch.c).  The calling thread hands pages over as they come;
+ * ing->jobs workers read them meanwhile.
+ */
+struct ing_stack;
+
+enum dos_err ing_stack_begin(struct ing *ing, struct arc *a, int64_t batch_id,
+			     const char *name, ing_file_fn on_file,
+			     ing_progress_fn on_progress, void *arg,
+			     struct ing_stack **ps);
+/* Pages before the stack's first cover or separator sheet continue a
+ * document filed under account and category that had pages pages before
+ * (a resumed scan); when it had any, its rest goes to review. */
+void ing_stack_lead(struct ing_stack *s, const char *account,
+		    const char *category, int pages);
+/* Hands page pix (consumed) to the workers. */
+enum dos_err ing_stack_page(struct ing_stack *s, PIX *pix);
+/*
+ * Ends the stack and frees s: waits for its pages and files them with
+ * data (taken: the original, a multi-page TIFF), reporting through
+ * on_file; err (with msg) records the stack as failed instead.  A stack
+ * without pages files nothing.  *pcover (or NULL) gets the cover of the
+ * document still open at the end.
+ */
+enum dos_err ing_stack_end(struct ing_stack *s, unsigned char *data,
+			   size_t len, enum dos_err err, const char *msg,
+			   struct ing_cover *pcover);
+
+/* ---- scanners (sane.c) ---- */
+
+/* What to open and how to set it up. */
+struct ing_dev_setup {
+	const char *device; /* SANE name; NULL or "": the first one seen */
+	const char *source; /* "adf", "flatbed", or NULL: as it is */
+	int duplex;         /* 1: both sides (a duplex source or switch) */
+	int dpi;
+	const char *mode;   /* "gray" (8 bits) or "lineart" (1 bit) */
+	json_t *set;        /* backend options "NAME=VALUE", or NULL */
+};
+
+/* An open, set up scanner (one per process at a time). */
+struct ing_dev;
+
+/* DOS_NOTFOUND, DOS_CONFLICT (in use), DOS_INVAL (a setting it cannot
+ * take) ... with msg in words. */
+enum dos_err ing_dev_open(const struct ing_dev_setup *ds, struct ing_dev **pd,
+			  char *msg, size_t msglen);
+void ing_dev_close(struct ing_dev *dv);
+const char *ing_dev_name(const struct ing_dev *dv);
+const char *ing_dev_vendor(const struct ing_dev *dv);
+const char *ing_dev_model(const struct ing_dev *dv);
+/* The source in use as the backend calls it ("Flatbed", ...). */
+const char *ing_dev_source(const struct ing_dev *dv);
+/* The resolution the scanner took. */
+int ing_dev_dpi(const struct ing_dev *dv);
+/* A flatbed: one page per run. */
+int ing_dev_flatbed(const struct ing_dev *dv);
+/* Sets one backend option from "NAME=VALUE" by the option's type. */
+enum dos_err ing_dev_option(struct ing_dev *dv, const char *assign, char *msg,
+			    size_t msglen);
+/* The value of backend option name, as ing_dev_option takes it. */
+enum dos_err ing_dev_option_get(struct ing_dev *dv, const char *name,
+				char *out, size_t n);
+
+/* One page as the scanner sent it: rows of bpl bytes. */
+struct ing_frame {
+	int width, lines;
+	int depth;    /* 1, 8 or 16 bits per sample */
+	int channels; /* 1 gray, 3 RGB */
+	size_t bpl;
+	unsigned char *raw;
+};
+
+/*
+ * Feeds and reads the next page: 0 with *fr (ing_frame_clear it), or
+ * how the scanner stopped (enum ing_scan_stop, ING_SCAN_EMPTY when it
+ * has no paper) with msg.  Pages over max_pixels are refused from the
+ * frame's parameters, before a buffer is allocated.
+ */
+int ing_dev_page(struct ing_dev *dv, uint64_t max_pixels,
+		 volatile sig_atomic_t *cancel, struct ing_frame *fr,
+		 char *msg, size_t msglen);
+/* Ends the scanner's run of pages (sane_cancel). */
+void ing_dev_end(struct ing_dev *dv);
+/* The page as a PIX: 1 bpp lineart, 8 bpp gray, 32 bpp colour. */
+PIX *ing_frame_pix(const struct ing_frame *fr, int dpi);
+void ing_frame_clear(struct ing_frame *fr);
+
+/* ---- the original of a scanned stack: a multi-page TIFF (tiffout.c) ---- */
+
+struct ing_tiff;
+struct ing_tiff_meta {
+	const char *make, *model; /* the scanner's vendor and model */
+	const char *description;  /* where the page belongs */
+};
+
+/* An empty TIFF in memory that may grow to max bytes. */
+enum dos_err ing_tiff_new(size_t max, struct ing_tiff **pt);
+/* Appends a page, losslessly; DOS_LIMIT past max. */
+enum dos_err ing_tiff_page(struct ing_tiff *t, const struct ing_frame *fr,
+			   int dpi, const struct ing_tiff_meta *m);
+size_t ing_tiff_size(const struct ing_tiff *t);
+/* Closes the TIFF and frees t; *pdata (caller frees) holds the file. */
+enum dos_err ing_tiff_finish(struct ing_tiff *t, unsigned char **pdata,
+			     size_t *plen);
+void ing_tiff_free(struct ing_tiff *t);
 
 /* Files a fully processed file in the archive (file.c). */
 enum dos_err ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,

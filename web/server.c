@@ -30,6 +30,7 @@
 #include "assets.h"
 #include "notify.h"
 #include "render.h"
+#include "scanjob.h"
 #include "session.h"
 #include "settings.h"
 #include "upload.h"
@@ -940,15 +941,17 @@ h_coversheet(struct web_req *q, struct web_resp *r)
 	resp_fd(r, fd, (uint64_t)sb.st_size, "application/pdf");
 }
 
-/* GET /api/batches/ID/progress: an uploaded batch being ingested. */
+/* GET /api/batches/ID/progress: an uploaded batch being ingested, or a
+ * scan. */
 static void
 h_batch_progress(struct web_req *q, struct web_resp *r)
 {
-	json_t *j;
+	json_t *j = NULL;
 	int64_t id;
 
 	if (!parse_id(q->param, &id) ||
-	    (j = upload_progress(id, q->user.name)) == NULL) {
+	    ((j = upload_progress(id, q->user.name)) == NULL &&
+	     (j = scanjob_progress(id, q->user.name)) == NULL)) {
 		resp_error(r, 404, "no upload of yours is known under this "
 				   "batch number (the server may have "
 				   "restarted; the batch itself is listed "
@@ -957,6 +960,88 @@ h_batch_progress(struct web_req *q, struct web_resp *r)
 	}
 	resp_json(r, 200, j);
 	json_decref(j);
+}
+
+/* GET /api/scanners: the scanners attached to the server. */
+static void
+h_scanners(struct web_req *q, struct web_resp *r)
+{
+	json_t *list = NULL, *j;
+	char msg[256] = "";
+	int busy = 0;
+	enum dos_err err;
+
+	(void)q;
+	if ((err = ing_scan_list(&list, &busy, msg, sizeof(msg))) != DOS_OK) {
+		dos_errx("scanners: %s", msg);
+		resp_error(r, 503, "the scanners cannot be listed; see the "
+				   "server log");
+		return;
+	}
+	j = json_pack("{s:o,s:b}", "scanners", list, "busy", busy);
+	resp_result(r, j != NULL ? DOS_OK : DOS_NOMEM, j, NULL);
+}
+
+/* POST /api/scans: scan on a scanner attached to the server. */
+static void
+h_scan_start(struct web_req *q, struct web_resp *r)
+{
+	char msg[512] = "";
+	json_t *j, *res = NULL;
+	unsigned status;
+
+	if ((j = body_json(q, r)) == NULL)
+		return;
+	status = scanjob_start(q->arc, archive_dir, &q->user, j, &res, msg,
+			       sizeof(msg));
+	if (status == 202)
+		resp_json(r, 202, res);
+	else
+		resp_error(r, status, msg[0] ? msg : "the scan cannot start");
+	json_decref(res);
+	json_decref(j);
+}
+
+/* GET /api/scans/ID: how far a scan is (as /api/batches/ID/progress). */
+static void
+h_scan(struct web_req *q, struct web_resp *r)
+{
+	json_t *j;
+	int64_t id;
+
+	if (!parse_id(q->param, &id) ||
+	    (j = scanjob_progress(id, q->user.name)) == NULL) {
+		resp_error(r, 404, "no scan of yours is known under this "
+				   "batch number (the server may have "
+				   "restarted; the batch itself is listed "
+				   "under /api/batches)");
+		return;
+	}
+	resp_json(r, 200, j);
+	json_decref(j);
+}
+
+/* POST /api/batches/ID/close: ends a stopped scan without resuming it. */
+static void
+h_batch_close(struct web_req *q, struct web_resp *r)
+{
+	char msg[256] = "", done[64];
+	json_t *j;
+	int64_t id;
+	enum dos_err err;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "no such batch");
+		return;
+	}
+	if ((err = arc_batch_close(q->arc, &q->user, id, msg, sizeof(msg))) !=
+	    DOS_OK) {
+		resp_err(r, err, msg[0] ? msg : NULL);
+		return;
+	}
+	snprintf(done, sizeof(done), "batch %lld closed", (long long)id);
+	j = json_pack("{s:s}", "message", done);
+	resp_result(r, j != NULL ? DOS_OK : DOS_NOMEM, j, NULL);
 }
 
 static void
@@ -1474,6 +1559,10 @@ static const struct route routes[] = {
 	{"GET", "/api/batches", h_batches, ARC_INGEST},
 	{"GET", "/api/batches/*", h_batch, ARC_INGEST},
 	{"GET", "/api/batches/*/progress", h_batch_progress, ARC_INGEST},
+	{"POST", "/api/batches/*/close", h_batch_close, ARC_INGEST},
+	{"GET", "/api/scanners", h_scanners, ARC_INGEST},
+	{"POST", "/api/scans", h_scan_start, ARC_INGEST},
+	{"GET", "/api/scans/*", h_scan, ARC_INGEST},
 	{"GET", "/api/coversheet", h_coversheet, ARC_INGEST},
 	/* POST /api/batches (upload) is received by upload_start/_end. */
 	{"GET", "/api/users", h_users, ARC_ADMIN},
@@ -2271,6 +2360,7 @@ web_serve(const struct web_options *o)
 	}
 	MHD_stop_daemon(d);
 	xjob_shutdown();
+	scanjob_shutdown();
 	err = DOS_OK;
 out:
 	plan_clear(&p);

@@ -147,6 +147,26 @@ int arc_spool_sweep(struct arc *a, long max_age);
 /* Closes a batch with its counts. */
 enum dos_err arc_batch_end(struct arc *a, int64_t id, int files, int pages,
 			   int documents, int failures);
+/* Keeps a scanned batch's settings (JSON text) for resuming it. */
+enum dos_err arc_batch_scan_save(struct arc *a, int64_t id, const char *scan);
+/*
+ * Ends a run of a batch as "done", or as "stopped" (a scan stopped by its
+ * scanner, waiting to be resumed or closed), the counts from its files.
+ */
+enum dos_err arc_batch_finish(struct arc *a, int64_t id, const char *status);
+/*
+ * Takes up a stopped (or interrupted) scan batch again in this process,
+ * for who: its own user or the local administrator, with ARC_INGEST.
+ * *pscan gets its settings (caller frees).  DOS_NOTFOUND, DOS_PERM or
+ * DOS_CONFLICT (not a stopped scan, or resumed meanwhile) with msg.  The
+ * caller audits the resume once the scanner is there ("batch-resume").
+ */
+enum dos_err arc_batch_resume(struct arc *a, const struct arc_user *who,
+			      int64_t id, char **pscan, char *msg,
+			      size_t msglen);
+/* Closes a stopped scan batch without resuming it ("done"; audited). */
+enum dos_err arc_batch_close(struct arc *a, const struct arc_user *who,
+			     int64_t id, char *msg, size_t msglen);
 
 /*
  * If a source file with this SHA-256 was already ingested, sets *pfound and

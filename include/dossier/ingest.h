@@ -6,6 +6,7 @@
 #ifndef DOSSIER_INGEST_H
 #define DOSSIER_INGEST_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -136,5 +137,86 @@ enum dos_err ing_page_turn(const struct ing_options *o, struct arc *a,
 			   const struct arc_user *who, int64_t doc, int seq,
 			   int degrees, const char *reason, char *msg,
 			   size_t msglen);
+
+/* ---- scanning straight from a scanner (SANE; scan.c, sane.c) ---- */
+
+#define ING_SCAN_MIN_DPI 50
+#define ING_SCAN_MAX_DPI 1200
+#define ING_SCAN_DPI 300
+
+/* How a run of a scan ended. */
+enum ing_scan_stop {
+	ING_SCAN_DONE,       /* the feeder ran out, or the flatbed page */
+	ING_SCAN_EMPTY,      /* no paper in the feeder */
+	ING_SCAN_JAMMED,     /* a paper jam */
+	ING_SCAN_COVER_OPEN, /* the cover is open */
+	ING_SCAN_LOST,       /* the device went away (I/O error) */
+	ING_SCAN_BUSY,       /* busy, warming up or locked */
+	ING_SCAN_CANCELLED,  /* stopped on request */
+	ING_SCAN_LIMIT,      /* a page over the pixel limit */
+	ING_SCAN_FAILED      /* anything else: see the message */
+};
+
+/* How to scan; for a resumed batch, unset fields keep what it had. */
+struct ing_scan_options {
+	const char *device; /* SANE name, e.g. "test:0"; NULL: the first */
+	const char *source; /* "adf" or "flatbed"; NULL: the device's own */
+	int duplex;         /* 1: both sides, 0: one, -1: unset */
+	int dpi;            /* ING_SCAN_MIN_DPI..MAX_DPI; 0: unset (300) */
+	const char *mode;   /* "gray" or "lineart"; NULL: unset (gray) */
+	char *const *set;   /* nset backend options "NAME=VALUE" */
+	int nset;
+	volatile sig_atomic_t *cancel; /* non-zero: stop (keeps the pages) */
+};
+
+struct ing_scan_result {
+	enum ing_scan_stop stop;
+	int64_t batch;
+	int pages_run;  /* pages scanned in this run */
+	int pages;      /* pages the batch holds now */
+	int documents;  /* documents filed in this run */
+	char what[400]; /* how the run ended, in words */
+	char hint[160]; /* what to do before resuming, or "" */
+};
+
+/*
+ * The scanners SANE sees: [{"name","vendor","model","type"}] (caller
+ * frees).  While a scan runs in this process, *pbusy is set and the list
+ * is the one seen last.
+ */
+enum dos_err ing_scan_list(json_t **pout, int *pbusy, char *msg,
+			   size_t msglen);
+
+struct ing_scan;
+
+/*
+ * Opens and sets up the scanner, then starts a batch for who, or (resume
+ * > 0) takes up that stopped batch with the settings it kept, those given
+ * in so and o (account, category, type, lang) replacing them.  No batch
+ * is started when the scanner cannot be used.  One scan at a time per
+ * process (DOS_CONFLICT).  Other strings of o must outlive *ps.
+ */
+enum dos_err ing_scan_open(const struct ing_options *o,
+			   const struct ing_scan_options *so, struct arc *a,
+			   const struct arc_user *who, int64_t resume,
+			   struct ing_scan **ps, char *msg, size_t msglen);
+int64_t ing_scan_batch(const struct ing_scan *s);
+/* "test:0, Automatic Document Feeder, 150 dpi, gray" */
+const char *ing_scan_describe(const struct ing_scan *s);
+/*
+ * Scans until the feeder runs out (one page from a flatbed), handing
+ * each page to the pipeline as it arrives, and files the stack exactly as
+ * `ingest` files a file of those pages (cover and separator sheets cut
+ * it); its original is a multi-page TIFF.  When the scanner stops (a
+ * jam, a lost device) the pages scanned are filed and the batch is left
+ * "stopped", to be resumed or closed.  a may be another connection than
+ * ing_scan_open's.  res says how it ended; DOS_OK unless the archive
+ * failed.
+ */
+enum dos_err ing_scan_run(struct ing_scan *s, struct arc *a,
+			  ing_file_fn on_file, ing_progress_fn on_progress,
+			  void *arg, struct ing_scan_result *res);
+/* Closes the scanner; a batch never run is left stopped (in a). */
+void ing_scan_free(struct ing_scan *s, struct arc *a);
 
 #endif

@@ -1,8 +1,12 @@
 // scan.mjs: a clerk uploads a batch at the scan station, watches it being
 // read, and reviews a flagged page (turns it, corrects the category,
-// accepts it); OCR text holding markup shows as text.
+// accepts it); OCR text holding markup shows as text.  Then scans from
+// the scanner attached to the server (SANE's test backend, which the
+// server's fault hook jams after 3 pages): the jam is shown with the
+// pages kept, the scan is resumed into the same batch, then closed.
 // Env: BASE_URL, OUT_DIR, CLERK_USER, CLERK_PASSWORD, UPLOAD_FILES (paths
-// separated by ':'), FLAGGED_TITLE (the flagged document's title).
+// separated by ':'), FLAGGED_TITLE (the flagged document's title),
+// SCANNER (set when the server sees the test scanner).
 import { ok, launch, signIn, shot } from './lib.mjs';
 
 const base = process.env.BASE_URL;
@@ -45,6 +49,30 @@ try {
   ok(true, 'the flagged document is accepted with its category corrected');
   await page.waitForSelector('text=Nothing waits for review.', { timeout: 10000 });
   ok(true, 'the queue is empty afterwards');
+
+  if (process.env.SCANNER) {
+    const panel = page.locator('section.scanner');
+    await panel.waitFor({ timeout: 10000 });
+    ok(await panel.locator('#sc-device option').count() >= 1, 'the scanner panel lists the server\'s scanners');
+    await panel.locator('#sc-device').selectOption(process.env.SCANNER);
+    await panel.locator('#sc-dpi').selectOption('150');
+    await panel.locator('button[type=submit]').click();
+    const jam = page.locator('.batch .status[role=alert]', { hasText: 'paper jam after page 3' });
+    await jam.waitFor({ timeout: 60000 });
+    ok((await jam.textContent()).includes('3 pages are kept in batch'), 'the jam is shown with the pages kept', await jam.textContent());
+    const bn = (/kept in batch (\d+)/.exec(await jam.textContent()) || [])[1];
+    const box = page.locator('section.batch', { has: page.locator('h2:text-is("Batch ' + bn + '")') });
+    const thumbs = await box.locator('.docthumb img').count();
+    ok(thumbs === 3, 'the pages scanned show as thumbnails', 'thumbnails: ' + thumbs);
+    await shot(page, 'scan-jammed');
+    await box.locator('button', { hasText: 'Resume the scan' }).click();
+    await page.locator('section.batch .status[role=alert]', { hasText: 'paper jam after page 6' }).waitFor({ timeout: 60000 });
+    ok(true, 'resumed into the same batch, which goes on to page 6');
+    await box.locator('button', { hasText: 'Close the batch' }).click();
+    await box.locator('.status', { hasText: 'closed.' }).waitFor({ timeout: 10000 });
+    ok(await box.locator('.scan-actions').isHidden(), 'closed: no more resume or close');
+    await shot(page, 'scan-closed');
+  }
   ok(errors.length === 0, 'no script errors or dialogs', errors.join('\n'));
 } catch (e) {
   ok(false, 'scan station flow', e.stack);

@@ -1,9 +1,11 @@
 // dossier scan station (#/review): upload a batch (several files, drag and
-// drop, upload progress), watch it being ingested (files and pages done,
-// each finished document's pages as thumbnails), then work the review
-// queue: each flagged document beside its OCR text, to accept (with a
-// corrected account or category) or return for rescanning; and print a
-// cover sheet.
+// drop, upload progress), or scan one on a scanner attached to the server
+// (shown only when the server sees one); watch it being ingested (files
+// or pages scanned and read, each finished document's pages as
+// thumbnails; a scan the scanner stopped can be resumed or closed), then
+// work the review queue: each flagged document beside its OCR text, to
+// accept (with a corrected account or category) or return for
+// rescanning; and print a cover sheet.
 'use strict';
 (function () {
   const { el } = D;
@@ -83,15 +85,101 @@
     return box;
   }
 
-  // Polls a batch's progress until it is done; shows finished pages.
+  // Scans on a scanner attached to the server: only shown when it sees one.
+  async function scanner(onBatch) {
+    let list;
+    try { list = await D.api('/api/scanners'); } catch (e) { return null; }
+    if (!list.scanners || !list.scanners.length) return null;
+    const box = el('section', 'scanner');
+    box.appendChild(el('h2', null, 'Scan from scanner'));
+    const f = el('form', 'scan-form');
+    function choice(label, id, options) {
+      const w = el('div', 'field');
+      const l = el('label', null, label);
+      l.htmlFor = id;
+      const sel = el('select');
+      sel.id = id;
+      for (const [value, text] of options) {
+        const o = el('option', null, text);
+        o.value = value;
+        sel.appendChild(o);
+      }
+      w.append(l, sel);
+      return [w, sel];
+    }
+    const [wd, dev] = choice('Scanner', 'sc-device', list.scanners.map(s =>
+      [s.name, s.vendor + ' ' + s.model + ' (' + s.name + ')']));
+    const [ws, src] = choice('Source', 'sc-source', [['adf', 'Document feeder'], ['flatbed', 'Flatbed']]);
+    const [wr, dpi] = choice('Resolution', 'sc-dpi', [['300', '300 dpi'], ['200', '200 dpi'], ['150', '150 dpi'], ['400', '400 dpi'], ['600', '600 dpi']]);
+    const [wm, mode] = choice('Mode', 'sc-mode', [['gray', 'Gray'], ['lineart', 'Black and white']]);
+    const wx = el('div', 'field');
+    const dl = el('label', null, 'Both sides');
+    const duplex = el('input');
+    Object.assign(duplex, { type: 'checkbox', id: 'sc-duplex' });
+    dl.htmlFor = 'sc-duplex';
+    wx.append(dl, duplex);
+    const [wa, acc] = field('Account (if no cover sheet)', 'sc-acc', '', 'e.g. ACC-2024-000101');
+    const [wc, cat] = field('Category (if no cover sheet)', 'sc-cat', '', 'e.g. CREDIT');
+    const b = el('button', null, 'Scan');
+    b.type = 'submit';
+    const st = D.status(list.busy ? 'A scan is running on this server.' : '');
+    f.append(wd, ws, wr, wm, wx, wa, wc, b, st);
+    box.appendChild(f);
+    f.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      b.disabled = true;
+      st.className = 'status'; st.textContent = 'Starting the scanner…';
+      const body = { device: dev.value, source: src.value, dpi: Number(dpi.value), mode: mode.value, duplex: duplex.checked };
+      if (acc.value.trim()) body.account = acc.value.trim();
+      if (cat.value.trim()) body.category = cat.value.trim();
+      try {
+        const r = await D.api('/api/scans', { method: 'POST', body });
+        st.textContent = 'Batch ' + r.batch + ': ' + r.message;
+        onBatch(r.batch);
+      } catch (err) {
+        st.className = 'status error'; st.setAttribute('role', 'alert');
+        st.textContent = 'The scan did not start: ' + err.message;
+      }
+      b.disabled = false;
+    });
+    return box;
+  }
+
+  // Polls a batch's progress until it is done; shows finished pages.  A
+  // scan the scanner stopped offers to resume or close it.
   function watcher(batch, onDone) {
     const box = el('section', 'batch');
     box.appendChild(el('h2', null, 'Batch ' + batch));
     const line = D.status('Starting…');
     const files = el('ul', 'files');
-    box.append(line, files);
+    const acts = el('div', 'scan-actions');
+    acts.hidden = true;
+    const resume = el('button', null, 'Resume the scan');
+    const close = el('button', 'secondary', 'Close the batch');
+    resume.type = close.type = 'button';
+    acts.append(resume, close);
+    box.append(line, acts, files);
     let stop = false, shown = false;
-    (async function poll() {
+    resume.addEventListener('click', async () => {
+      resume.disabled = close.disabled = true;
+      try {
+        await D.api('/api/scans', { method: 'POST', body: { resume: batch } });
+        acts.hidden = true;
+        line.className = 'status'; line.removeAttribute('role');
+        poll();
+      } catch (e) { line.className = 'status error'; line.textContent = e.message; }
+      resume.disabled = close.disabled = false;
+    });
+    close.addEventListener('click', async () => {
+      resume.disabled = close.disabled = true;
+      try {
+        const r = await D.api('/api/batches/' + batch + '/close', { method: 'POST', body: {} });
+        acts.hidden = true;
+        line.className = 'status'; line.textContent = r.message + '.';
+      } catch (e) { line.className = 'status error'; line.textContent = e.message; }
+      resume.disabled = close.disabled = false;
+    });
+    async function poll() {
       await new Promise(r => setTimeout(r, 0)); // shown once the caller adds it
       for (;;) {
         if (box.isConnected) shown = true;
@@ -101,8 +189,18 @@
         try { p = await D.api('/api/batches/' + batch + '/progress'); } catch (e) {
           line.className = 'status error'; line.textContent = e.message; return;
         }
-        line.textContent = p.files_done + ' of ' + p.files_total + ' files, ' + p.pages_done + ' pages read' +
-          (p.state === 'running' ? '…' : p.state === 'done' ? ': done.' : ': stopped, see the messages below.');
+        if (p.kind === 'scan') {
+          line.textContent = p.state === 'running'
+            ? p.pages_scanned + ' pages scanned, ' + p.pages_done + ' read…'
+            : p.message + '.';
+          if (p.state === 'stopped') {
+            line.className = 'status error'; line.setAttribute('role', 'alert');
+            acts.hidden = false;
+          }
+        } else {
+          line.textContent = p.files_done + ' of ' + p.files_total + ' files, ' + p.pages_done + ' pages read' +
+            (p.state === 'running' ? '…' : p.state === 'done' ? ': done.' : ': stopped, see the messages below.');
+        }
         files.replaceChildren();
         for (const f of p.files) {
           const li = el('li');
@@ -126,7 +224,8 @@
         if (p.state !== 'running') { onDone(); return; }
         await new Promise(r => setTimeout(r, 1000));
       }
-    })();
+    }
+    poll();
     box.stop = () => { stop = true; };
     return box;
   }
@@ -270,10 +369,12 @@
       const reviewBox = el('section', 'queue');
       const batches = el('div', 'batches');
       if (D.may('ingest')) {
-        view.appendChild(uploader((batch) => {
-          batches.prepend(watcher(batch, () => queue(reviewBox)));
-        }));
+        const watch = (batch) => { batches.prepend(watcher(batch, () => queue(reviewBox))); };
+        view.appendChild(uploader(watch));
+        const scan = el('div', 'scan-slot');
+        view.appendChild(scan);
         view.appendChild(batches);
+        scanner(watch).then((box) => { if (box) scan.appendChild(box); });
       }
       view.appendChild(reviewBox);
       if (D.may('ingest')) view.appendChild(coversheet());
