@@ -713,9 +713,11 @@ cmd_serve(const char *dir, int argc, char **argv)
 		{"threads", required_argument, NULL, 't'},
 		{"tls-cert", required_argument, NULL, 'c'},
 		{"tls-key", required_argument, NULL, 'k'},
+		{"timeout", required_argument, NULL, 'T'},
+		{"max-per-ip", required_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0},
 	};
-	struct web_options o = {dir, "127.0.0.1:8080", 2, NULL, NULL};
+	struct web_options o = {dir, "127.0.0.1:8080", 2, NULL, NULL, 0, 0};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -724,10 +726,14 @@ cmd_serve(const char *dir, int argc, char **argv)
 		case 't': o.threads = atoi(optarg); break;
 		case 'c': o.tls_cert = optarg; break;
 		case 'k': o.tls_key = optarg; break;
+		case 'T': o.timeout = atoi(optarg); break;
+		case 'P': o.per_ip = atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: dossier serve [-A DIR] "
 					"[--listen HOST:PORT] [--threads N] "
-					"[--tls-cert PEM --tls-key PEM]\n");
+					"[--tls-cert PEM --tls-key PEM] "
+					"[--timeout SECONDS] "
+					"[--max-per-ip N]\n");
 			return 2;
 		}
 	}

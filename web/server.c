@@ -15,8 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -29,6 +31,7 @@
 #include "assets.h"
 #include "render.h"
 #include "session.h"
+#include "throttle.h"
 #include "upload.h"
 #include "xjob.h"
 
@@ -47,6 +50,7 @@ struct web_resp {
 	char cookie[160];  /* a Set-Cookie value, or "" */
 	char disposition[320]; /* a Content-Disposition value, or "" */
 	char etag[72];         /* an ETag value, or "" */
+	unsigned retry_after;  /* seconds for Retry-After, or 0 */
 };
 
 struct conn_ctx;
@@ -68,7 +72,6 @@ struct web_req {
 /* What a connection carries between libmicrohttpd's calls. */
 struct conn_ctx {
 	struct dbuf body;
-	int too_big;
 	struct upload *up;      /* POST /api/batches being received */
 	char user[65];          /* who uploads */
 	unsigned early_status;  /* an upload refused before its body */
@@ -80,6 +83,8 @@ struct conn_ctx {
 	struct web_resp held;
 	int holding;
 	enum dos_err audit_err; /* set by the audit writer, then resumed */
+	int started;            /* the handler has seen the request */
+	int nul_in_url;         /* the raw address holds %00 */
 };
 
 /*
@@ -120,6 +125,32 @@ static const unsigned err_status[DOS_ERR__MAX] = {
 	[DOS_FORMAT] = 415,   [DOS_DB] = 500,
 };
 
+/*
+ * Appends JSON text s with '<', '>' and '&' written as \u escapes: they
+ * occur only inside strings, so the text means the same, and no markup
+ * from the archive appears raw even if a browser sniffed the answer.
+ */
+static enum dos_err
+add_json_text(struct dbuf *b, const char *s)
+{
+	enum dos_err err = DOS_OK;
+	size_t n;
+
+	while (err == DOS_OK && *s != '\0') {
+		n = strcspn(s, "<>&");
+		if (n > 0)
+			err = dbuf_add(b, s, n);
+		s += n;
+		if (err == DOS_OK && *s != '\0') {
+			err = dbuf_adds(b, *s == '<'   ? "\\u003c"
+					   : *s == '>' ? "\\u003e"
+						       : "\\u0026");
+			s++;
+		}
+	}
+	return err;
+}
+
 static void
 resp_json(struct web_resp *r, unsigned status, json_t *j)
 {
@@ -129,7 +160,7 @@ resp_json(struct web_resp *r, unsigned status, json_t *j)
 	r->status = status;
 	r->type = "application/json";
 	dbuf_reset(&r->body);
-	if (s == NULL || dbuf_adds(&r->body, s) != DOS_OK) {
+	if (s == NULL || add_json_text(&r->body, s) != DOS_OK) {
 		r->status = 500;
 		dbuf_reset(&r->body);
 		dbuf_adds(&r->body, "{\"error\":\"out of memory\"}");
@@ -1301,49 +1332,122 @@ user_json(const struct arc_user *u)
 			 acts != NULL ? acts : json_array());
 }
 
-/* Failed sign-ins per address and name, to slow guessing down. */
-static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned fail_count;
+/* The client's address as text ("?" if unknown). */
+static void
+client_addr(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+	const void *raw = NULL;
 
-/* POST /api/login {"name", "password"}: a session cookie and the CSRF
- * token the page sends back in X-CSRF-Token. */
+	if (sa != NULL && sa->sa_family == AF_INET)
+		raw = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		raw = &((const struct sockaddr_in6 *)(const void *)sa)
+			       ->sin6_addr;
+	if (raw == NULL ||
+	    inet_ntop(sa->sa_family, raw, out, (socklen_t)n) == NULL)
+		snprintf(out, n, "?");
+}
+
+/* A name as the audit log keeps it: "-" when missing, else at most
+ * THR_KEY_MAX bytes, cut between UTF-8 characters. */
+static void
+audit_name(const char *name, char *out)
+{
+	size_t n = name != NULL ? strlen(name) : 0;
+
+	if (n == 0) {
+		snprintf(out, THR_KEY_MAX + 1, "-");
+		return;
+	}
+	if (n > THR_KEY_MAX) {
+		n = THR_KEY_MAX;
+		while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, name, n);
+	out[n] = '\0';
+}
+
+/*
+ * POST /api/login {"name", "password"}: a session cookie and the CSRF
+ * token the page sends back in X-CSRF-Token.  Only as JSON (a form on
+ * another site cannot send that without the browser asking first).  A
+ * name or address in its back-off (throttle.h) is answered 429 with
+ * Retry-After and its password is not checked; failures and refusals go
+ * to the audit log with the address.  A session the browser brought
+ * along ends: the new one never takes a token it was handed.
+ */
 static void
 h_login(struct web_req *q, struct web_resp *r)
 {
 	char token[SESS_TOKEN_LEN + 1], csrf[SESS_TOKEN_LEN + 1];
+	char addr[INET6_ADDRSTRLEN], who[THR_KEY_MAX + 1], detail[200];
+	char msg[160];
 	struct arc_user u;
-	const char *name, *pw;
+	const char *name, *pw, *ct, *old;
 	json_t *j, *res;
-	unsigned fails;
+	enum thr_who which;
+	unsigned wait;
+	int64_t now = thr_now();
 
+	ct = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
+					 "Content-Type");
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
+		resp_error(r, 415, "send the sign-in as JSON (Content-Type: "
+				   "application/json)");
+		return;
+	}
 	if ((j = body_json(q, r)) == NULL)
 		return;
 	name = jstr(j, "name");
 	pw = jstr(j, "password");
+	client_addr(q->conn, addr, sizeof(addr));
+	audit_name(name, who);
+	if ((wait = thr_wait(name, addr, now, &which)) > 0) {
+		snprintf(detail, sizeof(detail), "from %s: too many failed "
+			 "sign-ins for this %s; %u s to wait", addr,
+			 which == THR_ADDR ? "address" : "name", wait);
+		arc_audit(q->arc, who, "login.throttled", "-", detail);
+		snprintf(msg, sizeof(msg), "too many failed sign-ins %s; try "
+			 "again in %u second%s", which == THR_ADDR
+			 ? "from your address" : "for this user name", wait,
+			 wait == 1 ? "" : "s");
+		r->retry_after = wait;
+		resp_error(r, 429, msg);
+		json_decref(j);
+		return;
+	}
 	if (name == NULL || pw == NULL ||
 	    arc_user_check(q->arc, name, pw) != DOS_OK ||
 	    arc_user_load(q->arc, name, &u) != DOS_OK) {
-		pthread_mutex_lock(&fail_lock);
-		fails = ++fail_count;
-		pthread_mutex_unlock(&fail_lock);
-		arc_audit(q->arc, name != NULL ? name : "-", "login.fail",
-			  "-", "wrong name or password");
-		/* Each failure in a row waits longer, up to 4 s. */
-		sleep(fails < 4 ? fails : 4);
+		wait = thr_fail(name, addr, now);
+		snprintf(detail, sizeof(detail), "wrong name or password, from "
+			 "%s", addr);
+		if (wait > 0)
+			snprintf(detail + strlen(detail),
+				 sizeof(detail) - strlen(detail),
+				 "; next try in %u s", wait);
+		arc_audit(q->arc, who, "login.fail", "-", detail);
 		resp_error(r, 401, "wrong name or password");
 		json_decref(j);
 		return;
 	}
-	pthread_mutex_lock(&fail_lock);
-	fail_count = 0;
-	pthread_mutex_unlock(&fail_lock);
 	json_decref(j);
+	thr_success(u.name);
+	old = MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND,
+					  "dossier_session");
+	if (old != NULL)
+		sess_end(old);
 	if (sess_create(u.name, token, csrf) != 0) {
 		resp_error(r, 503, "too many people are signed in; try again "
 				   "later");
 		return;
 	}
-	arc_audit(q->arc, u.name, "login", "-", "");
+	snprintf(detail, sizeof(detail), "from %s", addr);
+	arc_audit(q->arc, u.name, "login", "-", detail);
 	snprintf(r->cookie, sizeof(r->cookie),
 		 "dossier_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
 		 token, tls_on ? "; Secure" : "");
@@ -1706,6 +1810,58 @@ upload_end(struct conn_ctx *cc, struct web_resp *r)
 	json_decref(j);
 }
 
+static struct conn_ctx *
+conn_ctx_new(void)
+{
+	struct conn_ctx *cc = calloc(1, sizeof(*cc));
+
+	if (cc != NULL)
+		dbuf_init(&cc->body, MAX_BODY);
+	return cc;
+}
+
+/*
+ * libmicrohttpd's first look at a request: the address as sent, before
+ * it is decoded (a %00 would end the decoded path early, so the server
+ * and a proxy in front of it would read different paths).  What it
+ * returns is the request's context.
+ */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct conn_ctx *cc = conn_ctx_new();
+
+	(void)cls;
+	(void)conn;
+	if (cc != NULL)
+		cc->nul_in_url = strstr(uri, "%00") != NULL;
+	return cc;
+}
+
+/* Refuses, before its body is read, a request whose address holds %00
+ * or whose announced body is over MAX_BODY (uploads have their own). */
+static void
+early_checks(struct conn_ctx *cc, struct MHD_Connection *conn,
+	     const char *method, const char *url)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     "Content-Length");
+
+	if (cc->nul_in_url) {
+		cc->early_status = 400;
+		snprintf(cc->early_msg, sizeof(cc->early_msg),
+			 "the address holds a NUL byte (%%00)");
+	} else if (strcmp(method, "POST") == 0 &&
+		   strcmp(url, "/api/batches") == 0)
+		upload_start(cc, conn, method, url);
+	else if (cl != NULL && strtoull(cl, NULL, 10) > MAX_BODY) {
+		cc->early_status = 413;
+		snprintf(cc->early_msg, sizeof(cc->early_msg),
+			 "the request body is too large (at most %u KB)",
+			 MAX_BODY >> 10);
+	}
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
@@ -1717,15 +1873,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 
 	(void)cls;
 	(void)version;
-	if (cc == NULL) {
-		if ((cc = calloc(1, sizeof(*cc))) == NULL)
+	if (cc == NULL || !cc->started) {
+		if (cc == NULL && (cc = conn_ctx_new()) == NULL)
 			return MHD_NO;
-		dbuf_init(&cc->body, MAX_BODY);
 		*ctx = cc;
-		if (strcmp(method, "POST") == 0 &&
-		    strcmp(url, "/api/batches") == 0)
-			upload_start(cc, conn, method, url);
-		/* An upload refused before its body is answered at once:
+		cc->started = 1;
+		early_checks(cc, conn, method, url);
+		/* A request refused before its body is answered at once:
 		 * its bytes are never read. */
 		if (cc->early_status == 0)
 			return MHD_YES;
@@ -1752,12 +1906,15 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		/* Kept up to MAX_BODY; past it the rest is dropped unread
-		 * into memory and the request refused below. */
-		if (!cc->too_big &&
-		    dbuf_add(&cc->body, upload_data, *upload_size) != DOS_OK) {
-			cc->too_big = 1;
-			dbuf_reset(&cc->body);
+		/* Kept up to MAX_BODY.  A longer body came without its
+		 * length (that is refused before its body is read): MHD
+		 * cannot answer in the middle of a body, so the connection
+		 * is closed at once and the rest never read. */
+		if (dbuf_add(&cc->body, upload_data, *upload_size) != DOS_OK) {
+			dos_infox("access %s %s 413 (a body past %u KB "
+				  "without Content-Length: connection "
+				  "closed)", method, url, MAX_BODY >> 10);
+			return MHD_NO;
 		}
 		*upload_size = 0;
 		return MHD_YES;
@@ -1772,8 +1929,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	dbuf_init(&r.body, 64u << 20);
 	if (cc->up != NULL || cc->early_status != 0)
 		upload_end(cc, &r);
-	else if (cc->too_big)
-		resp_error(&r, 413, "the request body is too large");
 	else {
 		q.body_len = cc->body.len;
 		q.body = cc->body.len > 0 ? cc->body.data : "";
@@ -1826,6 +1981,12 @@ send_resp(struct MHD_Connection *conn, struct conn_ctx *cc,
 	if (r.disposition[0] != '\0')
 		MHD_add_response_header(resp, "Content-Disposition",
 					r.disposition);
+	if (r.retry_after > 0) {
+		char ra[16];
+
+		snprintf(ra, sizeof(ra), "%u", r.retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
 	if (tls_on)
 		MHD_add_response_header(resp, "Strict-Transport-Security",
 					"max-age=31536000");
@@ -1834,7 +1995,8 @@ send_resp(struct MHD_Connection *conn, struct conn_ctx *cc,
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "Content-Security-Policy",
 				"default-src 'self'; img-src 'self' data:; "
-				"object-src 'none'; frame-ancestors 'none'");
+				"object-src 'none'; frame-ancestors 'none'; "
+				"base-uri 'none'; form-action 'self'");
 	ret = MHD_queue_response(conn, r.status, resp);
 	cc->answered = 1;
 	MHD_destroy_response(resp);
@@ -2040,10 +2202,14 @@ web_serve(const struct web_options *o)
 		port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
 		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)(o->threads > 0 ? o->threads : 2),
-		MHD_OPTION_CONNECTION_LIMIT, 512u,
-		MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_MAX_CONNECTIONS,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)(o->per_ip > 0 ? o->per_ip : WEB_PER_IP),
+		MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)(o->timeout > 0 ? o->timeout : WEB_TIMEOUT),
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MAX_BODY,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 		cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
 		cert, MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
