@@ -487,6 +487,21 @@ h_customer(struct web_req *q, struct web_resp *r)
 	json_decref(c);
 }
 
+/* Whether s is NULL or a day written YYYY-MM-DD. */
+static int
+day_or_null(const char *s)
+{
+	int i;
+
+	if (s == NULL)
+		return 1;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-'
+				     : s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[10] == '\0';
+}
+
 /* GET /api/audit?limit=&before=&actor=&action=&document=&from=&to= */
 static void
 h_audit(struct web_req *q, struct web_resp *r)
@@ -510,6 +525,10 @@ h_audit(struct web_req *q, struct web_resp *r)
 	f.action = nonempty(arg(q, "action"));
 	f.from = nonempty(arg(q, "from"));
 	f.to = nonempty(arg(q, "to"));
+	if (!day_or_null(f.from) || !day_or_null(f.to)) {
+		resp_error(r, 400, "from and to are days: YYYY-MM-DD");
+		return;
+	}
 	if (doc > 0) {
 		snprintf(obj, sizeof(obj), "document %d", doc);
 		f.object = obj;
@@ -729,6 +748,23 @@ h_exports(struct web_req *q, struct web_resp *r)
 	resp_result(r, j != NULL ? DOS_OK : DOS_NOMEM, j, NULL);
 }
 
+/*
+ * Another user's export or upload asked for by number is answered as if
+ * there were none (a number tells nothing about whose it is); the try
+ * goes to the audit log.  Records (documents, customers) are different:
+ * their numbers are no secret and a 403 says why and that a borrow
+ * request may help.
+ */
+static void
+audit_foreign(struct web_req *q, const char *what, int64_t id)
+{
+	char obj[48];
+
+	snprintf(obj, sizeof(obj), "%s %lld", what, (long long)id);
+	arc_audit(q->arc, q->user.name, "deny", obj,
+		  "another user's (answered as not found)");
+}
+
 /* GET /api/exports/ID: how far it is. */
 static void
 h_export(struct web_req *q, struct web_resp *r)
@@ -738,6 +774,8 @@ h_export(struct web_req *q, struct web_resp *r)
 
 	if (!parse_id(q->param, &id) ||
 	    (j = xjob_get(id, q->user.name)) == NULL) {
+		if (parse_id(q->param, &id) && xjob_exists(id))
+			audit_foreign(q, "export", id);
 		resp_error(r, 404, "you have no export with that number");
 		return;
 	}
@@ -760,6 +798,8 @@ h_export_download(struct web_req *q, struct web_resp *r)
 		return;
 	}
 	err = xjob_open(id, q->user.name, &fd, &size, name, sizeof(name));
+	if (err == DOS_NOTFOUND && xjob_exists(id))
+		audit_foreign(q, "export", id);
 	if (err == DOS_NOTFOUND || err == DOS_CONFLICT) {
 		resp_error(r, err == DOS_NOTFOUND ? 404 : 409,
 			   err == DOS_NOTFOUND
@@ -958,6 +998,8 @@ h_batch_progress(struct web_req *q, struct web_resp *r)
 
 	if (!parse_id(q->param, &id) ||
 	    (j = upload_progress(id, q->user.name)) == NULL) {
+		if (parse_id(q->param, &id) && upload_exists(id))
+			audit_foreign(q, "upload of batch", id);
 		resp_error(r, 404, "no upload of yours is known under this "
 				   "batch number (the server may have "
 				   "restarted; the batch itself is listed "
