@@ -84,7 +84,8 @@ struct conn_ctx {
 	int holding;
 	enum dos_err audit_err; /* set by the audit writer, then resumed */
 	int started;            /* the handler has seen the request */
-	int nul_in_url;         /* the raw address holds %00 */
+	const char *bad_url;    /* why the raw address is refused, or NULL */
+	unsigned bad_status;    /* ... and with which status */
 };
 
 /*
@@ -1022,7 +1023,7 @@ h_batch(struct web_req *q, struct web_resp *r)
 	}
 	enum dos_err err = arc_batch_get(q->arc, &q->user, id, &j);
 
-	resp_result(r, err, j, NULL);
+	resp_result(r, err, j, err == DOS_NOTFOUND ? "no such batch" : NULL);
 }
 
 /* GET /api/users, /api/roles, /api/checklist */
@@ -1864,24 +1865,38 @@ conn_ctx_new(void)
 
 /*
  * libmicrohttpd's first look at a request: the address as sent, before
- * it is decoded (a %00 would end the decoded path early, so the server
- * and a proxy in front of it would read different paths).  What it
- * returns is the request's context.
+ * it is decoded.  A %00 would end the decoded address early and a %2F in
+ * the path would become a '/' between segments, so the server and a
+ * proxy in front of it would read different paths: both are refused.
+ * What it returns is the request's context.
  */
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct conn_ctx *cc = conn_ctx_new();
+	size_t i, path = strcspn(uri, "?");
 
 	(void)cls;
 	(void)conn;
-	if (cc != NULL)
-		cc->nul_in_url = strstr(uri, "%00") != NULL;
+	if (cc == NULL)
+		return NULL;
+	cc->bad_status = 400;
+	if (strstr(uri, "%00") != NULL)
+		cc->bad_url = "the address holds a NUL byte (%00)";
+	for (i = 0; cc->bad_url == NULL && i + 2 < path; i++)
+		if (uri[i] == '%' && uri[i + 1] == '2' &&
+		    (uri[i + 2] == 'F' || uri[i + 2] == 'f')) {
+			/* As if the segments did not exist. */
+			cc->bad_url = "not found (a path never holds an "
+				      "encoded '/')";
+			cc->bad_status = 404;
+		}
 	return cc;
 }
 
-/* Refuses, before its body is read, a request whose address holds %00
- * or whose announced body is over MAX_BODY (uploads have their own). */
+/* Refuses, before its body is read, a request whose raw address was
+ * refused or whose announced body is over MAX_BODY (uploads have their
+ * own limits). */
 static void
 early_checks(struct conn_ctx *cc, struct MHD_Connection *conn,
 	     const char *method, const char *url)
@@ -1889,10 +1904,10 @@ early_checks(struct conn_ctx *cc, struct MHD_Connection *conn,
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     "Content-Length");
 
-	if (cc->nul_in_url) {
-		cc->early_status = 400;
-		snprintf(cc->early_msg, sizeof(cc->early_msg),
-			 "the address holds a NUL byte (%%00)");
+	if (cc->bad_url != NULL) {
+		cc->early_status = cc->bad_status;
+		snprintf(cc->early_msg, sizeof(cc->early_msg), "%s",
+			 cc->bad_url);
 	} else if (strcmp(method, "POST") == 0 &&
 		   strcmp(url, "/api/batches") == 0)
 		upload_start(cc, conn, method, url);
