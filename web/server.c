@@ -795,7 +795,8 @@ h_export_download(struct web_req *q, struct web_resp *r)
 	enum dos_err err;
 
 	if (!parse_id(q->param, &id)) {
-		resp_error(r, 404, "you have no export with that number");
+		resp_error(r, 404, "you have no export with that number "
+				   "(finished exports are kept a day)");
 		return;
 	}
 	err = xjob_open(id, q->user.name, &fd, &size, name, sizeof(name));
