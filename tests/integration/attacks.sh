@@ -504,6 +504,12 @@ for i in $(seq 1 150); do
 done
 is "cle1's upload is ingested" "$state" done
 stop_server
+# Under ASan the server's report (errors, leaks at exit) is in its log.
+clean_log() {
+	is "no sanitizer report in the server's log ($1)" \
+		"$(grep -E 'AddressSanitizer|LeakSanitizer|runtime error' "$T_TMP/serve.log" | head -3)" ""
+}
+clean_log "first server"
 
 # ---- guessing passwords ----
 # A fresh server with short limits for the slow-client part below.
@@ -659,4 +665,5 @@ else
 	grep -qE '^(not )?ok ' <<<"$out" || not_ok "attacks.mjs printed no result" "$(head -5 <<<"$out")"
 fi
 stop_server
+clean_log "second server"
 finish
