@@ -74,7 +74,7 @@ struct conn_ctx {
 	struct dbuf body;
 	struct upload *up;      /* POST /api/batches being received */
 	char user[65];          /* who uploads */
-	unsigned early_status;  /* an upload refused before its body */
+	unsigned early_status;  /* a request refused before its body */
 	char early_msg[256];
 	int answered;           /* a response is queued */
 	/* A search answered once its audit entry is on disk: the connection
