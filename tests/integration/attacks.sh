@@ -143,7 +143,8 @@ is "sign-in sent as a form: 415" \
 
 # ---- hostile path parameters, in every route that has one ----
 # pattern|user|valid values|message for a hostile value in each place
-# ({} is the value as decoded).  A route missing here fails below.
+# ({} is the value as decoded).  A route missing here fails below; a
+# line whose route the table does not hold (yet) is skipped.
 PROBES='/api/documents/*|aud|1|no such document
 /api/documents/*/pdf|aud|1|no such document
 /api/documents/*/edit|ann|1|no such document
@@ -161,6 +162,8 @@ PROBES='/api/documents/*|aud|1|no such document
 /api/review/*/return|cle1|1|no such document
 /api/batches/*|cle1|1|no such batch
 /api/batches/*/progress|cle1|1|no upload of yours is known under this batch number (the server may have restarted; the batch itself is listed under /api/batches)
+/api/batches/*/close|cle1|1|no such batch
+/api/scans/*|cle1|1|no scan of yours is known under this batch number (the server may have restarted; the batch itself is listed under /api/batches)
 /api/users/*/update|adm|ann|no user '"'"'{}'"'"'
 /api/users/*/disable|adm|ann|no user '"'"'{}'"'"'
 /api/users/*/enable|adm|ann|no user '"'"'{}'"'"'
@@ -187,6 +190,7 @@ bad=""
 nprobes=0
 while IFS='|' read -r -u 3 p u vals msg1 msg2; do
 	m=$(awk -v p="$p" '$2 == p {print $1}' <<<"$ROUTES")
+	[ -n "$m" ] || continue
 	read -r -a v <<<"$vals"
 	for pos in 0 $([ "${#v[@]}" -gt 1 ] && echo 1); do
 		list=() wants=()
