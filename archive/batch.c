@@ -3,7 +3,9 @@
  * batch with its outcome (ingested, duplicate, failed and why).
  * A batch remembers the process running it, so a batch whose process
  * died (killed, power cut) is found and closed as "interrupted" with the
- * counts of what it did finish.
+ * counts of what it did finish.  A user whose role reaches less than
+ * the whole archive sees only their own batches (file names tell whose
+ * papers were scanned); another's is "not found", and the try audited.
  * A batch scanned from a scanner keeps its settings; when the scanner
  * stops (a jam, a lost device) the batch is "stopped" with what was
  * filed, and is later resumed by another process or closed.
@@ -202,12 +204,21 @@ batch_json(sqlite3_stmt *st)
 			 arc_col_text(st, 8));
 }
 
+/* Whether who sees every user's batches (or only their own). */
+static int
+all_batches(const struct arc_user *who)
+{
+	return who->local || strcmp(who->scope, "all") == 0;
+}
+
 enum dos_err
 arc_batch_get(struct arc *a, const struct arc_user *who, int64_t id,
 	      json_t **pout)
 {
 	sqlite3_stmt *st = NULL, *fst = NULL;
 	json_t *b = NULL, *files = NULL;
+	char obj[48];
+	int foreign = 0;
 	enum dos_err err;
 
 	*pout = NULL;
@@ -223,6 +234,11 @@ arc_batch_get(struct arc *a, const struct arc_user *who, int64_t id,
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
+		err = DOS_NOTFOUND;
+		goto out;
+	}
+	if (!all_batches(who) && strcmp(arc_col_text(st, 1), who->name) != 0) {
+		foreign = 1;
 		err = DOS_NOTFOUND;
 		goto out;
 	}
@@ -251,6 +267,12 @@ out:
 	json_decref(files);
 	sqlite3_finalize(st);
 	sqlite3_finalize(fst);
+	if (foreign) {
+		snprintf(obj, sizeof(obj), "batch %lld", (long long)id);
+		arc_audit(a, who->name, "deny", obj,
+			  "ingest: another user's batch (answered as not "
+			  "found)");
+	}
 	return err;
 }
 
@@ -267,9 +289,12 @@ arc_batch_list(struct arc *a, const struct arc_user *who, int limit,
 	    DOS_OK)
 		return err;
 	if ((err = arc_prepare(a, "SELECT " BATCH_COLS " FROM batch "
+				  "WHERE ? OR user = ? "
 				  "ORDER BY id DESC LIMIT ?", &st)) != DOS_OK)
 		return err;
-	sqlite3_bind_int(st, 1, limit > 0 ? limit : 50);
+	sqlite3_bind_int(st, 1, all_batches(who));
+	arc_bind_text(st, 2, who->name);
+	sqlite3_bind_int(st, 3, limit > 0 ? limit : 50);
 	if ((arr = json_array()) == NULL) {
 		sqlite3_finalize(st);
 		return DOS_NOMEM;

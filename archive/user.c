@@ -2,10 +2,13 @@
  * user.c: users with Argon2id password hashes (libsodium) and roles kept
  * as data (the built-in ones are seeded by the schema; an administrator
  * can add more).
+ * A name that does not exist is checked against a decoy hash, so the
+ * answer takes as long as for a real one.
  * Exports arc_role_valid, arc_role_list, arc_role_add, arc_user_add,
  * arc_user_update, arc_user_disable, arc_user_list, arc_user_check.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -353,6 +356,29 @@ fail:
 	return arc_tx_fail(a, err, msg, msglen);
 }
 
+/* A hash of a random password, checked for names that do not exist. */
+static char decoy[crypto_pwhash_STRBYTES];
+static pthread_once_t decoy_once = PTHREAD_ONCE_INIT;
+
+static void
+decoy_make(void)
+{
+	unsigned char pw[16];
+
+	randombytes_buf(pw, sizeof(pw));
+	if (crypto_pwhash_str(decoy, (const char *)pw, sizeof(pw),
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		decoy[0] = '\0';
+}
+
+static enum dos_err
+decoy_init(void)
+{
+	pthread_once(&decoy_once, decoy_make);
+	return decoy[0] != '\0' ? DOS_OK : DOS_NOMEM;
+}
+
 enum dos_err
 arc_user_check(struct arc *a, const char *name, const char *password)
 {
@@ -367,8 +393,14 @@ arc_user_check(struct arc *a, const char *name, const char *password)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		good = crypto_pwhash_str_verify(arc_col_text(st, 0), password,
 						strlen(password)) == 0;
+	else if ((err = decoy_init()) == DOS_OK &&
+		 /* As long as for a real user: the time of the answer
+		  * does not tell which names exist (or are disabled). */
+		 crypto_pwhash_str_verify(decoy, password,
+					  strlen(password)) == 0)
+		good = 0; /* the decoy's password is random: never */
 	sqlite3_finalize(st);
-	return good ? DOS_OK : DOS_PERM;
+	return good ? DOS_OK : err != DOS_OK ? err : DOS_PERM;
 }
 
 enum dos_err

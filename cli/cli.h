@@ -181,6 +181,7 @@ struct cli_serve_args {
 	const char *archive;
 	const char *listen, *tls_cert, *tls_key;
 	int threads;
+	int timeout, per_ip; /* 0: the server's defaults */
 	int check, verbose;
 };
 int cli_serve(const struct cli_serve_args *sa);

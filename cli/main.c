@@ -757,6 +757,8 @@ cmd_serve(const char *dir, int argc, char **argv)
 		{"tls-key", required_argument, NULL, 'k'},
 		{"check", no_argument, NULL, 'n'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"timeout", required_argument, NULL, 'T'},
+		{"max-per-ip", required_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli_serve_args sa;
@@ -777,6 +779,16 @@ cmd_serve(const char *dir, int argc, char **argv)
 		case 'k': sa.tls_key = optarg; break;
 		case 'n': sa.check = 1; break;
 		case 'v': sa.verbose = 1; break;
+		case 'T':
+			if (!cli_number(optarg, 1, 3600, &n))
+				goto usage;
+			sa.timeout = (int)n;
+			break;
+		case 'P':
+			if (!cli_number(optarg, 1, WEB_MAX_CONNECTIONS, &n))
+				goto usage;
+			sa.per_ip = (int)n;
+			break;
 		default: goto usage;
 		}
 	}
@@ -787,7 +799,8 @@ usage:
 	fprintf(stderr, "usage: dossier [-c FILE] serve [-A DIR] [-n] "
 			"[--verbose] [--listen HOST:PORT]\n"
 			"       [--threads 1-64] [--tls-cert PEM --tls-key "
-			"PEM]\n");
+			"PEM] [--timeout 1-3600]\n"
+			"       [--max-per-ip 1-512]\n");
 	return 2;
 }
 

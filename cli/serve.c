@@ -253,6 +253,8 @@ cli_serve(const struct cli_serve_args *sa)
 	o.threads = sv.cur.threads;
 	o.tls_cert = sv.tls_cert;
 	o.tls_key = sv.tls_key;
+	o.timeout = sa->timeout;
+	o.per_ip = sa->per_ip;
 	o.reload = on_reload;
 	o.reload_arg = &sv;
 	if (sa->check) {

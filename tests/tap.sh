@@ -35,6 +35,8 @@ finish() { [ "$T_FAILED" -eq 0 ]; exit $?; }
 start_server() {
 	local log="$T_TMP/serve.log" dir=$1 i
 	shift
+	# A previous server's log would name its (closed) address.
+	: >"$log"
 	"$DOSSIER" -A "$dir" serve --listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
 	SERVER_PID=$!
 	for i in $(seq 1 100); do

@@ -16,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -33,6 +35,7 @@
 #include "scanjob.h"
 #include "session.h"
 #include "settings.h"
+#include "throttle.h"
 #include "upload.h"
 #include "xjob.h"
 
@@ -51,6 +54,7 @@ struct web_resp {
 	char cookie[160];  /* a Set-Cookie value, or "" */
 	char disposition[320]; /* a Content-Disposition value, or "" */
 	char etag[72];         /* an ETag value, or "" */
+	unsigned retry_after;  /* seconds for Retry-After, or 0 */
 };
 
 struct conn_ctx;
@@ -72,12 +76,11 @@ struct web_req {
 /* What a connection carries between libmicrohttpd's calls. */
 struct conn_ctx {
 	struct dbuf body;
-	int too_big;
 	struct upload *up;      /* POST /api/batches being received */
 	char user[65];          /* who uploads */
 	char who[65];           /* who is signed in, for the request log */
 	double t0;              /* when the request arrived */
-	unsigned early_status;  /* an upload refused before its body */
+	unsigned early_status;  /* a request refused before its body */
 	char early_msg[256];
 	int answered;           /* a response is queued */
 	/* A search answered once its audit entry is on disk: the connection
@@ -86,6 +89,9 @@ struct conn_ctx {
 	struct web_resp held;
 	int holding;
 	enum dos_err audit_err; /* set by the audit writer, then resumed */
+	int started;            /* the handler has seen the request */
+	const char *bad_url;    /* why the raw address is refused, or NULL */
+	unsigned bad_status;    /* ... and with which status */
 };
 
 /*
@@ -126,6 +132,32 @@ static const unsigned err_status[DOS_ERR__MAX] = {
 	[DOS_FORMAT] = 415,   [DOS_DB] = 500,
 };
 
+/*
+ * Appends JSON text s with '<', '>' and '&' written as \u escapes: they
+ * occur only inside strings, so the text means the same, and no markup
+ * from the archive appears raw even if a browser sniffed the answer.
+ */
+static enum dos_err
+add_json_text(struct dbuf *b, const char *s)
+{
+	enum dos_err err = DOS_OK;
+	size_t n;
+
+	while (err == DOS_OK && *s != '\0') {
+		n = strcspn(s, "<>&");
+		if (n > 0)
+			err = dbuf_add(b, s, n);
+		s += n;
+		if (err == DOS_OK && *s != '\0') {
+			err = dbuf_adds(b, *s == '<'   ? "\\u003c"
+					   : *s == '>' ? "\\u003e"
+						       : "\\u0026");
+			s++;
+		}
+	}
+	return err;
+}
+
 static void
 resp_json(struct web_resp *r, unsigned status, json_t *j)
 {
@@ -135,7 +167,7 @@ resp_json(struct web_resp *r, unsigned status, json_t *j)
 	r->status = status;
 	r->type = "application/json";
 	dbuf_reset(&r->body);
-	if (s == NULL || dbuf_adds(&r->body, s) != DOS_OK) {
+	if (s == NULL || add_json_text(&r->body, s) != DOS_OK) {
 		r->status = 500;
 		dbuf_reset(&r->body);
 		dbuf_adds(&r->body, "{\"error\":\"out of memory\"}");
@@ -474,6 +506,21 @@ h_customer(struct web_req *q, struct web_resp *r)
 	json_decref(c);
 }
 
+/* Whether s is NULL or a day written YYYY-MM-DD. */
+static int
+day_or_null(const char *s)
+{
+	int i;
+
+	if (s == NULL)
+		return 1;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-'
+				     : s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[10] == '\0';
+}
+
 /* GET /api/audit?limit=&before=&actor=&action=&document=&from=&to= */
 static void
 h_audit(struct web_req *q, struct web_resp *r)
@@ -497,6 +544,10 @@ h_audit(struct web_req *q, struct web_resp *r)
 	f.action = nonempty(arg(q, "action"));
 	f.from = nonempty(arg(q, "from"));
 	f.to = nonempty(arg(q, "to"));
+	if (!day_or_null(f.from) || !day_or_null(f.to)) {
+		resp_error(r, 400, "from and to are days: YYYY-MM-DD");
+		return;
+	}
 	if (doc > 0) {
 		snprintf(obj, sizeof(obj), "document %d", doc);
 		f.object = obj;
@@ -716,6 +767,23 @@ h_exports(struct web_req *q, struct web_resp *r)
 	resp_result(r, j != NULL ? DOS_OK : DOS_NOMEM, j, NULL);
 }
 
+/*
+ * Another user's export or upload asked for by number is answered as if
+ * there were none (a number tells nothing about whose it is); the try
+ * goes to the audit log.  Records (documents, customers) are different:
+ * their numbers are no secret and a 403 says why and that a borrow
+ * request may help.
+ */
+static void
+audit_foreign(struct web_req *q, const char *what, int64_t id)
+{
+	char obj[48];
+
+	snprintf(obj, sizeof(obj), "%s %lld", what, (long long)id);
+	arc_audit(q->arc, q->user.name, "deny", obj,
+		  "another user's (answered as not found)");
+}
+
 /* GET /api/exports/ID: how far it is. */
 static void
 h_export(struct web_req *q, struct web_resp *r)
@@ -725,6 +793,8 @@ h_export(struct web_req *q, struct web_resp *r)
 
 	if (!parse_id(q->param, &id) ||
 	    (j = xjob_get(id, q->user.name)) == NULL) {
+		if (parse_id(q->param, &id) && xjob_exists(id))
+			audit_foreign(q, "export", id);
 		resp_error(r, 404, "you have no export with that number");
 		return;
 	}
@@ -743,10 +813,13 @@ h_export_download(struct web_req *q, struct web_resp *r)
 	enum dos_err err;
 
 	if (!parse_id(q->param, &id)) {
-		resp_error(r, 404, "you have no export with that number");
+		resp_error(r, 404, "you have no export with that number "
+				   "(finished exports are kept a day)");
 		return;
 	}
 	err = xjob_open(id, q->user.name, &fd, &size, name, sizeof(name));
+	if (err == DOS_NOTFOUND && xjob_exists(id))
+		audit_foreign(q, "export", id);
 	if (err == DOS_NOTFOUND || err == DOS_CONFLICT) {
 		resp_error(r, err == DOS_NOTFOUND ? 404 : 409,
 			   err == DOS_NOTFOUND
@@ -952,6 +1025,8 @@ h_batch_progress(struct web_req *q, struct web_resp *r)
 	if (!parse_id(q->param, &id) ||
 	    ((j = upload_progress(id, q->user.name)) == NULL &&
 	     (j = scanjob_progress(id, q->user.name)) == NULL)) {
+		if (parse_id(q->param, &id) && upload_exists(id))
+			audit_foreign(q, "upload of batch", id);
 		resp_error(r, 404, "no upload of yours is known under this "
 				   "batch number (the server may have "
 				   "restarted; the batch itself is listed "
@@ -1056,7 +1131,7 @@ h_batch(struct web_req *q, struct web_resp *r)
 	}
 	enum dos_err err = arc_batch_get(q->arc, &q->user, id, &j);
 
-	resp_result(r, err, j, NULL);
+	resp_result(r, err, j, err == DOS_NOTFOUND ? "no such batch" : NULL);
 }
 
 /* GET /api/users, /api/roles, /api/checklist */
@@ -1443,49 +1518,122 @@ user_json(const struct arc_user *u)
 			 acts != NULL ? acts : json_array());
 }
 
-/* Failed sign-ins per address and name, to slow guessing down. */
-static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned fail_count;
+/* The client's address as text ("?" if unknown). */
+static void
+client_addr(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+	const void *raw = NULL;
 
-/* POST /api/login {"name", "password"}: a session cookie and the CSRF
- * token the page sends back in X-CSRF-Token. */
+	if (sa != NULL && sa->sa_family == AF_INET)
+		raw = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		raw = &((const struct sockaddr_in6 *)(const void *)sa)
+			       ->sin6_addr;
+	if (raw == NULL ||
+	    inet_ntop(sa->sa_family, raw, out, (socklen_t)n) == NULL)
+		snprintf(out, n, "?");
+}
+
+/* A name as the audit log keeps it: "-" when missing, else at most
+ * THR_KEY_MAX bytes, cut between UTF-8 characters. */
+static void
+audit_name(const char *name, char *out)
+{
+	size_t n = name != NULL ? strlen(name) : 0;
+
+	if (n == 0) {
+		snprintf(out, THR_KEY_MAX + 1, "-");
+		return;
+	}
+	if (n > THR_KEY_MAX) {
+		n = THR_KEY_MAX;
+		while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, name, n);
+	out[n] = '\0';
+}
+
+/*
+ * POST /api/login {"name", "password"}: a session cookie and the CSRF
+ * token the page sends back in X-CSRF-Token.  Only as JSON (a form on
+ * another site cannot send that without the browser asking first).  A
+ * name or address in its back-off (throttle.h) is answered 429 with
+ * Retry-After and its password is not checked; failures and refusals go
+ * to the audit log with the address.  A session the browser brought
+ * along ends: the new one never takes a token it was handed.
+ */
 static void
 h_login(struct web_req *q, struct web_resp *r)
 {
 	char token[SESS_TOKEN_LEN + 1], csrf[SESS_TOKEN_LEN + 1];
+	char addr[INET6_ADDRSTRLEN], who[THR_KEY_MAX + 1], detail[200];
+	char msg[160];
 	struct arc_user u;
-	const char *name, *pw;
+	const char *name, *pw, *ct, *old;
 	json_t *j, *res;
-	unsigned fails;
+	enum thr_who which;
+	unsigned wait;
+	int64_t now = thr_now();
 
+	ct = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
+					 "Content-Type");
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
+		resp_error(r, 415, "send the sign-in as JSON (Content-Type: "
+				   "application/json)");
+		return;
+	}
 	if ((j = body_json(q, r)) == NULL)
 		return;
 	name = jstr(j, "name");
 	pw = jstr(j, "password");
+	client_addr(q->conn, addr, sizeof(addr));
+	audit_name(name, who);
+	if ((wait = thr_wait(name, addr, now, &which)) > 0) {
+		snprintf(detail, sizeof(detail), "from %s: too many failed "
+			 "sign-ins for this %s; %u s to wait", addr,
+			 which == THR_ADDR ? "address" : "name", wait);
+		arc_audit(q->arc, who, "login.throttled", "-", detail);
+		snprintf(msg, sizeof(msg), "too many failed sign-ins %s; try "
+			 "again in %u second%s", which == THR_ADDR
+			 ? "from your address" : "for this user name", wait,
+			 wait == 1 ? "" : "s");
+		r->retry_after = wait;
+		resp_error(r, 429, msg);
+		json_decref(j);
+		return;
+	}
 	if (name == NULL || pw == NULL ||
 	    arc_user_check(q->arc, name, pw) != DOS_OK ||
 	    arc_user_load(q->arc, name, &u) != DOS_OK) {
-		pthread_mutex_lock(&fail_lock);
-		fails = ++fail_count;
-		pthread_mutex_unlock(&fail_lock);
-		arc_audit(q->arc, name != NULL ? name : "-", "login.fail",
-			  "-", "wrong name or password");
-		/* Each failure in a row waits longer, up to 4 s. */
-		sleep(fails < 4 ? fails : 4);
+		wait = thr_fail(name, addr, now);
+		snprintf(detail, sizeof(detail), "wrong name or password, from "
+			 "%s", addr);
+		if (wait > 0)
+			snprintf(detail + strlen(detail),
+				 sizeof(detail) - strlen(detail),
+				 "; next try in %u s", wait);
+		arc_audit(q->arc, who, "login.fail", "-", detail);
 		resp_error(r, 401, "wrong name or password");
 		json_decref(j);
 		return;
 	}
-	pthread_mutex_lock(&fail_lock);
-	fail_count = 0;
-	pthread_mutex_unlock(&fail_lock);
 	json_decref(j);
+	thr_success(u.name);
+	old = MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND,
+					  "dossier_session");
+	if (old != NULL)
+		sess_end(old);
 	if (sess_create(u.name, token, csrf) != 0) {
 		resp_error(r, 503, "too many people are signed in; try again "
 				   "later");
 		return;
 	}
-	arc_audit(q->arc, u.name, "login", "-", "");
+	snprintf(detail, sizeof(detail), "from %s", addr);
+	arc_audit(q->arc, u.name, "login", "-", detail);
 	snprintf(r->cookie, sizeof(r->cookie),
 		 "dossier_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
 		 token, tls_on ? "; Secure" : "");
@@ -1852,6 +2000,74 @@ upload_end(struct conn_ctx *cc, struct web_resp *r)
 	json_decref(j);
 }
 
+static struct conn_ctx *
+conn_ctx_new(void)
+{
+	struct conn_ctx *cc = calloc(1, sizeof(*cc));
+
+	if (cc != NULL) {
+		dbuf_init(&cc->body, MAX_BODY);
+		cc->t0 = dos_mono();
+	}
+	return cc;
+}
+
+/*
+ * libmicrohttpd's first look at a request: the address as sent, before
+ * it is decoded.  A %00 would end the decoded address early and a %2F in
+ * the path would become a '/' between segments, so the server and a
+ * proxy in front of it would read different paths: both are refused.
+ * What it returns is the request's context.
+ */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct conn_ctx *cc = conn_ctx_new();
+	size_t i, path = strcspn(uri, "?");
+
+	(void)cls;
+	(void)conn;
+	if (cc == NULL)
+		return NULL;
+	cc->bad_status = 400;
+	if (strstr(uri, "%00") != NULL)
+		cc->bad_url = "the address holds a NUL byte (%00)";
+	for (i = 0; cc->bad_url == NULL && i + 2 < path; i++)
+		if (uri[i] == '%' && uri[i + 1] == '2' &&
+		    (uri[i + 2] == 'F' || uri[i + 2] == 'f')) {
+			/* As if the segments did not exist. */
+			cc->bad_url = "not found (a path never holds an "
+				      "encoded '/')";
+			cc->bad_status = 404;
+		}
+	return cc;
+}
+
+/* Refuses, before its body is read, a request whose raw address was
+ * refused or whose announced body is over MAX_BODY (uploads have their
+ * own limits). */
+static void
+early_checks(struct conn_ctx *cc, struct MHD_Connection *conn,
+	     const char *method, const char *url)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     "Content-Length");
+
+	if (cc->bad_url != NULL) {
+		cc->early_status = cc->bad_status;
+		snprintf(cc->early_msg, sizeof(cc->early_msg), "%s",
+			 cc->bad_url);
+	} else if (strcmp(method, "POST") == 0 &&
+		   strcmp(url, "/api/batches") == 0)
+		upload_start(cc, conn, method, url);
+	else if (cl != NULL && strtoull(cl, NULL, 10) > MAX_BODY) {
+		cc->early_status = 413;
+		snprintf(cc->early_msg, sizeof(cc->early_msg),
+			 "the request body is too large (at most %u KB)",
+			 MAX_BODY >> 10);
+	}
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
@@ -1863,16 +2079,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 
 	(void)cls;
 	(void)version;
-	if (cc == NULL) {
-		if ((cc = calloc(1, sizeof(*cc))) == NULL)
+	if (cc == NULL || !cc->started) {
+		if (cc == NULL && (cc = conn_ctx_new()) == NULL)
 			return MHD_NO;
-		cc->t0 = dos_mono();
-		dbuf_init(&cc->body, MAX_BODY);
 		*ctx = cc;
-		if (strcmp(method, "POST") == 0 &&
-		    strcmp(url, "/api/batches") == 0)
-			upload_start(cc, conn, method, url);
-		/* An upload refused before its body is answered at once:
+		cc->started = 1;
+		early_checks(cc, conn, method, url);
+		/* A request refused before its body is answered at once:
 		 * its bytes are never read. */
 		if (cc->early_status == 0)
 			return MHD_YES;
@@ -1899,12 +2112,15 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		/* Kept up to MAX_BODY; past it the rest is dropped unread
-		 * into memory and the request refused below. */
-		if (!cc->too_big &&
-		    dbuf_add(&cc->body, upload_data, *upload_size) != DOS_OK) {
-			cc->too_big = 1;
-			dbuf_reset(&cc->body);
+		/* Kept up to MAX_BODY.  A longer body came without its
+		 * length (that is refused before its body is read): MHD
+		 * cannot answer in the middle of a body, so the connection
+		 * is closed at once and the rest never read. */
+		if (dbuf_add(&cc->body, upload_data, *upload_size) != DOS_OK) {
+			dos_infox("access %s %s 413 (a body past %u KB "
+				  "without Content-Length: connection "
+				  "closed)", method, url, MAX_BODY >> 10);
+			return MHD_NO;
 		}
 		*upload_size = 0;
 		return MHD_YES;
@@ -1919,8 +2135,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	dbuf_init(&r.body, 64u << 20);
 	if (cc->up != NULL || cc->early_status != 0)
 		upload_end(cc, &r);
-	else if (cc->too_big)
-		resp_error(&r, 413, "the request body is too large");
 	else {
 		q.body_len = cc->body.len;
 		q.body = cc->body.len > 0 ? cc->body.data : "";
@@ -1975,6 +2189,12 @@ send_resp(struct MHD_Connection *conn, struct conn_ctx *cc,
 	if (r.disposition[0] != '\0')
 		MHD_add_response_header(resp, "Content-Disposition",
 					r.disposition);
+	if (r.retry_after > 0) {
+		char ra[16];
+
+		snprintf(ra, sizeof(ra), "%u", r.retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
 	if (tls_on)
 		MHD_add_response_header(resp, "Strict-Transport-Security",
 					"max-age=31536000");
@@ -1983,7 +2203,8 @@ send_resp(struct MHD_Connection *conn, struct conn_ctx *cc,
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "Content-Security-Policy",
 				"default-src 'self'; img-src 'self' data:; "
-				"object-src 'none'; frame-ancestors 'none'");
+				"object-src 'none'; frame-ancestors 'none'; "
+				"base-uri 'none'; form-action 'self'");
 	ret = MHD_queue_response(conn, r.status, resp);
 	cc->answered = 1;
 	MHD_destroy_response(resp);
@@ -2300,10 +2521,14 @@ web_serve(const struct web_options *o)
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&p.ss,
 		MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)(o->threads > 0 ? o->threads : 2),
-		MHD_OPTION_CONNECTION_LIMIT, 512u,
-		MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_MAX_CONNECTIONS,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)(o->per_ip > 0 ? o->per_ip : WEB_PER_IP),
+		MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)(o->timeout > 0 ? o->timeout : WEB_TIMEOUT),
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MAX_BODY,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 		p.cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
 		p.cert, MHD_OPTION_HTTPS_MEM_KEY, p.key, MHD_OPTION_END);
 	plan_clear(&p);

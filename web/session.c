@@ -1,7 +1,9 @@
 /*
  * session.c: the web server's sessions, in memory (a restart signs
  * everyone out), under one mutex.  Tokens come from libsodium's random
- * generator and are compared in constant time.
+ * generator and are compared in constant time.  One user holds at most
+ * SESS_PER_USER sessions (a new one ends their least recently used), so
+ * signing in again and again cannot fill the table for everyone.
  * Exports sess_create, sess_lookup, sess_end.
  */
 #include <pthread.h>
@@ -44,9 +46,17 @@ int
 sess_create(const char *user, char *token, char *csrf)
 {
 	time_t now = time(NULL);
-	int i, rc = -1;
+	int i, mine = 0, oldest = -1, rc = -1;
 
 	pthread_mutex_lock(&lock);
+	for (i = 0; i < MAX_SESSIONS; i++)
+		if (live(&table[i], now) && strcmp(table[i].user, user) == 0) {
+			mine++;
+			if (oldest < 0 || table[i].last < table[oldest].last)
+				oldest = i;
+		}
+	if (mine >= SESS_PER_USER)
+		sodium_memzero(&table[oldest], sizeof(table[oldest]));
 	for (i = 0; i < MAX_SESSIONS; i++) {
 		if (live(&table[i], now))
 			continue;

@@ -10,9 +10,11 @@
 
 #define SESS_TOKEN_LEN 64 /* hex characters */
 #define SESS_IDLE (30 * 60)
+#define SESS_PER_USER 16 /* browsers and tabs one user may keep signed in */
 
-/* Starts a session for user; token and csrf get SESS_TOKEN_LEN + 1
- * bytes.  0 on success, -1 when the table is full. */
+/* Starts a session for user, ending their least recently used one if
+ * they hold SESS_PER_USER; token and csrf get SESS_TOKEN_LEN + 1 bytes.
+ * 0 on success, -1 when the table is full. */
 int sess_create(const char *user, char *token, char *csrf);
 /* The session's user and CSRF token, refreshing its idle time; -1 if
  * the token is unknown or idle too long. */

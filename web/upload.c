@@ -8,7 +8,7 @@
  * memory for the scan station to poll.  Spooled files are removed once
  * ingested (the archive keeps the originals).
  * Exports upload_begin, upload_feed, upload_error, upload_finish,
- * upload_free, upload_progress, upload_plain_name.
+ * upload_free, upload_progress, upload_exists, upload_plain_name.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -437,4 +437,16 @@ upload_progress(int64_t batch, const char *user)
 	}
 	pthread_mutex_unlock(&lock);
 	return res;
+}
+
+int
+upload_exists(int64_t batch)
+{
+	int i, found = 0;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < MAX_JOBS && !found; i++)
+		found = jobs[i] != NULL && jobs[i]->batch == batch;
+	pthread_mutex_unlock(&lock);
+	return found;
 }

@@ -50,5 +50,7 @@ void upload_plain_name(const char *name, char *out, size_t n);
  * "files": [{"name", "error"?, "documents": [{"id", "pages",
  * "status"}]}]}), or NULL when no such job of this user is known. */
 json_t *upload_progress(int64_t batch, const char *user);
+/* Whether an upload job of this batch is known, whoever owns it. */
+int upload_exists(int64_t batch);
 
 #endif

@@ -5,7 +5,8 @@
  * the archive's tmp/; its owner polls its progress and downloads it.  At
  * most XJOB_MAX_RUNNING run at once; a finished file is removed after
  * XJOB_KEEP_SECONDS, or when the server stops.
- * Exports xjob_start, xjob_list, xjob_get, xjob_open, xjob_shutdown.
+ * Exports xjob_start, xjob_list, xjob_get, xjob_open, xjob_exists,
+ * xjob_shutdown.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -431,6 +432,18 @@ xjob_open(int64_t id, const char *user, int *pfd, uint64_t *psize,
 		*pfd = -1;
 	}
 	return err;
+}
+
+int
+xjob_exists(int64_t id)
+{
+	int i, found = 0;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < MAX_JOBS && !found; i++)
+		found = jobs[i] != NULL && jobs[i]->id == id;
+	pthread_mutex_unlock(&lock);
+	return found;
 }
 
 void

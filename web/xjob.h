@@ -40,6 +40,8 @@ json_t *xjob_get(int64_t id, const char *user);
  */
 enum dos_err xjob_open(int64_t id, const char *user, int *pfd,
 		       uint64_t *psize, char *name, size_t namelen);
+/* Whether an export with this id exists, whoever owns it. */
+int xjob_exists(int64_t id);
 /* Waits for running exports and removes every export file. */
 void xjob_shutdown(void);
 

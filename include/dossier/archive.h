@@ -219,10 +219,13 @@ enum dos_err arc_doc_original(struct arc *a, const struct arc_user *who,
 			      char *name, size_t namelen, char *msg,
 			      size_t msglen);
 
-/* A batch with its files (JSON, caller frees); DOS_NOTFOUND if unknown. */
+/* A batch with its files (JSON, caller frees); DOS_NOTFOUND if unknown
+ * or, for a user whose role's scope is not "all", another user's (that
+ * try is audited as a denial). */
 enum dos_err arc_batch_get(struct arc *a, const struct arc_user *who,
 			   int64_t id, json_t **pout);
-/* The latest batches, newest first, as a JSON array. */
+/* The latest batches, newest first, as a JSON array (a user whose scope
+ * is not "all" sees only their own). */
 enum dos_err arc_batch_list(struct arc *a, const struct arc_user *who,
 			    int limit, json_t **pout);
 

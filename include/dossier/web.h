@@ -13,6 +13,10 @@ struct web_options {
 	int threads;        /* worker threads in libmicrohttpd's pool */
 	const char *tls_cert; /* PEM certificate (chain) file, or NULL */
 	const char *tls_key;  /* its PEM private key file, or NULL */
+	int timeout;          /* idle seconds before a connection is
+				 closed; 0: WEB_TIMEOUT */
+	int per_ip;           /* connections one address may hold; 0:
+				 WEB_PER_IP */
 	/*
 	 * Called on SIGHUP from the thread running web_serve, between
 	 * requests' work (they go on meanwhile): re-reads the configuration
@@ -22,6 +26,13 @@ struct web_options {
 	void (*reload)(void *arg);
 	void *reload_arg;
 };
+
+#define WEB_TIMEOUT 30
+#define WEB_MAX_CONNECTIONS 512
+/* An office behind one NAT address, or a TLS proxy on loopback, shows
+ * up as one address: it may hold a quarter of the connections (about
+ * 20 browsers at 6 each); one slow client cannot take them all. */
+#define WEB_PER_IP 128
 
 /*
  * What the server takes from the configuration that may change while it
