@@ -370,6 +370,7 @@ scan_batch_check(struct arc *a, const struct arc_user *who, int64_t id,
 {
 	sqlite3_stmt *st = NULL;
 	const char *status, *scan;
+	char obj[48];
 	enum dos_err err;
 
 	if (pscan != NULL)
@@ -389,7 +390,18 @@ scan_batch_check(struct arc *a, const struct arc_user *who, int64_t id,
 	}
 	status = arc_col_text(st, 1);
 	scan = (const char *)sqlite3_column_text(st, 2);
-	if (!who->local && strcmp(arc_col_text(st, 0), who->name) != 0) {
+	if (!who->local && strcmp(arc_col_text(st, 0), who->name) != 0 &&
+	    !all_batches(who)) {
+		/* As for arc_batch_get: another's batch is not there. */
+		snprintf(msg, msglen, "there is no batch %lld",
+			 (long long)id);
+		err = DOS_NOTFOUND;
+		snprintf(obj, sizeof(obj), "batch %lld", (long long)id);
+		arc_audit(a, who->name, "deny", obj,
+			  "ingest: another user's batch (answered as not "
+			  "found)");
+	} else if (!who->local && strcmp(arc_col_text(st, 0), who->name) !=
+					  0) {
 		snprintf(msg, msglen, "batch %lld is %s's; only they can "
 				      "resume or close it", (long long)id,
 			 arc_col_text(st, 0));

@@ -148,7 +148,8 @@ contains "jam: the 3 pages were filed" "$out" "scan-$bj-1.tif: filed as document
 is "jam: batch stopped with 3 pages" "$(status "$bj") $(pages "$bj")" "stopped 3"
 is "jam: not finished yet" "$(D batch --json "$bj" | jq -r .finished)" null
 try sh -c 'echo clerk-pass-456 | "$1" -A "$2" --as cl2 scan --resume "$3"' sh "$DOSSIER" "$A" "$bj"
-is "another clerk may not resume it" "$err" "dossier: batch $bj is cle's; only they can resume or close it"
+is "another clerk may not resume it: to them there is no such batch" "$err" "dossier: there is no batch $bj"
+is "... and the try is audited" "$(sqlite3 "$A/catalogue.db" "SELECT count(*) FROM audit WHERE actor = 'cl2' AND action = 'deny' AND object = 'batch $bj'")" 1
 try D scan --resume "$bj" --device nosuch:0
 is "resume on a scanner that is not there: stays stopped" "$rc:$err" \
 	"1:dossier: no scanner named 'nosuch:0'; this computer sees test:0, test:1; batch $bj stays stopped"
@@ -292,8 +293,8 @@ wait_scan "$bw"
 is "web jam: stopped after 3 pages, in words" \
 	"$(jq -r '[.state, .stop, .pages] | join(" ")' <"$T_TMP/p"): $(json .message <"$T_TMP/p")" \
 	"stopped jammed 3: the scanner reports a paper jam after page 3; 3 pages are kept in batch $bw; clear the jam, then resume the batch or close it"
-is "resume of another's batch: 403" "$(sign_in cl2 clerk-pass-456 >/dev/null; post /api/scans "{\"resume\":$bw}") $(json .error <"$T_TMP/r")" \
-	"403 batch $bw is cle's; only they can resume or close it"
+is "resume of another's batch: 404" "$(sign_in cl2 clerk-pass-456 >/dev/null; post /api/scans "{\"resume\":$bw}") $(json .error <"$T_TMP/r")" \
+	"404 there is no batch $bw"
 sign_in cle clerk-pass-123 >/dev/null
 is "web resume: 202" "$(post /api/scans "{\"resume\":$bw}")" 202
 wait_scan "$bw"
