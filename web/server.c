@@ -117,7 +117,8 @@ static const unsigned err_status[DOS_ERR__MAX] = {
 	[DOS_OK] = 200,	      [DOS_NOMEM] = 500,    [DOS_IO] = 500,
 	[DOS_INVAL] = 400,    [DOS_NOTFOUND] = 404, [DOS_PERM] = 403,
 	[DOS_CONFLICT] = 409, [DOS_CORRUPT] = 500,  [DOS_LIMIT] = 413,
-	[DOS_FORMAT] = 415,   [DOS_DB] = 500,
+	[DOS_FORMAT] = 415,   [DOS_DB] = 500,	    [DOS_NOSPACE] = 507,
+	[DOS_BUSY] = 503,     [DOS_RDONLY] = 503,
 };
 
 static void
@@ -1665,9 +1666,8 @@ upload_start(struct conn_ctx *cc, struct MHD_Connection *conn,
 		cc->early_status = 413;
 		snprintf(cc->early_msg, sizeof(cc->early_msg),
 			 "the batch is larger than 1 GB; upload it in parts");
-	} else if ((cc->up = upload_begin(conn, q.arc, msg, sizeof(msg))) ==
-		   NULL) {
-		cc->early_status = 400;
+	} else if ((cc->up = upload_begin(conn, q.arc, &cc->early_status, msg,
+					  sizeof(msg))) == NULL) {
 		snprintf(cc->early_msg, sizeof(cc->early_msg), "%s", msg);
 	} else
 		snprintf(cc->user, sizeof(cc->user), "%s", q.user.name);
@@ -1745,13 +1745,15 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size > 0 && (cc->up != NULL || cc->early_status != 0)) {
-		/* Streamed to the spool folder, or dropped when refused. */
-		if (cc->up != NULL)
-			upload_feed(cc->up, upload_data, *upload_size);
+		/* Streamed to the spool folder, or dropped when refused
+		 * (answered at the end, or past the largest batch). */
+		int broke = cc->up != NULL &&
+			    upload_feed(cc->up, upload_data, *upload_size) != 0;
+
 		*upload_size = 0;
-		return MHD_YES;
-	}
-	if (*upload_size > 0) {
+		if (!broke)
+			return MHD_YES;
+	} else if (*upload_size > 0) {
 		/* Kept up to MAX_BODY; past it the rest is dropped unread
 		 * into memory and the request refused below. */
 		if (!cc->too_big &&
