@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+
+static atomic_int warned_readonly; /* said once per process */
 
 static char *
 path_join(const char *a, const char *b)
@@ -42,6 +45,50 @@ static int
 not_writable(const char *dir, const char *dbpath)
 {
 	return access(dbpath, W_OK) != 0 || access(dir, W_OK) != 0;
+}
+
+/*
+ * The URI that opens catalogue dbpath as immutable: what a read-only
+ * catalogue in WAL mode needs when its shared-memory file is absent and
+ * cannot be created (a read-only mount); it then reads the catalogue as
+ * of its last checkpoint.  NULL when out of memory.
+ */
+static char *
+immutable_uri(const char *dbpath)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(dbpath), i, k = 0;
+	char *u = malloc(3 * n + 32);
+
+	if (u == NULL)
+		return NULL;
+	memcpy(u, "file:", 5);
+	k = 5;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)dbpath[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("/._-", c) != NULL)
+			u[k++] = (char)c;
+		else {
+			u[k++] = '%';
+			u[k++] = hex[c >> 4];
+			u[k++] = hex[c & 15];
+		}
+	}
+	memcpy(u + k, "?immutable=1", sizeof("?immutable=1"));
+	return u;
+}
+
+/* Whether catalogue dbpath has a shared-memory (WAL index) file. */
+static int
+has_shm(const char *dbpath)
+{
+	char p[4096];
+	struct stat st;
+
+	return dos_snprintf(p, sizeof(p), "%s-shm", dbpath) == DOS_OK &&
+	       stat(p, &st) == 0;
 }
 
 static enum dos_err
@@ -201,16 +248,30 @@ arc_open(const char *dir, unsigned flags, struct arc **parc)
 		err = DOS_NOTFOUND;
 		goto out;
 	} else if (!(flags & ARC_READONLY) && not_writable(dir, dbpath)) {
-		/* Searches and views are not audited then: say so. */
-		dos_warnx("the archive at %s is read-only (%s): reading only, "
-			  "nothing is recorded, not even in the audit log",
-			  dir, strerror(errno));
+		/* Searches and views are not audited then: say so, once. */
+		if (!atomic_exchange(&warned_readonly, 1))
+			dos_warnx("the archive at %s is read-only (%s): "
+				  "reading only, nothing is recorded, not "
+				  "even in the audit log", dir,
+				  strerror(errno));
 		a->flags = flags |= ARC_READONLY;
 	}
 	oflags = SQLITE_OPEN_NOMUTEX | ((flags & ARC_READONLY)
 						? SQLITE_OPEN_READONLY
 						: SQLITE_OPEN_READWRITE |
 							  SQLITE_OPEN_CREATE);
+	if ((flags & ARC_READONLY) && !has_shm(dbpath) &&
+	    access(dir, W_OK) != 0) {
+		char *uri = immutable_uri(dbpath);
+
+		if (uri == NULL) {
+			err = DOS_NOMEM;
+			goto out;
+		}
+		free(dbpath);
+		dbpath = uri;
+		oflags |= SQLITE_OPEN_URI;
+	}
 	if (sqlite3_open_v2(dbpath, &a->db, oflags, NULL) != SQLITE_OK) {
 		err = arc_db_err(a);
 		dos_errx("%s: cannot open %s: %s", __func__, dbpath,

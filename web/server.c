@@ -154,7 +154,7 @@ resp_err(struct web_resp *r, enum dos_err err, const char *msg)
 
 	resp_error(r, st ? st : 500,
 		   msg != NULL ? msg
-			       : (st >= 500 ? "internal error; see the server "
+			       : (st == 500 ? "internal error; see the server "
 					      "log"
 					    : dos_strerror(err)));
 }
@@ -1735,9 +1735,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		cc->holding = 0;
 		if (cc->audit_err != DOS_OK) {
 			dbuf_reset(&r.body);
-			resp_error(&r, 500, "the search could not be recorded "
-					    "in the audit log, so it is not "
-					    "answered; see the server log");
+			/* A busy or full archive is said as such (503, 507). */
+			resp_error(&r, (unsigned)cc->audit_err < DOS_ERR__MAX &&
+					       err_status[cc->audit_err] > 500
+					       ? err_status[cc->audit_err]
+					       : 500,
+				   "the search could not be recorded in the "
+				   "audit log, so it is not answered; see the "
+				   "server log");
 		}
 		return send_resp(conn, cc, &r, method, url);
 	} else if (cc->answered) {
