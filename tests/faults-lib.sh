@@ -12,6 +12,36 @@ verified() {
 	return 1
 }
 
+# spool_mark DIR: notes what DIR holds now (an upload cut off by a kill
+# stays a week, by design); left_in DIR: what is in DIR besides, once the
+# server is done with a request (it tidies up after answering): waits up
+# to 5 s for that to be nothing.
+spool_mark() { ls -A "$1" >"$T_TMP/spool.mark"; }
+left_in() {
+	local i new
+	[ -f "$T_TMP/spool.mark" ] || : >"$T_TMP/spool.mark"
+	for i in $(seq 1 50); do
+		new=$(ls -A "$1" | grep -vxF -f "$T_TMP/spool.mark")
+		[ -z "$new" ] && return
+		sleep 0.1
+	done
+	echo "$new"
+}
+
+# server_alive DESC: the server started by start_server still runs (if
+# not: how it ended and the end of its log, as TAP comments).
+server_alive() {
+	local rc
+	if kill -0 "$SERVER_PID" 2>/dev/null; then
+		ok "$1"
+		return
+	fi
+	wait "$SERVER_PID" 2>/dev/null
+	rc=$?
+	not_ok "$1" "the server ended with status $rc; its log ends:" \
+		"$(tail -5 "$T_TMP/serve.log")"
+}
+
 # sleep_ms N
 sleep_ms() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
 
@@ -250,17 +280,19 @@ faults_readonly_end() {
 # upload_stream URL MB SPOOL: MB megabytes of zeros streamed (chunked, never
 # stored by the client) as one file of a multipart upload; the server's
 # spool folder SPOOL and memory watched meanwhile.  Sets STREAM_CODE,
-# STREAM_BODY (a file), STREAM_SPOOL_MAX_KB, STREAM_RSS_GROWTH_KB.
+# STREAM_BODY (a file), STREAM_SENT (bytes the server took),
+# STREAM_SPOOL_MAX_KB, STREAM_RSS_GROWTH_KB.
 upload_stream() {
 	local c rss0 rss d max=0 rmax=0
 	STREAM_BODY="$T_TMP/stream.out"
+	rm -f "$STREAM_BODY"
 	rss0=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
 	{
 		printf -- '--xyz\r\nContent-Disposition: form-data; name="files"; filename="big.tif"\r\n'
 		printf -- 'Content-Type: image/tiff\r\n\r\n'
 		head -c "$(($2 << 20))" /dev/zero
 		printf -- '\r\n--xyz--\r\n'
-	} | curl -s -o "$STREAM_BODY" -w '%{http_code}' -T - -X POST \
+	} | curl -s -o "$STREAM_BODY" -w '%{http_code} %{size_upload}' -T - -X POST \
 		--limit-rate 300M -H 'Content-Type: multipart/form-data; boundary=xyz' \
 		"$1/api/batches" >"$T_TMP/stream.code" &
 	c=$!
@@ -272,7 +304,7 @@ upload_stream() {
 		sleep 0.02
 	done
 	wait "$c"
-	STREAM_CODE=$(cat "$T_TMP/stream.code")
+	read -r STREAM_CODE STREAM_SENT <"$T_TMP/stream.code"
 	STREAM_SPOOL_MAX_KB=$max
 	STREAM_RSS_GROWTH_KB=$((rmax > rss0 ? rmax - rss0 : 0))
 }

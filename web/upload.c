@@ -253,13 +253,10 @@ upload_feed(struct upload *up, const char *data, size_t n)
 		fail(up, 400, "the upload is not valid multipart/form-data");
 	/*
 	 * A refused body is read to its end (and dropped), so that the
-	 * client, still sending, reads the answer; but no further than a
-	 * batch may be.
+	 * client, still sending, reads the answer; but no further than
+	 * UPLOAD_DRAIN_MAX.
 	 */
-	return up->status != 0 &&
-			       up->received > UPLOAD_MAX_TOTAL + UPLOAD_SLACK
-		       ? -1
-		       : 0;
+	return up->status != 0 && up->received > UPLOAD_DRAIN_MAX ? -1 : 0;
 }
 
 const char *

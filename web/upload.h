@@ -18,7 +18,7 @@
 #define UPLOAD_MAX_FILE (200ull << 20)  /* one scan file */
 #define UPLOAD_MAX_TOTAL (1ull << 30)   /* one batch */
 #define UPLOAD_MAX_FILES 1000
-#define UPLOAD_SLACK (1ull << 20)      /* multipart framing */
+#define UPLOAD_DRAIN_MAX (2ull << 30) /* a refused body, read to here */
 
 struct upload;
 
@@ -32,8 +32,7 @@ struct upload *upload_begin(struct MHD_Connection *conn, struct arc *a,
  * Feeds body bytes.  Once the upload broke a limit or a write failed,
  * later bytes are dropped (upload_error says why) and the body is read
  * on to its end, so that the client reads the answer; 0 meanwhile, -1
- * once the body passes UPLOAD_MAX_TOTAL + UPLOAD_SLACK: answer now, the
- * rest unread.
+ * once the body passes UPLOAD_DRAIN_MAX: answer now, the rest unread.
  */
 int upload_feed(struct upload *up, const char *data, size_t n);
 /* Why the upload failed (and its HTTP status), or NULL. */

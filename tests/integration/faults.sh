@@ -83,6 +83,7 @@ check "disk full (reserve): verify passes" verified "$F"
 if faults_mount "$T_TMP/mnt" 2m; then
 	F="$MNT/archive"
 	"$DOSSIER" -A "$F" init >/dev/null
+	spool_mark "$F/tmp"
 	echo "clerk-pass-123" | "$DOSSIER" -A "$F" user add cle --role clerk >/dev/null
 	add_auditor "$F"
 	out=$("$DOSSIER" -A "$F" ingest -j 2 "$@" 2>&1)
@@ -94,7 +95,7 @@ if faults_mount "$T_TMP/mnt" 2m; then
 	is "tmpfs full: the first file filed, the rest pending" \
 		"$("$DOSSIER" -A "$F" batch --json 1 | jq -r '.status + " " + ([.entries[].outcome] | join(","))')" \
 		"interrupted ingested,pending,pending"
-	is "tmpfs full: no temporary file left" "$(ls -A "$F/tmp")" ""
+	is "tmpfs full: no temporary file left" "$(left_in "$F/tmp")" ""
 	check "tmpfs full: verify passes" verified "$F"
 	is "tmpfs full: search still works" \
 		"$("$DOSSIER" -A "$F" search --json ACC | jq .total)" 1
@@ -111,7 +112,8 @@ if faults_mount "$T_TMP/mnt" 2m; then
 	is "tmpfs full: an upload is refused in words (507)" \
 		"$code $(jq -r .error <"$T_TMP/r")" \
 		"507 the archive's disk is full; nothing of this upload was kept"
-	is "tmpfs full: the refused upload left nothing" "$(ls -A "$F/tmp")" ""
+	is "tmpfs full: the refused upload left nothing" "$(left_in "$F/tmp")" ""
+	server_alive "tmpfs full: the server still runs"
 	stop_server
 	sign_out
 	# Room again, but no file can be created: the writes themselves
@@ -125,7 +127,7 @@ if faults_mount "$T_TMP/mnt" 2m; then
 		"$2: cannot store"
 	contains "tmpfs out of inodes: ... the disk is full" "$out" \
 		"dossier: batch 1 stopped: $FULLMSG"
-	is "tmpfs out of inodes: no temporary file left" "$(ls -A "$F/tmp")" ""
+	is "tmpfs out of inodes: no temporary file left" "$(left_in "$F/tmp")" ""
 	mount -o remount,nr_inodes=10000 "$MNT"
 	check "tmpfs out of inodes: verify passes once there is room" \
 		verified "$F"
@@ -168,6 +170,7 @@ if faults_readonly "$A" "$T_TMP/ro"; then
 	is "read-only: an upload is refused in words (503)" \
 		"$code $(jq -r .error <"$T_TMP/r")" \
 		"503 the archive is read-only; nothing can be uploaded into it"
+	server_alive "read-only: the server still runs"
 	stop_server
 	sign_out
 	faults_readonly_end
@@ -243,6 +246,7 @@ check "concurrent: verify passes" verified "$C"
 
 # ---- upload limits, enforced while streaming ----
 echo "# ${SECONDS}s: upload limits, enforced while streaming"
+spool_mark "$A/tmp"
 start_server "$A" || not_ok "limits: server starts"
 sign_in cle clerk-pass-123 >/dev/null
 python3 - "$T_TMP/many.body" <<'PY'
@@ -257,7 +261,7 @@ code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -H 'Content-Type: multipart/form-
 	--data-binary @"$T_TMP/many.body" "$BASE_URL/api/batches")
 is "1001 files: 413 in words" "$code $(jq -r .error <"$T_TMP/r")" \
 	"413 too many files in one batch (at most 1000)"
-is "1001 files: nothing kept" "$(ls -A "$A/tmp")" ""
+is "1001 files: nothing kept" "$(left_in "$A/tmp")" ""
 upload_stream "$BASE_URL" 210 "$A/tmp"
 is "a 210 MB file streamed: 413 in words" "$STREAM_CODE $(jq -r .error <"$STREAM_BODY")" \
 	"413 a file is larger than 200 MB; split the scan"
@@ -265,9 +269,10 @@ is "a 210 MB file streamed: the spool never passed the 200 MB limit" \
 	"$([ "$STREAM_SPOOL_MAX_KB" -le $((200 * 1024 + 64)) ] && echo yes || echo "no: $STREAM_SPOOL_MAX_KB KB")" yes
 is "a 210 MB file streamed: the server's memory grew less than 16 MB" \
 	"$([ "$STREAM_RSS_GROWTH_KB" -lt 16384 ] && echo yes || echo "no: $STREAM_RSS_GROWTH_KB KB")" yes
-is "a 210 MB file streamed: nothing kept" "$(ls -A "$A/tmp")" ""
+is "a 210 MB file streamed: nothing kept" "$(left_in "$A/tmp")" ""
 echo "# 210 MB stream: spool at most $STREAM_SPOOL_MAX_KB KB, server RSS +$STREAM_RSS_GROWTH_KB KB"
 is "the server still answers" "$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/api/health")" 200
+server_alive "the server still runs"
 stop_server
 check "the archive verifies after all of it" verified "$A"
 echo "# ${SECONDS}s: end"
