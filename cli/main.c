@@ -409,8 +409,8 @@ cmd_ingest(const char *dir, int argc, char **argv)
 			st.pages ? st.encode * 1e3 / st.pages : 0.0,
 			st.pages ? st.commit * 1e3 / st.pages : 0.0);
 	}
-	stopped = ing_err_stops_batch(err);
-	/* Stopped by the archive: interrupted, to be resumed. */
+	/* Stopped (by the archive: a full disk...): interrupted, resumable. */
+	stopped = err != DOS_OK;
 	if (resume > 0 || stopped)
 		arc_batch_finish(a, batch, stopped);
 	else
@@ -421,11 +421,6 @@ cmd_ingest(const char *dir, int argc, char **argv)
 				"put right, 'dossier ingest --resume %lld' "
 				"ingests the files it did not\n",
 			(long long)batch, dos_strerror(err), (long long)batch);
-		goto out;
-	}
-	if (err != DOS_OK) {
-		fprintf(stderr, "dossier: batch stopped: %s\n",
-			dos_strerror(err));
 		goto out;
 	}
 	/* A resumed upload's files were the archive's to keep until now. */

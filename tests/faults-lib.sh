@@ -42,6 +42,20 @@ server_alive() {
 		"$(tail -5 "$T_TMP/serve.log")"
 }
 
+# stop_clean DESC: stops the server; it must end cleanly (status 0, and
+# nothing from a sanitizer in its log, under make asan).
+stop_clean() {
+	local rc
+	kill "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	rc=$?
+	if [ "$rc" -eq 0 ] && ! grep -q 'Sanitizer\|runtime error' "$T_TMP/serve.log"; then
+		ok "$1"
+	else
+		not_ok "$1" "status $rc; the log:" "$(grep -A12 'Sanitizer\|runtime error' "$T_TMP/serve.log" | head -30)"
+	fi
+}
+
 # sleep_ms N
 sleep_ms() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
 

@@ -353,8 +353,8 @@ job_run(void *arg)
 				on_job_file, on_job_progress, j);
 		j->a = NULL;
 	}
-	stopped = ing_err_stops_batch(err);
-	/* Stopped by the archive (full disk): interrupted, resumable. */
+	/* Stopped (full disk, or no OCR engine): interrupted, resumable. */
+	stopped = err != DOS_OK;
 	if (a != NULL && stopped)
 		arc_batch_finish(a, j->batch, 1);
 	else if (a != NULL)
@@ -376,11 +376,8 @@ job_run(void *arg)
 	pthread_mutex_lock(&lock);
 	j->paths = NULL;
 	j->npaths = 0;
-	j->state = err == DOS_OK ? "done" : stopped ? "interrupted" : "failed";
+	j->state = err == DOS_OK ? "done" : "interrupted";
 	pthread_mutex_unlock(&lock);
-	if (err != DOS_OK && !stopped)
-		dos_errx("batch %lld: %s", (long long)j->batch,
-			 dos_strerror(err));
 	return NULL;
 }
 
