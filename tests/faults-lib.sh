@@ -295,12 +295,13 @@ faults_readonly_end() {
 # stored by the client) as one file of a multipart upload; the server's
 # spool folder SPOOL and memory watched meanwhile.  Sets STREAM_CODE,
 # STREAM_BODY (a file), STREAM_SENT (bytes the server took),
-# STREAM_SPOOL_MAX_KB, STREAM_RSS_GROWTH_KB.
+# STREAM_SPOOL_MAX_KB (the spool's growth), STREAM_RSS_GROWTH_KB.
 upload_stream() {
-	local c rss0 rss d max=0 rmax=0
+	local c rss0 rss d base max=0 rmax=0
 	STREAM_BODY="$T_TMP/stream.out"
 	rm -f "$STREAM_BODY"
 	rss0=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+	base=$(du -sk "$3" | cut -f1) # uploads cut off by a kill stay a week
 	{
 		printf -- '--xyz\r\nContent-Disposition: form-data; name="files"; filename="big.tif"\r\n'
 		printf -- 'Content-Type: image/tiff\r\n\r\n'
@@ -312,7 +313,7 @@ upload_stream() {
 	c=$!
 	while kill -0 "$c" 2>/dev/null; do
 		d=$(du -sk "$3" 2>/dev/null | cut -f1)
-		[ "${d:-0}" -gt "$max" ] && max=$d
+		[ $((${d:-0} - base)) -gt "$max" ] && max=$((d - base))
 		rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
 		[ "${rss:-0}" -gt "$rmax" ] && rmax=$rss
 		sleep 0.02

@@ -1751,7 +1751,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	if (*upload_size > 0 && (cc->up != NULL || cc->early_status != 0)) {
 		/* Streamed to the spool folder, or dropped when refused
-		 * (answered at the end, or past the largest batch). */
+		 * (answered at its end, or once past UPLOAD_DRAIN_MAX). */
 		int broke = cc->up != NULL &&
 			    upload_feed(cc->up, upload_data, *upload_size) != 0;
 
