@@ -25,7 +25,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export clean samples install uninstall
+.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export clean samples install uninstall soak
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -116,6 +116,16 @@ bench-archive: deps
 $(BUILD)/bench/archive_bench: bench/archive_bench.c $(BUILD)/libdossier.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
+
+# Long fault and load runs (about 15 minutes): SOAK_ROUNDS kill -9 rounds
+# of ingest and of serve, then SOAK_CLIENTS clients searching for
+# SOAK_SECONDS while a batch is ingested, a lock held past the busy
+# timeout, upload limits with 1 GB streams; a summary of figures at the end.
+SOAK_ROUNDS ?= 50
+soak: deps
+	@scripts/install-deps soak
+	@$(MAKE) --no-print-directory all samples
+	@SOAK_ROUNDS=$(SOAK_ROUNDS) tests/soak/run.sh $(BUILD)
 
 # libFuzzer on the query parser for FUZZ_SECONDS (clang; installs it if
 # missing); found inputs go to fuzz/regress/query/, replayed by make test.

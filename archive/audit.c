@@ -87,7 +87,7 @@ arc_audit(struct arc *a, const char *actor, const char *action,
 	arc_bind_text(ins, 7, hash);
 	if (sqlite3_step(ins) != SQLITE_DONE) {
 		dos_errx("%s: %s", __func__, arc_errmsg(a));
-		err = DOS_DB;
+		err = arc_db_err(a);
 		goto out;
 	}
 	if (own_tx)

@@ -3,15 +3,18 @@
  * batch with its outcome (ingested, duplicate, failed and why).
  * A batch remembers the process running it, so a batch whose process
  * died (killed, power cut) is found and closed as "interrupted" with the
- * counts of what it did finish.  A user whose role reaches less than
- * the whole archive sees only their own batches (file names tell whose
- * papers were scanned); another's is "not found", and the try audited.
+ * counts of what it did finish; the files it was given are on record
+ * from the start ("pending"), so an interrupted batch can be resumed.
+ * A user whose role reaches less than the whole archive sees only their
+ * own batches (file names tell whose papers were scanned); another's is
+ * "not found", and the try audited.
  * A batch scanned from a scanner keeps its settings; when the scanner
  * stops (a jam, a lost device) the batch is "stopped" with what was
  * filed, and is later resumed by another process or closed.
- * Exports arc_batch_begin, arc_batch_file, arc_batch_end, arc_batch_get,
- * arc_batch_list, arc_batch_reap, arc_batch_scan_save, arc_batch_finish,
- * arc_batch_resume, arc_batch_close.
+ * Exports arc_batch_begin, arc_batch_plan, arc_batch_file, arc_batch_end,
+ * arc_batch_finish, arc_batch_resume, arc_batch_get, arc_batch_list,
+ * arc_batch_reap, arc_batch_scan_save, arc_batch_scan_resume,
+ * arc_batch_close.
  */
 #include <errno.h>
 #include <signal.h>
@@ -54,6 +57,18 @@ arc_batch_begin(struct arc *a, const char *user, int64_t *pid)
 	return err;
 }
 
+/* Sets batch ?2's status ?3, its end time ?1 and the counts its files
+ * record. */
+#define BATCH_COUNTS                                                       \
+	"UPDATE batch SET finished = ?1, status = ?3, files = (SELECT "     \
+	"count(*) FROM batch_file WHERE batch_id = ?2), pages = (SELECT "   \
+	"coalesce(sum(pages), 0) FROM batch_file WHERE batch_id = ?2), "    \
+	"documents = (SELECT coalesce(sum(documents), 0) FROM batch_file "  \
+	"WHERE batch_id = ?2), failures = (SELECT count(*) FROM batch_file " \
+	"WHERE batch_id = ?2 AND outcome = 'failed') WHERE id = ?2"
+/* The same, if it is still running. */
+#define CLOSE_SQL BATCH_COUNTS " AND status = 'running'"
+
 /* Whether process pid on this host is gone. */
 static int
 process_gone(sqlite3_int64 pid)
@@ -91,22 +106,13 @@ arc_batch_reap(struct arc *a, int *pn)
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
 	/* The counts are what its files record. */
-	if ((err = arc_prepare(a, "UPDATE batch SET status = 'interrupted', "
-				  "finished = ?1, files = (SELECT count(*) "
-				  "FROM batch_file WHERE batch_id = ?2), pages "
-				  "= (SELECT coalesce(sum(pages), 0) FROM "
-				  "batch_file WHERE batch_id = ?2), documents "
-				  "= (SELECT coalesce(sum(documents), 0) FROM "
-				  "batch_file WHERE batch_id = ?2), failures = "
-				  "(SELECT count(*) FROM batch_file WHERE "
-				  "batch_id = ?2 AND outcome = 'failed') WHERE "
-				  "id = ?2 AND status = 'running'",
-			       &up)) != DOS_OK)
+	if ((err = arc_prepare(a, CLOSE_SQL, &up)) != DOS_OK)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		sqlite3_reset(up);
 		arc_bind_text(up, 1, now);
 		sqlite3_bind_int64(up, 2, ids[i]);
+		arc_bind_text(up, 3, "interrupted");
 		if (sqlite3_step(up) != SQLITE_DONE) {
 			err = DOS_DB;
 			goto fail;
@@ -154,6 +160,30 @@ arc_batch_end(struct arc *a, int64_t id, int files, int pages, int documents,
 	return err;
 }
 
+/* Binds a batch file's fields (?1 to ?8), steps and finalizes st. */
+static enum dos_err
+bind_file(struct arc *a, sqlite3_stmt *st, int64_t batch_id,
+	  const char *name, const char *sha256, const char *outcome,
+	  int pages, int documents, const char *error, const char *now)
+{
+	enum dos_err err = DOS_OK;
+
+	sqlite3_bind_int64(st, 1, batch_id);
+	arc_bind_text(st, 2, name);
+	arc_bind_text(st, 3, sha256);
+	arc_bind_text(st, 4, outcome);
+	sqlite3_bind_int(st, 5, pages);
+	sqlite3_bind_int(st, 6, documents);
+	arc_bind_text(st, 7, error);
+	arc_bind_text(st, 8, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		dos_errx("batch file record: %s", arc_errmsg(a));
+		err = arc_db_err(a);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
 enum dos_err
 arc_batch_file(struct arc *a, int64_t batch_id, const char *name,
 	       const char *sha256, const char *outcome, int pages,
@@ -164,24 +194,166 @@ arc_batch_file(struct arc *a, int64_t batch_id, const char *name,
 	enum dos_err err;
 
 	dos_now_iso(now);
+	/* The file's pending entry takes the outcome; else a new entry. */
+	if ((err = arc_prepare(a, "UPDATE batch_file SET sha256 = ?3, "
+				  "outcome = ?4, pages = ?5, documents = ?6, "
+				  "error = ?7, at = ?8 WHERE rowid = (SELECT "
+				  "min(rowid) FROM batch_file WHERE batch_id "
+				  "= ?1 AND name = ?2 AND outcome = "
+				  "'pending')", &st)) != DOS_OK)
+		return err;
+	if ((err = bind_file(a, st, batch_id, name, sha256, outcome, pages,
+			     documents, error, now)) != DOS_OK ||
+	    sqlite3_changes(a->db) > 0)
+		return err;
 	if ((err = arc_prepare(a, "INSERT INTO batch_file(batch_id, name, "
 				  "sha256, outcome, pages, documents, error, "
 				  "at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			       &st)) != DOS_OK)
 		return err;
-	sqlite3_bind_int64(st, 1, batch_id);
-	arc_bind_text(st, 2, name);
-	arc_bind_text(st, 3, sha256);
-	arc_bind_text(st, 4, outcome);
-	sqlite3_bind_int(st, 5, pages);
-	sqlite3_bind_int(st, 6, documents);
-	arc_bind_text(st, 7, error);
-	arc_bind_text(st, 8, now);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		dos_errx("%s: %s", __func__, arc_errmsg(a));
-		err = DOS_DB;
+	return bind_file(a, st, batch_id, name, sha256, outcome, pages,
+			 documents, error, now);
+}
+
+enum dos_err
+arc_batch_plan(struct arc *a, int64_t batch_id, char *const *names, int n)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int i;
+	enum dos_err err;
+
+	dos_now_iso(now);
+	if ((err = arc_tx_begin(a)) != DOS_OK)
+		return err;
+	if ((err = arc_prepare(a, "INSERT INTO batch_file(batch_id, name, "
+				  "outcome, at) VALUES (?, ?, 'pending', ?)",
+			       &st)) != DOS_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, batch_id);
+		arc_bind_text(st, 2, names[i]);
+		arc_bind_text(st, 3, now);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			dos_errx("%s: %s", __func__, arc_errmsg(a));
+			err = arc_db_err(a);
+			goto out;
+		}
 	}
 	sqlite3_finalize(st);
+	st = NULL;
+	err = arc_tx_commit(a);
+out:
+	sqlite3_finalize(st);
+	if (err != DOS_OK)
+		arc_tx_rollback(a);
+	return err;
+}
+
+enum dos_err
+arc_batch_finish(struct arc *a, int64_t id, int interrupted)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	enum dos_err err;
+
+	dos_now_iso(now);
+	if ((err = arc_prepare(a, CLOSE_SQL, &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	arc_bind_text(st, 3, interrupted ? "interrupted" : "done");
+	return arc_step_once(a, st, "close batch");
+}
+
+enum dos_err
+arc_batch_resume(struct arc *a, const char *user, int64_t id,
+		 json_t **ppending, char *msg, size_t msglen)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *list = NULL;
+	char host[256], obj[48], status[32] = "";
+	int n, rc;
+	enum dos_err err;
+
+	*ppending = NULL;
+	msg[0] = '\0';
+	if (gethostname(host, sizeof(host)) != 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	/* A batch whose process just died is interrupted, not running. */
+	if ((err = arc_batch_reap(a, &n)) != DOS_OK)
+		return err;
+	if ((err = arc_tx_begin(a)) != DOS_OK)
+		return err;
+	if ((err = arc_prepare(a, "SELECT status FROM batch WHERE id = ?",
+			       &st)) != DOS_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(status, sizeof(status), "%s", arc_col_text(st, 0));
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_ROW) {
+		err = rc == SQLITE_DONE ? DOS_NOTFOUND : arc_db_err(a);
+		snprintf(msg, msglen, "batch %lld: %s", (long long)id,
+			 err == DOS_NOTFOUND ? "no such batch"
+					     : dos_strerror(err));
+		goto out;
+	}
+	if (strcmp(status, "interrupted") != 0) {
+		err = DOS_CONFLICT;
+		snprintf(msg, msglen, "batch %lld is %s; only an interrupted "
+			 "batch can be resumed", (long long)id,
+			 strcmp(status, "running") == 0
+				 ? "still running (its process is alive)"
+				 : "finished");
+		goto out;
+	}
+	if ((list = json_array()) == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	if ((err = arc_prepare(a, "SELECT name FROM batch_file WHERE "
+				  "batch_id = ? AND outcome = 'pending' ORDER "
+				  "BY rowid", &st)) != DOS_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, json_string(arc_col_text(st, 0)));
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE) {
+		err = arc_db_err(a);
+		goto out;
+	}
+	if ((err = arc_prepare(a, "UPDATE batch SET status = 'running', "
+				  "finished = NULL, pid = ?, host = ? WHERE "
+				  "id = ?", &st)) != DOS_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)getpid());
+	arc_bind_text(st, 2, host);
+	sqlite3_bind_int64(st, 3, id);
+	err = arc_step_once(a, st, "resume batch");
+	st = NULL;
+	snprintf(obj, sizeof(obj), "batch %lld", (long long)id);
+	snprintf(host, sizeof(host), "%zu file(s) still to ingest",
+		 json_array_size(list));
+	if (err == DOS_OK &&
+	    (err = arc_audit(a, user, "batch-resumed", obj, host)) == DOS_OK)
+		err = arc_tx_commit(a);
+out:
+	sqlite3_finalize(st);
+	if (err != DOS_OK) {
+		arc_tx_rollback(a);
+		json_decref(list);
+		list = NULL;
+		if (msg[0] == '\0')
+			snprintf(msg, msglen, "batch %lld cannot be resumed: "
+				 "%s", (long long)id, dos_strerror(err));
+	}
+	*ppending = list;
 	return err;
 }
 
@@ -326,17 +498,9 @@ arc_batch_scan_save(struct arc *a, int64_t id, const char *scan)
 	return err;
 }
 
-/* The counts of batch ?2 from its files, with status ?3 at time ?1. */
-#define BATCH_COUNTS                                                       \
-	"UPDATE batch SET finished = ?1, status = ?3, files = (SELECT "     \
-	"count(*) FROM batch_file WHERE batch_id = ?2), pages = (SELECT "   \
-	"coalesce(sum(pages), 0) FROM batch_file WHERE batch_id = ?2), "    \
-	"documents = (SELECT coalesce(sum(documents), 0) FROM batch_file "  \
-	"WHERE batch_id = ?2), failures = (SELECT count(*) FROM batch_file " \
-	"WHERE batch_id = ?2 AND outcome = 'failed') WHERE id = ?2"
 
 enum dos_err
-arc_batch_finish(struct arc *a, int64_t id, const char *status)
+arc_batch_scan_finish(struct arc *a, int64_t id, const char *status)
 {
 	sqlite3_stmt *st = NULL;
 	char now[32];
@@ -424,8 +588,8 @@ out:
 }
 
 enum dos_err
-arc_batch_resume(struct arc *a, const struct arc_user *who, int64_t id,
-		 char **pscan, char *msg, size_t msglen)
+arc_batch_scan_resume(struct arc *a, const struct arc_user *who,
+		      int64_t id, char **pscan, char *msg, size_t msglen)
 {
 	sqlite3_stmt *st = NULL;
 	char host[256];
@@ -479,7 +643,7 @@ arc_batch_close(struct arc *a, const struct arc_user *who, int64_t id,
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
 	snprintf(obj, sizeof(obj), "batch %lld", (long long)id);
-	if ((err = arc_batch_finish(a, id, "done")) != DOS_OK ||
+	if ((err = arc_batch_scan_finish(a, id, "done")) != DOS_OK ||
 	    (err = arc_audit(a, who->name, "batch-close", obj,
 			     "closed without resuming")) != DOS_OK) {
 		arc_tx_rollback(a);

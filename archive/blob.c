@@ -1,7 +1,9 @@
 /*
  * blob.c: the content-addressed blob store: blobs/<aa>/<sha256>.  Writes go
  * to a temporary file that is fsynced and renamed into place, and the folder
- * is fsynced, before any catalogue row refers to the blob.
+ * is fsynced, before any catalogue row refers to the blob.  A write that
+ * would eat into the space kept free (arc_space_check), or finds the disk
+ * full, fails with DOS_NOSPACE and leaves no file behind.
  * Exports arc_blob_put, arc_blob_open, and the internal arc_blob_path.
  */
 #include <errno.h>
@@ -68,6 +70,15 @@ arc_write_all(int fd, const unsigned char *p, size_t n)
 	return DOS_OK;
 }
 
+/* DOS_NOSPACE for errors saying the disk is full, else DOS_IO. */
+static enum dos_err
+io_err(int e)
+{
+	return e == ENOSPC || e == EDQUOT ? DOS_NOSPACE
+	       : e == EROFS		  ? DOS_RDONLY
+					  : DOS_IO;
+}
+
 enum dos_err
 arc_blob_put(struct arc *a, const void *p, size_t n, char sha[DOS_SHA256_HEX])
 {
@@ -84,12 +95,16 @@ arc_blob_put(struct arc *a, const void *p, size_t n, char sha[DOS_SHA256_HEX])
 		return err;
 	if (stat(path, &st) == 0 && (uint64_t)st.st_size == n)
 		return DOS_OK; /* content-addressed: already stored */
+	/* The blob, and a block or two of folder and inode. */
+	if ((err = arc_space_check(a, (uint64_t)n + 8192)) != DOS_OK)
+		return err;
 	if ((err = dos_snprintf(dir, sizeof(dir), "%s/%.2s", a->blobdir,
 				sha)) != DOS_OK)
 		return err;
 	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+		err = io_err(errno);
 		dos_errx("%s: mkdir %s: %s", __func__, dir, strerror(errno));
-		return DOS_IO;
+		return err;
 	}
 	randombytes_buf(rnd, sizeof(rnd));
 	dos_hex(rnd, sizeof(rnd), rndhex);
@@ -98,24 +113,25 @@ arc_blob_put(struct arc *a, const void *p, size_t n, char sha[DOS_SHA256_HEX])
 		return err;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) <
 	    0) {
+		err = io_err(errno);
 		dos_errx("%s: create %s: %s", __func__, tmp, strerror(errno));
-		return DOS_IO;
+		return err;
 	}
 	if ((err = arc_write_all(fd, p, n)) != DOS_OK || fsync(fd) != 0) {
+		err = io_err(errno);
 		dos_errx("%s: write %s: %s", __func__, tmp, strerror(errno));
-		err = DOS_IO;
 		goto fail;
 	}
 	if (close(fd) != 0) {
+		err = io_err(errno);
 		fd = -1;
-		err = DOS_IO;
 		goto fail;
 	}
 	fd = -1;
 	if (rename(tmp, path) != 0) {
+		err = io_err(errno);
 		dos_errx("%s: rename to %s: %s", __func__, path,
 			 strerror(errno));
-		err = DOS_IO;
 		goto fail;
 	}
 	if ((err = arc_fsync_path(dir, 1)) != DOS_OK)

@@ -63,7 +63,7 @@ arc_blob_row(struct arc *a, sqlite3_stmt *st, const char *sha,
 	arc_bind_text(st, 3, now);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		dos_errx("%s: %s", __func__, arc_errmsg(a));
-		return DOS_DB;
+		return arc_db_err(a);
 	}
 	return DOS_OK;
 }
@@ -93,7 +93,7 @@ step_done(struct arc *a, sqlite3_stmt *st, const char *what)
 {
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		dos_errx("%s: %s", what, arc_errmsg(a));
-		return DOS_DB;
+		return arc_db_err(a);
 	}
 	return DOS_OK;
 }
@@ -191,6 +191,9 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 	enum dos_err err;
 
 	dos_now_iso(now);
+	/* Room for the catalogue's rows, outside what is kept free. */
+	if ((err = arc_space_check(a, 256u << 10)) != DOS_OK)
+		return err;
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
 	if ((err = arc_prepare(a, ARC_BLOB_ROW_SQL, &blobst)) ||
@@ -233,7 +236,7 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 		err = sqlite3_extended_errcode(a->db) ==
 				      SQLITE_CONSTRAINT_UNIQUE
 			      ? DOS_CONFLICT
-			      : DOS_DB;
+			      : arc_db_err(a);
 		dos_errx("%s: %s", __func__, arc_errmsg(a));
 		goto out;
 	}
@@ -312,6 +315,12 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 		if ((err = step_done(a, kst, "insert skipped page")) != DOS_OK)
 			goto out;
 	}
+	/* The batch's record says so in the same transaction. */
+	if (src->batch_id > 0 && src->batch_entry != NULL &&
+	    (err = arc_batch_file(a, src->batch_id, src->batch_entry,
+				  src->sha256, "ingested", src->npages,
+				  (int)src->ndocs, NULL)) != DOS_OK)
+		goto out;
 	/* Audited in the same transaction: a crash leaves both or neither. */
 	for (i = 0; i < src->ndocs; i++) {
 		char obj[48];

@@ -76,6 +76,12 @@ enum dos_err arc_say(char *msg, size_t n, enum dos_err err, const char *fmt,
 /* "document 12" or "customer 3": how the audit log names an object
  * (access.c). */
 void arc_object_name(enum arc_object kind, int64_t id, char *s, size_t n);
+/*
+ * The project's error for the catalogue's last failure: DOS_NOSPACE for a
+ * full disk, DOS_BUSY for a lock held past the busy timeout, DOS_RDONLY
+ * for a read-only catalogue, else DOS_DB (store.c).
+ */
+enum dos_err arc_db_err(struct arc *a);
 /* Prepares a statement; logs and returns DOS_DB on failure. */
 enum dos_err arc_prepare(struct arc *a, const char *sql, sqlite3_stmt **pst);
 /* Runs SQL without results. */

@@ -7,17 +7,21 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <dirent.h>
 #include <ftw.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
+
+static atomic_int warned_readonly; /* said once per process */
 
 static char *
 path_join(const char *a, const char *b)
@@ -30,6 +34,61 @@ path_join(const char *a, const char *b)
 		p = NULL;
 	}
 	return p;
+}
+
+/*
+ * Whether this process may not write the archive at dir with catalogue
+ * dbpath: a read-only file system, or a folder or catalogue it may not
+ * change.
+ */
+static int
+not_writable(const char *dir, const char *dbpath)
+{
+	return access(dbpath, W_OK) != 0 || access(dir, W_OK) != 0;
+}
+
+/*
+ * The URI that opens catalogue dbpath as immutable: what a read-only
+ * catalogue in WAL mode needs when its shared-memory file is absent and
+ * cannot be created (a read-only mount); it then reads the catalogue as
+ * of its last checkpoint.  NULL when out of memory.
+ */
+static char *
+immutable_uri(const char *dbpath)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(dbpath), i, k = 0;
+	char *u = malloc(3 * n + 32);
+
+	if (u == NULL)
+		return NULL;
+	memcpy(u, "file:", 5);
+	k = 5;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)dbpath[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("/._-", c) != NULL)
+			u[k++] = (char)c;
+		else {
+			u[k++] = '%';
+			u[k++] = hex[c >> 4];
+			u[k++] = hex[c & 15];
+		}
+	}
+	memcpy(u + k, "?immutable=1", sizeof("?immutable=1"));
+	return u;
+}
+
+/* Whether catalogue dbpath has a shared-memory (WAL index) file. */
+static int
+has_shm(const char *dbpath)
+{
+	char p[4096];
+	struct stat st;
+
+	return dos_snprintf(p, sizeof(p), "%s-shm", dbpath) == DOS_OK &&
+	       stat(p, &st) == 0;
 }
 
 static enum dos_err
@@ -58,6 +117,90 @@ const char *
 arc_errmsg(const struct arc *a)
 {
 	return a != NULL && a->db != NULL ? sqlite3_errmsg(a->db) : "no catalogue";
+}
+
+int
+arc_readonly(const struct arc *a)
+{
+	return a != NULL && (a->flags & ARC_READONLY) != 0;
+}
+
+enum dos_err
+arc_db_err(struct arc *a)
+{
+	int rc, sys;
+
+	if (a == NULL || a->db == NULL)
+		return DOS_DB;
+	rc = sqlite3_extended_errcode(a->db);
+	sys = sqlite3_system_errno(a->db);
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return DOS_NOSPACE;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return DOS_BUSY;
+	case SQLITE_READONLY:
+		return DOS_RDONLY;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		if (sys == ENOSPC || sys == EDQUOT)
+			return DOS_NOSPACE;
+		if (sys == EROFS)
+			return DOS_RDONLY;
+		break;
+	}
+	return DOS_DB;
+}
+
+/*
+ * What the archive keeps free on its disk so that the catalogue and the
+ * audit log (every search and view writes an entry) go on when scans
+ * fill it: DOSSIER_RESERVE_MB, else 1% of the file system, at least
+ * 1 MiB and at most 256 MiB.
+ */
+static uint64_t
+reserve_bytes(const struct statvfs *sv)
+{
+	const char *e = getenv("DOSSIER_RESERVE_MB");
+	uint64_t size = (uint64_t)sv->f_blocks * sv->f_frsize, r;
+	char *end;
+	unsigned long long mb;
+
+	if (e != NULL && *e != '\0') {
+		errno = 0;
+		mb = strtoull(e, &end, 10);
+		if (errno == 0 && *end == '\0' && mb <= (1ull << 40))
+			return (uint64_t)mb << 20;
+	}
+	r = size / 100;
+	if (r < (1ull << 20))
+		r = 1ull << 20;
+	if (r > (256ull << 20))
+		r = 256ull << 20;
+	return r;
+}
+
+enum dos_err
+arc_space_check(struct arc *a, uint64_t n)
+{
+	struct statvfs sv;
+	uint64_t avail, keep;
+
+	if (statvfs(a->blobdir, &sv) != 0)
+		return DOS_OK; /* the write itself will say */
+	if (sv.f_flag & ST_RDONLY)
+		return DOS_RDONLY;
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	keep = reserve_bytes(&sv);
+	if (avail >= keep && avail - keep >= n)
+		return DOS_OK;
+	dos_errx("the disk of the archive at %s is full: %llu KiB free, "
+		 "%llu KiB kept free for the catalogue and the audit log, "
+		 "%llu KiB needed", a->dir, (unsigned long long)(avail >> 10),
+		 (unsigned long long)(keep >> 10),
+		 (unsigned long long)((n + 1023) >> 10));
+	return DOS_NOSPACE;
 }
 
 /*
@@ -104,15 +247,35 @@ arc_open(const char *dir, unsigned flags, struct arc **parc)
 		dos_errx("no archive at %s (run 'dossier init' first)", dir);
 		err = DOS_NOTFOUND;
 		goto out;
+	} else if (!(flags & ARC_READONLY) && not_writable(dir, dbpath)) {
+		/* Searches and views are not audited then: say so, once. */
+		if (!atomic_exchange(&warned_readonly, 1))
+			dos_warnx("the archive at %s is read-only (%s): "
+				  "reading only, nothing is recorded, not "
+				  "even in the audit log", dir,
+				  strerror(errno));
+		a->flags = flags |= ARC_READONLY;
 	}
 	oflags = SQLITE_OPEN_NOMUTEX | ((flags & ARC_READONLY)
 						? SQLITE_OPEN_READONLY
 						: SQLITE_OPEN_READWRITE |
 							  SQLITE_OPEN_CREATE);
+	if ((flags & ARC_READONLY) && !has_shm(dbpath) &&
+	    access(dir, W_OK) != 0) {
+		char *uri = immutable_uri(dbpath);
+
+		if (uri == NULL) {
+			err = DOS_NOMEM;
+			goto out;
+		}
+		free(dbpath);
+		dbpath = uri;
+		oflags |= SQLITE_OPEN_URI;
+	}
 	if (sqlite3_open_v2(dbpath, &a->db, oflags, NULL) != SQLITE_OK) {
+		err = arc_db_err(a);
 		dos_errx("%s: cannot open %s: %s", __func__, dbpath,
 			 arc_errmsg(a));
-		err = DOS_DB;
 		goto out;
 	}
 	sqlite3_busy_timeout(a->db, 10000);
@@ -155,7 +318,7 @@ arc_exec(struct arc *a, const char *sql)
 	if (sqlite3_exec(a->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		dos_errx("%s: %s", __func__, msg ? msg : sqlite3_errmsg(a->db));
 		sqlite3_free(msg);
-		return DOS_DB;
+		return arc_db_err(a);
 	}
 	return DOS_OK;
 }
@@ -258,11 +421,16 @@ arc_fts_index(struct arc *a, int64_t doc)
 enum dos_err
 arc_spool_dir(struct arc *a, char *path, size_t n)
 {
+	int e;
+
 	if (dos_snprintf(path, n, "%s/upload-XXXXXX", a->tmpdir) != DOS_OK)
 		return DOS_LIMIT;
 	if (mkdtemp(path) == NULL) {
-		dos_errx("%s: %s: %s", __func__, path, strerror(errno));
-		return DOS_IO;
+		e = errno;
+		dos_errx("%s: %s: %s", __func__, path, strerror(e));
+		return e == ENOSPC || e == EDQUOT ? DOS_NOSPACE
+		       : e == EROFS		  ? DOS_RDONLY
+						  : DOS_IO;
 	}
 	return DOS_OK;
 }
@@ -311,6 +479,28 @@ arc_spool_sweep(struct arc *a, long max_age)
 	return n;
 }
 
+int
+arc_spool_release(struct arc *a, const char *path)
+{
+	size_t n = strlen(a->tmpdir);
+	const char *rest, *slash;
+	char dir[4096];
+
+	if (strncmp(path, a->tmpdir, n) != 0 ||
+	    strncmp(path + n, "/upload-", 8) != 0)
+		return 0;
+	rest = path + n + 1;
+	if ((slash = strchr(rest, '/')) == NULL || slash[1] == '\0' ||
+	    strchr(slash + 1, '/') != NULL || slash[1] == '.' ||
+	    dos_snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path),
+			 path) != DOS_OK)
+		return 0;
+	if (unlink(path) != 0 && errno != ENOENT)
+		return 0;
+	rmdir(dir); /* the last of its files: the folder goes too */
+	return 1;
+}
+
 enum dos_err
 arc_step_once(struct arc *a, sqlite3_stmt *st, const char *what)
 {
@@ -320,7 +510,7 @@ arc_step_once(struct arc *a, sqlite3_stmt *st, const char *what)
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return DOS_OK;
 	dos_errx("%s: %s", what, arc_errmsg(a));
-	return DOS_DB;
+	return arc_db_err(a);
 }
 
 enum dos_err

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,44 @@ manifest_check(const struct ing_manifest *m, char *const *paths, int n)
 	return bad;
 }
 
+/*
+ * The files an interrupted batch has still to ingest, checked to be there
+ * (names as given, so relative ones are found from the folder the batch
+ * was started in); -1 after saying why.
+ */
+static int
+resume_files(struct arc *a, int64_t id)
+{
+	json_t *b = NULL, *f;
+	const char *name;
+	size_t k;
+	int missing = 0;
+	enum dos_err err;
+
+	if ((err = arc_batch_get(a, &cli_user, id, &b)) != DOS_OK) {
+		fprintf(stderr, "dossier: batch %lld: %s\n", (long long)id,
+			err == DOS_NOTFOUND ? "no such batch"
+					    : dos_strerror(err));
+		return -1;
+	}
+	json_array_foreach(json_object_get(b, "entries"), k, f) {
+		if (strcmp(json_string_value(json_object_get(f, "outcome")),
+			   "pending") != 0)
+			continue;
+		name = json_string_value(json_object_get(f, "name"));
+		if (access(name, R_OK) != 0 && missing++ == 0)
+			fprintf(stderr, "dossier: batch %lld: %s: %s\n",
+				(long long)id, name, strerror(errno));
+	}
+	if (missing > 0)
+		fprintf(stderr, "dossier: batch %lld: %d of the files it has "
+				"still to ingest cannot be read from here; "
+				"resume it from the folder it was started in\n",
+			(long long)id, missing);
+	json_decref(b);
+	return missing > 0 ? -1 : 0;
+}
+
 static int
 cmd_ingest(const char *dir, int argc, char **argv)
 {
@@ -288,6 +327,7 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		{"json", no_argument, NULL, 'J'},
 		{"stats", no_argument, NULL, 'S'},
 		{"manifest", required_argument, NULL, 'm'},
+		{"resume", required_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	struct ing_manifest *man = NULL;
@@ -297,8 +337,11 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	struct ing *ing = NULL;
 	struct arc *a = NULL;
 	struct ingest_ctx ctx;
-	json_t *out;
-	int c, rc = 1, stats = 0;
+	json_t *out, *pending = NULL, *v;
+	char **paths, **owned = NULL;
+	int c, rc = 1, stats = 0, npaths, stopped = 0;
+	long resume = 0;
+	size_t k;
 	int64_t batch = 0;
 	double t0 = dos_mono();
 	enum dos_err err;
@@ -313,24 +356,36 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		case 'J': ctx.json = 1; break;
 		case 'S': stats = 1; break;
 		case 'm': manifest = optarg; break;
+		case 'R':
+			if (!cli_number(optarg, 1, LONG_MAX, &resume))
+				goto usage;
+			break;
 		default:
 			if (cli_ingest_option(&o, c, optarg) != CLI_OPT_OK)
 				goto usage;
 		}
 	}
-	if (optind >= argc)
+	/* Files, or --resume BATCH: the files that batch did not finish. */
+	if ((optind >= argc) == (resume == 0))
 		goto usage;
+	paths = argv + optind;
+	npaths = argc - optind;
 	ctx.show = !ctx.json && isatty(STDERR_FILENO);
 	if (manifest != NULL &&
 	    ing_manifest_load(manifest, &man, msg, sizeof(msg)) != DOS_OK) {
 		fprintf(stderr, "dossier: %s\n", msg);
 		goto out;
 	}
-	if (man != NULL && manifest_check(man, argv + optind,
-					  argc - optind) != 0)
+	if (man != NULL && resume == 0 &&
+	    manifest_check(man, paths, npaths) != 0)
 		goto out;
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
+	if (arc_readonly(a)) {
+		fprintf(stderr, "dossier: the archive at %s is read-only; "
+				"nothing can be ingested into it\n", dir);
+		goto out;
+	}
 	/* The batch is the signed-in user's (a clerk sees their own). */
 	o.user = cli_user.name;
 	if ((err = arc_may(a, &cli_user, ARC_INGEST, ARC_OBJ_NONE, 0, msg,
@@ -338,16 +393,38 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		fprintf(stderr, "dossier: %s\n", msg);
 		goto out;
 	}
+	if (resume > 0 && resume_files(a, resume) != 0)
+		goto out;
 	if ((err = ing_new(&o, &ing)) != DOS_OK) {
 		fprintf(stderr, "dossier: cannot start the OCR engine: %s\n",
 			dos_strerror(err));
 		goto out;
 	}
 	ing_set_manifest(ing, man);
-	if ((err = arc_batch_begin(a, o.user, &batch)) != DOS_OK)
+	if (resume > 0) {
+		batch = resume;
+		if ((err = arc_batch_resume(a, o.user, batch, &pending, msg,
+					    sizeof(msg))) != DOS_OK) {
+			fprintf(stderr, "dossier: %s\n", msg);
+			goto out;
+		}
+		npaths = (int)json_array_size(pending);
+		if ((paths = owned = calloc((size_t)npaths + 1,
+					    sizeof(*paths))) == NULL)
+			goto out;
+		json_array_foreach(pending, k, v)
+			paths[k] = (char *)json_string_value(v);
+	} else if ((err = arc_batch_begin(a, o.user, &batch)) != DOS_OK ||
+		   (err = arc_batch_plan(a, batch, paths, npaths)) !=
+			   DOS_OK) {
+		fprintf(stderr, "dossier: the batch cannot be started: %s\n",
+			dos_strerror(err));
+		if (batch > 0)
+			arc_batch_finish(a, batch, 1);
 		goto out;
-	err = ing_batch(ing, a, batch, argv + optind, argc - optind, on_file,
-			on_progress, &ctx);
+	}
+	err = ing_batch(ing, a, batch, paths, npaths, on_file, on_progress,
+			&ctx);
 	if (ctx.show)
 		fprintf(stderr, "\r\033[K");
 	if (stats) {
@@ -370,13 +447,23 @@ cmd_ingest(const char *dir, int argc, char **argv)
 			st.pages ? st.encode * 1e3 / st.pages : 0.0,
 			st.pages ? st.commit * 1e3 / st.pages : 0.0);
 	}
-	arc_batch_end(a, batch, argc - optind, ctx.pages,
-		      (int)json_array_size(ctx.docs), ctx.failed);
-	if (err != DOS_OK) {
-		fprintf(stderr, "dossier: batch stopped: %s\n",
-			dos_strerror(err));
+	/* Stopped (by the archive: a full disk...): interrupted, resumable. */
+	stopped = err != DOS_OK;
+	if (resume > 0 || stopped)
+		arc_batch_finish(a, batch, stopped);
+	else
+		arc_batch_end(a, batch, npaths, ctx.pages,
+			      (int)json_array_size(ctx.docs), ctx.failed);
+	if (stopped) {
+		fprintf(stderr, "dossier: batch %lld stopped: %s; once that is "
+				"put right, 'dossier ingest --resume %lld' "
+				"ingests the files it did not\n",
+			(long long)batch, dos_strerror(err), (long long)batch);
 		goto out;
 	}
+	/* A resumed upload's files were the archive's to keep until now. */
+	for (k = 0; resume > 0 && k < (size_t)npaths; k++)
+		arc_spool_release(a, paths[k]);
 	if (ctx.json) {
 		out = json_pack("{s:I,s:O,s:O}", "batch", (json_int_t)batch,
 				"documents", ctx.docs, "errors", ctx.errs);
@@ -385,14 +472,16 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	} else {
 		double el = dos_mono() - t0;
 
-		printf("batch %lld: %d file(s), %zu document(s), %d page(s), "
+		printf("batch %lld%s: %d file(s), %zu document(s), %d page(s), "
 		       "%d failed, %.1fs (%.1f pages/min)\n",
-		       (long long)batch, argc - optind,
+		       (long long)batch, resume > 0 ? " resumed" : "", npaths,
 		       json_array_size(ctx.docs), ctx.pages, ctx.failed, el,
 		       el > 0 ? ctx.pages * 60.0 / el : 0.0);
 	}
 	rc = ctx.failed ? 1 : 0;
 out:
+	free(owned);
+	json_decref(pending);
 	json_decref(ctx.docs);
 	json_decref(ctx.errs);
 	ing_free(ing);
@@ -406,7 +495,9 @@ usage:
 			"[--max-megapixels N] "
 			"[--max-file-mb N]\n"
 			"       [--no-deskew] [--no-orient] [--no-pdf] [--stats] "
-			"PATH...\n");
+			"PATH...\n"
+			"       dossier ingest [OPTIONS] --resume BATCH  (the "
+			"files an interrupted batch did not finish)\n");
 	rc = 2;
 	goto out;
 }

@@ -550,7 +550,9 @@ take(struct watch *w, const char *name)
 		err = ing_file(w->ing, w->a, w->batch, path, &docs, &msg);
 		given = 1;
 	}
-	if (!given) /* ingest records in the batch what it is given */
+	/* ingest records in the batch what it is given, but for a failure of
+	 * the archive (full disk...), which a batch leaves pending */
+	if (!given || ing_err_stops_batch(err))
 		arc_batch_file(w->a, w->batch, name, NULL, "failed", 0, 0,
 			       msg != NULL ? msg : dos_strerror(err));
 

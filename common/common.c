@@ -30,6 +30,9 @@ static const char *const errstr[DOS_ERR__MAX] = {
 	[DOS_LIMIT] = "limit exceeded",
 	[DOS_FORMAT] = "unsupported or unreadable format",
 	[DOS_DB] = "database error",
+	[DOS_NOSPACE] = "the archive's disk is full",
+	[DOS_BUSY] = "the archive is busy; try again in a moment",
+	[DOS_RDONLY] = "the archive is read-only",
 };
 
 const char *

@@ -3,8 +3,10 @@
  * limit, SHA-256, duplicate check), decodes its pages (pixel limit before
  * decoding) into a bounded queue, and files finished files in order;
  * worker threads, each with its own Tesseract handle, run the per-page
- * pipeline.  Exports ing_options_default, ing_new, ing_free, ing_batch,
- * ing_file.
+ * pipeline.  A failure of the archive itself (full disk, read-only,
+ * locked) stops the batch; the files it did not finish stay pending in the
+ * batch's record.  Exports ing_options_default, ing_new, ing_free,
+ * ing_batch, ing_err_stops_batch, ing_file.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +240,12 @@ file_start(struct ing *ing, struct arc *a, struct ing_file *f)
 		return;
 	json_decref(f->dups);
 	f->dups = NULL;
+	/* No room even for the original: said before any page is read. */
+	if ((f->err = arc_space_check(a, f->len)) != DOS_OK) {
+		snprintf(f->msg, sizeof(f->msg), "cannot store the original: "
+			 "%s", dos_strerror(f->err));
+		return;
+	}
 	f->err = ing_source_open(&f->src, f->data, f->len,
 				 ing->opt.max_page_pixels, f->msg,
 				 sizeof(f->msg));
@@ -249,10 +257,17 @@ file_start(struct ing *ing, struct arc *a, struct ing_file *f)
 		f->err = DOS_NOMEM;
 }
 
+int
+ing_err_stops_batch(enum dos_err err)
+{
+	return err == DOS_NOSPACE || err == DOS_RDONLY || err == DOS_BUSY;
+}
+
 struct run {
 	struct ing *ing;
 	struct arc *a;
 	int64_t batch_id;
+	enum dos_err stop; /* what stopped the batch, or DOS_OK */
 	ing_file_fn on_file;
 	ing_progress_fn on_progress;
 	void *arg;
@@ -271,6 +286,35 @@ report(struct run *r)
 	pthread_mutex_unlock(&r->ing->mu);
 	r->prog.elapsed = dos_mono() - r->t0;
 	r->on_progress(r->arg, &r->prog);
+}
+
+/*
+ * The same file was filed by another process between the check and the
+ * commit: a duplicate, with the documents that process filed.
+ */
+static enum dos_err
+filed_meanwhile(struct run *r, struct ing_file *f, json_t **pdocs)
+{
+	json_t *dups = NULL;
+	size_t k;
+	int found = 0;
+
+	if (arc_source_find(r->a, f->sha, &found, &dups) != DOS_OK ||
+	    !found) {
+		json_decref(dups);
+		return DOS_CONFLICT;
+	}
+	f->dups = dups;
+	f->msg[0] = '\0';
+	json_decref(*pdocs);
+	if ((*pdocs = json_array()) == NULL)
+		return DOS_NOMEM;
+	for (k = 0; k < json_array_size(dups); k++)
+		json_array_append_new(*pdocs,
+				      json_pack("{s:O,s:b}", "id",
+						json_array_get(dups, k),
+						"duplicate", 1));
+	return DOS_OK;
 }
 
 /* Files every finished file at the head of the line, in order. */
@@ -326,12 +370,21 @@ finish_ready(struct run *r, int wait_all)
 			pthread_mutex_lock(&r->ing->mu);
 			r->ing->stats.commit += dos_mono() - t;
 			pthread_mutex_unlock(&r->ing->mu);
+			if (err == DOS_CONFLICT)
+				err = filed_meanwhile(r, f, &docs);
 		}
 		if (err != DOS_OK && f->msg[0] == '\0')
 			snprintf(f->msg, sizeof(f->msg), "%s",
 				 dos_strerror(err));
-		/* The batch record lists every file with its outcome. */
-		if (r->batch_id > 0)
+		if (ing_err_stops_batch(err) && r->stop == DOS_OK)
+			r->stop = err;
+		/*
+		 * The batch record lists every file with its outcome (an
+		 * ingested file's is recorded with its documents); one the
+		 * archive failed stays pending, for a resumed batch.
+		 */
+		if (r->batch_id > 0 && !ing_err_stops_batch(err) &&
+		    !(err == DOS_OK && f->dups == NULL))
 			arc_batch_file(r->a, r->batch_id, f->path,
 				       f->sha[0] != '\0' ? f->sha : NULL,
 				       err != DOS_OK	  ? "failed"
@@ -397,7 +450,7 @@ ing_batch(struct ing *ing, struct arc *a, int64_t batch_id,
 	pthread_mutex_lock(&ing->mu);
 	ing->pages_done = 0;
 	pthread_mutex_unlock(&ing->mu);
-	for (i = 0; i < npaths; i++) {
+	for (i = 0; i < npaths && r.stop == DOS_OK; i++) {
 		if ((f = calloc(1, sizeof(*f))) == NULL) {
 			finish_ready(&r, 1);
 			return DOS_NOMEM;
@@ -409,6 +462,8 @@ ing_batch(struct ing *ing, struct arc *a, int64_t batch_id,
 			r.head = f;
 		r.tail = f;
 		file_start(ing, a, f);
+		if (ing_err_stops_batch(f->err))
+			r.stop = f->err; /* no further file is started */
 		for (p = 0; f->err == DOS_OK && f->dups == NULL &&
 			    p < f->npages;
 		     p++) {
@@ -435,7 +490,7 @@ ing_batch(struct ing *ing, struct arc *a, int64_t batch_id,
 		finish_ready(&r, 0);
 	}
 	finish_ready(&r, 1);
-	return DOS_OK;
+	return r.stop;
 }
 
 void

@@ -442,6 +442,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	sin.format = f->src.format;
 	sin.npages = f->npages;
 	sin.batch_id = batch_id;
+	sin.batch_entry = f->path;
 	sin.actor = ing->opt.user;
 	sin.docs = docs;
 	sin.ndocs = (size_t)sp.ndocs;

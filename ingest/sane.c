@@ -904,6 +904,40 @@ check_frame(const struct ing_dev *dv, const SANE_Parameters *p,
 	return ING_SCAN_DONE;
 }
 
+/*
+ * Reads a started page to its end into a small buffer, keeping nothing:
+ * a page refused by its size is not cancelled while the backend is
+ * still making it, because backends built on sanei_thread cancel their
+ * reader thread with pthread_cancel, and one cancelled inside malloc
+ * leaves the allocator locked (seen with the test backend: the next
+ * sane_cancel never returned).  Bounded by the announced size.
+ */
+static void
+drain(struct ing_dev *dv, const SANE_Parameters *p)
+{
+	unsigned char sink[READ_CHUNK];
+	uint64_t left, idle = 0;
+	SANE_Int n;
+	SANE_Status st;
+
+	/* The page and one read more, for the backend's end of file. */
+	left = p->lines > 0 ? (uint64_t)p->bytes_per_line *
+					  (uint64_t)p->lines +
+				  sizeof(sink)
+			    : 0;
+	while (left > 0 && idle < MAX_IDLE_READS) {
+		n = 0;
+		st = sane_read(dv->h, sink,
+			       (SANE_Int)(left < sizeof(sink) ? left
+							      : sizeof(sink)),
+			       &n);
+		if (st != SANE_STATUS_GOOD)
+			break;
+		idle = n > 0 ? 0 : idle + 1;
+		left -= (uint64_t)n < left ? (uint64_t)n : left;
+	}
+}
+
 int
 ing_dev_page(struct ing_dev *dv, uint64_t max_pixels,
 	     volatile sig_atomic_t *cancel, struct ing_frame *fr, char *msg,
@@ -928,8 +962,11 @@ ing_dev_page(struct ing_dev *dv, uint64_t max_pixels,
 	if ((st = sane_get_parameters(dv->h, &p)) != SANE_STATUS_GOOD)
 		return stopped(st, msg, msglen);
 	if ((rc = check_frame(dv, &p, max_pixels, &max, msg, msglen)) !=
-	    ING_SCAN_DONE)
+	    ING_SCAN_DONE) {
+		if (rc == ING_SCAN_LIMIT)
+			drain(dv, &p);
 		return rc;
+	}
 	/* The height announced (checked against the limit), else 1 MiB. */
 	cap = p.lines > 0 ? (size_t)p.bytes_per_line * (size_t)p.lines
 			  : (size_t)1 << 20;

@@ -214,8 +214,8 @@ ing_scan_open(const struct ing_options *o, const struct ing_scan_options *so,
 	snprintf(s->user, sizeof(s->user), "%s", who->name);
 	s->opt.user = s->user;
 	if (resume > 0) {
-		if ((err = arc_batch_resume(a, who, resume, &text, msg,
-					    msglen)) != DOS_OK)
+		if ((err = arc_batch_scan_resume(a, who, resume, &text, msg,
+						 msglen)) != DOS_OK)
 			goto fail;
 		s->batch = resume;
 		s->resumed = 1;
@@ -309,8 +309,8 @@ ing_scan_free(struct ing_scan *s, struct arc *a)
 		return;
 	/* Taken up but never run: back to stopped; begun: nothing in it. */
 	if (!s->ran && s->batch > 0 && a != NULL)
-		arc_batch_finish(a, s->batch,
-				 s->resumed ? "stopped" : "done");
+		arc_batch_scan_finish(a, s->batch,
+				      s->resumed ? "stopped" : "done");
 	ing_dev_close(s->dev);
 	json_decref(s->settings);
 	free(s);
@@ -646,7 +646,7 @@ done:
 	}
 	describe_stop(s, stop, res->pages, why, res);
 	aerr = save(s, a);
-	if ((err = arc_batch_finish(a, s->batch, stop == ING_SCAN_DONE
+	if ((err = arc_batch_scan_finish(a, s->batch, stop == ING_SCAN_DONE
 							  ? "done"
 							  : "stopped")) !=
 	    DOS_OK)

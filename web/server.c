@@ -129,7 +129,8 @@ static const unsigned err_status[DOS_ERR__MAX] = {
 	[DOS_OK] = 200,	      [DOS_NOMEM] = 500,    [DOS_IO] = 500,
 	[DOS_INVAL] = 400,    [DOS_NOTFOUND] = 404, [DOS_PERM] = 403,
 	[DOS_CONFLICT] = 409, [DOS_CORRUPT] = 500,  [DOS_LIMIT] = 413,
-	[DOS_FORMAT] = 415,   [DOS_DB] = 500,
+	[DOS_FORMAT] = 415,   [DOS_DB] = 500,	    [DOS_NOSPACE] = 507,
+	[DOS_BUSY] = 503,     [DOS_RDONLY] = 503,
 };
 
 /*
@@ -191,7 +192,7 @@ resp_err(struct web_resp *r, enum dos_err err, const char *msg)
 
 	resp_error(r, st ? st : 500,
 		   msg != NULL ? msg
-			       : (st >= 500 ? "internal error; see the server "
+			       : (st == 500 ? "internal error; see the server "
 					      "log"
 					    : dos_strerror(err)));
 }
@@ -1959,9 +1960,8 @@ upload_start(struct conn_ctx *cc, struct MHD_Connection *conn,
 		cc->early_status = 413;
 		snprintf(cc->early_msg, sizeof(cc->early_msg),
 			 "the batch is larger than 1 GB; upload it in parts");
-	} else if ((cc->up = upload_begin(conn, q.arc, msg, sizeof(msg))) ==
-		   NULL) {
-		cc->early_status = 400;
+	} else if ((cc->up = upload_begin(conn, q.arc, &cc->early_status, msg,
+					  sizeof(msg))) == NULL) {
 		snprintf(cc->early_msg, sizeof(cc->early_msg), "%s", msg);
 	} else
 		snprintf(cc->user, sizeof(cc->user), "%s", q.user.name);
@@ -2095,9 +2095,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		cc->holding = 0;
 		if (cc->audit_err != DOS_OK) {
 			dbuf_reset(&r.body);
-			resp_error(&r, 500, "the search could not be recorded "
-					    "in the audit log, so it is not "
-					    "answered; see the server log");
+			/* A busy or full archive is said as such (503, 507). */
+			resp_error(&r, (unsigned)cc->audit_err < DOS_ERR__MAX &&
+					       err_status[cc->audit_err] > 500
+					       ? err_status[cc->audit_err]
+					       : 500,
+				   "the search could not be recorded in the "
+				   "audit log, so it is not answered; see the "
+				   "server log");
 		}
 		return send_resp(conn, cc, &r, method, url);
 	} else if (cc->answered) {
@@ -2105,13 +2110,15 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size > 0 && (cc->up != NULL || cc->early_status != 0)) {
-		/* Streamed to the spool folder, or dropped when refused. */
-		if (cc->up != NULL)
-			upload_feed(cc->up, upload_data, *upload_size);
+		/* Streamed to the spool folder, or dropped when refused
+		 * (answered at its end, or once past UPLOAD_DRAIN_MAX). */
+		int broke = cc->up != NULL &&
+			    upload_feed(cc->up, upload_data, *upload_size) != 0;
+
 		*upload_size = 0;
-		return MHD_YES;
-	}
-	if (*upload_size > 0) {
+		if (!broke)
+			return MHD_YES;
+	} else if (*upload_size > 0) {
 		/* Kept up to MAX_BODY.  A longer body came without its
 		 * length (that is refused before its body is read): MHD
 		 * cannot answer in the middle of a body, so the connection

@@ -3,10 +3,13 @@
  * processor cuts the multipart body into files; each is written to the
  * spool folder as it streams in, refused past UPLOAD_MAX_FILE, the batch
  * past UPLOAD_MAX_TOTAL or UPLOAD_MAX_FILES, before the bytes are written.
+ * Writes stop short of the space the archive keeps free (arc_space_check).
  * A finished upload becomes a batch ingested by a detached job thread with
  * its own archive connection and OCR engine; its progress is kept in
  * memory for the scan station to poll.  Spooled files are removed once
- * ingested (the archive keeps the originals).
+ * ingested (the archive keeps the originals); the files of a batch the
+ * archive stopped (full disk) or a server that died left stay, pending in
+ * the batch's record, for `dossier ingest --resume`.
  * Exports upload_begin, upload_feed, upload_error, upload_finish,
  * upload_free, upload_progress, upload_exists, upload_plain_name.
  */
@@ -27,11 +30,13 @@
 
 struct upload {
 	struct MHD_PostProcessor *pp;
+	struct arc *a;         /* the receiving thread's connection */
 	char dir[4096];
 	char **paths;
 	int npaths;
 	int fd;                /* the file being received, or -1 */
 	uint64_t file_bytes, total;
+	uint64_t received;     /* body bytes, multipart framing included */
 	unsigned status;       /* 0, or the HTTP status of a failure */
 	char error[256];
 };
@@ -47,6 +52,7 @@ struct job {
 	struct ing_progress prog;
 	json_t *files;         /* guarded by lock */
 	int pages, docs, failed;
+	struct arc *a;         /* the job's connection, while it runs */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -154,18 +160,26 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 			      "parts");
 		return MHD_YES;
 	}
+	if (arc_space_check(up->a, size) != DOS_OK) {
+		fail(up, 507, "the archive's disk is full; nothing of this "
+			      "upload was kept");
+		return MHD_YES;
+	}
 	while (size > 0) {
 		ssize_t w = write(up->fd, data, size);
 
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			dos_errx("upload: write: %s", strerror(errno));
-			fail(up, errno == ENOSPC ? 507 : 500,
-			     errno == ENOSPC ? "the archive's disk is full; "
-					       "nothing of this upload was kept"
-					     : "the upload cannot be stored; "
-					       "see the server log");
+			int e = errno;
+
+			dos_errx("upload: write: %s", strerror(e));
+			fail(up, e == ENOSPC || e == EDQUOT ? 507 : 500,
+			     e == ENOSPC || e == EDQUOT
+				     ? "the archive's disk is full; nothing of "
+				       "this upload was kept"
+				     : "the upload cannot be stored; see the "
+				       "server log");
 			return MHD_YES;
 		}
 		data += w;
@@ -191,26 +205,39 @@ remove_spool(const char *dir, char **paths, int n)
 }
 
 struct upload *
-upload_begin(struct MHD_Connection *conn, struct arc *a, char *msg,
-	     size_t msglen)
+upload_begin(struct MHD_Connection *conn, struct arc *a, unsigned *pstatus,
+	     char *msg, size_t msglen)
 {
-	struct upload *up = calloc(1, sizeof(*up));
+	struct upload *up;
+	enum dos_err err;
 
-	if (up == NULL) {
+	if (arc_readonly(a)) {
+		*pstatus = 503;
+		snprintf(msg, msglen, "the archive is read-only; nothing can "
+				      "be uploaded into it");
+		return NULL;
+	}
+	if ((up = calloc(1, sizeof(*up))) == NULL) {
+		*pstatus = 500;
 		snprintf(msg, msglen, "out of memory");
 		return NULL;
 	}
 	up->fd = -1;
+	up->a = a;
 	if ((up->pp = MHD_create_post_processor(conn, 64 * 1024, on_part,
 						up)) == NULL) {
+		*pstatus = 400;
 		snprintf(msg, msglen, "send the files as multipart/form-data "
 				      "in a field named \"files\"");
 		free(up);
 		return NULL;
 	}
-	if (arc_spool_dir(a, up->dir, sizeof(up->dir)) != DOS_OK) {
-		snprintf(msg, msglen, "the upload cannot be stored; see the "
-				      "server log");
+	if ((err = arc_spool_dir(a, up->dir, sizeof(up->dir))) != DOS_OK) {
+		*pstatus = err == DOS_NOSPACE ? 507 : 500;
+		snprintf(msg, msglen, "%s", err == DOS_NOSPACE
+			 ? "the archive's disk is full; nothing of this "
+			   "upload was kept"
+			 : "the upload cannot be stored; see the server log");
 		MHD_destroy_post_processor(up->pp);
 		free(up);
 		return NULL;
@@ -221,10 +248,16 @@ upload_begin(struct MHD_Connection *conn, struct arc *a, char *msg,
 int
 upload_feed(struct upload *up, const char *data, size_t n)
 {
+	up->received += n;
 	if (up->status == 0 &&
 	    MHD_post_process(up->pp, data, n) != MHD_YES)
 		fail(up, 400, "the upload is not valid multipart/form-data");
-	return up->status == 0 ? 0 : -1;
+	/*
+	 * A refused body is read to its end (and dropped), so that the
+	 * client, still sending, reads the answer; but no further than
+	 * UPLOAD_DRAIN_MAX.
+	 */
+	return up->status != 0 && up->received > UPLOAD_DRAIN_MAX ? -1 : 0;
 }
 
 const char *
@@ -269,6 +302,9 @@ on_job_file(void *arg, const char *path, enum dos_err err, json_t *docs,
 	size_t k;
 
 	name = name != NULL ? name + 6 : path; /* past "/NNNN-" */
+	/* Its outcome is on record: the spooled copy is not needed. */
+	if (!ing_err_stops_batch(err))
+		arc_spool_release(j->a, path);
 	f = json_pack("{s:s}", "name", name);
 	if (f == NULL || list == NULL) {
 		json_decref(f);
@@ -306,6 +342,7 @@ job_run(void *arg)
 	struct ing_options o;
 	struct ing *ing = NULL;
 	struct arc *a = NULL;
+	int i, stopped;
 	enum dos_err err;
 
 	/* The settings of the moment the batch starts, to its end. */
@@ -313,24 +350,38 @@ job_run(void *arg)
 	o.user = j->user;
 	o.jobs = 1; /* the server's other threads keep answering */
 	if ((err = arc_open(j->archive, 0, &a)) == DOS_OK &&
-	    (err = ing_new(&o, &ing)) == DOS_OK)
+	    (err = ing_new(&o, &ing)) == DOS_OK) {
+		j->a = a;
 		err = ing_batch(ing, a, j->batch, j->paths, j->npaths,
 				on_job_file, on_job_progress, j);
-	if (a != NULL)
+		j->a = NULL;
+	}
+	/* Stopped (full disk, or no OCR engine): interrupted, resumable. */
+	stopped = err != DOS_OK;
+	if (a != NULL && stopped)
+		arc_batch_finish(a, j->batch, 1);
+	else if (a != NULL)
 		arc_batch_end(a, j->batch, j->npaths, j->pages, j->docs,
 			      j->failed);
 	ing_free(ing);
 	wset_put(set);
 	arc_close(a);
-	remove_spool(j->dir, j->paths, j->npaths);
+	if (stopped) {
+		/* Its pending files stay for `dossier ingest --resume`. */
+		for (i = 0; i < j->npaths; i++)
+			free(j->paths[i]);
+		free(j->paths);
+		dos_errx("batch %lld stopped: %s; once that is put right, "
+			 "'dossier ingest --resume %lld' ingests the files it "
+			 "did not", (long long)j->batch, dos_strerror(err),
+			 (long long)j->batch);
+	} else
+		remove_spool(j->dir, j->paths, j->npaths);
 	pthread_mutex_lock(&lock);
 	j->paths = NULL;
 	j->npaths = 0;
-	j->state = err == DOS_OK ? "done" : "failed";
+	j->state = err == DOS_OK ? "done" : "interrupted";
 	pthread_mutex_unlock(&lock);
-	if (err != DOS_OK)
-		dos_errx("batch %lld: %s", (long long)j->batch,
-			 dos_strerror(err));
 	return NULL;
 }
 
@@ -367,8 +418,14 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 	}
 	snprintf(j->user, sizeof(j->user), "%s", user);
 	snprintf(j->archive, sizeof(j->archive), "%s", dir);
+	/* Its files on record before any is read: a batch the server dies
+	 * in can be resumed. */
 	if ((err = arc_open(dir, 0, &a)) != DOS_OK ||
-	    (err = arc_batch_begin(a, user, &j->batch)) != DOS_OK) {
+	    (err = arc_batch_begin(a, user, &j->batch)) != DOS_OK ||
+	    (err = arc_batch_plan(a, j->batch, up->paths, up->npaths)) !=
+		    DOS_OK) {
+		if (j->batch > 0)
+			arc_batch_finish(a, j->batch, 1);
 		arc_close(a);
 		json_decref(j->files);
 		free(j);

@@ -18,15 +18,22 @@
 #define UPLOAD_MAX_FILE (200ull << 20)  /* one scan file */
 #define UPLOAD_MAX_TOTAL (1ull << 30)   /* one batch */
 #define UPLOAD_MAX_FILES 1000
+#define UPLOAD_DRAIN_MAX (2ull << 30) /* a refused body, read to here */
 
 struct upload;
 
-/* Starts receiving an upload on conn into a spool folder of archive a.
- * NULL with msg when it cannot (e.g. not multipart). */
+/* Starts receiving an upload on conn into a spool folder of archive a
+ * (the calling thread's connection, used while the body streams in).
+ * NULL with msg and an HTTP status when it cannot (e.g. not multipart,
+ * 400; a read-only archive, 503). */
 struct upload *upload_begin(struct MHD_Connection *conn, struct arc *a,
-			    char *msg, size_t msglen);
-/* Feeds body bytes; 0, or -1 once the upload broke a limit or a write
- * failed (later bytes are then dropped; upload_error says why). */
+			    unsigned *pstatus, char *msg, size_t msglen);
+/*
+ * Feeds body bytes.  Once the upload broke a limit or a write failed,
+ * later bytes are dropped (upload_error says why) and the body is read
+ * on to its end, so that the client reads the answer; 0 meanwhile, -1
+ * once the body passes UPLOAD_DRAIN_MAX: answer now, the rest unread.
+ */
 int upload_feed(struct upload *up, const char *data, size_t n);
 /* Why the upload failed (and its HTTP status), or NULL. */
 const char *upload_error(const struct upload *up, unsigned *pstatus);

@@ -28,6 +28,20 @@ enum dos_err arc_open(const char *dir, unsigned flags, struct arc **parc);
 void arc_close(struct arc *a);
 /* The last catalogue error message, for logs (borrowed). */
 const char *arc_errmsg(const struct arc *a);
+/*
+ * Whether a is read-only: opened with ARC_READONLY, or found not writable
+ * (a read-only mount, files this process may not change) by arc_open,
+ * which then opens it read-only, says so once, and records nothing (not
+ * even the audit log's entries for searches and views).
+ */
+int arc_readonly(const struct arc *a);
+/*
+ * DOS_NOSPACE (logged, in words) when writing n more bytes to the
+ * archive's disk would eat into what it keeps free for the catalogue and
+ * the audit log: $DOSSIER_RESERVE_MB, else 1% of the disk (1 to 256 MiB);
+ * DOS_RDONLY on a read-only file system.  Blob writes check it first.
+ */
+enum dos_err arc_space_check(struct arc *a, uint64_t n);
 
 /* ---- blobs ---- */
 
@@ -112,6 +126,9 @@ struct arc_source_in {
 	int npages;
 	int64_t batch_id;
 	const char *actor;  /* who ingests: audited with each document */
+	/* The file's name in its batch's record: its outcome "ingested" is
+	 * recorded in the same transaction (NULL: not recorded here). */
+	const char *batch_entry;
 	struct arc_doc_in *docs;
 	size_t ndocs;
 	const struct arc_skipped_in *skipped;
@@ -127,8 +144,29 @@ enum dos_err arc_batch_reap(struct arc *a, int *pn);
 /* Starts a batch record (with this process's id); returns its id. */
 enum dos_err arc_batch_begin(struct arc *a, const char *user, int64_t *pid);
 /*
+ * Records the n files a batch is given, as "pending", before any is read:
+ * what an interrupted batch did not finish stays on record, and
+ * arc_batch_resume hands it back.  One transaction.
+ */
+enum dos_err arc_batch_plan(struct arc *a, int64_t batch_id,
+			    char *const *names, int n);
+/*
+ * Takes up an interrupted batch again in this process (audited): its
+ * files still "pending", in order, as a JSON array of names (caller
+ * frees).  DOS_NOTFOUND for an unknown batch, DOS_CONFLICT for one
+ * running or finished, with msg saying why.
+ */
+enum dos_err arc_batch_resume(struct arc *a, const char *user, int64_t id,
+			      json_t **ppending, char *msg, size_t msglen);
+/*
+ * Closes a batch as "done", or as "interrupted" (stopped before its end,
+ * e.g. on a full disk: resumable), with the counts its files record.
+ */
+enum dos_err arc_batch_finish(struct arc *a, int64_t id, int interrupted);
+/*
  * Records one file of a batch: outcome "ingested", "duplicate" or
- * "failed" (with error in words); sha256 may be NULL when unread.
+ * "failed" (with error in words); sha256 may be NULL when unread.  The
+ * file's "pending" entry, if the batch was planned, takes the outcome.
  */
 enum dos_err arc_batch_file(struct arc *a, int64_t batch_id, const char *name,
 			    const char *sha256, const char *outcome, int pages,
@@ -139,6 +177,12 @@ enum dos_err arc_batch_file(struct arc *a, int64_t batch_id, const char *name,
  * Being on the archive's file system, nothing is copied twice.
  */
 enum dos_err arc_spool_dir(struct arc *a, char *path, size_t n);
+/*
+ * Removes a file received into an upload folder (arc_spool_dir) once it is
+ * ingested, and the folder with its last file; 1 when path was such a
+ * file, 0 (nothing done) for any other path.
+ */
+int arc_spool_release(struct arc *a, const char *path);
 /*
  * Removes upload folders untouched for max_age seconds (left by a server
  * that stopped mid-upload), logging each; returns how many.
@@ -153,7 +197,8 @@ enum dos_err arc_batch_scan_save(struct arc *a, int64_t id, const char *scan);
  * Ends a run of a batch as "done", or as "stopped" (a scan stopped by its
  * scanner, waiting to be resumed or closed), the counts from its files.
  */
-enum dos_err arc_batch_finish(struct arc *a, int64_t id, const char *status);
+enum dos_err arc_batch_scan_finish(struct arc *a, int64_t id,
+				   const char *status);
 /*
  * Takes up a stopped (or interrupted) scan batch again in this process,
  * for who: its own user or the local administrator, with ARC_INGEST.
@@ -161,9 +206,9 @@ enum dos_err arc_batch_finish(struct arc *a, int64_t id, const char *status);
  * DOS_CONFLICT (not a stopped scan, or resumed meanwhile) with msg.  The
  * caller audits the resume once the scanner is there ("batch-resume").
  */
-enum dos_err arc_batch_resume(struct arc *a, const struct arc_user *who,
-			      int64_t id, char **pscan, char *msg,
-			      size_t msglen);
+enum dos_err arc_batch_scan_resume(struct arc *a,
+				   const struct arc_user *who, int64_t id,
+				   char **pscan, char *msg, size_t msglen);
 /* Closes a stopped scan batch without resuming it ("done"; audited). */
 enum dos_err arc_batch_close(struct arc *a, const struct arc_user *who,
 			     int64_t id, char *msg, size_t msglen);

@@ -22,6 +22,9 @@ enum dos_err {
 	DOS_LIMIT,    /* a size or pixel limit was exceeded */
 	DOS_FORMAT,   /* unsupported or unreadable file format */
 	DOS_DB,       /* database failure */
+	DOS_NOSPACE,  /* the archive's disk is full (or at its reserve) */
+	DOS_BUSY,     /* the catalogue stayed locked by another writer */
+	DOS_RDONLY,   /* the archive is read-only */
 	DOS_ERR__MAX
 };
 

@@ -81,11 +81,21 @@ enum dos_err ing_file(struct ing *ing, struct arc *a, int64_t batch_id,
  * Ingests many files: the calling thread reads and decodes pages and
  * commits finished files; ing->jobs workers deskew, OCR and read barcodes.
  * Returns DOS_OK when every file was handled (each file's own outcome goes
- * to on_file), or an error that stopped the batch.
+ * to on_file, and to the batch's record), or an error that stopped the
+ * batch: one of the archive, not of a file (ing_err_stops_batch), after
+ * which no further file is started.  A file that met it is reported to
+ * on_file but left "pending" in the batch's record (arc_batch_plan), to
+ * be ingested when the batch is resumed.
  */
 enum dos_err ing_batch(struct ing *ing, struct arc *a, int64_t batch_id,
 		       char *const *paths, int npaths, ing_file_fn on_file,
 		       ing_progress_fn on_progress, void *arg);
+/*
+ * Whether err is the archive's rather than a file's (its disk is full, it
+ * is read-only, its catalogue stayed locked): every later file would meet
+ * it too, so a batch stops there.
+ */
+int ing_err_stops_batch(enum dos_err err);
 
 /*
  * A batch manifest (CSV with a header row naming the columns file,

@@ -14,7 +14,8 @@
     'purge', 'hold-place', 'hold-release', 'customer-add', 'account-link',
     'grant.request', 'grant.approve', 'grant.refuse', 'grant.expire',
     'user.add', 'user.disable', 'user.enable', 'role.add', 'checklist-add',
-    'checklist-remove', 'deny', 'audit.read', 'backup', 'init', 'batch-interrupted'];
+    'checklist-remove', 'deny', 'audit.read', 'backup', 'init', 'batch-interrupted',
+    'batch-resumed'];
   const DATE = /^\d{4}-\d{2}-\d{2}$/;
   // A real calendar day written YYYY-MM-DD.
   function isDay(v) {
