@@ -1500,12 +1500,19 @@ main(int argc, char **argv)
 	/*
 	 * Tesseract's OpenMP threads made pages 5-6x slower on two cores.
 	 * libgomp reads OMP_THREAD_LIMIT when it loads, so set it and re-exec.
+	 * LD_BIND_NOW too: SANE backends built on sanei_thread cancel their
+	 * reader thread asynchronously, and one cancelled while the dynamic
+	 * loader resolved a symbol for it left the loader's lock taken (a
+	 * scan then hung at exit).  Binding every symbol at load time costs
+	 * nothing measurable here.
 	 */
-	if (getenv("OMP_THREAD_LIMIT") == NULL) {
+	if (getenv("OMP_THREAD_LIMIT") == NULL ||
+	    getenv("LD_BIND_NOW") == NULL) {
 		char self[4096];
 		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
-		setenv("OMP_THREAD_LIMIT", "1", 1);
+		setenv("OMP_THREAD_LIMIT", "1", 0);
+		setenv("LD_BIND_NOW", "1", 0);
 		/* By its own name: run as /proc/self/exe, ps and pgrep would
 		 * show the service as "exe". */
 		if (n > 0) {
