@@ -17,9 +17,13 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <leptonica/allheaders.h>
+#include <tiffio.h>
 
 #define W 64
 #define H 48
+
+static void tiff_raw(const char *dir, const char *name, const char *mode,
+		     int spp, int bps, int tiled, int planar, int comp);
 
 /* A page with a frame, a bar pattern and a dot: something to decode. */
 static PIX *
@@ -149,6 +153,22 @@ images(const char *dir)
 	pixDestroy(&p);
 	pixDestroy(&q);
 
+	/* A small page, then one over the fuzzers' 4-megapixel limit. */
+	snprintf(path, sizeof(path), "%s/second-page-over-limit.tif", dir);
+	p = page(1);
+	q = pixCreate(3000, 2000, 1);
+	if (pixWriteTiff(path, p, IFF_TIFF_G4, "w") != 0 ||
+	    pixWriteTiff(path, q, IFF_TIFF_G4, "a") != 0)
+		exit(1);
+	pixDestroy(&p);
+	pixDestroy(&q);
+	tiff_raw(dir, "tiled.tif", "w", 1, 8, 1, 0, COMPRESSION_LZW);
+	tiff_raw(dir, "big-endian-rgb16.tif", "wb", 3, 16, 0, 0,
+		 COMPRESSION_ADOBE_DEFLATE);
+	tiff_raw(dir, "planar-rgb.tif", "w", 3, 8, 0, 1, COMPRESSION_NONE);
+	tiff_raw(dir, "gray-alpha.tif", "w", 2, 8, 0, 0, COMPRESSION_PACKBITS);
+	tiff_raw(dir, "tiled-rgba.tif", "w", 4, 8, 1, 0, COMPRESSION_NONE);
+
 	png(dir, "1bit.png", page(1));
 	png(dir, "2bit.png", page(2));
 	png(dir, "4bit-cmap.png", page(4));
@@ -164,6 +184,66 @@ images(const char *dir)
 	jpeg(dir, "gray.jpg", 8, 0);
 	jpeg(dir, "rgb.jpg", 32, 0);
 	jpeg(dir, "progressive.jpg", 32, 1);
+}
+
+/*
+ * A TIFF written with libtiff itself, for layouts Leptonica does not
+ * write: tiles, big-endian byte order, separate colour planes, 16-bit
+ * samples, extra samples.
+ */
+static void
+tiff_raw(const char *dir, const char *name, const char *mode, int spp,
+	 int bps, int tiled, int planar, int comp)
+{
+	char path[512];
+	unsigned char buf[16 * 16 * 4 * 2];
+	TIFF *t;
+	int x, y, s, nplanes = planar ? spp : 1;
+	size_t i, n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((t = TIFFOpen(path, mode)) == NULL)
+		exit(1);
+	TIFFSetField(t, TIFFTAG_IMAGEWIDTH, 32);
+	TIFFSetField(t, TIFFTAG_IMAGELENGTH, 16);
+	TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, spp);
+	TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, bps);
+	TIFFSetField(t, TIFFTAG_PHOTOMETRIC,
+		     spp >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK);
+	TIFFSetField(t, TIFFTAG_PLANARCONFIG,
+		     planar ? PLANARCONFIG_SEPARATE : PLANARCONFIG_CONTIG);
+	TIFFSetField(t, TIFFTAG_COMPRESSION, comp);
+	TIFFSetField(t, TIFFTAG_XRESOLUTION, 150.0);
+	TIFFSetField(t, TIFFTAG_YRESOLUTION, 150.0);
+	TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+	if (spp == 2 || spp == 4) {
+		uint16_t extra = EXTRASAMPLE_UNASSALPHA;
+
+		TIFFSetField(t, TIFFTAG_EXTRASAMPLES, 1, &extra);
+	}
+	if (tiled) {
+		TIFFSetField(t, TIFFTAG_TILEWIDTH, 16);
+		TIFFSetField(t, TIFFTAG_TILELENGTH, 16);
+		n = (size_t)16 * 16 * (size_t)(planar ? 1 : spp) * (size_t)bps /
+		    8;
+		for (i = 0; i < n; i++)
+			buf[i] = (unsigned char)(i * 7);
+		for (s = 0; s < nplanes; s++)
+			for (x = 0; x < 32; x += 16)
+				TIFFWriteTile(t, buf, (uint32_t)x, 0, 0,
+					      (tsample_t)s);
+	} else {
+		TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, 4);
+		n = (size_t)32 * (size_t)(planar ? 1 : spp) * (size_t)bps / 8;
+		for (s = 0; s < nplanes; s++)
+			for (y = 0; y < 16; y++) {
+				for (i = 0; i < n; i++)
+					buf[i] = (unsigned char)(i * 5 + y);
+				TIFFWriteScanline(t, buf, (uint32_t)y,
+						  (tsample_t)s);
+			}
+	}
+	TIFFClose(t);
 }
 
 /* A PDF page of w x h points drawn by cairo. */

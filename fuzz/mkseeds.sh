@@ -11,7 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck disable=SC2046
 cc -std=c11 -O1 -Wall -Wextra fuzz/mkseeds.c \
-	$(pkg-config --cflags --libs lept cairo) -o "$tmp/mkseeds"
+	$(pkg-config --cflags --libs lept cairo libtiff-4) -o "$tmp/mkseeds"
 mkdir -p fuzz/corpus/image fuzz/corpus/pdf
 "$tmp/mkseeds" fuzz/corpus/image fuzz/corpus/pdf
 for f in fuzz/corpus/pdf/image.pdf fuzz/corpus/pdf/text.pdf; do

@@ -311,6 +311,9 @@ fz_check_api(const struct fz_resp *r, const int *allowed)
 	FZ_CHECK(j != NULL);
 	if (r->status >= 400)
 		FZ_CHECK(json_string_length(json_object_get(j, "error")) > 0);
+	/* What a person reads after an action. */
+	if (json_object_get(j, "message") != NULL)
+		FZ_CHECK(json_string_length(json_object_get(j, "message")) > 0);
 	json_decref(j);
 }
 
