@@ -275,6 +275,7 @@ finish_ready(struct run *r, int wait_all)
 {
 	struct ing_file *f;
 	json_t *docs;
+	char shown[4096];
 	int ready;
 	enum dos_err err;
 
@@ -326,9 +327,11 @@ finish_ready(struct run *r, int wait_all)
 		if (err != DOS_OK && f->msg[0] == '\0')
 			snprintf(f->msg, sizeof(f->msg), "%s",
 				 dos_strerror(err));
-		/* The batch record lists every file with its outcome. */
+		/* The batch record lists every file with its outcome, its
+		 * path as text (JSON shows it; a name may not be UTF-8). */
+		dos_utf8_clean(f->path, shown, sizeof(shown));
 		if (r->batch_id > 0)
-			arc_batch_file(r->a, r->batch_id, f->path,
+			arc_batch_file(r->a, r->batch_id, shown,
 				       f->sha[0] != '\0' ? f->sha : NULL,
 				       err != DOS_OK	  ? "failed"
 				       : f->dups != NULL ? "duplicate"

@@ -163,6 +163,14 @@ on_row(int term, void *arg)
 		fail(ps, "no file name%s", "");
 		goto next;
 	}
+	/* What is filed must be text (the file column only finds a file,
+	 * whose name may be in any encoding). */
+	for (c = 0; c < COL__MAX; c++)
+		if (c != COL_FILE && !dos_utf8_valid(ps->cur[c])) {
+			fail(ps, "the %s is not UTF-8 text; save the manifest "
+				 "as CSV UTF-8", col_names[c]);
+			goto next;
+		}
 	if (ps->cur[COL_DATE] != NULL && ps->cur[COL_DATE][0] != '\0' &&
 	    !valid_date(ps->cur[COL_DATE])) {
 		fail(ps, "date '%s' is not YYYY-MM-DD", ps->cur[COL_DATE]);
