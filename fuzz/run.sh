@@ -78,10 +78,11 @@ san="$san -fno-omit-frame-pointer -fsanitize=fuzzer-no-link"
 bins=()
 for t in "${targets[@]}"; do bins+=("$build/fuzz/$t"); done
 echo "run.sh: building ${targets[*]} in $build (clang)"
+mkdir -p "$build"
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -j"${FUZZ_JOBS:-2}" \
 	BUILD="$build" CC=clang OPT="-O1 -g" SAN="$san" \
-	FUZZ_MAIN=-fsanitize=fuzzer "${bins[@]}" >"$build.make.log" 2>&1 || {
-	tail -n 30 "$build.make.log" >&2
+	FUZZ_MAIN=-fsanitize=fuzzer "${bins[@]}" >"$build/make.log" 2>&1 || {
+	tail -n 30 "$build/make.log" >&2
 	exit 1
 }
 

@@ -108,7 +108,8 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 	(void)transfer_encoding;
 	if (up->status != 0)
 		return MHD_YES; /* drain; the failure is answered at the end */
-	if (filename == NULL || strcmp(key, "files") != 0)
+	/* A part without a readable name (name=*files") has key NULL. */
+	if (filename == NULL || key == NULL || strcmp(key, "files") != 0)
 		return MHD_YES; /* other fields carry nothing we use */
 	if (off == 0) {
 		if (up->fd >= 0)
