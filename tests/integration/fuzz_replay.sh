@@ -23,12 +23,10 @@ A="$T_TMP/archive"
 "$DOSSIER" -A "$A" init >/dev/null
 for f in fuzz/regress/pdf/limit-bypass-*.pdf; do
 	name=$(basename "$f" .pdf)
-	start=$SECONDS
 	out=$("$DOSSIER" -A "$A" ingest --json "$f")
+	# Before the fix: filed, after decoding 144 megapixels per page.
 	is "$name: refused before decoding" "$(echo "$out" | json '.errors[0].error')" \
 		"PDF holds a 12000x12000 image (144 megapixels), over the limit of 100 megapixels: refused before decoding"
-	# Decoding it took 4-5 s a page before the fix.
-	check "$name: at once ($((SECONDS - start)) s)" [ $((SECONDS - start)) -lt 3 ]
 done
 
 # A file name in Latin-1 ("Müller-été.png"): filed, its title shown with
