@@ -46,6 +46,7 @@ struct job {
 	struct ing_progress prog;
 	json_t *files;         /* guarded by lock */
 	int pages, docs, failed;
+	int seq;               /* order of making, for take_slot */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -331,6 +332,31 @@ job_run(void *arg)
 	return NULL;
 }
 
+/*
+ * A slot for a new job (under lock): a free one, else the one of the
+ * batch that finished first (its progress is forgotten); -1 when every
+ * slot holds a running batch.
+ */
+static int
+take_slot(void)
+{
+	int i, oldest = -1;
+
+	for (i = 0; i < MAX_JOBS; i++) {
+		if (jobs[i] == NULL)
+			return i;
+		if (strcmp(jobs[i]->state, "running") != 0 &&
+		    (oldest < 0 || jobs[i]->seq < jobs[oldest]->seq))
+			oldest = i;
+	}
+	if (oldest >= 0) {
+		json_decref(jobs[oldest]->files);
+		free(jobs[oldest]);
+		jobs[oldest] = NULL;
+	}
+	return oldest;
+}
+
 enum dos_err
 upload_finish(struct upload *up, const char *dir, const char *user,
 	      int64_t *pbatch, int *pfiles, char *msg, size_t msglen)
@@ -339,8 +365,9 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 	struct arc *a = NULL;
 	pthread_t t;
 	pthread_attr_t at;
+	int64_t batch = 0;
+	int slot, nfiles;
 	enum dos_err err;
-	int slot;
 
 	*pbatch = 0;
 	*pfiles = 0;
@@ -364,9 +391,27 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 	}
 	snprintf(j->user, sizeof(j->user), "%s", user);
 	snprintf(j->archive, sizeof(j->archive), "%s", dir);
+	j->state = "running";
+	/* A slot first: a batch is begun only when it can be followed. */
+	pthread_mutex_lock(&lock);
+	if ((slot = take_slot()) >= 0) {
+		j->seq = ++njobs_made;
+		jobs[slot] = j;
+	}
+	pthread_mutex_unlock(&lock);
+	if (slot < 0) {
+		json_decref(j->files);
+		free(j);
+		snprintf(msg, msglen, "%d batches are being ingested; try "
+				      "again when one has finished", MAX_JOBS);
+		return DOS_CONFLICT;
+	}
 	if ((err = arc_open(dir, 0, &a)) != DOS_OK ||
-	    (err = arc_batch_begin(a, user, &j->batch)) != DOS_OK) {
+	    (err = arc_batch_begin(a, user, &batch)) != DOS_OK) {
 		arc_close(a);
+		pthread_mutex_lock(&lock);
+		jobs[slot] = NULL;
+		pthread_mutex_unlock(&lock);
 		json_decref(j->files);
 		free(j);
 		snprintf(msg, msglen, "the batch cannot be started; see the "
@@ -374,40 +419,37 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 		return err;
 	}
 	arc_close(a);
-	/* The job owns the files now. */
+	/* The job owns the files now.  What the answer says is kept here:
+	 * a job that ends at once changes its own copy. */
+	nfiles = up->npaths;
+	pthread_mutex_lock(&lock);
+	j->batch = batch;
 	memcpy(j->dir, up->dir, sizeof(j->dir));
 	j->paths = up->paths;
 	j->npaths = up->npaths;
 	j->prog.files_total = up->npaths;
-	j->state = "running";
+	pthread_mutex_unlock(&lock);
 	up->paths = NULL;
 	up->npaths = 0;
 	up->dir[0] = '\0';
-	pthread_mutex_lock(&lock);
-	slot = njobs_made++ % MAX_JOBS;
-	if (jobs[slot] != NULL && strcmp(jobs[slot]->state, "running") != 0) {
-		json_decref(jobs[slot]->files);
-		free(jobs[slot]);
-		jobs[slot] = NULL;
-	}
-	if (jobs[slot] == NULL)
-		jobs[slot] = j;
-	pthread_mutex_unlock(&lock);
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &at, job_run, j) != 0) {
 		pthread_attr_destroy(&at);
 		pthread_mutex_lock(&lock);
+		remove_spool(j->dir, j->paths, j->npaths);
+		j->paths = NULL;
+		j->npaths = 0;
 		j->state = "failed";
 		pthread_mutex_unlock(&lock);
 		snprintf(msg, msglen, "the batch cannot be started now");
 		return DOS_NOMEM;
 	}
 	pthread_attr_destroy(&at);
-	*pbatch = j->batch;
-	*pfiles = j->npaths;
+	*pbatch = batch;
+	*pfiles = nfiles;
 	snprintf(msg, msglen, "batch %lld: %d file(s) received; ingesting",
-		 (long long)j->batch, j->npaths);
+		 (long long)batch, nfiles);
 	return DOS_OK;
 }
 
