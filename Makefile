@@ -131,7 +131,8 @@ fuzz:
 # and fuzz/replay.sh give BUILD, CC and SAN.
 FUZZ_WEB  = multipart json
 FUZZ_MAIN ?= fuzz/replay_main.c
-$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h fuzz/web.c fuzz/web.h fuzz/replay_main.c $(BUILD)/libdossier.a
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h fuzz/web.c fuzz/web.h fuzz/replay_main.c \
+		$(BUILD)/libdossier.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -I. $< $(if $(filter $*,$(FUZZ_WEB)),fuzz/web.c) \
 		$(FUZZ_MAIN) $(BUILD)/libdossier.a $(LIBS) -o $@

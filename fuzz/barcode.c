@@ -310,7 +310,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FZ_CHECK(json_is_object(d));
 			FZ_CHECK(npg >= 1);
 			got += (size_t)npg;
-			check_view(json_integer_value(json_object_get(d, "id")));
+			check_view(json_integer_value(
+				json_object_get(d, "id")));
 		}
 		if (got != want)
 			fprintf(stderr, "fuzz: %zu pages filed, %zu expected\n",

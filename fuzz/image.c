@@ -38,7 +38,8 @@ static void
 check_page(PIX *pix)
 {
 	PIX *gray, *bin;
-	uint64_t w = (uint64_t)pixGetWidth(pix), h = (uint64_t)pixGetHeight(pix);
+	uint64_t w = (uint64_t)pixGetWidth(pix);
+	uint64_t h = (uint64_t)pixGetHeight(pix);
 
 	FZ_CHECK(w > 0 && h > 0 && w * h <= FUZZ_MAX_PIXELS);
 	/* page.c's first steps: ing_worker_page answers "out of memory" when
@@ -69,7 +70,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setMsgSeverity(L_SEVERITY_NONE);
 		quiet = 1;
 	}
-	if (size > FUZZ_MAX_INPUT || (size >= 4 && memcmp(data, "%PDF", 4) == 0))
+	if (size > FUZZ_MAX_INPUT ||
+	    (size >= 4 && memcmp(data, "%PDF", 4) == 0))
 		return 0;
 	/* An exact-size copy, so ASan sees any read past the end. */
 	if ((buf = malloc(size > 0 ? size : 1)) == NULL)

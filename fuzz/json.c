@@ -23,8 +23,9 @@
  * refusal, and a status a client error can cause (2xx, 400, 403, 404,
  * 405, 409, 413, 415, 429, and 503 "4 exports are running" while exports
  * started by earlier inputs run); any other 5xx or a 401 (the session
- * lost) is a failure, and so is a connection closed without an answer, an answer
- * slower than 20 s, or the server going away.
+ * lost) is a failure, and so is a connection closed without an answer,
+ * an answer slower than 20 s, or the server going away.  So is a success
+ * whose "message" is empty (what a person reads after an action).
  */
 #include <ctype.h>
 #include <stdint.h>

@@ -63,7 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_cell(r->title);
 		check_cell(r->date);
 		check_cell(r->type);
-		FZ_CHECK(r->category == NULL || strchr(r->category, ':') == NULL);
+		FZ_CHECK(r->category == NULL ||
+			 strchr(r->category, ':') == NULL);
 		if (r->date != NULL) {
 			FZ_CHECK(strlen(r->date) == 10);
 			FZ_CHECK(sscanf(r->date, "%4d-%2d-%2d", &y, &mo, &d) ==

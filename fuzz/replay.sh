@@ -56,7 +56,8 @@ if grep -q 'warning:' "$lib/fuzz-make.log"; then
 fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
+supp=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
+export LSAN_OPTIONS=${LSAN_OPTIONS:-$supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
 n=0

@@ -87,7 +87,8 @@ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -j"${FUZZ_JOBS:-2}" \
 }
 
 # Third-party leaks only (poppler, fontconfig), each with its reason.
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
+supp=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
+export LSAN_OPTIONS=${LSAN_OPTIONS:-$supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
 status=0
@@ -161,7 +162,9 @@ for t in "${targets[@]}"; do
 			regress_msg="kept inputs: $pass passed, $fail failed"
 		fi
 	fi
-	summary+=("fuzz-$t: ${execs:-0} executions in ${elapsed} s, corpus $ncorpus inputs${cov:+, $cov}; crash: $crash; $regress_msg")
+	line="fuzz-$t: ${execs:-0} executions in ${elapsed} s, corpus"
+	line="$line $ncorpus inputs${cov:+, $cov}; crash: $crash; $regress_msg"
+	summary+=("$line")
 done
 
 printf '%s\n' "${summary[@]}"

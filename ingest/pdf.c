@@ -199,7 +199,8 @@ index_numbers(struct scan *sc)
 		}
 		if (sc->nnums == cap) {
 			cap = cap ? cap * 2 : 256;
-			if ((nn = realloc(sc->nums, cap * sizeof(*nn))) == NULL) {
+			nn = realloc(sc->nums, cap * sizeof(*nn));
+			if (nn == NULL) {
 				sc->unknown = 1;
 				break;
 			}
