@@ -15,6 +15,7 @@
  * fz_resp_free, fz_check_api.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <zip.h>
 
 #include "dossier/archive.h"
 #include "dossier/web.h"
@@ -37,6 +39,9 @@
 #define FZ_PASSWORD "fuzz-pass-1"
 #define FZ_ANSWER_MAX (8u << 20)
 #define FZ_WAIT_SECS 20 /* an answer slower than this is a hang */
+
+static void fz_web_send_one(const char *req, size_t len,
+			    struct fz_resp *out);
 
 static unsigned short port;
 static char archive[300], listen_at[32];
@@ -163,6 +168,32 @@ make_archive(void)
 	arc_close(a);
 }
 
+/*
+ * Has libzip draw a random number once, so OpenSSL (under libzip)
+ * registers its exit cleanup now, before web_stop: exit handlers run
+ * last registered first, so the server and its export threads stop
+ * before OpenSSL frees the locks they use.  Otherwise an export still
+ * running when the process exits crashes in RAND_bytes.
+ */
+static void
+openssl_first(const char *dir)
+{
+	char path[320];
+	zip_source_t *src;
+	zip_t *z;
+	int e;
+
+	snprintf(path, sizeof(path), "%s/first.zip", dir);
+	if ((z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &e)) == NULL)
+		return;
+	if ((src = zip_source_buffer(z, "x", 1, 0)) != NULL &&
+	    zip_file_add(z, "x", src, 0) < 0)
+		zip_source_free(src);
+	if (zip_close(z) != 0)
+		zip_discard(z);
+	unlink(path);
+}
+
 static void
 web_stop(void)
 {
@@ -221,8 +252,45 @@ header(const char *head, size_t n, const char *name)
 	return NULL;
 }
 
+/* Open descriptors of this process (the server's are among them). */
+static int
+count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
 void
 fz_web_send(const char *req, size_t len, struct fz_resp *out)
+{
+	static unsigned long sent;
+	static int fds0;
+	int fds;
+
+	/* A descriptor lost per request ends with a server that cannot
+	 * accept connections: say so before it comes to that. */
+	if (sent++ % 100 == 0) {
+		fds = count_fds();
+		if (fds0 == 0)
+			fds0 = fds;
+		if (fds > fds0 + 64)
+			fprintf(stderr, "fuzz: %d descriptors open after %lu "
+					"requests, %d after the first\n", fds,
+				sent, fds0);
+		FZ_CHECK(fds <= fds0 + 64);
+	}
+	fz_web_send_one(req, len, out);
+}
+
+static void
+fz_web_send_one(const char *req, size_t len, struct fz_resp *out)
 {
 	char *buf = NULL, *nb;
 	size_t got = 0, cap = 0, off = 0;
@@ -363,6 +431,7 @@ fz_web_start(void)
 	/* Before any thread runs: setenv is not thread-safe. */
 	setenv("TESSDATA_PREFIX", nodata, 1);
 	make_archive();
+	openssl_first(dir);
 	port = free_port();
 	snprintf(listen_at, sizeof(listen_at), "127.0.0.1:%u", port);
 	FZ_SETUP(pthread_create(&server, NULL, server_main, NULL) == 0,

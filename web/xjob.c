@@ -285,9 +285,11 @@ xjob_start(struct arc *a, const char *dir, const struct arc_user *who,
 		if (jobs[i] == NULL)
 			slot = i;
 	if (running >= XJOB_MAX_RUNNING || slot < 0) {
+		/* The count as it was: read after unlocking, it said 0. */
+		i = running;
 		pthread_mutex_unlock(&lock);
 		snprintf(msg, msglen, "%d exports are running; try again when "
-				      "one has finished", running);
+				      "one has finished", i);
 		status = 503;
 		goto fail;
 	}
