@@ -137,10 +137,30 @@ resp_json(struct web_resp *r, unsigned status, json_t *j)
 	free(s);
 }
 
+/*
+ * A message as a JSON string.  Messages may quote what the request said
+ * (a path segment, decoded from %XX, need not be UTF-8): such bytes are
+ * shown as '?', where jansson would refuse the whole answer.
+ */
+static json_t *
+msg_string(const char *msg)
+{
+	size_t n = strlen(msg) + 1;
+	char *clean;
+	json_t *j;
+
+	if (dos_utf8_valid(msg) || (clean = malloc(n)) == NULL)
+		return json_string(msg);
+	dos_utf8_clean(msg, clean, n);
+	j = json_string(clean);
+	free(clean);
+	return j;
+}
+
 static void
 resp_error(struct web_resp *r, unsigned status, const char *msg)
 {
-	json_t *j = json_pack("{s:s}", "error", msg);
+	json_t *j = json_pack("{s:o}", "error", msg_string(msg));
 
 	resp_json(r, status, j);
 	json_decref(j);
@@ -313,7 +333,7 @@ static void
 resp_outcome(struct web_resp *r, enum dos_err err, const char *msg)
 {
 	if (err == DOS_OK) {
-		json_t *j = json_pack("{s:s}", "message", msg);
+		json_t *j = json_pack("{s:o}", "message", msg_string(msg));
 
 		resp_json(r, 200, j);
 		json_decref(j);
