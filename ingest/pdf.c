@@ -459,10 +459,16 @@ ing_pdf_page(const struct ing_source *src, int n, PIX **ppix, char *msg,
 		err = DOS_FORMAT;
 		goto out;
 	}
-	px = (wpt * dpi / 72.0) * (hpt * dpi / 72.0);
+	/* In whole pixels, as rendered: a page just under the limit in
+	 * points can be just over it once rounded up. */
+	px = ceil(wpt * dpi / 72.0) * ceil(hpt * dpi / 72.0);
 	if (px > (double)src->max_pixels) {
 		/* Downscale an oversized page, but not below a readable dpi. */
 		dpi = floor(dpi * sqrt((double)src->max_pixels / px));
+		while (dpi >= ING_PDF_MIN_DPI &&
+		       ceil(wpt * dpi / 72.0) * ceil(hpt * dpi / 72.0) >
+			       (double)src->max_pixels)
+			dpi--;
 		if (dpi < ING_PDF_MIN_DPI) {
 			snprintf(msg, msglen,
 				 "page %d is %.0fx%.0f inches: even at %d dpi "
