@@ -306,15 +306,24 @@ job_run(void *arg)
 	struct ing_options o;
 	struct ing *ing = NULL;
 	struct arc *a = NULL;
+	const char *stage = "cannot open the archive";
+	int started = 0;
 	enum dos_err err;
 
 	ing_options_default(&o);
 	o.user = j->user;
 	o.jobs = 1; /* the server's other threads keep answering */
-	if ((err = arc_open(j->archive, 0, &a)) == DOS_OK &&
-	    (err = ing_new(&o, &ing)) == DOS_OK)
-		err = ing_batch(ing, a, j->batch, j->paths, j->npaths,
-				on_job_file, on_job_progress, j);
+	if ((err = arc_open(j->archive, 0, &a)) == DOS_OK) {
+		stage = "cannot start the ingest (OCR engine)";
+		if ((err = ing_new(&o, &ing)) == DOS_OK) {
+			started = 1;
+			err = ing_batch(ing, a, j->batch, j->paths,
+					j->npaths, on_job_file,
+					on_job_progress, j);
+		}
+	}
+	if (!started)
+		j->failed = j->npaths; /* none was read */
 	if (a != NULL)
 		arc_batch_end(a, j->batch, j->npaths, j->pages, j->docs,
 			      j->failed);
@@ -326,8 +335,14 @@ job_run(void *arg)
 	j->npaths = 0;
 	j->state = err == DOS_OK ? "done" : "failed";
 	pthread_mutex_unlock(&lock);
-	if (err != DOS_OK)
-		dos_errx("batch %lld: %s", (long long)j->batch,
+	/* In words: "batch 5: not found" was all it said when the OCR data
+	 * was missing. */
+	if (err != DOS_OK && !started)
+		dos_errx("batch %lld: %s (%s); none of its %d uploaded "
+			 "file(s) was ingested", (long long)j->batch, stage,
+			 dos_strerror(err), j->failed);
+	else if (err != DOS_OK)
+		dos_errx("batch %lld stopped: %s", (long long)j->batch,
 			 dos_strerror(err));
 	return NULL;
 }
