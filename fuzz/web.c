@@ -314,16 +314,21 @@ fz_web_send_one(const char *req, size_t len, struct fz_resp *out)
 	ssize_t n;
 	int s;
 
+	double t0 = dos_mono();
+	int send_errno = 0, recv_errno = 0;
+
 	memset(out, 0, sizeof(*out));
 	if ((s = connect_server()) < 0) {
 		fprintf(stderr, "fuzz: the server does not accept "
-				"connections\n");
+				"connections: %s\n", strerror(errno));
 		FZ_CHECK(!"server is gone");
 	}
 	while (off < len) {
 		n = send(s, req + off, len - off, MSG_NOSIGNAL);
-		if (n <= 0)
+		if (n <= 0) {
+			send_errno = n < 0 ? errno : 0;
 			break; /* it may answer early, e.g. 413 */
+		}
 		off += (size_t)n;
 	}
 	for (;;) {
@@ -335,11 +340,19 @@ fz_web_send_one(const char *req, size_t len, struct fz_resp *out)
 			buf = nb;
 		}
 		n = recv(s, buf + got, cap - got - 1, 0);
-		if (n <= 0)
+		if (n <= 0) {
+			recv_errno = n < 0 ? errno : 0;
 			break;
+		}
 		got += (size_t)n;
 	}
 	close(s);
+	/* What happened, for an answer that did not come. */
+	snprintf(out->why, sizeof(out->why),
+		 "sent %zu of %zu bytes (%s), received %zu (%s) in %.3f s",
+		 off, len, send_errno ? strerror(send_errno) : "ok", got,
+		 recv_errno ? strerror(recv_errno) : "closed",
+		 dos_mono() - t0);
 	if (buf == NULL)
 		return;
 	buf[got] = '\0';
@@ -380,6 +393,8 @@ fz_check_api(const struct fz_resp *r, const int *allowed)
 
 	for (i = 0; allowed[i] != 0; i++)
 		ok |= allowed[i] == r->status;
+	if (r->status == 0)
+		fprintf(stderr, "fuzz: no answer: %s\n", r->why);
 	if (!ok || getenv("FUZZ_TRACE") != NULL)
 		fprintf(stderr, "fuzz: answer %d: %.*s\n", r->status,
 			(int)(r->body_len < 400 ? r->body_len : 400),

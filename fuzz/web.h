@@ -14,6 +14,7 @@ struct fz_resp {
 	char *body;
 	size_t body_len;
 	size_t head_len;
+	char why[160];      /* how the exchange went, for a missing answer */
 };
 
 /*
