@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -214,9 +215,10 @@ web_stop(void)
 /*
  * A new connection to the server.  Each comes from its own loopback
  * address (127.1.X.Y): the server closes first, so its side of every
- * connection waits a minute in TIME_WAIT, and at a few hundred requests
- * a second from one address the client's ports come round into those
- * and the kernel resets the new connection.
+ * connection waits a minute in TIME_WAIT; at a thousand requests a
+ * second from one address the client's ports would come round into
+ * those.  A precaution: the connections seen closed without an answer
+ * were recv() interrupted by libFuzzer's SIGALRM, now retried.
  */
 static int
 connect_server(void)
@@ -241,7 +243,22 @@ connect_server(void)
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons(port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+	while (connect(s, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		if (errno == EINTR) {
+			/* Interrupted (libFuzzer's timer): it goes on in the
+			 * background; wait until it is writable. */
+			struct pollfd pfd = {s, POLLOUT, 0};
+			int soerr = 0;
+			socklen_t sl = sizeof(soerr);
+
+			while (poll(&pfd, 1, FZ_WAIT_SECS * 1000) < 0 &&
+			       errno == EINTR)
+				;
+			if (getsockopt(s, SOL_SOCKET, SO_ERROR, &soerr, &sl) ==
+				    0 &&
+			    soerr == 0)
+				break;
+		}
 		close(s);
 		return -1;
 	}
@@ -325,6 +342,8 @@ fz_web_send_one(const char *req, size_t len, struct fz_resp *out)
 	}
 	while (off < len) {
 		n = send(s, req + off, len - off, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue; /* libFuzzer's timer (SIGALRM) */
 		if (n <= 0) {
 			send_errno = n < 0 ? errno : 0;
 			break; /* it may answer early, e.g. 413 */
@@ -340,6 +359,8 @@ fz_web_send_one(const char *req, size_t len, struct fz_resp *out)
 			buf = nb;
 		}
 		n = recv(s, buf + got, cap - got - 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0) {
 			recv_errno = n < 0 ? errno : 0;
 			break;
