@@ -66,17 +66,22 @@ fz_scratch_remove(void)
 }
 
 /*
- * A private folder for archives and spool files: in /dev/shm when there
- * is one (a fuzzer commits thousands of times a second; fsync on tmpfs
- * costs nothing), else under TMPDIR.  Removed at exit.  Borrowed.
+ * A private folder for archives and spool files: under FUZZ_SCRATCH when
+ * set (fuzz/run.sh and fuzz/replay.sh set it and remove it, since a
+ * crashing input ends the process before exit handlers run), else in
+ * /dev/shm when there is one (a fuzzer commits thousands of times a
+ * second; fsync on tmpfs costs nothing), else under TMPDIR.  Removed at
+ * exit.  Borrowed.
  */
 static inline const char *
 fz_scratch_dir(void)
 {
-	const char *base = "/dev/shm";
+	const char *base = getenv("FUZZ_SCRATCH");
 
 	if (fz_scratch[0] != '\0')
 		return fz_scratch;
+	if (base == NULL || *base == '\0')
+		base = "/dev/shm";
 	if (access(base, W_OK) != 0) {
 		base = getenv("TMPDIR");
 		if (base == NULL || *base == '\0')

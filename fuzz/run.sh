@@ -90,6 +90,11 @@ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -j"${FUZZ_JOBS:-2}" \
 supp=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export LSAN_OPTIONS=${LSAN_OPTIONS:-$supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+# The harnesses' archives and spool files, removed even after a crash.
+FUZZ_SCRATCH=$(mktemp -d /dev/shm/dossier-fuzz-run-XXXXXX 2>/dev/null ||
+	mktemp -d "${TMPDIR:-/tmp}/dossier-fuzz-run-XXXXXX")
+export FUZZ_SCRATCH
+trap 'rm -rf "$FUZZ_SCRATCH"' EXIT
 
 status=0
 summary=()
