@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <leptonica/allheaders.h>
 #include <zip.h>
 
 #include "dossier/archive.h"
@@ -99,6 +100,9 @@ make_archive(void)
 	const char *accs[1] = {"ACC-2024-000001"};
 	char msg[512], o[DOS_SHA256_HEX], p[DOS_SHA256_HEX], t[DOS_SHA256_HEX];
 	struct arc *a = NULL;
+	l_uint8 *g4 = NULL, *png = NULL;
+	size_t g4len = 0, pnglen = 0;
+	PIX *pix;
 	int64_t batch;
 
 	FZ_SETUP(arc_open(archive, ARC_CREATE, &a) == DOS_OK, "arc_open");
@@ -127,12 +131,21 @@ make_archive(void)
 	c.naccounts = 1;
 	FZ_SETUP(arc_customer_add(a, &fz, &c, msg, sizeof(msg)) == DOS_OK, msg);
 
-	/* Two one-page documents, one archived and one waiting for review. */
+	/* Two one-page documents, one archived and one waiting for review,
+	 * with real page images (a page turn decodes the stored one). */
 	FZ_SETUP(arc_batch_begin(a, "fuzz", &batch) == DOS_OK, "batch");
+	pix = pixCreate(64, 48, 1);
+	FZ_SETUP(pix != NULL &&
+			 pixWriteMemTiff(&g4, &g4len, pix, IFF_TIFF_G4) == 0 &&
+			 pixWriteMemPng(&png, &pnglen, pix, 0) == 0,
+		 "page images");
+	pixDestroy(&pix);
 	FZ_SETUP(arc_blob_put(a, "original", 8, o) == DOS_OK &&
-			 arc_blob_put(a, "processed", 9, p) == DOS_OK &&
-			 arc_blob_put(a, "thumb", 5, t) == DOS_OK,
+			 arc_blob_put(a, g4, g4len, p) == DOS_OK &&
+			 arc_blob_put(a, png, pnglen, t) == DOS_OK,
 		 "arc_blob_put");
+	free(g4);
+	free(png);
 	memset(&pg, 0, sizeof(pg));
 	pg.processed = p;
 	pg.thumb = t;

@@ -7,7 +7,8 @@
 # Then the kept findings that a replay cannot tell from a pass, through
 # the real `dossier` command: PDF images whose size was hidden from the
 # pixel limit are refused before decoding (the harness would only be
-# slow), and a scan whose file name is not UTF-8 is filed and shown.
+# slow), a scan whose file name is not UTF-8 is filed and shown, and a
+# JSON number past int is refused, not cut to fit.
 . tests/tap.sh
 
 out=$(bash fuzz/replay.sh "${BUILD:-build}" 2>&1)
@@ -40,4 +41,15 @@ id=$(echo "$out" | json '.documents[0].id')
 check "Latin-1 file name: filed" test -n "$id" -a "$id" != null
 is "Latin-1 file name: shown, title as text" \
 	"$("$DOSSIER" -A "$A" show --json "$id" | json '.title')" "M?ller-?t?.png"
+# JSON integers past int were cut to fit (4294967297 days = 1 day).
+echo "staff-pass-123" | "$DOSSIER" -A "$A" user add t-staff --role staff \
+	>/dev/null
+start_server "$A" || { not_ok "server starts"; finish; }
+sign_in t-staff staff-pass-123 >/dev/null
+is "a grant of 2^32+1 days: refused, not 1 day" \
+	"$(curl -s -H 'Content-Type: application/json' \
+		--data "{\"document\":$id,\"reason\":\"case 12\",\"days\":4294967297}" \
+		"$BASE_URL/api/grants" | json .error)" "a request is for 1 to 90 days"
+sign_out
+stop_server
 finish
