@@ -127,11 +127,31 @@ soak: deps
 	@$(MAKE) --no-print-directory all samples
 	@SOAK_ROUNDS=$(SOAK_ROUNDS) tests/soak/run.sh $(BUILD)
 
-# libFuzzer on the query parser for FUZZ_SECONDS (clang; installs it if
-# missing); found inputs go to fuzz/regress/query/, replayed by make test.
+# libFuzzer (clang; installs it if missing), FUZZ_SECONDS per target, one
+# target at a time: query (search/parse.c), image (TIFF/PNG/JPEG decode
+# under the pixel limit, ingest/read.c), pdf (declared-image limit and
+# poppler render, ingest/pdf.c), barcode (separator, cover sheet, label
+# and account barcodes to a filed document, ingest/file.c), manifest
+# (ingest/manifest.c), multipart (uploads through the real server,
+# web/upload.c) and json (every POST body of the API, web/server.c).
+# FUZZ_TARGETS="image pdf" picks some.  Seeds are in fuzz/corpus/TARGET/;
+# crash inputs, once fixed, are kept in fuzz/regress/TARGET/ and replayed
+# by make test (tests/integration/fuzz_replay.sh, gcc + ASan).
 FUZZ_SECONDS ?= 120
+FUZZ_TARGETS ?= query image pdf barcode manifest multipart json
 fuzz:
-	@fuzz/run.sh $(FUZZ_SECONDS) build-fuzz
+	@fuzz/run.sh $(FUZZ_SECONDS) build-fuzz $(FUZZ_TARGETS)
+
+# A harness: with FUZZ_MAIN=-fsanitize=fuzzer (clang) a libFuzzer binary,
+# with FUZZ_MAIN=fuzz/replay_main.c a replayer of kept inputs; fuzz/run.sh
+# and fuzz/replay.sh give BUILD, CC and SAN.
+FUZZ_WEB  = multipart json
+FUZZ_MAIN ?= fuzz/replay_main.c
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz.h fuzz/web.c fuzz/web.h fuzz/replay_main.c \
+		$(BUILD)/libdossier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -I. $< $(if $(filter $*,$(FUZZ_WEB)),fuzz/web.c) \
+		$(FUZZ_MAIN) $(BUILD)/libdossier.a $(LIBS) -o $@
 
 # Search latency on a generated archive (built once in /tmp).
 SEARCH_PAGES ?= 1000000

@@ -167,9 +167,13 @@ bind_file(struct arc *a, sqlite3_stmt *st, int64_t batch_id,
 	  int pages, int documents, const char *error, const char *now)
 {
 	enum dos_err err = DOS_OK;
+	char shown[4096];
 
+	/* Names are kept as text: JSON shows them (a path may not be
+	 * UTF-8; such bytes become '?'). */
+	dos_utf8_clean(name, shown, sizeof(shown));
 	sqlite3_bind_int64(st, 1, batch_id);
-	arc_bind_text(st, 2, name);
+	arc_bind_text(st, 2, shown);
 	arc_bind_text(st, 3, sha256);
 	arc_bind_text(st, 4, outcome);
 	sqlite3_bind_int(st, 5, pages);
@@ -231,9 +235,12 @@ arc_batch_plan(struct arc *a, int64_t batch_id, char *const *names, int n)
 			       &st)) != DOS_OK)
 		goto out;
 	for (i = 0; i < n; i++) {
+		char shown[4096];
+
+		dos_utf8_clean(names[i], shown, sizeof(shown));
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, batch_id);
-		arc_bind_text(st, 2, names[i]);
+		arc_bind_text(st, 2, shown);
 		arc_bind_text(st, 3, now);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			dos_errx("%s: %s", __func__, arc_errmsg(a));

@@ -178,6 +178,46 @@ file_doc(struct arc *a, struct arc_doc_in *d, const char *now, char *cat,
 			       sizeof(d->archive_no));
 }
 
+/*
+ * Whether every text of a source is UTF-8: the archive hands them out as
+ * JSON, where a string that is not cannot be written at all (the document
+ * would be filed but never shown).
+ */
+static int
+source_utf8(const struct arc_source_in *src)
+{
+	const struct arc_doc_in *d;
+	const struct arc_page_in *pg;
+	size_t i, j, k;
+
+	if (!dos_utf8_valid(src->name))
+		return 0;
+	for (i = 0; i < src->ndocs; i++) {
+		d = &src->docs[i];
+		if (!dos_utf8_valid(d->account) ||
+		    !dos_utf8_valid(d->category) ||
+		    !dos_utf8_valid(d->title) || !dos_utf8_valid(d->date) ||
+		    !dos_utf8_valid(d->doc_type) ||
+		    !dos_utf8_valid(d->review_reason))
+			return 0;
+		for (j = 0; j < d->npages; j++) {
+			pg = &d->pages[j];
+			if (!dos_utf8_valid(pg->text))
+				return 0;
+			for (k = 0; k < pg->nwords; k++)
+				if (!dos_utf8_valid(pg->words[k].text))
+					return 0;
+			for (k = 0; k < pg->nbarcodes; k++)
+				if (!dos_utf8_valid(pg->barcodes[k].value))
+					return 0;
+		}
+	}
+	for (i = 0; i < src->nskipped; i++)
+		if (!dos_utf8_valid(src->skipped[i].barcode))
+			return 0;
+	return 1;
+}
+
 enum dos_err
 arc_source_commit(struct arc *a, struct arc_source_in *src)
 {
@@ -190,6 +230,10 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 	size_t i, j;
 	enum dos_err err;
 
+	if (!source_utf8(src)) {
+		dos_errx("%s: a text of the source is not UTF-8", __func__);
+		return DOS_INVAL;
+	}
 	dos_now_iso(now);
 	/* Room for the catalogue's rows, outside what is kept free. */
 	if ((err = arc_space_check(a, 256u << 10)) != DOS_OK)

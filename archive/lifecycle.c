@@ -426,7 +426,10 @@ arc_delete_request(struct arc *a, const struct arc_user *who, int64_t doc,
 	    DOS_OK)
 		goto fail;
 	json_decref(f);
-	return arc_tx_commit(a);
+	if ((err = arc_tx_commit(a)) == DOS_OK)
+		snprintf(msg, msglen, "deletion of document %lld requested; a "
+			 "manager must approve it", (long long)doc);
+	return err;
 fail:
 	json_decref(f);
 	return arc_tx_fail(a, err, msg, msglen);

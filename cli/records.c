@@ -338,10 +338,6 @@ cmd_delete(const char *dir, int argc, char **argv)
 		rc = 2;
 		goto usage;
 	}
-	if (err == DOS_OK && strcmp(sub, "request") == 0)
-		snprintf(msg, sizeof(msg), "deletion of document %lld "
-			 "requested; a manager must approve it",
-			 (long long)id);
 	rc = report(err, msg);
 out:
 	arc_close(a);

@@ -1,7 +1,8 @@
 /*
  * common.c: error strings, capped buffers, logging, hashing and time helpers.
  * Exports dos_strerror, dbuf_*, dos_log*, dos_sha256_hex, dos_hex,
- * dos_crypto_init, dos_now_iso, dos_mono, dos_file_read, dos_snprintf.
+ * dos_crypto_init, dos_now_iso, dos_mono, dos_file_read, dos_snprintf,
+ * dos_utf8_valid, dos_utf8_clean.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -383,6 +384,76 @@ out:
 	free(buf);
 	close(fd);
 	return err;
+}
+
+/* The length of the valid UTF-8 character at s, or 0 if it is not one. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	unsigned int c;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the NUL */
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	return n;
+}
+
+int
+dos_utf8_valid(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n;
+
+	if (s == NULL)
+		return 1;
+	while (*u != '\0') {
+		if ((n = utf8_len(u)) == 0)
+			return 0;
+		u += n;
+	}
+	return 1;
+}
+
+void
+dos_utf8_clean(const char *s, char *out, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t k = 0, len;
+
+	if (n == 0)
+		return;
+	while (*u != '\0') {
+		len = utf8_len(u);
+		if (len == 0) {
+			if (k + 1 >= n)
+				break;
+			out[k++] = '?';
+			u++;
+			continue;
+		}
+		if (k + len >= n)
+			break;
+		memcpy(out + k, u, len);
+		k += len;
+		u += len;
+	}
+	out[k] = '\0';
 }
 
 enum dos_err

@@ -614,7 +614,9 @@ exp_bundle(struct arc *a, const struct arc_user *u, const struct exp_opts *o,
 		goto out;
 	if (o->progress != NULL)
 		o->progress(o->arg, &b.prog);
-	memcpy(sorted, ids, b.n * sizeof(*ids));
+	/* An export of nothing is allowed: ids may then be NULL. */
+	if (b.n > 0)
+		memcpy(sorted, ids, b.n * sizeof(*ids));
 	qsort(sorted, b.n, sizeof(*sorted), cmp_id);
 	if ((err = arc_export_audit(b.e, sorted, b.n, &entries)) != DOS_OK)
 		goto out;

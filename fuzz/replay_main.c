@@ -1,9 +1,12 @@
 /*
  * replay_main.c: a main() for fuzz harnesses without libFuzzer.  Reads
  * each file named on the command line and hands its bytes to
- * LLVMFuzzerTestOneInput, so kept inputs (the seed corpus, past crashes)
- * replay under gcc with ASan and UBSan.  An input that breaks an invariant
- * aborts the process; an unreadable file exits 2.
+ * LLVMFuzzerTestOneInput, in order, in one process (the HTTP harnesses
+ * start their server once), so kept inputs (the seed corpus, past
+ * crashes) replay under gcc with ASan and UBSan.  Each file's name goes
+ * to standard error before it runs, so a crash names its input.  An
+ * input that breaks an invariant aborts the process; an unreadable file
+ * exits 2.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -57,6 +60,7 @@ main(int argc, char **argv)
 			perror(argv[i]);
 			return 2;
 		}
+		fprintf(stderr, "replay: %s\n", argv[i]);
 		LLVMFuzzerTestOneInput(data, len);
 		free(data);
 	}

@@ -25,7 +25,8 @@ find_account(const regex_t *re, const char *s, char *out, size_t n)
 		return 0;
 	memcpy(out, s + m.rm_so, len);
 	out[len] = '\0';
-	return 1;
+	/* A pattern may match bytes that are no text: not an account. */
+	return dos_utf8_valid(out);
 }
 
 enum dos_err
@@ -104,6 +105,9 @@ parse_cover(const char *prefix, const char *v, char *acc, size_t an, char *cat,
 	memcpy(acc, v, (size_t)(colon - v));
 	acc[colon - v] = '\0';
 	snprintf(cat, cn, "%s", colon + 1);
+	/* Our cover sheets print text; other bytes are a misread. */
+	if (!dos_utf8_valid(acc) || !dos_utf8_valid(cat))
+		return 0;
 	return 1;
 }
 
@@ -342,10 +346,13 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	struct arc_source_in sin;
 	struct split sp;
 	json_t *out = NULL;
+	char name[256];
 	int i, j, review, used = 0;
 	enum dos_err err;
 
 	*pdocs = NULL;
+	/* The file's name as the archive shows it (titles, the source). */
+	dos_utf8_clean(ing_base_name(f->path), name, sizeof(name));
 	man = ing_manifest_find(ing->manifest, f->path);
 	memset(&sp, 0, sizeof(sp));
 	if ((err = split_pages(ing, f, &sp)) != DOS_OK)
@@ -413,7 +420,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 					   : ing->opt.category;
 		docs[i].title = man != NULL && man->title != NULL
 					? man->title
-					: ing_base_name(f->path);
+					: name;
 		docs[i].date = man != NULL ? man->date : NULL;
 		docs[i].doc_type = man != NULL && man->type != NULL
 					   ? man->type
@@ -436,7 +443,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 		}
 	}
 	memset(&sin, 0, sizeof(sin));
-	sin.name = ing_base_name(f->path);
+	sin.name = name;
 	sin.sha256 = f->sha;
 	sin.size = f->len;
 	sin.format = f->src.format;

@@ -306,9 +306,14 @@ read_barcodes(zbar_image_scanner_t *sc, PIX *bin, struct ing_page *out)
 	}
 	for (sym = zbar_image_first_symbol(img); sym != NULL && k < (size_t)n;
 	     sym = zbar_symbol_next(sym)) {
+		const char *v = zbar_symbol_get_data(sym);
+		size_t vlen = strlen(v) + 1;
+
 		out->barcodes[k].type =
 			strdup(zbar_get_symbol_name(zbar_symbol_get_type(sym)));
-		out->barcodes[k].value = strdup(zbar_symbol_get_data(sym));
+		/* As text: a code may hold bytes that are not UTF-8. */
+		if ((out->barcodes[k].value = malloc(vlen)) != NULL)
+			dos_utf8_clean(v, out->barcodes[k].value, vlen);
 		k++;
 		out->nbarcodes = k;
 		if (out->barcodes[k - 1].type == NULL ||

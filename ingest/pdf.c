@@ -17,66 +17,337 @@
 
 #include "internal.h"
 
-/* Reads the integer after key at p (direct objects only); -1 if none. */
-static long long
-dict_int(const unsigned char *p, const unsigned char *end, const char *key)
-{
-	size_t kl = strlen(key);
-	long long v = 0;
-	int digits = 0;
+#define SCAN_BACK (16u << 10)    /* from "/Subtype /Image" to its "<<" */
+#define SCAN_DICT (64u << 10)    /* an image dictionary's length */
+#define SCAN_MAX_IMAGES 100000   /* image dictionaries checked in a file */
+#define SCAN_MAX_NUMS (1u << 20) /* "N G obj NUMBER" objects indexed */
 
-	/* Look within the rest of this dictionary (up to ">>"). */
-	for (; p + kl < end; p++) {
-		if (p[0] == '>' && p[1] == '>')
-			return -1;
-		if (memcmp(p, key, kl) != 0 || isalnum(p[kl]))
-			continue;
-		p += kl;
-		while (p < end && isspace(*p))
-			p++;
-		while (p < end && isdigit(*p) && digits < 12) {
-			v = v * 10 + (*p - '0');
-			p++;
-			digits++;
-		}
-		/* "/Width 12 0 R" is indirect: unknown here. */
-		while (p < end && isspace(*p))
-			p++;
-		if (digits == 0 || (p < end && isdigit(*p)))
-			return -1;
-		return v;
-	}
-	return -1;
+/* What the image dictionaries of a file declare. */
+struct scan {
+	const unsigned char *d, *end;
+	double w, h;    /* the largest image (by pixels) */
+	int unknown;    /* an image whose size cannot be read here */
+	int nimages;
+	struct numobj *nums; /* "N G obj NUMBER endobj", sorted; lazily */
+	size_t nnums;
+	int indexed;
+};
+
+struct numobj {
+	long long num;
+	long long gen;
+	double v;
+};
+
+enum tok_type { T_END, T_NAME, T_NUM, T_WORD, T_DOPEN, T_DCLOSE, T_OTHER };
+
+struct tok {
+	enum tok_type type;
+	char text[64]; /* a name (escapes resolved, no '/') or a word */
+	double num;
+	int integer;
+};
+
+static int
+is_space(int c)
+{
+	return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' ||
+	       c == ' ';
 }
 
-/* Finds the largest image declared in the file's image dictionaries. */
-static void
-largest_image(const unsigned char *d, size_t n, long long *pw, long long *ph)
+static int
+is_delim(int c)
 {
-	static const char key[] = "/Subtype";
-	const unsigned char *p = d, *end = d + n, *dict;
-	long long w, h;
+	return is_space(c) || strchr("()<>[]{}/%", c) != NULL;
+}
 
-	*pw = *ph = 0;
-	while ((p = memmem(p, (size_t)(end - p), key, sizeof(key) - 1)) !=
-	       NULL) {
-		p += sizeof(key) - 1;
-		while (p < end && isspace(*p))
+static int
+hexval(int c)
+{
+	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
+}
+
+/*
+ * Reads one PDF token at p; returns where the next one starts.  Names
+ * have their #xx escapes resolved ("/Im#61ge" is /Image); strings and
+ * comments are skipped whole.
+ */
+static const unsigned char *
+next_tok(const unsigned char *p, const unsigned char *end, struct tok *t)
+{
+	size_t k = 0;
+	int depth;
+
+	t->type = T_END;
+	t->text[0] = '\0';
+	for (;;) {
+		while (p < end && is_space(*p))
 			p++;
-		if ((size_t)(end - p) < 6 || memcmp(p, "/Image", 6) != 0)
+		if (p < end && *p == '%') {
+			while (p < end && *p != '\n' && *p != '\r')
+				p++;
 			continue;
-		/* Scan back to the start of this dictionary. */
-		dict = p;
-		while (dict > d && !(dict[-1] == '<' && dict > d + 1 &&
-				     dict[-2] == '<'))
-			dict--;
-		w = dict_int(dict, end, "/Width");
-		h = dict_int(dict, end, "/Height");
-		if (w > 0 && h > 0 && (double)w * (double)h >
-					      (double)*pw * (double)*ph) {
-			*pw = w;
-			*ph = h;
 		}
+		break;
+	}
+	if (p >= end)
+		return end;
+	if (*p == '/') {
+		for (p++; p < end && !is_delim(*p); p++) {
+			int c = *p;
+
+			if (c == '#' && end - p > 2 && isxdigit(p[1]) &&
+			    isxdigit(p[2])) {
+				c = hexval(p[1]) * 16 + hexval(p[2]);
+				p += 2;
+			}
+			if (k + 1 < sizeof(t->text))
+				t->text[k++] = (char)c;
+		}
+		t->text[k] = '\0';
+		t->type = T_NAME;
+		return p;
+	}
+	if (*p == '<' && end - p > 1 && p[1] == '<') {
+		t->type = T_DOPEN;
+		return p + 2;
+	}
+	if (*p == '>' && end - p > 1 && p[1] == '>') {
+		t->type = T_DCLOSE;
+		return p + 2;
+	}
+	t->type = T_OTHER;
+	if (*p == '<') {
+		while (p < end && *p != '>')
+			p++;
+		return p < end ? p + 1 : end;
+	}
+	if (*p == '(') {
+		for (depth = 0; p < end; p++) {
+			if (*p == '\\')
+				p++;
+			else if (*p == '(')
+				depth++;
+			else if (*p == ')' && --depth == 0)
+				return p + 1;
+		}
+		return end;
+	}
+	if (is_delim(*p))
+		return p + 1;
+	for (; p < end && !is_delim(*p); p++)
+		if (k + 1 < sizeof(t->text))
+			t->text[k++] = (char)*p;
+	t->text[k] = '\0';
+	if (strspn(t->text, "+-.0123456789") == k && k < sizeof(t->text) - 1 &&
+	    strpbrk(t->text, "0123456789") != NULL) {
+		t->type = T_NUM;
+		t->num = strtod(t->text, NULL);
+		t->integer = strchr(t->text, '.') == NULL;
+	} else
+		t->type = T_WORD;
+	return p;
+}
+
+static int
+numobj_cmp(const void *a, const void *b)
+{
+	const struct numobj *x = a, *y = b;
+
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	if (x->gen != y->gen)
+		return x->gen < y->gen ? -1 : 1;
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+/* Indexes every "N G obj NUMBER" in the file (once). */
+static void
+index_numbers(struct scan *sc)
+{
+	const unsigned char *p = sc->d, *q;
+	struct tok t[3];
+	size_t cap = 0;
+	struct numobj *nn;
+
+	sc->indexed = 1;
+	while ((p = memmem(p, (size_t)(sc->end - p), "obj", 3)) != NULL) {
+		q = p;
+		p += 3;
+		if (q == sc->d || !is_space(q[-1]) ||
+		    (p < sc->end && !is_delim(*p)))
+			continue;
+		/* Back over "N G " (digits and spaces only). */
+		while (q > sc->d && is_space(q[-1]))
+			q--;
+		while (q > sc->d && isdigit(q[-1]))
+			q--;
+		while (q > sc->d && is_space(q[-1]))
+			q--;
+		while (q > sc->d && isdigit(q[-1]))
+			q--;
+		next_tok(next_tok(next_tok(q, p, &t[0]), p, &t[1]), p, &t[2]);
+		if (t[0].type != T_NUM || !t[0].integer || t[1].type != T_NUM ||
+		    !t[1].integer || strcmp(t[2].text, "obj") != 0)
+			continue;
+		next_tok(p, sc->end, &t[2]);
+		if (t[2].type != T_NUM)
+			continue;
+		if (sc->nnums == SCAN_MAX_NUMS) {
+			sc->unknown = 1;
+			break;
+		}
+		if (sc->nnums == cap) {
+			cap = cap ? cap * 2 : 256;
+			nn = realloc(sc->nums, cap * sizeof(*nn));
+			if (nn == NULL) {
+				sc->unknown = 1;
+				break;
+			}
+			sc->nums = nn;
+		}
+		sc->nums[sc->nnums].num = (long long)t[0].num;
+		sc->nums[sc->nnums].gen = (long long)t[1].num;
+		sc->nums[sc->nnums].v = t[2].num;
+		sc->nnums++;
+	}
+	if (sc->nums != NULL)
+		qsort(sc->nums, sc->nnums, sizeof(*sc->nums), numobj_cmp);
+}
+
+/*
+ * The number object num gen holds: the largest of its definitions (a
+ * file updated in place may define it twice); -1 when it is not a plain
+ * number in this file (e.g. inside a compressed object stream).
+ */
+static double
+lookup_number(struct scan *sc, double num, double gen)
+{
+	size_t lo = 0, hi, mid;
+	double v = -1;
+
+	if (!sc->indexed)
+		index_numbers(sc);
+	hi = sc->nnums;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (sc->nums[mid].num < (long long)num ||
+		    (sc->nums[mid].num == (long long)num &&
+		     sc->nums[mid].gen < (long long)gen))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < sc->nnums && sc->nums[lo].num == (long long)num &&
+	       sc->nums[lo].gen == (long long)gen;
+	     lo++)
+		v = sc->nums[lo].v; /* sorted: the last is the largest */
+	return v;
+}
+
+/*
+ * Reads the image dictionary at dict ("<<"), which must hold pos (its
+ * /Subtype): its top-level /Width and /Height, direct or by reference.
+ */
+static void
+image_dict(struct scan *sc, const unsigned char *dict,
+	   const unsigned char *pos)
+{
+	const unsigned char *p = dict, *lim;
+	const unsigned char *end = sc->end;
+	struct tok t, a, b;
+	double dim[2] = {-1, -1}, v;
+	int depth = 0, which;
+
+	lim = (size_t)(end - dict) > SCAN_DICT ? dict + SCAN_DICT : end;
+	for (;;) {
+		p = next_tok(p, lim, &t);
+		if (t.type == T_END) {
+			sc->unknown = 1; /* no end in sight */
+			return;
+		}
+		if (t.type == T_DOPEN)
+			depth++;
+		else if (t.type == T_DCLOSE && --depth == 0)
+			break;
+		if (depth != 1 || t.type != T_NAME)
+			continue;
+		which = strcmp(t.text, "Width") == 0    ? 0
+			: strcmp(t.text, "Height") == 0 ? 1
+							: -1;
+		if (which < 0)
+			continue;
+		p = next_tok(p, lim, &t);
+		if (t.type != T_NUM)
+			continue; /* e.g. a name value; not a size */
+		v = t.num;
+		/* "N G R": the size is object N's. */
+		next_tok(next_tok(p, lim, &a), lim, &b);
+		if (a.type == T_NUM && b.type == T_WORD &&
+		    strcmp(b.text, "R") == 0) {
+			v = lookup_number(sc, t.num, a.num);
+			if (v < 0) {
+				sc->unknown = 1;
+				return;
+			}
+		}
+		if (v > dim[which])
+			dim[which] = v;
+	}
+	if (p <= pos || dim[0] <= 0 || dim[1] <= 0) {
+		/* Not the dictionary holding this /Subtype, or no size: what
+		 * poppler would make of it cannot be told here. */
+		sc->unknown = 1;
+		return;
+	}
+	if (dim[0] * dim[1] > sc->w * sc->h) {
+		sc->w = dim[0];
+		sc->h = dim[1];
+	}
+}
+
+/*
+ * Finds the largest image declared in the file's image dictionaries
+ * ("/Subtype /Image", however the names are escaped), reading each
+ * dictionary's /Width and /Height, following references to numbers.
+ */
+static void
+declared_images(struct scan *sc)
+{
+	const unsigned char *p = sc->d, *name, *q, *stop;
+	struct tok t;
+	int depth;
+
+	while ((p = memchr(p, '/', (size_t)(sc->end - p))) != NULL) {
+		name = p;
+		p = next_tok(p, sc->end, &t);
+		if (strcmp(t.text, "Subtype") != 0)
+			continue;
+		q = next_tok(p, sc->end, &t);
+		if (t.type != T_NAME || strcmp(t.text, "Image") != 0)
+			continue;
+		if (++sc->nimages > SCAN_MAX_IMAGES) {
+			sc->unknown = 1;
+			return;
+		}
+		/* Back to the "<<" that opens this dictionary. */
+		stop = (size_t)(name - sc->d) > SCAN_BACK ? name - SCAN_BACK
+							  : sc->d;
+		for (q = name, depth = 0; q - 1 > stop; q--) {
+			if (q[-1] == '>' && q[-2] == '>') {
+				depth++;
+				q--;
+			} else if (q[-1] == '<' && q[-2] == '<') {
+				if (depth-- == 0)
+					break;
+				q--;
+			}
+		}
+		if (q - 1 <= stop) {
+			sc->unknown = 1;
+			continue;
+		}
+		image_dict(sc, q - 2, name);
 	}
 }
 
@@ -86,15 +357,26 @@ ing_pdf_open(struct ing_source *src, char *msg, size_t msglen)
 	GBytes *bytes;
 	GError *gerr = NULL;
 	PopplerDocument *doc;
-	long long iw, ih;
+	struct scan sc;
 
-	largest_image(src->data, src->len, &iw, &ih);
-	if ((double)iw * (double)ih > (double)src->max_pixels) {
+	memset(&sc, 0, sizeof(sc));
+	sc.d = src->data;
+	sc.end = src->data + src->len;
+	declared_images(&sc);
+	free(sc.nums);
+	if (sc.unknown) {
 		snprintf(msg, msglen,
-			 "PDF holds a %lldx%lld image (%.0f megapixels), over "
+			 "PDF holds an image whose size cannot be checked "
+			 "before decoding (given indirectly, or in a damaged "
+			 "dictionary): refused");
+		return DOS_LIMIT;
+	}
+	if (sc.w * sc.h > (double)src->max_pixels) {
+		snprintf(msg, msglen,
+			 "PDF holds a %.0fx%.0f image (%.0f megapixels), over "
 			 "the limit of %.0f megapixels: refused before "
 			 "decoding",
-			 iw, ih, (double)iw * ih / 1e6, src->max_pixels / 1e6);
+			 sc.w, sc.h, sc.w * sc.h / 1e6, src->max_pixels / 1e6);
 		return DOS_LIMIT;
 	}
 	bytes = g_bytes_new_static(src->data, src->len);
@@ -177,10 +459,16 @@ ing_pdf_page(const struct ing_source *src, int n, PIX **ppix, char *msg,
 		err = DOS_FORMAT;
 		goto out;
 	}
-	px = (wpt * dpi / 72.0) * (hpt * dpi / 72.0);
+	/* In whole pixels, as rendered: a page just under the limit in
+	 * points can be just over it once rounded up. */
+	px = ceil(wpt * dpi / 72.0) * ceil(hpt * dpi / 72.0);
 	if (px > (double)src->max_pixels) {
 		/* Downscale an oversized page, but not below a readable dpi. */
 		dpi = floor(dpi * sqrt((double)src->max_pixels / px));
+		while (dpi >= ING_PDF_MIN_DPI &&
+		       ceil(wpt * dpi / 72.0) * ceil(hpt * dpi / 72.0) >
+			       (double)src->max_pixels)
+			dpi--;
 		if (dpi < ING_PDF_MIN_DPI) {
 			snprintf(msg, msglen,
 				 "page %d is %.0fx%.0f inches: even at %d dpi "

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -176,10 +177,30 @@ resp_json(struct web_resp *r, unsigned status, json_t *j)
 	free(s);
 }
 
+/*
+ * A message as a JSON string.  Messages may quote what the request said
+ * (a path segment, decoded from %XX, need not be UTF-8): such bytes are
+ * shown as '?', where jansson would refuse the whole answer.
+ */
+static json_t *
+msg_string(const char *msg)
+{
+	size_t n = strlen(msg) + 1;
+	char *clean;
+	json_t *j;
+
+	if (dos_utf8_valid(msg) || (clean = malloc(n)) == NULL)
+		return json_string(msg);
+	dos_utf8_clean(msg, clean, n);
+	j = json_string(clean);
+	free(clean);
+	return j;
+}
+
 static void
 resp_error(struct web_resp *r, unsigned status, const char *msg)
 {
-	json_t *j = json_pack("{s:s}", "error", msg);
+	json_t *j = json_pack("{s:o}", "error", msg_string(msg));
 
 	resp_json(r, status, j);
 	json_decref(j);
@@ -347,12 +368,25 @@ jstr(json_t *j, const char *key)
 	return json_string_value(json_object_get(j, key));
 }
 
+/*
+ * An integer of the body as an int; bad (a value the archive refuses)
+ * when it is one but does not fit: a plain cast made 4294967386 degrees
+ * a quarter turn.
+ */
+static int
+jint(const json_t *v, int bad)
+{
+	json_int_t i = json_integer_value(v);
+
+	return i < INT_MIN || i > INT_MAX ? bad : (int)i;
+}
+
 /* Answers with the archive's outcome: {"message"} or the error. */
 static void
 resp_outcome(struct web_resp *r, enum dos_err err, const char *msg)
 {
 	if (err == DOS_OK) {
-		json_t *j = json_pack("{s:s}", "message", msg);
+		json_t *j = json_pack("{s:o}", "message", msg_string(msg));
 
 		resp_json(r, 200, j);
 		json_decref(j);
@@ -949,7 +983,7 @@ h_page_turn(struct web_req *q, struct web_resp *r)
 	o.user = q->user.name;
 	resp_outcome(r,
 		     ing_page_turn(&o, q->arc, &q->user, id, (int)seq,
-				   (int)json_integer_value(deg),
+				   jint(deg, 0),
 				   jstr(j, "reason"), msg, sizeof(msg)),
 		     msg);
 	wset_put(set);
@@ -1211,11 +1245,11 @@ h_checklist_add(struct web_req *q, struct web_resp *r)
 	in.applies_if = nonempty(jstr(j, "applies_if"));
 	n = json_object_get(j, "min_count");
 	in.min_count = n == NULL ? 1 : json_is_integer(n)
-					       ? (int)json_integer_value(n)
+					       ? jint(n, 0)
 					       : 0;
 	n = json_object_get(j, "months");
 	in.months = n == NULL || json_is_null(n) ? 0
-		    : json_is_integer(n)	       ? (int)json_integer_value(n)
+		    : json_is_integer(n)	       ? jint(n, -1)
 						       : -1;
 	err = arc_checklist_add(q->arc, &q->user, &in, &id, msg, sizeof(msg));
 	if (err == DOS_OK) {
@@ -1459,7 +1493,7 @@ h_grant_request(struct web_req *q, struct web_resp *r)
 	if (err == DOS_OK)
 		err = arc_grant_request(
 			q->arc, &q->user, kind, id, jstr(j, "reason"),
-			(int)json_integer_value(json_object_get(j, "days")),
+			jint(json_object_get(j, "days"), -1),
 			&gid, msg, sizeof(msg));
 	if (err == DOS_OK) {
 		res = json_pack("{s:I,s:s}", "id", (json_int_t)gid, "message",

@@ -53,6 +53,7 @@ struct job {
 	json_t *files;         /* guarded by lock */
 	int pages, docs, failed;
 	struct arc *a;         /* the job's connection, while it runs */
+	int seq;               /* order of making, for take_slot */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -115,7 +116,8 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 	(void)transfer_encoding;
 	if (up->status != 0)
 		return MHD_YES; /* drain; the failure is answered at the end */
-	if (filename == NULL || strcmp(key, "files") != 0)
+	/* A part without a readable name (name=*files") has key NULL. */
+	if (filename == NULL || key == NULL || strcmp(key, "files") != 0)
 		return MHD_YES; /* other fields carry nothing we use */
 	if (off == 0) {
 		if (up->fd >= 0)
@@ -342,20 +344,27 @@ job_run(void *arg)
 	struct ing_options o;
 	struct ing *ing = NULL;
 	struct arc *a = NULL;
-	int i, stopped;
+	const char *stage = "cannot open the archive";
+	int i, stopped, started = 0;
 	enum dos_err err;
 
 	/* The settings of the moment the batch starts, to its end. */
 	o = set->ingest;
 	o.user = j->user;
 	o.jobs = 1; /* the server's other threads keep answering */
-	if ((err = arc_open(j->archive, 0, &a)) == DOS_OK &&
-	    (err = ing_new(&o, &ing)) == DOS_OK) {
-		j->a = a;
-		err = ing_batch(ing, a, j->batch, j->paths, j->npaths,
-				on_job_file, on_job_progress, j);
-		j->a = NULL;
+	if ((err = arc_open(j->archive, 0, &a)) == DOS_OK) {
+		stage = "cannot start the ingest (OCR engine)";
+		if ((err = ing_new(&o, &ing)) == DOS_OK) {
+			started = 1;
+			j->a = a;
+			err = ing_batch(ing, a, j->batch, j->paths,
+					j->npaths, on_job_file,
+					on_job_progress, j);
+			j->a = NULL;
+		}
 	}
+	if (!started)
+		j->failed = j->npaths; /* none was read */
 	/* Stopped (full disk, or no OCR engine): interrupted, resumable. */
 	stopped = err != DOS_OK;
 	if (a != NULL && stopped)
@@ -371,10 +380,13 @@ job_run(void *arg)
 		for (i = 0; i < j->npaths; i++)
 			free(j->paths[i]);
 		free(j->paths);
-		dos_errx("batch %lld stopped: %s; once that is put right, "
-			 "'dossier ingest --resume %lld' ingests the files it "
-			 "did not", (long long)j->batch, dos_strerror(err),
-			 (long long)j->batch);
+		/* In words: "batch 5: not found" was all it said when the
+		 * OCR data was missing. */
+		dos_errx("batch %lld stopped: %s%s%s; once that is put "
+			 "right, 'dossier ingest --resume %lld' ingests the "
+			 "files it did not", (long long)j->batch,
+			 started ? "" : stage, started ? "" : ": ",
+			 dos_strerror(err), (long long)j->batch);
 	} else
 		remove_spool(j->dir, j->paths, j->npaths);
 	pthread_mutex_lock(&lock);
@@ -385,6 +397,31 @@ job_run(void *arg)
 	return NULL;
 }
 
+/*
+ * A slot for a new job (under lock): a free one, else the one of the
+ * batch that finished first (its progress is forgotten); -1 when every
+ * slot holds a running batch.
+ */
+static int
+take_slot(void)
+{
+	int i, oldest = -1;
+
+	for (i = 0; i < MAX_JOBS; i++) {
+		if (jobs[i] == NULL)
+			return i;
+		if (strcmp(jobs[i]->state, "running") != 0 &&
+		    (oldest < 0 || jobs[i]->seq < jobs[oldest]->seq))
+			oldest = i;
+	}
+	if (oldest >= 0) {
+		json_decref(jobs[oldest]->files);
+		free(jobs[oldest]);
+		jobs[oldest] = NULL;
+	}
+	return oldest;
+}
+
 enum dos_err
 upload_finish(struct upload *up, const char *dir, const char *user,
 	      int64_t *pbatch, int *pfiles, char *msg, size_t msglen)
@@ -393,8 +430,9 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 	struct arc *a = NULL;
 	pthread_t t;
 	pthread_attr_t at;
+	int64_t batch = 0;
+	int slot, nfiles;
 	enum dos_err err;
-	int slot;
 
 	*pbatch = 0;
 	*pfiles = 0;
@@ -418,15 +456,33 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 	}
 	snprintf(j->user, sizeof(j->user), "%s", user);
 	snprintf(j->archive, sizeof(j->archive), "%s", dir);
+	j->state = "running";
+	/* A slot first: a batch is begun only when it can be followed. */
+	pthread_mutex_lock(&lock);
+	if ((slot = take_slot()) >= 0) {
+		j->seq = ++njobs_made;
+		jobs[slot] = j;
+	}
+	pthread_mutex_unlock(&lock);
+	if (slot < 0) {
+		json_decref(j->files);
+		free(j);
+		snprintf(msg, msglen, "%d batches are being ingested; try "
+				      "again when one has finished", MAX_JOBS);
+		return DOS_CONFLICT;
+	}
 	/* Its files on record before any is read: a batch the server dies
 	 * in can be resumed. */
 	if ((err = arc_open(dir, 0, &a)) != DOS_OK ||
-	    (err = arc_batch_begin(a, user, &j->batch)) != DOS_OK ||
-	    (err = arc_batch_plan(a, j->batch, up->paths, up->npaths)) !=
+	    (err = arc_batch_begin(a, user, &batch)) != DOS_OK ||
+	    (err = arc_batch_plan(a, batch, up->paths, up->npaths)) !=
 		    DOS_OK) {
-		if (j->batch > 0)
-			arc_batch_finish(a, j->batch, 1);
+		if (batch > 0)
+			arc_batch_finish(a, batch, 1);
 		arc_close(a);
+		pthread_mutex_lock(&lock);
+		jobs[slot] = NULL;
+		pthread_mutex_unlock(&lock);
 		json_decref(j->files);
 		free(j);
 		snprintf(msg, msglen, "the batch cannot be started; see the "
@@ -434,40 +490,37 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 		return err;
 	}
 	arc_close(a);
-	/* The job owns the files now. */
+	/* The job owns the files now.  What the answer says is kept here:
+	 * a job that ends at once changes its own copy. */
+	nfiles = up->npaths;
+	pthread_mutex_lock(&lock);
+	j->batch = batch;
 	memcpy(j->dir, up->dir, sizeof(j->dir));
 	j->paths = up->paths;
 	j->npaths = up->npaths;
 	j->prog.files_total = up->npaths;
-	j->state = "running";
+	pthread_mutex_unlock(&lock);
 	up->paths = NULL;
 	up->npaths = 0;
 	up->dir[0] = '\0';
-	pthread_mutex_lock(&lock);
-	slot = njobs_made++ % MAX_JOBS;
-	if (jobs[slot] != NULL && strcmp(jobs[slot]->state, "running") != 0) {
-		json_decref(jobs[slot]->files);
-		free(jobs[slot]);
-		jobs[slot] = NULL;
-	}
-	if (jobs[slot] == NULL)
-		jobs[slot] = j;
-	pthread_mutex_unlock(&lock);
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &at, job_run, j) != 0) {
 		pthread_attr_destroy(&at);
 		pthread_mutex_lock(&lock);
+		remove_spool(j->dir, j->paths, j->npaths);
+		j->paths = NULL;
+		j->npaths = 0;
 		j->state = "failed";
 		pthread_mutex_unlock(&lock);
 		snprintf(msg, msglen, "the batch cannot be started now");
 		return DOS_NOMEM;
 	}
 	pthread_attr_destroy(&at);
-	*pbatch = j->batch;
-	*pfiles = j->npaths;
+	*pbatch = batch;
+	*pfiles = nfiles;
 	snprintf(msg, msglen, "batch %lld: %d file(s) received; ingesting",
-		 (long long)j->batch, j->npaths);
+		 (long long)batch, nfiles);
 	return DOS_OK;
 }
 

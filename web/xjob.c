@@ -4,7 +4,8 @@
  * metadata CSV or the audit log of a period) into a private folder of
  * the archive's tmp/; its owner polls its progress and downloads it.  At
  * most XJOB_MAX_RUNNING run at once; a finished file is removed after
- * XJOB_KEEP_SECONDS, or when the server stops.
+ * XJOB_KEEP_SECONDS (earlier when MAX_JOBS are kept and a new one
+ * starts), or when the server stops.
  * Exports xjob_start, xjob_list, xjob_get, xjob_open, xjob_exists,
  * xjob_shutdown.
  */
@@ -160,6 +161,32 @@ prune(void)
 		}
 }
 
+/*
+ * Frees a slot for a new job (under lock): when every slot is taken
+ * (MAX_JOBS exports within XJOB_KEEP_SECONDS), the oldest finished job
+ * goes early.  At most XJOB_MAX_RUNNING run, so there always is one: a
+ * new export is never refused for old ones (it was, for a day, with "0
+ * exports are running").
+ */
+static void
+make_room(void)
+{
+	int i, oldest = -1;
+
+	prune();
+	for (i = 0; i < MAX_JOBS; i++) {
+		if (jobs[i] == NULL)
+			return;
+		if (jobs[i]->finished != 0 &&
+		    (oldest < 0 || jobs[i]->finished < jobs[oldest]->finished))
+			oldest = i;
+	}
+	if (oldest >= 0) {
+		job_free(jobs[oldest]);
+		jobs[oldest] = NULL;
+	}
+}
+
 static char *
 dup_or_null(const json_t *req, const char *key)
 {
@@ -254,14 +281,16 @@ xjob_start(struct arc *a, const char *dir, const struct arc_user *who,
 	if (dos_snprintf(j->dir, sizeof(j->dir), "%s", dir) != DOS_OK)
 		goto fail;
 	pthread_mutex_lock(&lock);
-	prune();
+	make_room();
 	for (i = 0; i < MAX_JOBS && slot < 0; i++)
 		if (jobs[i] == NULL)
 			slot = i;
 	if (running >= XJOB_MAX_RUNNING || slot < 0) {
+		/* The count as it was: read after unlocking, it said 0. */
+		i = running;
 		pthread_mutex_unlock(&lock);
 		snprintf(msg, msglen, "%d exports are running; try again when "
-				      "one has finished", running);
+				      "one has finished", i);
 		status = 503;
 		goto fail;
 	}

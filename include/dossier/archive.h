@@ -223,6 +223,8 @@ enum dos_err arc_source_find(struct arc *a, const char *sha256, int *pfound,
 /*
  * Commits a source file and the documents cut from it in one transaction:
  * all of it or none of it.  Blobs must already be stored.  Fills docs[].id.
+ * DOS_INVAL when a text (name, metadata, page text, words, barcodes) is
+ * not UTF-8.
  */
 enum dos_err arc_source_commit(struct arc *a, struct arc_source_in *src);
 

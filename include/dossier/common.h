@@ -94,6 +94,19 @@ double dos_mono(void);
 enum dos_err dos_file_read(const char *path, size_t max, unsigned char **pdata,
 			   size_t *plen);
 
+/*
+ * Whether the NUL-terminated s is strict UTF-8 (no overlong forms,
+ * surrogates or code points past U+10FFFF), as jansson requires of every
+ * string that goes into JSON.  NULL counts as valid.
+ */
+int dos_utf8_valid(const char *s);
+/*
+ * Copies s into out (at most n bytes with the NUL), each byte that is not
+ * part of valid UTF-8 replaced by '?', and cut at a character boundary:
+ * text from outside (file names, barcodes) made fit for the archive.
+ */
+void dos_utf8_clean(const char *s, char *out, size_t n);
+
 /* Safe snprintf: DOS_LIMIT when the output would be truncated. */
 enum dos_err dos_snprintf(char *dst, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

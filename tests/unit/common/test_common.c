@@ -84,6 +84,39 @@ strerror_names_every_code(void **state)
 	assert_string_equal(dos_strerror((enum dos_err)999), "unknown error");
 }
 
+/* Strict UTF-8: what jansson accepts into JSON, nothing else. */
+static void
+utf8_valid_is_strict(void **state)
+{
+	(void)state;
+	assert_true(dos_utf8_valid(NULL));
+	assert_true(dos_utf8_valid(""));
+	assert_true(dos_utf8_valid("M\xc3\xbcller \xe6\x96\x87"));
+	assert_true(dos_utf8_valid("\xf0\x9f\x98\x80"));
+	assert_false(dos_utf8_valid("M\xfcller"));         /* Latin-1 */
+	assert_false(dos_utf8_valid("\xc0\xaf"));          /* overlong '/' */
+	assert_false(dos_utf8_valid("\xed\xa0\x80"));      /* surrogate */
+	assert_false(dos_utf8_valid("\xf4\x90\x80\x80"));  /* past U+10FFFF */
+	assert_false(dos_utf8_valid("\xe6\x96"));          /* cut short */
+}
+
+/* Bytes that are not text become '?'; the result is cut at a whole
+ * character and always fits. */
+static void
+utf8_clean_replaces_and_cuts(void **state)
+{
+	char out[16];
+
+	(void)state;
+	dos_utf8_clean("M\xfcller-\xe9t\xe9.png", out, sizeof(out));
+	assert_string_equal(out, "M?ller-?t?.png");
+	dos_utf8_clean("\xe6\x96\x87\xe6\x96\x87", out, 6);
+	assert_string_equal(out, "\xe6\x96\x87");
+	dos_utf8_clean("abc", out, 1);
+	assert_string_equal(out, "");
+	assert_true(dos_utf8_valid(out));
+}
+
 int
 main(void)
 {
@@ -94,6 +127,8 @@ main(void)
 		cmocka_unit_test(snprintf_reports_truncation),
 		cmocka_unit_test(file_read_enforces_limit_before_reading),
 		cmocka_unit_test(strerror_names_every_code),
+		cmocka_unit_test(utf8_valid_is_strict),
+		cmocka_unit_test(utf8_clean_replaces_and_cuts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
