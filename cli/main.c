@@ -1594,6 +1594,17 @@ main(int argc, char **argv)
 			free(av);
 			cli_config_free(cli_cfg);
 			cli_cfg = NULL;
+			/*
+			 * A SANE backend's reader thread cancelled while it
+			 * held the loader's lock (sanei_thread cancels
+			 * asynchronously) makes exit() wait for ever in
+			 * the loader's clean-up: a scan, its archive
+			 * closed and its output written, leaves at once.
+			 */
+			if (cmds[i].run == cmd_scan) {
+				fflush(NULL);
+				_exit(rc);
+			}
 			return rc;
 		}
 	}

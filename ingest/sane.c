@@ -906,11 +906,12 @@ check_frame(const struct ing_dev *dv, const SANE_Parameters *p,
 
 /*
  * Reads a started page to its end into a small buffer, keeping nothing:
- * a page refused by its size is not cancelled while the backend is
- * still making it, because backends built on sanei_thread cancel their
- * reader thread with pthread_cancel, and one cancelled inside malloc
- * leaves the allocator locked (seen with the test backend: the next
- * sane_cancel never returned).  Bounded by the announced size.
+ * a page refused (its size, its format) is not cancelled while the
+ * backend is still making it, because backends built on sanei_thread
+ * cancel their reader thread with pthread_cancel, and one cancelled
+ * inside malloc or the loader leaves their lock taken (seen with the
+ * test backend: sane_cancel, or exit, never returned).  Bounded by the
+ * announced size, and by 1 GiB.
  */
 static void
 drain(struct ing_dev *dv, const SANE_Parameters *p)
@@ -921,10 +922,12 @@ drain(struct ing_dev *dv, const SANE_Parameters *p)
 	SANE_Status st;
 
 	/* The page and one read more, for the backend's end of file. */
-	left = p->lines > 0 ? (uint64_t)p->bytes_per_line *
-					  (uint64_t)p->lines +
-				  sizeof(sink)
-			    : 0;
+	left = p->lines > 0 && p->bytes_per_line > 0
+		       ? (uint64_t)p->bytes_per_line * (uint64_t)p->lines +
+				 sizeof(sink)
+		       : 0;
+	if (left > ((uint64_t)1 << 30))
+		left = (uint64_t)1 << 30;
 	while (left > 0 && idle < MAX_IDLE_READS) {
 		n = 0;
 		st = sane_read(dv->h, sink,
@@ -963,8 +966,7 @@ ing_dev_page(struct ing_dev *dv, uint64_t max_pixels,
 		return stopped(st, msg, msglen);
 	if ((rc = check_frame(dv, &p, max_pixels, &max, msg, msglen)) !=
 	    ING_SCAN_DONE) {
-		if (rc == ING_SCAN_LIMIT)
-			drain(dv, &p);
+		drain(dv, &p);
 		return rc;
 	}
 	/* The height announced (checked against the limit), else 1 MiB. */
