@@ -49,12 +49,14 @@ struct xjob {
 	size_t entries;
 	char msg[512];
 	time_t created, finished;
+	uint64_t order; /* in which order jobs finished (seconds tie) */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t idle = PTHREAD_COND_INITIALIZER;
 static struct xjob *jobs[MAX_JOBS];
 static int64_t last_id;
+static uint64_t nfinished;
 static int running;
 
 static void
@@ -128,6 +130,7 @@ run(void *arg)
 	j->res = res;
 	j->entries = n;
 	j->finished = time(NULL);
+	j->order = ++nfinished;
 	if (err == DOS_OK) {
 		struct stat sb;
 
@@ -178,7 +181,7 @@ make_room(void)
 		if (jobs[i] == NULL)
 			return;
 		if (jobs[i]->finished != 0 &&
-		    (oldest < 0 || jobs[i]->finished < jobs[oldest]->finished))
+		    (oldest < 0 || jobs[i]->order < jobs[oldest]->order))
 			oldest = i;
 	}
 	if (oldest >= 0) {
