@@ -2051,30 +2051,40 @@ conn_ctx_new(void)
  * it is decoded.  A %00 would end the decoded address early and a %2F in
  * the path would become a '/' between segments, so the server and a
  * proxy in front of it would read different paths: both are refused.
- * What it returns is the request's context.
+ * What it returns becomes the request's context: NULL, or one of these
+ * marks, never memory of its own, for a connection that closes before
+ * on_request sees it is not handed to on_completed (slow clients timed
+ * out in their headers leaked a context each).
  */
+struct uri_mark {
+	const char *why;
+	unsigned status;
+};
+static const struct uri_mark mark_nul = {
+	"the address holds a NUL byte (%00)", 400};
+static const struct uri_mark mark_slash = {
+	"not found (a path never holds an encoded '/')", 404};
+
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct conn_ctx *cc = conn_ctx_new();
 	size_t i, path = strcspn(uri, "?");
 
 	(void)cls;
 	(void)conn;
-	if (cc == NULL)
-		return NULL;
-	cc->bad_status = 400;
 	if (strstr(uri, "%00") != NULL)
-		cc->bad_url = "the address holds a NUL byte (%00)";
-	for (i = 0; cc->bad_url == NULL && i + 2 < path; i++)
+		return (void *)&mark_nul;
+	for (i = 0; i + 2 < path; i++)
 		if (uri[i] == '%' && uri[i + 1] == '2' &&
-		    (uri[i + 2] == 'F' || uri[i + 2] == 'f')) {
-			/* As if the segments did not exist. */
-			cc->bad_url = "not found (a path never holds an "
-				      "encoded '/')";
-			cc->bad_status = 404;
-		}
-	return cc;
+		    (uri[i + 2] == 'F' || uri[i + 2] == 'f'))
+			return (void *)&mark_slash; /* as if no segments */
+	return NULL;
+}
+
+static int
+is_mark(const void *p)
+{
+	return p == &mark_nul || p == &mark_slash;
 }
 
 /* Refuses, before its body is read, a request whose raw address was
@@ -2107,15 +2117,21 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	   const char *method, const char *version, const char *upload_data,
 	   size_t *upload_size, void **ctx)
 {
-	struct conn_ctx *cc = *ctx;
+	struct conn_ctx *cc = is_mark(*ctx) ? NULL : *ctx;
 	struct web_req q;
 	struct web_resp r;
 
 	(void)cls;
 	(void)version;
-	if (cc == NULL || !cc->started) {
-		if (cc == NULL && (cc = conn_ctx_new()) == NULL)
+	if (cc == NULL) {
+		const struct uri_mark *m = *ctx;
+
+		if ((cc = conn_ctx_new()) == NULL)
 			return MHD_NO;
+		if (m != NULL) {
+			cc->bad_url = m->why;
+			cc->bad_status = m->status;
+		}
 		*ctx = cc;
 		cc->started = 1;
 		early_checks(cc, conn, method, url);
@@ -2300,11 +2316,12 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	     enum MHD_RequestTerminationCode toe)
 {
-	struct conn_ctx *cc = *ctx;
+	struct conn_ctx *cc = is_mark(*ctx) ? NULL : *ctx;
 
 	(void)cls;
 	(void)conn;
 	(void)toe;
+	*ctx = NULL;
 	if (cc != NULL) {
 		upload_free(cc->up);
 		if (cc->holding)
