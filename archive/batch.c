@@ -523,12 +523,7 @@ arc_batch_scan_finish(struct arc *a, int64_t id, const char *status)
 		arc_bind_text(st, 1, now);
 	sqlite3_bind_int64(st, 2, id);
 	arc_bind_text(st, 3, status);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		dos_errx("%s: %s", __func__, arc_errmsg(a));
-		err = DOS_DB;
-	}
-	sqlite3_finalize(st);
-	return err;
+	return arc_step_once(a, st, "batch counts");
 }
 
 /*
