@@ -5,12 +5,11 @@
 // browser dialog), disables and enables a user, moves a user to another
 // unit, and sees the units.  Screenshots go to OUT_DIR.
 // Env: BASE_URL, OUT_DIR, ADMIN_USER, ADMIN_PASSWORD.
-import { launch, ok, shot, signIn } from './lib.mjs';
+import { launch, ok, shot, signIn, end, WAIT } from './lib.mjs';
 
 const BASE = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const ADMIN = process.env.ADMIN_USER || 'adm';
 const ADMIN_PW = process.env.ADMIN_PASSWORD || '';
-const WAIT = 10000;
 
 const { browser, page, errors } = await launch();
 page.setDefaultTimeout(WAIT);
@@ -42,6 +41,7 @@ async function statusOf(sel) {
 const signed = await check('admin signs in', () => signIn(page, BASE, ADMIN, ADMIN_PW));
 if (!signed) {
   await browser.close();
+  end();
   process.exit(0);
 }
 
@@ -177,4 +177,5 @@ await check('no object or markup shown as text', async () => {
 
 ok(errors.length === 0, 'no script errors and no browser dialogs', errors.join(' | '));
 await browser.close();
+end();
 process.exit(0);

@@ -39,13 +39,12 @@ code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "files=@$1" -F "files=@$2" \
 is "upload accepted: 202" "$code" 202
 batch=$(json .batch <"$T_TMP/r")
 is "three files received" "$(json .files <"$T_TMP/r")" 3
-state=running
-for _ in $(seq 1 120); do
+over() {
 	curl -s "$BASE_URL/api/batches/$batch/progress" >"$T_TMP/p"
 	state=$(json .state <"$T_TMP/p")
-	[ "$state" = running ] || break
-	sleep 0.5
-done
+	[ "$state" != running ]
+}
+poll 300 over
 is "batch ingested" "$state" done
 is "both scans became documents" "$(jq '[.files[].documents[]] | length' <"$T_TMP/p")" 2
 is "the bad file is named and explained" \
