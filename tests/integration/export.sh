@@ -181,6 +181,15 @@ as aud export --csv --reason sheet 'category:CREDIT' -o "$T_TMP/m.csv" >/dev/nul
 is "--csv: a header and one row per document, in archive-number order" \
 	"$(cut -d, -f1 "$T_TMP/m.csv" | tr -d '\r' | tr '\n' ' ')" \
 	"archive_no $(printf '%s\n' "$n1" "$n2" "$n3" | sort | tr '\n' ' ')"
+# A value a spreadsheet would take for a formula is defused with a
+# leading apostrophe: =, +, -, @, and a tab or carriage return before one.
+D edit "$south" title=$'\t=HYPERLINK("http://evil.example/","x")' --reason "csv formula test" >/dev/null
+D edit "$secret" title=$'\r+SUM(1;2)' --reason "csv formula test" >/dev/null
+D edit "$own" title='@cmd' --reason "csv formula test" >/dev/null
+as aud export --csv --reason sheet 'category:CREDIT' -o "$T_TMP/f.csv" >/dev/null
+is "--csv: values starting with a tab, a carriage return or @ are defused" \
+	"$(python3 -c 'import csv, sys, json; r = list(csv.DictReader(open(sys.argv[1], newline=""))); print(json.dumps(sorted(x["title"] for x in r)))' "$T_TMP/f.csv")" \
+	'["'"'"'\t=HYPERLINK(\"http://evil.example/\",\"x\")", "'"'"'\r+SUM(1;2)", "'"'"'@cmd"]'
 today=$(date -u +%F)
 out=$(as aud export-audit --from "$today" --to "$today" -o "$T_TMP/audit.jsonl")
 contains "export-audit reports the entries written" "$out" "audit entries to"
