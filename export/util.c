@@ -2,8 +2,8 @@
  * util.c: what the exports share: output files written to a temporary
  * name, fsynced and renamed into place; CSV fields; the public key as
  * PEM; an export's selection in words.
- * Exports exp_key_pem and the internal exp_out_begin, exp_out_commit,
- * exp_out_abort, exp_csv_field, exp_key_from_pem, exp_describe.
+ * Exports exp_key_pem, exp_key_from_pem and the internal exp_out_begin,
+ * exp_out_commit, exp_out_abort, exp_csv_field, exp_describe.
  */
 #include <errno.h>
 #include <fcntl.h>
