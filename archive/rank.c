@@ -33,7 +33,8 @@ struct rank_cache {
 	sqlite3_int64 search; /* the search the figures belong to, or 0 */
 	int nphrase;
 	double avgdl;
-	double *idf; /* per phrase */
+	double *idf;  /* per phrase */
+	double *freq; /* per phrase, the row being ranked (scratch) */
 };
 
 #define WALK_CAP 20000
@@ -58,13 +59,19 @@ fill(struct rank_cache *c, const Fts5ExtensionApi *api, Fts5Context *fts,
 {
 	sqlite3_int64 nrow = 0, ntok = 0;
 	int i, n = api->xPhraseCount(fts), rc;
-	double *idf;
+	double *idf, *freq;
 
 	if ((rc = api->xRowCount(fts, &nrow)) != SQLITE_OK ||
 	    (rc = api->xColumnTotalSize(fts, -1, &ntok)) != SQLITE_OK)
 		return rc;
+	/* As many phrases as the query has (~fuzzy words bring several
+	 * each): no fixed limit. */
 	if ((idf = calloc((size_t)n + 1, sizeof(double))) == NULL)
 		return SQLITE_NOMEM;
+	if ((freq = calloc((size_t)n + 1, sizeof(double))) == NULL) {
+		free(idf);
+		return SQLITE_NOMEM;
+	}
 	for (i = 0; i < n; i++) {
 		struct walk w = {0, 0};
 		double x, nhit;
@@ -72,6 +79,7 @@ fill(struct rank_cache *c, const Fts5ExtensionApi *api, Fts5Context *fts,
 		if ((rc = api->xQueryPhrase(fts, i, &w, count_cb)) !=
 		    SQLITE_OK) {
 			free(idf);
+			free(freq);
 			return rc;
 		}
 		nhit = (double)w.n;
@@ -83,7 +91,9 @@ fill(struct rank_cache *c, const Fts5ExtensionApi *api, Fts5Context *fts,
 		idf[i] = x <= 0.0 ? 1e-6 : x;
 	}
 	free(c->idf);
+	free(c->freq);
 	c->idf = idf;
+	c->freq = freq;
 	c->nphrase = n;
 	c->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
 	c->search = search;
@@ -96,7 +106,7 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *out,
 {
 	struct rank_cache *c = api->xUserData(fts);
 	sqlite3_int64 search, maxid;
-	double freq[64], score = 0.0, d;
+	double *freq, score = 0.0, d;
 	int i, ninst = 0, ntok = 0, rc;
 
 	if (nval != 2 || (search = sqlite3_value_int64(val[0])) == 0) {
@@ -110,11 +120,8 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *out,
 		sqlite3_result_error_code(out, rc);
 		return;
 	}
-	if (c->nphrase > (int)(sizeof(freq) / sizeof(freq[0]))) {
-		sqlite3_result_error(out, "too many phrases to rank", -1);
-		return;
-	}
-	memset(freq, 0, sizeof(freq));
+	freq = c->freq;
+	memset(freq, 0, sizeof(double) * (size_t)c->nphrase);
 	if ((rc = api->xInstCount(fts, &ninst)) != SQLITE_OK) {
 		sqlite3_result_error_code(out, rc);
 		return;
@@ -147,8 +154,10 @@ rank_free(void *p)
 {
 	struct rank_cache *c = p;
 
-	if (c != NULL)
+	if (c != NULL) {
 		free(c->idf);
+		free(c->freq);
+	}
 	free(c);
 }
 
