@@ -108,6 +108,57 @@ problem(json_t *list, const char *kind, const char *object, const char *what)
 					      what));
 }
 
+/*
+ * A loop over rows that ended on something other than SQLITE_DONE read
+ * only part of what it checks: a problem (never a silent success), with
+ * SQLite's reason.
+ */
+static void
+unread(struct arc *a, json_t *problems, const char *object, const char *what,
+       int rc)
+{
+	char s[512];
+
+	snprintf(s, sizeof(s), "%s could not be read to its end (%s)", what,
+		 rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB
+			 ? "the catalogue is damaged"
+			 : sqlite3_errmsg(a->db));
+	problem(problems, "catalogue", object, s);
+}
+
+/* SQLite's own check of the catalogue's pages and indexes. */
+static enum dos_err
+verify_catalogue(struct arc *a, json_t *problems)
+{
+	sqlite3_stmt *st = NULL;
+	char s[600];
+	enum dos_err err;
+	int rc, n = 0;
+
+	if ((err = arc_prepare(a, "PRAGMA quick_check", &st)) != DOS_OK) {
+		problem(problems, "catalogue", "catalogue.db",
+			"quick_check could not run");
+		return DOS_OK;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *r = arc_col_text(st, 0);
+
+		if (strcmp(r, "ok") == 0)
+			continue;
+		if (++n > 20)
+			continue; /* the first ones say enough */
+		snprintf(s, sizeof(s), "quick_check: %s", r);
+		problem(problems, "catalogue", "catalogue.db", s);
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(s, sizeof(s), "quick_check stopped: %s",
+			 sqlite3_errmsg(a->db));
+		problem(problems, "catalogue", "catalogue.db", s);
+	}
+	sqlite3_finalize(st);
+	return DOS_OK;
+}
+
 static enum dos_err
 verify_audit(struct arc *a, json_t *problems, json_int_t *pcount,
 	     char *head, size_t headlen)
@@ -115,6 +166,7 @@ verify_audit(struct arc *a, json_t *problems, json_int_t *pcount,
 	sqlite3_stmt *st = NULL;
 	char prev[DOS_SHA256_HEX], hash[DOS_SHA256_HEX], obj[32];
 	enum dos_err err;
+	int rc;
 
 	head[0] = '\0';
 	snprintf(prev, sizeof(prev), "%s", GENESIS);
@@ -122,7 +174,7 @@ verify_audit(struct arc *a, json_t *problems, json_int_t *pcount,
 				  "detail, prev, hash FROM audit ORDER BY id",
 			       &st)) != DOS_OK)
 		return err;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		snprintf(obj, sizeof(obj), "audit:%lld",
 			 (long long)sqlite3_column_int64(st, 0));
 		(*pcount)++;
@@ -140,6 +192,8 @@ verify_audit(struct arc *a, json_t *problems, json_int_t *pcount,
 		snprintf(head, headlen, "%lld:%s",
 			 (long long)sqlite3_column_int64(st, 0), prev);
 	}
+	if (rc != SQLITE_DONE)
+		unread(a, problems, "audit", "the audit log", rc);
 	sqlite3_finalize(st);
 	return DOS_OK;
 }
@@ -204,12 +258,12 @@ verify_blobs(struct arc *a, json_t *problems, json_int_t *pcount)
 	char hash[DOS_SHA256_HEX];
 	const char *sha;
 	uint64_t size;
-	int fd;
+	int fd, rc;
 	enum dos_err err;
 
 	if ((err = arc_prepare(a, "SELECT sha256, size FROM blob", &st)))
 		return err;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		sha = arc_col_text(st, 0);
 		(*pcount)++;
 		if (arc_blob_open(a, sha, &fd, &size) != DOS_OK) {
@@ -225,6 +279,8 @@ verify_blobs(struct arc *a, json_t *problems, json_int_t *pcount)
 				"content altered (SHA-256 mismatch)");
 		close(fd);
 	}
+	if (rc != SQLITE_DONE)
+		unread(a, problems, "blob", "the list of blobs", rc);
 	sqlite3_finalize(st);
 	return DOS_OK;
 }
@@ -262,6 +318,7 @@ verify_unreferenced(struct arc *a, json_t *problems, json_t *notes,
 	char dir[4096], path[4096], obj[4200];
 	json_int_t temps = 0;
 	enum dos_err err;
+	int rc;
 
 	if ((err = arc_prepare(a, "SELECT 1 FROM blob WHERE sha256 = ?",
 			       &st)) != DOS_OK)
@@ -298,8 +355,13 @@ verify_unreferenced(struct arc *a, json_t *problems, json_t *notes,
 			}
 			sqlite3_reset(st);
 			arc_bind_text(st, 1, f->d_name);
-			if (sqlite3_step(st) == SQLITE_ROW)
+			if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 				continue; /* checked by verify_blobs */
+			if (rc != SQLITE_DONE) {
+				unread(a, problems, f->d_name,
+				       "the blob's catalogue row", rc);
+				continue;
+			}
 			if (!file_matches(path, f->d_name))
 				problem(problems, "blob", f->d_name,
 					"unreferenced file whose content does "
@@ -370,13 +432,17 @@ verify_refs(struct arc *a, json_t *problems)
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	enum dos_err err;
+	int rc;
 
 	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
 		if ((err = arc_prepare(a, checks[i][0], &st)) != DOS_OK)
 			return err;
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			problem(problems, "reference", arc_col_text(st, 0),
 				checks[i][1]);
+		if (rc != SQLITE_DONE)
+			unread(a, problems, "references",
+			       "the check of references", rc);
 		sqlite3_finalize(st);
 	}
 	return DOS_OK;
@@ -396,7 +462,8 @@ arc_verify(struct arc *a, json_t **preport)
 		json_decref(notes);
 		return DOS_NOMEM;
 	}
-	if ((err = verify_audit(a, problems, &nentries, head,
+	if ((err = verify_catalogue(a, problems)) != DOS_OK ||
+	    (err = verify_audit(a, problems, &nentries, head,
 				sizeof(head))) != DOS_OK ||
 	    (err = verify_blobs(a, problems, &nblobs)) != DOS_OK ||
 	    (err = verify_unreferenced(a, problems, notes, &norphans)) !=

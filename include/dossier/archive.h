@@ -779,9 +779,11 @@ void arc_auditq_stop(struct arc_auditq *q);
 enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,
 		       const char *object, const char *detail);
 /*
- * Checks the audit chain, every blob and every reference; *preport lists
- * problems (each fails verify) and notes (explained leftovers), and gives
- * the chain's newest entry as "audit_head" ("ID:HASH").
+ * Checks the catalogue (SQLite's quick_check), the audit chain, every blob
+ * and every reference; *preport lists problems (each fails verify; a
+ * catalogue that cannot be read to the end is one) and notes (explained
+ * leftovers), and gives the chain's newest entry as "audit_head"
+ * ("ID:HASH").
  */
 enum dos_err arc_verify(struct arc *a, json_t **preport);
 
