@@ -426,17 +426,28 @@ arc_batch_get(struct arc *a, const struct arc_user *who, int64_t id,
 		goto out;
 	}
 	sqlite3_bind_int64(fst, 1, id);
-	while (sqlite3_step(fst) == SQLITE_ROW)
+	while (sqlite3_step(fst) == SQLITE_ROW) {
+		char up[256], name[256];
+
+		/* An uploaded file by the name it was uploaded with: the
+		 * record keeps its spool path for a resume, which is the
+		 * server's business, not the clerk's. */
+		if (arc_spool_name(a, arc_col_text(fst, 0), up, sizeof(up)))
+			dos_utf8_clean(up, name, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "%s",
+				 arc_col_text(fst, 0));
 		json_array_append_new(
 			files,
 			json_pack("{s:s,s:o,s:s,s:i,s:i,s:o,s:s}", "name",
-				  arc_col_text(fst, 0), "sha256",
+				  name, "sha256",
 				  arc_col_json_text(fst, 1), "outcome",
 				  arc_col_text(fst, 2), "pages",
 				  sqlite3_column_int(fst, 3), "documents",
 				  sqlite3_column_int(fst, 4), "error",
 				  arc_col_json_text(fst, 5), "at",
 				  arc_col_text(fst, 6)));
+	}
 	json_object_set_new(b, "entries", files);
 	files = NULL;
 	*pout = b;

@@ -178,6 +178,21 @@ enum dos_err arc_batch_file(struct arc *a, int64_t batch_id, const char *name,
  */
 enum dos_err arc_spool_dir(struct arc *a, char *path, size_t n);
 /*
+ * The path in upload folder dir for the seq-th file received, uploaded
+ * as uploaded (a folder before the name is dropped): numbered, so names
+ * are unique and never start with '.', and naming the upload so that
+ * arc_spool_name gives it back.  DOS_LIMIT when it does not fit in n.
+ */
+enum dos_err arc_spool_file(const char *dir, int seq, const char *uploaded,
+			    char *path, size_t n);
+/*
+ * The name a file of an upload folder was uploaded with (what the clerk
+ * sees; never the server's path): 1 with it in out, or 0 when path is no
+ * such file.
+ */
+int arc_spool_name(const struct arc *a, const char *path, char *out,
+		   size_t n);
+/*
  * Removes a file received into an upload folder (arc_spool_dir) once it is
  * ingested, and the folder with its last file; 1 when path was such a
  * file, 0 (nothing done) for any other path.
