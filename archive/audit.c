@@ -561,8 +561,12 @@ arc_doc_history(struct arc *a, const struct arc_user *who, int64_t doc,
 	if ((err = arc_may(a, who, ARC_VIEW, ARC_OBJ_DOC, doc, msg, msglen)) !=
 	    DOS_OK)
 		return err;
-	memset(&f, 0, sizeof(f));
 	snprintf(obj, sizeof(obj), "document %lld", (long long)doc);
+	/* Who did what to a document says much of it: a read. */
+	if ((err = arc_audit_read(a, who->name, "view", obj, "history")) !=
+	    DOS_OK)
+		return err;
+	memset(&f, 0, sizeof(f));
 	f.object = obj;
 	f.limit = 200;
 	return audit_rows(a, &f, pout);

@@ -628,8 +628,8 @@ h_document_hits(struct web_req *q, struct web_resp *r)
 		free(pmsg);
 		return;
 	}
-	err = arc_doc_hits(q->arc, &q->user, id, srch_query_root(sq), &j, msg,
-			   sizeof(msg));
+	err = arc_doc_hits(q->arc, &q->user, id, srch_query_root(sq),
+			   query != NULL ? query : "", &j, msg, sizeof(msg));
 	srch_query_free(sq);
 	resp_result(r, err, j, msg);
 }
@@ -1844,8 +1844,11 @@ thread_arc(void)
 {
 	struct arc *a = pthread_getspecific(arc_key);
 
-	if (a == NULL && arc_open(archive_dir, 0, &a) == DOS_OK)
+	if (a == NULL && arc_open(archive_dir, 0, &a) == DOS_OK) {
+		/* Views, thumbnails, hits... are audited in groups. */
+		arc_auditq_use(a, auditq);
 		pthread_setspecific(arc_key, a);
+	}
 	return a;
 }
 

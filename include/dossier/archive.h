@@ -374,11 +374,14 @@ enum dos_err arc_search(struct arc *a, const struct arc_query *q,
 /*
  * Where the words of a query are on a document's pages, for the viewer's
  * highlight: {"pages": [{"seq", "boxes": [[x, y, w, h]...]}]} in the
- * processed page's pixels; for who (arc_may ARC_VIEW).
+ * processed page's pixels; for who (arc_may ARC_VIEW).  Where words are
+ * tells what the page says, so it is a read: audited as a view with the
+ * query as given (text).
  */
 enum dos_err arc_doc_hits(struct arc *a, const struct arc_user *who,
 			  int64_t doc, const struct arc_node *root,
-			  json_t **pout, char *msg, size_t msglen);
+			  const char *text, json_t **pout, char *msg,
+			  size_t msglen);
 
 /* What a clerk decides on a document waiting for review. */
 enum arc_review_action {
@@ -473,8 +476,9 @@ enum dos_err arc_missing(struct arc *a, const struct arc_user *who,
 
 /*
  * The categories, by catalogue number: [{"code","name","catalogue",
- * "aliases":[...],"documents":N}]; "documents" (not purged) only when
- * who may administer or report.  Anyone signed in may list them.
+ * "aliases":[...],"documents":N}]; "documents" (not purged, and only
+ * those who may view) when who may administer or report and reaches any
+ * dossier.  Anyone signed in may list them.
  */
 enum dos_err arc_category_list(struct arc *a, const struct arc_user *who,
 			       json_t **pout);
@@ -507,7 +511,9 @@ enum dos_err arc_category_alias_remove(struct arc *a,
 /*
  * Every unit named on a customer or a user (units are free text), for an
  * administrator or whoever may report: [{"unit","customers","users",
- * "documents"}] (documents of the unit's customers, not purged).
+ * "documents"}]: the customers and documents (not purged) of the unit
+ * that who may view, both null for a role that reaches no dossier (the
+ * administrator's).
  */
 enum dos_err arc_unit_list(struct arc *a, const struct arc_user *who,
 			   json_t **pout);
@@ -765,7 +771,7 @@ enum dos_err arc_audit_list(struct arc *a, const struct arc_user *who,
 			    const struct arc_audit_filter *f, json_t **pout,
 			    char *msg, size_t msglen);
 /* A document's history (its audit entries, newest first) for whoever may
- * view it. */
+ * view it; the reading is audited. */
 enum dos_err arc_doc_history(struct arc *a, const struct arc_user *who,
 			     int64_t doc, json_t **pout, char *msg,
 			     size_t msglen);
@@ -790,6 +796,14 @@ enum dos_err arc_auditq_post(struct arc_auditq *q, const char *actor,
 			     const char *action, const char *object,
 			     const char *detail, arc_auditq_fn cb, void *arg);
 void arc_auditq_stop(struct arc_auditq *q);
+/*
+ * Connection a audits its reads of content (views, page images and
+ * thumbnails, hit positions, histories, what a dossier lacks) through q,
+ * grouped with the other connections' (a server's threads), instead of
+ * one transaction and fsync each; NULL: one by one again.  Stop q only
+ * once a is no longer used.
+ */
+void arc_auditq_use(struct arc *a, struct arc_auditq *q);
 /* Appends a hash-chained audit entry. */
 enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,
 		       const char *object, const char *detail);
