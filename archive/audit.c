@@ -483,34 +483,61 @@ arc_verify(struct arc *a, json_t **preport)
 	return json_array_size(problems) == 0 ? DOS_OK : DOS_CORRUPT;
 }
 
-/* The entries matching f (at most f->limit, newest first), after the
- * caller checked who may read them. */
+/* " AND x.col = value" when value is given. */
+static void
+equal(struct arc_sql *q, const char *col, const char *value)
+{
+	if (value == NULL)
+		return;
+	arc_sql_add(q, " AND x.");
+	arc_sql_add(q, col);
+	arc_sql_add(q, " = ");
+	arc_sql_text(q, value, 0);
+}
+
+/* The entries matching f (at most f->limit, newest first) that who may
+ * read (arc_audit_scope_cond; NULL: all), after the caller checked that
+ * who may read the log. */
 static enum dos_err
-audit_rows(struct arc *a, const struct arc_audit_filter *f, json_t **pout)
+audit_rows(struct arc *a, const struct arc_user *who,
+	   const struct arc_audit_filter *f, json_t **pout)
 {
 	sqlite3_stmt *st = NULL;
+	struct arc_sql q;
+	char qmsg[64];
 	json_t *arr;
 	enum dos_err err;
 	int rc;
 
 	*pout = NULL;
-	if ((err = arc_prepare(a, "SELECT id, ts, actor, action, object, "
-				  "detail FROM audit WHERE (?1 <= 0 OR id < ?1)"
-				  " AND (?3 IS NULL OR actor = ?3) AND (?4 IS "
-				  "NULL OR action = ?4) AND (?5 IS NULL OR "
-				  "object = ?5) AND (?6 IS NULL OR ts >= ?6) "
-				  "AND (?7 IS NULL OR substr(ts, 1, 10) <= ?7) "
-				  "ORDER BY id DESC LIMIT ?2",
-			       &st)) != DOS_OK)
+	arc_sql_init(&q, a, qmsg, sizeof(qmsg));
+	arc_sql_add(&q, "SELECT x.id, x.ts, x.actor, x.action, x.object, "
+			"x.detail FROM audit x WHERE 1");
+	if (f->before > 0) {
+		arc_sql_add(&q, " AND x.id < ");
+		arc_sql_int(&q, f->before);
+	}
+	equal(&q, "actor", f->actor);
+	equal(&q, "action", f->action);
+	equal(&q, "object", f->object);
+	if (f->from != NULL) {
+		arc_sql_add(&q, " AND x.ts >= ");
+		arc_sql_text(&q, f->from, 0);
+	}
+	if (f->to != NULL) {
+		arc_sql_add(&q, " AND substr(x.ts, 1, 10) <= ");
+		arc_sql_text(&q, f->to, 0);
+	}
+	arc_audit_scope_cond(&q, who);
+	arc_sql_add(&q, " ORDER BY x.id DESC LIMIT ");
+	arc_sql_int(&q, f->limit < 1 ? 100 : f->limit > 1000 ? 1000
+							  : f->limit);
+	if ((err = q.err) == DOS_OK &&
+	    (err = arc_prepare(a, q.sql.data, &st)) == DOS_OK)
+		arc_sql_bind(&q, st);
+	arc_sql_free(&q);
+	if (err != DOS_OK)
 		return err;
-	sqlite3_bind_int64(st, 1, f->before);
-	sqlite3_bind_int(st, 2, f->limit < 1 ? 100 : f->limit > 1000 ? 1000
-								  : f->limit);
-	arc_bind_text(st, 3, f->actor);
-	arc_bind_text(st, 4, f->action);
-	arc_bind_text(st, 5, f->object);
-	arc_bind_text(st, 6, f->from);
-	arc_bind_text(st, 7, f->to);
 	if ((arr = json_array()) == NULL) {
 		sqlite3_finalize(st);
 		return DOS_NOMEM;
@@ -546,7 +573,7 @@ arc_audit_list(struct arc *a, const struct arc_user *who,
 		return err;
 	if ((err = arc_audit(a, who->name, "audit.read", "-", "")) != DOS_OK)
 		return err;
-	return audit_rows(a, f, pout);
+	return audit_rows(a, who, f, pout);
 }
 
 enum dos_err
@@ -569,5 +596,5 @@ arc_doc_history(struct arc *a, const struct arc_user *who, int64_t doc,
 	memset(&f, 0, sizeof(f));
 	f.object = obj;
 	f.limit = 200;
-	return audit_rows(a, &f, pout);
+	return audit_rows(a, NULL, &f, pout);
 }

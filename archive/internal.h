@@ -54,6 +54,10 @@ void arc_scope_cond(struct arc_sql *q, const struct arc_user *u,
  * may act on (access.c).  Nothing for the local administrator. */
 void arc_customer_scope_cond(struct arc_sql *q, const struct arc_user *u,
 			     enum arc_action act);
+/* Appends " AND (...)": the audit entries (alias x) user u may read: a
+ * reader limited to a unit, that unit's (access.c).  Nothing for a reader
+ * of no unit or the local administrator. */
+void arc_audit_scope_cond(struct arc_sql *q, const struct arc_user *u);
 /* A comma list of action names as bits; 0 with the bad name in bad. */
 unsigned arc_act_bits(const char *list, char *bad, size_t badlen);
 

@@ -1129,8 +1129,11 @@ cmd_borrow(const char *dir, int argc, char **argv)
 		if (json)
 			cli_print_json(list);
 		else
-			json_array_foreach(list, i, g)
-				printf("%-5lld %-10s %-12s %-9s %s\n",
+			json_array_foreach(list, i, g) {
+				const char *cov = json_string_value(
+					json_object_get(g, "covers"));
+
+				printf("%-5lld %-10s %-12s %-9s %s%s%s%s\n",
 				       (long long)json_integer_value(
 					       json_object_get(g, "id")),
 				       json_string_value(
@@ -1143,7 +1146,11 @@ cmd_borrow(const char *dir, int argc, char **argv)
 							 g, "customer"))
 					       : "document",
 				       json_string_value(
-					       json_object_get(g, "reason")));
+					       json_object_get(g, "reason")),
+				       cov != NULL ? " (covers " : "",
+				       cov != NULL ? cov : "",
+				       cov != NULL ? ")" : "");
+			}
 		rc = 0;
 		goto out;
 	}

@@ -734,7 +734,9 @@ enum dos_err arc_user_check(struct arc *a, const char *name,
  * dossier (kind ARC_OBJ_CUSTOMER) or one document for days (1..90) with
  * a reason; a manager whose scope holds it (not the requester) approves or
  * refuses; an approved grant gives search, view and download until it
- * expires.  All audited.
+ * expires.  A dossier grant covers what its approver may see: their
+ * category limit and clearance are kept on it, and the approval's msg
+ * says what it covers.  All audited.
  */
 enum dos_err arc_grant_request(struct arc *a, const struct arc_user *who,
 			       enum arc_object kind, int64_t id,
@@ -748,7 +750,9 @@ enum dos_err arc_grant_decide(struct arc *a, const struct arc_user *who,
 enum dos_err arc_grant_expire(struct arc *a, int *pn);
 /* Grants the user asked for, and those waiting for their decision:
  * [{"id","user","customer","document","reason","days","status",
- * "requested","decided_by","decided","until","note"}]. */
+ * "requested","decided_by","decided","until","note"}], an approved
+ * dossier grant also with "categories" (null: every one), "clearance"
+ * and "covers" (in words). */
 enum dos_err arc_grant_list(struct arc *a, const struct arc_user *who,
 			    json_t **pout);
 

@@ -137,9 +137,10 @@ await check('admin removes the checklist item after confirming', async () => {
   return /Checklist item removed/.test(t);
 });
 
-await check('units show their customers, users and documents', async () => {
+await check('units show their users; customers and documents are not the administrator\'s to count', async () => {
   const north = await rowCells('.rp-units', 'north');
-  return north !== null && north[1] === '1' && north[3] === '2';
+  return north !== null && north[1] === 'not yours to count' && north[2] === '0' &&
+    north[3] === 'not yours to count';
 });
 
 await check('admin disables a user after confirming', async () => {

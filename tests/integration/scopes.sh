@@ -76,9 +76,9 @@ is "... a confidential CREDIT paper, within the approver's clearance: 200" "$(st
 D edit "$d3" confidentiality=secret --reason "board paper, now secret" >/dev/null
 is "... once the paper is secret, above the approver's confidential: 403" "$(st sol GET "/api/documents/$d3" | cut -c1-3)" 403
 is "sol's search finds only what the grant covers" \
-	"$(get sol "/api/search?q=$word&limit=100" | jq -c '[.hits[].id] | sort')" "[$d1]"
+	"$(get sol "/api/search?q=$word&limit=100" | jq -c '[.hits[].id] | sort')" "[$d1,$d6]"
 is "sol's dossier view counts only that" "$(get sol /api/customers/N-1 | jq -c '.categories')" \
-	'{"CREDIT":{"documents":1,"pages":1}}'
+	'{"CREDIT":{"documents":2,"pages":2}}'
 is "the borrower's list of grants says what the grant covers" \
 	"$(get sol /api/grants | jq -c ".[] | select(.id == $g1) | [.categories, .clearance, .covers]")" \
 	'["CREDIT","confidential","documents of category CREDIT, up to confidential"]'
@@ -153,13 +153,15 @@ is "the clerk's tries are audited as denials" \
 	"$(audit "count(*)" "actor = 'cle' AND action = 'deny' AND object = 'document $d6' AND detail LIKE 'edit: only a manager%'")" 3
 is "the document is unchanged" "$(D show --json "$d6" | jq -c '[.confidentiality, .searchable, .account]')" \
 	'["internal",true,"ACC-N1"]'
-is "a manager of its unit changes its confidentiality" "$(edit max "$d6" '{"confidentiality":"confidential"}' | cut -c1-3)" 200
-is "... and its searchable flag" "$(edit max "$d6" '{"searchable":"no"}' | cut -c1-3)" 200
 contains "CLI: a clerk's change of the searchable flag is refused" \
-	"$(as cle edit "$d6" searchable=yes --reason "make it findable" 2>&1)" \
+	"$(as cle edit "$d6" searchable=no --reason "hide it" 2>&1)" \
 	"only a manager of the document's unit may change whether it is searchable; cle is a clerk"
 is "CLI: ... and audited" \
 	"$(audit "count(*)" "actor = 'cle' AND action = 'deny' AND object = 'document $d6' AND detail LIKE 'edit: only a manager%'")" 4
+is "a value sent as it is changes nothing, and is no manager's business" \
+	"$(edit cle "$d6" '{"confidentiality":"internal","title":"Loan file 2"}' | cut -c1-3)" 200
+is "a manager of its unit changes its confidentiality" "$(edit max "$d6" '{"confidentiality":"confidential"}' | cut -c1-3)" 200
+is "... and its searchable flag" "$(edit max "$d6" '{"searchable":"no"}' | cut -c1-3)" 200
 
 # ---- scope before state ----
 # d1 on hold (a deletion approved); a clerk whose batches do not hold it

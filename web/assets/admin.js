@@ -553,7 +553,11 @@
   }
 
   function unitsTable(units) {
-    const rows = units.map((u) => tr([u.unit, u.customers, u.users, u.documents], { num: [1, 2, 3] }));
+    // Customers and documents are counted only of what the reader may
+    // see; a role that sees no dossier (the administrator's) gets none.
+    const unseen = () => D.el('span', 'rp-muted', 'not yours to count');
+    const rows = units.map((u) => tr([u.unit, u.customers === null ? unseen() : u.customers, u.users,
+      u.documents === null ? unseen() : u.documents], { num: [1, 2, 3] }));
     return table('Units', [{ label: 'Unit' }, { label: 'Customers', num: true }, { label: 'Users', num: true },
       { label: 'Documents', num: true }], rows, 'rp-units');
   }
