@@ -188,6 +188,34 @@ is "a manager of another unit approving its deletion: 403, not 'no request waits
 is "a clerk accepting a document of another's batch from review: 403, not 'not waiting for review'" \
 	"$(st cls POST "/api/review/$d1/accept" '{}' | cut -c1-3)" 403
 
+# Every route on a document or dossier, by users out of its reach, while
+# it is on hold: each answers 403 (never its state, never 404 for a page).
+while IFS='|' read -r u m p body; do
+	[ -n "$u" ] || continue
+	is "$(printf 'out of reach: %-4s %-5s %s' "$u" "$m" "$p")" "$(st "$u" "$m" "$p" "$body" | cut -c1-3)" 403
+done <<EOF
+cls|GET|/api/documents/$d1
+cls|GET|/api/documents/$d1/pdf
+cls|GET|/api/documents/$d1/original
+cls|GET|/api/documents/$d1/history
+cls|GET|/api/documents/$d1/hits?q=$word
+cls|GET|/api/documents/$d1/pages/1/image
+cls|GET|/api/documents/$d1/pages/9/thumb
+cls|POST|/api/documents/$d1/edit|{"changes":{"title":"x"},"reason":"mine now"}
+cls|POST|/api/documents/$d1/delete|{"reason":"not mine"}
+cls|POST|/api/review/$d1/return|{"note":"rescan it"}
+sol|POST|/api/documents/$d1/approve-delete|{"hold_days":1}
+sam|POST|/api/documents/$d1/edit|{"changes":{"title":"x"},"reason":"mine now"}
+sam|POST|/api/documents/$d1/delete|{"reason":"not mine"}
+sam|GET|/api/customers/N-1/missing
+cls|GET|/api/customers/N-1
+EOF
+contains "CLI: out of reach, the same (show)" "$(as cls show "$d1" 2>&1)" "cls may view only documents from their own batches"
+contains "CLI: ... pdf" "$(as cls pdf "$d1" -o "$T_TMP/x.pdf" 2>&1)" "the clerk role may not download"
+contains "CLI: ... edit" "$(as cls edit "$d1" title=x --reason "mine now" 2>&1)" "cls may edit only"
+contains "CLI: ... delete approve" "$(as sam delete approve "$d1" --hold-days 1 2>&1)" "outside what sam may approve"
+contains "CLI: ... delete withdraw" "$(as sol delete withdraw "$d1" 2>&1)" "sol may delete_request only"
+
 # ---- an auditor limited to a unit reads that unit's audit log only ----
 st sam GET "/api/documents/$d4" >/dev/null
 st sol GET "/api/search?q=$word" >/dev/null
