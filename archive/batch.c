@@ -12,6 +12,7 @@
  * stops (a jam, a lost device) the batch is "stopped" with what was
  * filed, and is later resumed by another process or closed.
  * Exports arc_batch_begin, arc_batch_plan, arc_batch_file, arc_batch_end,
+ * arc_batch_pending,
  * arc_batch_finish, arc_batch_resume, arc_batch_get, arc_batch_list,
  * arc_batch_reap, arc_batch_scan_save, arc_batch_scan_resume,
  * arc_batch_close.
@@ -464,6 +465,40 @@ out:
 			  "found)");
 	}
 	return err;
+}
+
+enum dos_err
+arc_batch_pending(struct arc *a, const struct arc_user *who, int64_t id,
+		  json_t **pout)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *b = NULL, *list;
+	enum dos_err err;
+	int rc;
+
+	*pout = NULL;
+	/* Who may see the batch at all (arc_batch_get's rule). */
+	if ((err = arc_batch_get(a, who, id, &b)) != DOS_OK)
+		return err;
+	json_decref(b);
+	if ((err = arc_prepare(a, "SELECT name FROM batch_file WHERE "
+				  "batch_id = ? AND outcome = 'pending' ORDER "
+				  "BY rowid", &st)) != DOS_OK)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	if ((list = json_array()) == NULL) {
+		sqlite3_finalize(st);
+		return DOS_NOMEM;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, json_string(arc_col_text(st, 0)));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return arc_db_err(a);
+	}
+	*pout = list;
+	return DOS_OK;
 }
 
 enum dos_err

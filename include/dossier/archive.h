@@ -283,9 +283,15 @@ enum dos_err arc_doc_original(struct arc *a, const struct arc_user *who,
 
 /* A batch with its files (JSON, caller frees); DOS_NOTFOUND if unknown
  * or, for a user whose role's scope is not "all", another user's (that
- * try is audited as a denial). */
+ * try is audited as a denial).  An uploaded file is named as it was
+ * uploaded, never by the server's spool path. */
 enum dos_err arc_batch_get(struct arc *a, const struct arc_user *who,
 			   int64_t id, json_t **pout);
+/* The files of a batch still "pending", as recorded (paths, for the
+ * process that resumes it to find them; never to show): a JSON array,
+ * caller frees; for who as arc_batch_get. */
+enum dos_err arc_batch_pending(struct arc *a, const struct arc_user *who,
+			       int64_t id, json_t **pout);
 /* The latest batches, newest first, as a JSON array (a user whose scope
  * is not "all" sees only their own). */
 enum dos_err arc_batch_list(struct arc *a, const struct arc_user *who,
