@@ -376,16 +376,15 @@ arc_may(struct arc *a, const struct arc_user *u, enum arc_action act,
 	return deny(a, u, act, kind, id, why);
 }
 
-/* "COL IN (SELECT ... unit = u's unit)", select ending in "unit = ". */
+/* " OR (cond ... unit = u's unit)", cond ending in "unit = " and one
+ * parenthesis to close after the unit. */
 static void
-of_unit(struct arc_sql *q, const struct arc_user *u, const char *col,
-	const char *select)
+or_unit(struct arc_sql *q, const struct arc_user *u, const char *cond)
 {
-	arc_sql_add(q, col);
-	arc_sql_add(q, " IN (");
-	arc_sql_add(q, select);
+	arc_sql_add(q, " OR (");
+	arc_sql_add(q, cond);
 	arc_sql_text(q, u->unit, 0);
-	arc_sql_add(q, ")");
+	arc_sql_add(q, "))");
 }
 
 void
@@ -396,31 +395,28 @@ arc_audit_scope_cond(struct arc_sql *q, const struct arc_user *u)
 		return;
 	/*
 	 * An entry belongs to a unit when it is about one of the unit's
-	 * documents, customers, users or their batches, or when one of the
-	 * unit's users made it (what they searched, read, tried).  Entries
-	 * about the archive as a whole (categories, roles, checklists,
-	 * backups, users of no unit) belong to no unit.
+	 * documents, customers (by id or number), users or their batches,
+	 * or when one of the unit's users made it (what they searched,
+	 * read, tried).  Entries about the archive as a whole (categories,
+	 * roles, checklists, backups, users of no unit) belong to no unit.
+	 * Each test looks the entry's object up by key, so reading the
+	 * newest page of a long log reads no more than that page.
 	 */
-	arc_sql_add(q, " AND (");
-	of_unit(q, u, "x.actor", "SELECT name FROM user WHERE unit = ");
-	arc_sql_add(q, " OR ");
-	of_unit(q, u, "x.object", "SELECT name FROM user WHERE unit = ");
-	arc_sql_add(q, " OR ");
-	of_unit(q, u, "x.object",
-		"SELECT 'document ' || d.id FROM document d JOIN customer c "
-		"ON c.id = d.customer_id WHERE c.unit = ");
-	arc_sql_add(q, " OR ");
-	of_unit(q, u, "x.object",
-		"SELECT 'customer ' || id FROM customer WHERE unit = ");
-	arc_sql_add(q, " OR ");
-	of_unit(q, u, "x.object",
-		"SELECT 'customer ' || number FROM customer WHERE unit = ");
-	arc_sql_add(q, " OR ");
-	of_unit(q, u, "x.object",
-		"SELECT number FROM customer WHERE unit = ");
-	arc_sql_add(q, " OR ");
-	of_unit(q, u, "x.object",
-		"SELECT 'batch ' || b.id FROM batch b JOIN user s ON s.name = "
-		"b.user WHERE s.unit = ");
+	arc_sql_add(q, " AND (0");
+	or_unit(q, u, "x.actor IN (SELECT name FROM user WHERE unit = ");
+	or_unit(q, u, "x.object IN (SELECT name FROM user WHERE unit = ");
+	or_unit(q, u, "x.object GLOB 'document [0-9]*' AND EXISTS (SELECT 1 "
+		      "FROM document d JOIN customer c ON c.id = "
+		      "d.customer_id WHERE d.id = CAST(substr(x.object, 10) "
+		      "AS INTEGER) AND c.unit = ");
+	or_unit(q, u, "x.object GLOB 'customer [0-9]*' AND EXISTS (SELECT 1 "
+		      "FROM customer c WHERE c.id = CAST(substr(x.object, 10) "
+		      "AS INTEGER) AND c.unit = ");
+	or_unit(q, u, "EXISTS (SELECT 1 FROM customer c WHERE (c.number = "
+		      "x.object OR (x.object GLOB 'customer *' AND c.number = "
+		      "substr(x.object, 10))) AND c.unit = ");
+	or_unit(q, u, "x.object GLOB 'batch [0-9]*' AND EXISTS (SELECT 1 FROM "
+		      "batch b JOIN user s ON s.name = b.user WHERE b.id = "
+		      "CAST(substr(x.object, 7) AS INTEGER) AND s.unit = ");
 	arc_sql_add(q, ")");
 }

@@ -319,22 +319,22 @@ arc_grant_list(struct arc *a, const struct arc_user *who, json_t **pout)
 		char what[400];
 
 		g = json_pack("{s:I,s:s,s:o,s:o,s:s,s:i,s:s,s:s,s:o,s:o,"
-				  "s:o,s:o}",
-				  "id", (json_int_t)sqlite3_column_int64(st, 0),
-				  "user", arc_col_text(st, 1), "customer",
-				  arc_col_json_text(st, 2), "document",
-				  sqlite3_column_type(st, 3) == SQLITE_NULL
-					  ? json_null()
-					  : json_integer(sqlite3_column_int64(
-						    st, 3)),
-				  "reason", arc_col_text(st, 4), "days",
-				  sqlite3_column_int(st, 5), "status",
-				  arc_col_text(st, 6), "requested",
-				  arc_col_text(st, 7), "decided_by",
-				  arc_col_json_text(st, 8), "decided",
-				  arc_col_json_text(st, 9), "until",
-				  arc_col_json_text(st, 10), "note",
-				  arc_col_json_text(st, 11));
+			      "s:o,s:o}",
+			      "id", (json_int_t)sqlite3_column_int64(st, 0),
+			      "user", arc_col_text(st, 1), "customer",
+			      arc_col_json_text(st, 2), "document",
+			      sqlite3_column_type(st, 3) == SQLITE_NULL
+				      ? json_null()
+				      : json_integer(
+						sqlite3_column_int64(st, 3)),
+			      "reason", arc_col_text(st, 4), "days",
+			      sqlite3_column_int(st, 5), "status",
+			      arc_col_text(st, 6), "requested",
+			      arc_col_text(st, 7), "decided_by",
+			      arc_col_json_text(st, 8), "decided",
+			      arc_col_json_text(st, 9), "until",
+			      arc_col_json_text(st, 10), "note",
+			      arc_col_json_text(st, 11));
 		if (g == NULL)
 			continue;
 		/* What an approved dossier grant covers. */

@@ -49,11 +49,15 @@ need_corpus() {
 # (renumbered, each named PREFIX: ...; skips stay skips), and a failure
 # when it stopped before its end: no plan "1..N", or not N results.
 relay() {
-	local pre=$1 out=$2 line n=0 planned=
+	local pre=$1 out=$2 line what n=0 planned=
 	while IFS= read -r line; do
 		case "$line" in
 		"ok "*"# SKIP"* | "ok "*"# skip"*)
-			n=$((n + 1)); skip "$pre: ${line#*# [Ss][Kk][Ii][Pp]}" ;;
+			n=$((n + 1))
+			what=${line%%# [Ss][Kk][Ii][Pp]*}
+			what=${what#ok }; what=${what#*[0-9] }; what=${what#- }
+			what=${what% }
+			skip "$pre: ${what:+$what:}${line#*# [Ss][Kk][Ii][Pp]}" ;;
 		"ok "*) n=$((n + 1)); ok "$pre: ${line#* - }" ;;
 		"not ok "*) n=$((n + 1)); not_ok "$pre: ${line#* - }" ;;
 		"#"*) echo "$line" ;;
@@ -61,8 +65,9 @@ relay() {
 		esac
 	done <<<"$out"
 	if [ -z "$planned" ]; then
-		not_ok "$pre stopped before its end (no plan 1..N)" \
-			"$(printf '%s\n' "$out" | grep -vE '^(not )?ok ' | tail -n 15)"
+		not_ok "$pre stopped before its end (no plan 1..N)"
+		printf '%s\n' "$out" | grep -vE '^(not )?ok |^#|^$' | tail -n 15 |
+			sed 's/^/# /' 
 	elif [ "$planned" != "$n" ]; then
 		not_ok "$pre planned $planned tests and reported $n"
 	fi

@@ -139,8 +139,16 @@ killed=0
 for base in 5 12 19 26 33; do
 	ms=$((base * 100 + RANDOM % 400))
 	delay=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))
+	nb=$(q "$C" 'SELECT count(*) FROM batch')
 	"$DOSSIER" -A "$C" ingest "${batch[@]}" >/dev/null 2>&1 &
 	pid=$!
+	# The delay counts from the batch's start: a busy machine may take
+	# seconds to load the OCR engine first.
+	end=$((SECONDS + 120))
+	while [ "$(q "$C" 'SELECT count(*) FROM batch')" -le "$nb" ] &&
+		kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do
+		sleep 0.05
+	done
 	sleep "$delay"
 	kill -KILL "$pid" 2>/dev/null
 	{ wait "$pid"; } 2>/dev/null # no "Killed" line from the shell
