@@ -738,6 +738,74 @@ page_turn_checks_scope_before_state(void **state)
 				 "change");
 }
 
+/* The labels of what customer key lacks, for who, joined by '|'. */
+static void
+missing_labels(struct fx *f, const struct arc_user *who, const char *key,
+	       char *out, size_t n)
+{
+	json_t *r = NULL, *gaps, *g;
+	size_t k, len = 0;
+
+	assert_int_equal(arc_missing(f->a, who, key, NULL, &r), DOS_OK);
+	gaps = json_object_get(json_array_get(json_object_get(r, "customers"),
+					      0),
+			       "missing");
+	out[0] = '\0';
+	json_array_foreach(gaps, k, g) {
+		snprintf(out + len, n - len, "%s%s", k ? "|" : "",
+			 json_string_value(json_object_get(g, "label")));
+		len = strlen(out);
+	}
+	json_decref(r);
+}
+
+/*
+ * Counts are of what the reader may see: what a dossier lacks (a secret
+ * credit report neither counts as held nor makes the loan papers apply
+ * below secret), and the units' customers and documents.
+ */
+static void
+counts_are_of_what_the_reader_sees(void **state)
+{
+	struct fx *f = *state;
+	struct fx_doc cd = {"ACC-N2", "CREDIT", "credit_report", NULL, NULL,
+			    "credit report"};
+	struct arc_user mia = load(f, "mia"), adm = load(f, "adm");
+	char got[512];
+	json_t *units;
+	int64_t report;
+
+	customer(f, "N-2", "ACC-N2", "north", NULL);
+	report = fx_commit(f->a, f->batch, "cle", ++f->n, &cd);
+	edit(f, report, "confidentiality", "secret");
+	missing_labels(f, &mia, "N-2", got, sizeof(got));
+	assert_string_equal(got, "Account opening form|ID copy");
+	missing_labels(f, &f->local, "N-2", got, sizeof(got));
+	assert_non_null(strstr(got, "Loan contract"));
+	assert_null(strstr(got, "Credit report"));
+	/* mia: north's customers, and of their documents own and hidden
+	 * (the secret one is above her clearance); nothing of south's. */
+	assert_int_equal(arc_unit_list(f->a, &mia, &units), DOS_OK);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(units, 0), "customers")),
+			 2);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(units, 0), "documents")),
+			 2);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(units, 1), "customers")),
+			 0);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(units, 1), "documents")),
+			 0);
+	json_decref(units);
+	/* The administrator reaches no dossier: no counts of them. */
+	assert_int_equal(arc_unit_list(f->a, &adm, &units), DOS_OK);
+	assert_true(json_is_null(json_object_get(json_array_get(units, 0),
+						 "documents")));
+	json_decref(units);
+}
+
 int
 main(void)
 {
@@ -754,6 +822,7 @@ main(void)
 		T(reach_changes_need_a_manager_of_the_unit),
 		T(unit_auditor_reads_the_units_log),
 		T(page_turn_checks_scope_before_state),
+		T(counts_are_of_what_the_reader_sees),
 #undef T
 	};
 
