@@ -1461,6 +1461,8 @@ static const struct cmd cmds[] = {
 	{"delete", cmd_delete, "request, approve or withdraw a deletion"},
 	{"hold", cmd_hold, "place or release a legal hold"},
 	{"purge", cmd_purge, "purge deletions whose hold period is over"},
+	{"retention", cmd_retention, "retention schedule, what is due, "
+				     "disposal lists and certificates"},
 	{"missing", cmd_missing, "list what customers' dossiers lack"},
 	{"checklist", cmd_checklist, "list, add or remove checklist items"},
 	{"stats", cmd_stats, "documents and pages by category, unit, clerk, day"},

@@ -599,6 +599,7 @@ enum arc_action {
 	ARC_REVIEW,         /* work the review queue */
 	ARC_ADMIN,          /* users, roles, checklists, legal holds */
 	ARC_REPORT,         /* statistics and completeness over the archive */
+	ARC_DISPOSE,        /* propose disposal lists (records management) */
 	ARC_NACTIONS
 };
 
@@ -895,6 +896,133 @@ enum dos_err arc_audit_export(struct arc *a, const struct arc_user *who,
 			      const char *from, const char *to,
 			      arc_audit_fn fn, void *arg, size_t *pn,
 			      char *msg, size_t msglen);
+
+/* ---- retention schedules and disposal (retention.c, disposal.c) ---- */
+
+/*
+ * A retention rule: documents of a category (and, if doc_type is not
+ * empty, of that type only; a type's rule wins over its category's) are
+ * kept amount years, months or days after their trigger: the document's
+ * date, the end of its customer's relationship, or the closing of its
+ * account.  Until the trigger has a date, a document is never due.
+ */
+#define ARC_TRIGGER_MAX 20
+struct arc_retention_rule {
+	char category[17];
+	char doc_type[65];             /* "" for the whole category */
+	int amount;                    /* 1.. (200 years, 2400 months,
+					* 73000 days at most) */
+	char unit;                     /* 'y', 'm' or 'd' */
+	char trigger[ARC_TRIGGER_MAX]; /* document_date, relationship_end,
+					* account_closed */
+};
+/*
+ * Parses "10y after relationship_end" into r (category and doc_type are
+ * left as they are).  DOS_INVAL with what is expected in msg.
+ */
+enum dos_err arc_retention_parse(const char *text,
+				 struct arc_retention_rule *r, char *msg,
+				 size_t msglen);
+/* "10y after relationship_end" (out needs 48 bytes). */
+void arc_retention_text(const struct arc_retention_rule *r, char *out,
+			size_t n);
+/*
+ * Makes the n rules the archive's whole schedule (administrators; the
+ * configuration file declares it).  Each category must exist.  A change
+ * is audited ("retention.set", with the schedule); *pchanged says
+ * whether there was one.
+ */
+enum dos_err arc_retention_set(struct arc *a, const struct arc_user *who,
+			       const struct arc_retention_rule *rules,
+			       size_t n, int *pchanged, char *msg,
+			       size_t msglen);
+/* The schedule, for anyone signed in: [{"category","doc_type" (or null),
+ * "retain" ("10y after relationship_end"),"amount","unit","trigger",
+ * "set_at"}]. */
+enum dos_err arc_retention_rules(struct arc *a, json_t **pout);
+/*
+ * Ends a customer's relationship on date (YYYY-MM-DD, not in the future;
+ * NULL: today) with a reason, or (reopen) takes it up again; the
+ * customer by number or account.  Needs ARC_EDIT on the dossier;
+ * audited ("customer-close", "customer-reopen").
+ */
+enum dos_err arc_customer_close(struct arc *a, const struct arc_user *who,
+				const char *key, const char *date,
+				const char *reason, char *msg, size_t msglen);
+enum dos_err arc_customer_reopen(struct arc *a, const struct arc_user *who,
+				 const char *key, const char *reason,
+				 char *msg, size_t msglen);
+/* Records that an account was closed on date (NULL: today); audited
+ * ("account-close").  DOS_NOTFOUND for an account no customer holds. */
+enum dos_err arc_account_close(struct arc *a, const struct arc_user *who,
+			       const char *account, const char *date,
+			       char *msg, size_t msglen);
+/*
+ * The documents whose retention has run out by as_of (YYYY-MM-DD;
+ * NULL: today), within who's reach (ARC_REPORT), by customer and
+ * category: {"as_of", "due": N, "documents": [{"id", "archive_no",
+ * "customer", "customer_name", "account", "category", "doc_type",
+ * "title", "date", "rule", "trigger", "trigger_date", "due"}],
+ * "kept_off": {"legal_hold", "deletion", "disposal"}: documents due but
+ * kept off the list by a legal hold, an open deletion or a disposal
+ * list already under way, "rules": N}.  DOS_INVAL for a malformed date.
+ */
+enum dos_err arc_retention_due(struct arc *a, const struct arc_user *who,
+			       const char *as_of, json_t **pout, char *msg,
+			       size_t msglen);
+/* What is due now and what falls due in the next calendar quarter, for
+ * the statistics: {"due_now", "due_next_quarter", "next_quarter"
+ * ("2027-Q1"), "kept_off"}, within who's reach. */
+enum dos_err arc_retention_figures(struct arc *a, const struct arc_user *who,
+				   json_t **pout);
+
+/*
+ * A disposal list: a records manager (ARC_DISPOSE) proposes the
+ * documents due by as_of (all of them, or those of the listed customers,
+ * categories or documents; a listed document that is not due is an
+ * error); a second person with ARC_APPROVE over every document on it
+ * approves it (each document then waits out hold_days as an approved
+ * deletion) or refuses it; the proposer may withdraw it before.  The
+ * purge that destroys its documents writes a signed certificate.
+ */
+struct arc_disposal_sel {
+	const char *as_of; /* NULL: today */
+	const char *const *customers;  /* numbers or accounts */
+	size_t ncustomers;
+	const char *const *categories; /* codes */
+	size_t ncategories;
+	const int64_t *docs;
+	size_t ndocs;
+	const char *note;  /* why, required */
+};
+enum dos_err arc_disposal_propose(struct arc *a, const struct arc_user *who,
+				  const struct arc_disposal_sel *sel,
+				  int64_t *pid, char *msg, size_t msglen);
+enum dos_err arc_disposal_decide(struct arc *a, const struct arc_user *who,
+				 int64_t id, int approve, int hold_days,
+				 const char *note, char *msg, size_t msglen);
+enum dos_err arc_disposal_withdraw(struct arc *a, const struct arc_user *who,
+				   int64_t id, char *msg, size_t msglen);
+/* The disposal lists, newest first (ARC_DISPOSE, ARC_APPROVE or
+ * ARC_PURGE): [{"id","status","as_of","note","proposed_by",
+ * "proposed_at","decided_by","decided_at","decision_note","hold_until",
+ * "documents","destroyed","kept","pending","certificates":[ids]}]. */
+enum dos_err arc_disposal_list(struct arc *a, const struct arc_user *who,
+			       json_t **pout, char *msg, size_t msglen);
+/* One list with its documents ("items": [{"id","archive_no",
+ * "customer","category","doc_type","title","date","rule","trigger_date",
+ * "due","outcome","note","certificate"}]). */
+enum dos_err arc_disposal_get(struct arc *a, const struct arc_user *who,
+			      int64_t id, json_t **pout, char *msg,
+			      size_t msglen);
+/*
+ * Opens disposal certificate id (the signed JSON file) for who
+ * (ARC_DISPOSE, ARC_APPROVE, ARC_PURGE or ARC_AUDIT_READ).  The caller
+ * closes *pfd.
+ */
+enum dos_err arc_certificate_open(struct arc *a, const struct arc_user *who,
+				  int64_t id, int *pfd, uint64_t *psize,
+				  char *msg, size_t msglen);
 
 /* ---- backup ---- */
 
