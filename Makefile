@@ -18,7 +18,10 @@ LIBS       = $(PKG_LIBS) -lzint -lcsv -lm -lpthread
 
 MODULES  = common archive ingest search export web
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web/assets_gen.o
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web/assets_gen.o \
+           $(BUILD)/ingest/icc_gen.o
+# The sRGB profile of PDF/A output intents (Debian's icc-profiles-free).
+ICC_PROFILE ?= /usr/share/color/icc/sRGB.icc
 ASSETS   = $(wildcard web/assets/*)
 CLI_SRC  = $(wildcard cli/*.c)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -46,6 +49,20 @@ $(BUILD)/web/assets_gen.c: $(BUILD)/embed $(ASSETS)
 
 $(BUILD)/web/assets_gen.o: $(BUILD)/web/assets_gen.c web/assets.h
 	$(CC) $(CFLAGS_ALL) -Iweb -c $< -o $@
+
+$(BUILD)/ingest/icc_gen.c: $(ICC_PROFILE)
+	@mkdir -p $(dir $@)
+	@test -r $< || { echo "no $<: install icc-profiles-free (scripts/install-deps)" >&2; exit 1; }
+	{ echo '/* generated from $< */'; echo '#include <stddef.h>'; \
+	  echo 'extern const unsigned char ing_srgb_icc[];'; \
+	  echo 'extern const size_t ing_srgb_icc_len;'; \
+	  echo 'const unsigned char ing_srgb_icc[] = {'; \
+	  od -An -v -tu1 $< | sed 's/\([0-9][0-9]*\)/\1,/g'; \
+	  echo '};'; echo "const size_t ing_srgb_icc_len = $$(wc -c <$<);"; } >$@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/ingest/icc_gen.o: $(BUILD)/ingest/icc_gen.c
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/libdossier.a: $(LIB_OBJ)
 	rm -f $@

@@ -66,6 +66,9 @@ int cmd_delete(const char *archive, int argc, char **argv);
 int cmd_hold(const char *archive, int argc, char **argv);
 int cmd_purge(const char *archive, int argc, char **argv);
 
+/* dossier pdf ID -o FILE [--copy --reason WHY] (cli/pdf.c). */
+int cmd_pdf(const char *archive, int argc, char **argv);
+
 /* Retention and disposal (cli/retention.c); customer close, reopen and
  * close-account, called by cmd_customer. */
 int cmd_retention(const char *archive, int argc, char **argv);

@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include <leptonica/allheaders.h>
+#include <qpdf/qpdf-c.h>
 
 #include "dossier/ingest.h"
 
@@ -164,6 +165,13 @@ const char *ing_base_name(const char *path);
 enum dos_err ing_page_in(struct arc *a, const struct ing_page *p,
 			 struct arc_page_in *q, char (*shas)[DOS_SHA256_HEX],
 			 struct arc_barcode **pbcs);
+
+/*
+ * Makes the document open in q PDF/A-2b (pdfa.c): XMP metadata (m may be
+ * NULL: the identification only), the Info dictionary to match, an sRGB
+ * output intent.  Releases q's object handles.
+ */
+enum dos_err ing_pdfa_apply(qpdf_data q, const struct ing_pdf_meta *m);
 
 /*
  * A document PDF with page n (0-based) replaced by a one-page PDF

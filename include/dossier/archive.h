@@ -246,6 +246,27 @@ enum dos_err arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 enum dos_err arc_doc_pdf(struct arc *a, const struct arc_user *who, int64_t id,
 			 int *pfd, uint64_t *psize, char *msg, size_t msglen);
 
+/*
+ * What a document's PDF says of it when it leaves the archive (its
+ * current metadata), for who may view it: {"id","title","archive_no",
+ * "customer","customer_name","added","lang","category","date"} (caller
+ * frees).
+ */
+enum dos_err arc_doc_pdf_meta(struct arc *a, const struct arc_user *who,
+			      int64_t id, json_t **pmeta, char *msg,
+			      size_t msglen);
+/*
+ * Opens a document's searchable PDF to make a stamped copy of it for
+ * who, who needs only ARC_VIEW (the untouched PDF and original need
+ * ARC_DOWNLOAD): purpose ("print", "download", NULL) and reason (3 to
+ * 300 characters) are audited as a "copy".  The caller stamps every page
+ * (ing_pdf_copy) and closes *pfd.
+ */
+enum dos_err arc_doc_copy_open(struct arc *a, const struct arc_user *who,
+			       int64_t id, const char *purpose,
+			       const char *reason, int *pfd, uint64_t *psize,
+			       char *msg, size_t msglen);
+
 /* A page's stored renditions: the processed page (TIFF G4) and its
  * thumbnail (PNG). */
 enum arc_page_part { ARC_PAGE_PROCESSED, ARC_PAGE_THUMB };
