@@ -28,7 +28,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export clean samples install uninstall soak
+.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export bench-classify clean samples install uninstall soak
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -96,7 +96,7 @@ samples: $(BUILD)/gensamples
 		touch $(BUILD)/samples/demo/.done; fi
 
 # The whole test suite: unit (cmocka), integration (the real binary).
-check: all $(UNIT_BIN) samples
+check: all $(UNIT_BIN) samples $(BUILD)/bench/classify_bench
 	@BUILD=$(BUILD) tests/run
 
 # The browser tests' tools: Debian's chromium and node, playwright-core
@@ -185,6 +185,16 @@ bench-export: deps
 	@scripts/install-deps bench
 	@$(MAKE) --no-print-directory all samples $(BUILD)/bench/export_bench
 	@bench/export.sh $(BUILD) $(EXPORT_PAGES)
+
+# The learned classifier, cross-validated on generated documents.
+bench-classify: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/classify_bench
+	@$(BUILD)/bench/classify_bench --docs $(CLASSIFY_DOCS) --folds 5
+
+CLASSIFY_DOCS ?= 800
+$(BUILD)/bench/classify_bench: bench/classify_bench.c $(BUILD)/libdossier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
 
 $(BUILD)/bench/export_bench: bench/export_bench.c $(BUILD)/libdossier.a
 	@mkdir -p $(dir $@)

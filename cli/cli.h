@@ -113,6 +113,7 @@ enum cfg_key {
 	CFG_REVIEW_CONFIDENCE, /* [ingest] 0..100 */
 	CFG_MAX_MEGAPIXELS,    /* [ingest] 1..1000000 */
 	CFG_MAX_FILE_MB,       /* [ingest] 1..1048576 */
+	CFG_CLASSIFY_THRESHOLD, /* [ingest] 0..101 */
 	CFG_HOLD_DAYS,         /* [records] 0..3650 */
 	CFG_UNITS,             /* [records] comma list */
 	CFG__MAX

@@ -72,6 +72,8 @@ static const struct key {
 	[CFG_MAX_MEGAPIXELS] = {"ingest", "max_megapixels", K_INT, 1, 1000000,
 				1},
 	[CFG_MAX_FILE_MB] = {"ingest", "max_file_mb", K_INT, 1, 1 << 20, 1},
+	[CFG_CLASSIFY_THRESHOLD] = {"ingest", "classify_threshold", K_REAL, 0,
+				    101, 1},
 	[CFG_HOLD_DAYS] = {"records", "hold_days", K_INT, 0, 3650, 1},
 	[CFG_UNITS] = {"records", "units", K_LIST, 0, 0, 1},
 };
@@ -795,6 +797,8 @@ cli_config_ingest(const struct cli_config *c, struct ing_options *o)
 				     1000000u;
 	if (c->line[CFG_MAX_FILE_MB])
 		o->max_file_bytes = (uint64_t)c->num[CFG_MAX_FILE_MB] << 20;
+	if (c->line[CFG_CLASSIFY_THRESHOLD])
+		o->classify_threshold = c->real[CFG_CLASSIFY_THRESHOLD];
 }
 
 void

@@ -145,7 +145,20 @@ struct ing {
 	int stop;
 	struct ing_stats stats; /* under mu */
 	const struct ing_manifest *manifest; /* borrowed, or NULL */
+	double clf_synced; /* when the classifier last learned (dos_mono) */
 };
+
+/*
+ * The learned classifier's part in filing (classify.c): for a document
+ * with no category given, its suggestion (JSON text into d->suggestion,
+ * kept in *psug for the caller to free); filed on it at or above the
+ * threshold (d->filed_by = "model"), else sent to review with it.
+ */
+enum dos_err ing_classify(struct ing *ing, struct arc *a, const char *text,
+			  struct arc_doc_in *d, char **psug,
+			  char *reason, size_t reasonlen, char *custbuf,
+			  size_t custlen, char *typebuf, size_t typelen,
+			  char *catbuf, size_t catlen);
 
 /*
  * Joins the pages' one-page PDFs into one document PDF (pdfout.c);

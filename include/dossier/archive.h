@@ -96,6 +96,10 @@ struct arc_doc_in {
 	const char *review_reason; /* why it needs a person, or NULL */
 	int64_t serial;       /* archive serial number from a label, 0: none */
 	const char *pdf;      /* SHA-256 of the searchable PDF blob, or NULL */
+	const char *suggestion; /* the classifier's (JSON text), or NULL */
+	const char *filed_by;   /* "model" when filed on its suggestion */
+	const char *customer;   /* a customer number, when no account
+				 * gives one (a suggestion), or NULL */
 	const struct arc_page_in *pages;
 	size_t npages;
 	/* out, set by arc_source_commit: */
@@ -917,6 +921,40 @@ enum dos_err arc_audit_export(struct arc *a, const struct arc_user *who,
 			      const char *from, const char *to,
 			      arc_audit_fn fn, void *arg, size_t *pn,
 			      char *msg, size_t msglen);
+
+/* ---- learned classification (classify.c) ---- */
+
+/* What the model suggests. */
+enum arc_clf_kind { ARC_CLF_CATEGORY, ARC_CLF_TYPE, ARC_CLF_CUSTOMER,
+		    ARC_CLF__MAX };
+const char *arc_clf_kind_name(enum arc_clf_kind k);
+/*
+ * Brings the model in line with the documents people filed or confirmed
+ * (archived, not filed by the model itself, with a category or type):
+ * learns the new, takes back what changed or went, at most max documents
+ * a call (*pn says how many; NULL allowed).  One transaction.
+ */
+enum dos_err arc_clf_sync(struct arc *a, int max, int *pn);
+/*
+ * Suggests category, document type and customer for text: {"category":
+ * {"value", "confidence" (0-100), "features"} or null, "doc_type": ...,
+ * "customer": ... (only a customer who may view; else null),
+ * "trained_on": N}.  *pout stays NULL while the model has learned too
+ * little (fewer than 10 documents or 2 categories).
+ */
+enum dos_err arc_clf_suggest(struct arc *a, const struct arc_user *who,
+			     const char *text, json_t **pout);
+/* A labelled text, for training and measuring the model directly. */
+struct arc_clf_example {
+	const char *text;
+	const char *labels[ARC_CLF__MAX]; /* category, type, customer number;
+					   * NULL or "" for none */
+};
+/* Learns (sign 1) or takes back (-1) examples, in one transaction. */
+enum dos_err arc_clf_train(struct arc *a, const struct arc_clf_example *ex,
+			   size_t n, int sign);
+/* Forgets everything learned (arc_clf_sync learns it again). */
+enum dos_err arc_clf_reset(struct arc *a);
 
 /* ---- retention schedules and disposal (retention.c, disposal.c) ---- */
 

@@ -35,6 +35,12 @@ struct ing_options {
 	const char *label_regex;    /* label barcode; group 1 = serial number */
 	int keep_blank;             /* keep blank pages inside documents */
 	int pdf;                    /* 1 (default): searchable PDF per document */
+	/* A document with no category given (cover sheet, manifest,
+	 * --category) is filed on the learned classifier's suggestion when
+	 * its confidence reaches this (0-100; default 90; above 100: never),
+	 * and goes to review with the suggestion otherwise (once the model
+	 * has learned enough to suggest). */
+	double classify_threshold;
 };
 
 /* Progress of a batch, reported from the calling thread. */
