@@ -470,6 +470,79 @@ page_masks(qpdf_data q, qpdf_oh page, int make_masks)
 	return ok && n > 0;
 }
 
+/* The resource name of the page's GlyphLessFont (Tesseract's invisible
+ * text font, whose CIDs are UTF-16 code units), or "" when it has none. */
+static void
+glyphless_font(qpdf_data q, qpdf_oh page, char *name, size_t n)
+{
+	qpdf_oh fonts, f;
+	char keys[16][128];
+	const char *key;
+	int nk = 0, i;
+
+	name[0] = '\0';
+	fonts = qpdf_oh_get_key(q, qpdf_oh_get_key(q, page, "/Resources"),
+				"/Font");
+	if (!qpdf_oh_is_dictionary(q, fonts))
+		return;
+	qpdf_oh_begin_dict_key_iter(q, fonts);
+	while (qpdf_oh_dict_more_keys(q) && nk < 16) {
+		key = qpdf_oh_dict_next_key(q);
+		snprintf(keys[nk++], sizeof(keys[0]), "%s", key);
+	}
+	for (i = 0; i < nk; i++) {
+		f = qpdf_oh_get_key(q, fonts, keys[i]);
+		if (qpdf_oh_is_or_has_name(q, qpdf_oh_get_key(q, f, "/Subtype"),
+					   "/Type0") &&
+		    qpdf_oh_is_or_has_name(q, qpdf_oh_get_key(q, f, "/BaseFont"),
+					   "/GlyphLessFont")) {
+			snprintf(name, n, "%.100s", keys[i]);
+			return;
+		}
+	}
+}
+
+/* Appends s (UTF-8) as a hex string of UTF-16BE code units. */
+static void
+utf16_hex(struct dbuf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long c;
+	int len;
+
+	dbuf_adds(b, "<");
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			c = *p;
+			len = 1;
+		} else if ((*p & 0xe0) == 0xc0 && p[1] != '\0') {
+			c = ((unsigned long)(*p & 0x1f) << 6) | (p[1] & 0x3f);
+			len = 2;
+		} else if ((*p & 0xf0) == 0xe0 && p[1] != '\0' && p[2] != '\0') {
+			c = ((unsigned long)(*p & 0x0f) << 12) |
+			    ((unsigned long)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+			len = 3;
+		} else if ((*p & 0xf8) == 0xf0 && p[1] != '\0' && p[2] != '\0' &&
+			   p[3] != '\0') {
+			c = ((unsigned long)(*p & 0x07) << 18) |
+			    ((unsigned long)(p[1] & 0x3f) << 12) |
+			    ((unsigned long)(p[2] & 0x3f) << 6) | (p[3] & 0x3f);
+			len = 4;
+		} else {
+			c = '?';
+			len = 1;
+		}
+		if (c >= 0x10000) {
+			c -= 0x10000;
+			dbuf_addf(b, "%04lX%04lX", 0xd800 + (c >> 10),
+				  0xdc00 + (c & 0x3ff));
+		} else
+			dbuf_addf(b, "%04lX", c);
+		p += len;
+	}
+	dbuf_adds(b, ">");
+}
+
 /* A page's size in points from its MediaBox (A4 when unreadable). */
 static void
 page_size(qpdf_data q, qpdf_oh page, double *pw, double *ph)
@@ -501,6 +574,7 @@ stamp_page(qpdf_data q, qpdf_oh page, const char *const *lines, int nlines)
 {
 	struct dbuf pre, post;
 	qpdf_oh contents, arr;
+	char font[128];
 	double w, h;
 	int masks, i, n;
 	enum dos_err err;
@@ -518,6 +592,19 @@ stamp_page(qpdf_data q, qpdf_oh page, const char *const *lines, int nlines)
 		dbuf_adds(&pre, "q\n");
 		dbuf_adds(&post, "\nQ\n");
 		err = stamp_ops(lines, nlines, w, h, 0, &post);
+	}
+	/* The stamp's words as invisible text too, in the page's own
+	 * (embedded) OCR font: found by search, copied with the text. */
+	glyphless_font(q, page, font, sizeof(font));
+	if (font[0] != '\0') {
+		dbuf_addf(&post, "BT 3 Tr %s 6 Tf\n", font);
+		for (i = 0; i < nlines; i++) {
+			dbuf_addf(&post, "1 0 0 1 12 %.2f Tm ",
+				  12.0 + 8.0 * (nlines - 1 - i));
+			utf16_hex(&post, lines[i]);
+			dbuf_adds(&post, " Tj\n");
+		}
+		dbuf_adds(&post, "ET\n");
 	}
 	if (err != DOS_OK || pre.data == NULL || post.data == NULL)
 		goto out;

@@ -107,8 +107,10 @@ void
 web_h_retention_rules(struct web_req *q, struct web_resp *r)
 {
 	json_t *j = NULL;
+	enum dos_err err;
 
-	web_result(r, arc_retention_rules(q->arc, &j), j, NULL);
+	err = arc_retention_rules(q->arc, &j);
+	web_result(r, err, j, NULL);
 }
 
 /* GET /api/retention/due?as_of=YYYY-MM-DD */
@@ -130,10 +132,10 @@ web_h_disposals(struct web_req *q, struct web_resp *r)
 {
 	json_t *j = NULL;
 	char msg[512] = "";
+	enum dos_err err;
 
-	web_result(r, arc_disposal_list(q->arc, &q->user, &j, msg,
-					sizeof(msg)),
-		   j, msg);
+	err = arc_disposal_list(q->arc, &q->user, &j, msg, sizeof(msg));
+	web_result(r, err, j, msg);
 }
 
 /* GET /api/disposals/ID */
@@ -144,13 +146,14 @@ web_h_disposal(struct web_req *q, struct web_resp *r)
 	char msg[512] = "";
 	int64_t id;
 
+	enum dos_err err;
+
 	if (!web_parse_id(q->param, &id)) {
 		web_error(r, 404, "no such disposal list");
 		return;
 	}
-	web_result(r, arc_disposal_get(q->arc, &q->user, id, &j, msg,
-				       sizeof(msg)),
-		   j, msg);
+	err = arc_disposal_get(q->arc, &q->user, id, &j, msg, sizeof(msg));
+	web_result(r, err, j, msg);
 }
 
 /* A JSON array of strings (NULL: none) into list; 0 after a 400. */
