@@ -87,7 +87,8 @@ propose_one(void *arg, const struct arc_retention_doc *d)
 						: d->deleting ? "has an open "
 								"deletion"
 							      : "is on another "
-								"disposal list"));
+								"disposal "
+								"list"));
 		return DOS_OK;
 	}
 	if (json_array_size(p->customers) > 0 &&
@@ -796,7 +797,8 @@ arc_disposal_get(struct arc *a, const struct arc_user *who, int64_t id,
 					      : str_or_null(st, 5),
 				  "title",
 				  seen ? str_or_null(st, 6) : json_null(),
-				  "date", seen ? str_or_null(st, 7) : json_null(),
+				  "date",
+				  seen ? str_or_null(st, 7) : json_null(),
 				  "rule", arc_col_text(st, 8), "trigger_date",
 				  arc_col_text(st, 9), "due",
 				  arc_col_text(st, 10), "outcome",

@@ -98,7 +98,8 @@ arc_retention_parse(const char *text, struct arc_retention_rule *r,
 	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 		n--;
 	for (i = 0; i < NTRIGGERS; i++)
-		if (strlen(triggers[i]) == n && strncmp(p, triggers[i], n) == 0) {
+		if (strlen(triggers[i]) == n &&
+		    strncmp(p, triggers[i], n) == 0) {
 			snprintf(r->trigger, sizeof(r->trigger), "%s",
 				 triggers[i]);
 			return DOS_OK;
@@ -192,7 +193,8 @@ arc_retention_set(struct arc *a, const struct arc_user *who,
 			err = sqlite3_extended_errcode(a->db) ==
 					      SQLITE_CONSTRAINT_PRIMARYKEY
 				      ? arc_say(msg, msglen, DOS_CONFLICT,
-						"%s%s%s has two retention rules",
+						"%s%s%s has two retention "
+						"rules",
 						r->category,
 						r->doc_type[0] ? "/" : "",
 						r->doc_type)
@@ -334,11 +336,6 @@ set_closed(struct arc *a, const struct arc_user *who, const char *key,
 	enum dos_err err;
 
 	msg[0] = '\0';
-	if (reason == NULL || strlen(reason) < 3)
-		return arc_say(msg, msglen, DOS_INVAL,
-			       "%s needs a reason (--reason WHY)",
-			       date != NULL ? "closing a customer relationship"
-					    : "reopening a customer");
 	if ((err = find_customer(a, key, &cid, number, sizeof(number), was,
 				 sizeof(was))) != DOS_OK)
 		return err == DOS_NOTFOUND
@@ -349,6 +346,11 @@ set_closed(struct arc *a, const struct arc_user *who, const char *key,
 	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_CUSTOMER, cid, msg,
 			   msglen)) != DOS_OK)
 		return err;
+	if (reason == NULL || strlen(reason) < 3)
+		return arc_say(msg, msglen, DOS_INVAL,
+			       "%s needs a reason (--reason WHY)",
+			       date != NULL ? "closing a customer relationship"
+					    : "reopening a customer");
 	if (date == NULL && was[0] == '\0')
 		return arc_say(msg, msglen, DOS_CONFLICT,
 			       "customer %s is not closed", number);

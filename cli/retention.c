@@ -319,7 +319,8 @@ cmd_retention(const char *dir, int argc, char **argv)
 		goto bad;
 	if ((strcmp(sub, "approve") == 0 || strcmp(sub, "refuse") == 0) &&
 	    cli_as == NULL) {
-		fprintf(stderr, "dossier: deciding on a disposal list needs --as "
+		fprintf(stderr, "dossier: deciding on a disposal list needs "
+				"--as "
 				"USER (a second person, who may approve "
 				"deletions of every document on it)\n");
 		goto out;
@@ -483,7 +484,8 @@ out:
 usage:
 	fprintf(stderr, "usage: dossier customer close NUMBER|ACCOUNT "
 			"--reason WHY [--date YYYY-MM-DD]\n"
-			"       dossier customer reopen NUMBER|ACCOUNT --reason "
+			"       dossier customer reopen NUMBER|ACCOUNT "
+			"--reason "
 			"WHY\n"
 			"       dossier customer close-account ACCOUNT [--date "
 			"YYYY-MM-DD]\n");

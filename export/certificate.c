@@ -75,7 +75,8 @@ is_hex(const char *s, size_t n)
 	if (s == NULL || strlen(s) != 2 * n)
 		return 0;
 	for (i = 0; i < 2 * n; i++)
-		if (!isdigit((unsigned char)s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+		if (!isdigit((unsigned char)s[i]) &&
+		    !(s[i] >= 'a' && s[i] <= 'f'))
 			return 0;
 	return 1;
 }

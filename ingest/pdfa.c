@@ -267,20 +267,23 @@ ing_pdfa_apply(qpdf_data q, const struct ing_pdf_meta *m)
 	root = qpdf_get_root(q);
 	trailer = qpdf_get_trailer(q);
 	/* The XMP stream stays unfiltered, as PDF/A asks. */
-	md = new_stream(q, x.data, x.len, "<< /Type /Metadata /Subtype /XML >>");
+	md = new_stream(q, x.data, x.len,
+			"<< /Type /Metadata /Subtype /XML >>");
 	dbuf_free(&x);
 	qpdf_oh_replace_key(q, root, "/Metadata", md);
 	if (!has_pdfa_intent(q, root)) {
 		icc = new_stream(q, ing_srgb_icc, ing_srgb_icc_len,
 				 "<< /N 3 >>");
-		intent = qpdf_oh_parse(q, "<< /Type /OutputIntent /S /GTS_PDFA1 "
+		intent = qpdf_oh_parse(q, "<< /Type /OutputIntent /S "
+					  "/GTS_PDFA1 "
 					  "/OutputConditionIdentifier "
 					  "(sRGB IEC61966-2.1) /Info "
 					  "(sRGB IEC61966-2.1) /RegistryName "
 					  "(http://www.color.org) >>");
 		qpdf_oh_replace_key(q, intent, "/DestOutputProfile", icc);
 		arr = qpdf_oh_new_array(q);
-		qpdf_oh_append_item(q, arr, qpdf_make_indirect_object(q, intent));
+		qpdf_oh_append_item(q, arr,
+				    qpdf_make_indirect_object(q, intent));
 		qpdf_oh_replace_key(q, root, "/OutputIntents", arr);
 	}
 	/* The Info dictionary says what the XMP says, and nothing else. */
@@ -297,7 +300,8 @@ ing_pdfa_apply(qpdf_data q, const struct ing_pdf_meta *m)
 		subject(m, subj, sizeof(subj));
 		if (subj[0] != '\0')
 			qpdf_oh_replace_key(q, info, "/Subject",
-					    qpdf_oh_new_unicode_string(q, subj));
+					    qpdf_oh_new_unicode_string(q,
+								       subj));
 		if (dates(m->created, xd, pd)) {
 			qpdf_oh_replace_key(q, info, "/CreationDate",
 					    qpdf_oh_new_string(q, pd));
@@ -451,15 +455,15 @@ page_masks(qpdf_data q, qpdf_oh page, int make_masks)
 		if (!qpdf_oh_is_stream(q, im))
 			return 0;
 		d = qpdf_oh_get_dict(q, im);
-		if (!qpdf_oh_is_or_has_name(q, qpdf_oh_get_key(q, d, "/Subtype"),
-					    "/Image"))
+		if (!qpdf_oh_is_or_has_name(
+			    q, qpdf_oh_get_key(q, d, "/Subtype"), "/Image"))
 			return 0;
 		if (qpdf_oh_get_int_value(q, qpdf_oh_get_key(
 						  q, d, "/BitsPerComponent")) !=
 			    1 ||
-		    !qpdf_oh_is_or_has_name(q,
-					    qpdf_oh_get_key(q, d, "/ColorSpace"),
-					    "/DeviceGray"))
+		    !qpdf_oh_is_or_has_name(
+			    q, qpdf_oh_get_key(q, d, "/ColorSpace"),
+			    "/DeviceGray"))
 			ok = 0;
 		if (make_masks && ok) {
 			qpdf_oh_remove_key(q, d, "/ColorSpace");
@@ -494,8 +498,9 @@ glyphless_font(qpdf_data q, qpdf_oh page, char *name, size_t n)
 		f = qpdf_oh_get_key(q, fonts, keys[i]);
 		if (qpdf_oh_is_or_has_name(q, qpdf_oh_get_key(q, f, "/Subtype"),
 					   "/Type0") &&
-		    qpdf_oh_is_or_has_name(q, qpdf_oh_get_key(q, f, "/BaseFont"),
-					   "/GlyphLessFont")) {
+		    qpdf_oh_is_or_has_name(
+			    q, qpdf_oh_get_key(q, f, "/BaseFont"),
+			    "/GlyphLessFont")) {
 			snprintf(name, n, "%.100s", keys[i]);
 			return;
 		}
@@ -518,12 +523,13 @@ utf16_hex(struct dbuf *b, const char *s)
 		} else if ((*p & 0xe0) == 0xc0 && p[1] != '\0') {
 			c = ((unsigned long)(*p & 0x1f) << 6) | (p[1] & 0x3f);
 			len = 2;
-		} else if ((*p & 0xf0) == 0xe0 && p[1] != '\0' && p[2] != '\0') {
+		} else if ((*p & 0xf0) == 0xe0 && p[1] != '\0' &&
+			   p[2] != '\0') {
 			c = ((unsigned long)(*p & 0x0f) << 12) |
 			    ((unsigned long)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
 			len = 3;
-		} else if ((*p & 0xf8) == 0xf0 && p[1] != '\0' && p[2] != '\0' &&
-			   p[3] != '\0') {
+		} else if ((*p & 0xf8) == 0xf0 && p[1] != '\0' &&
+			   p[2] != '\0' && p[3] != '\0') {
 			c = ((unsigned long)(*p & 0x07) << 18) |
 			    ((unsigned long)(p[1] & 0x3f) << 12) |
 			    ((unsigned long)(p[2] & 0x3f) << 6) | (p[3] & 0x3f);
