@@ -974,7 +974,7 @@ make_certificate(struct arc *a, int64_t d, int64_t cid, const char *actor,
 			err = DOS_CORRUPT;
 			goto out;
 		}
-		json_object_set(rec, "purged_by", json_string(actor));
+		json_object_set_new(rec, "purged_by", json_string(actor));
 		if (json_is_true(json_object_get(json_object_get(rec,
 								 "original"),
 						 "destroyed")))
