@@ -30,6 +30,7 @@ static const char *const action_names[ARC_NACTIONS] = {
 	[ARC_REVIEW] = "review",
 	[ARC_ADMIN] = "admin",
 	[ARC_REPORT] = "report",
+	[ARC_DISPOSE] = "dispose",
 };
 
 static const char *const levels[] = {"public", "internal", "confidential",

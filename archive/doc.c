@@ -11,6 +11,32 @@
 
 #include "internal.h"
 
+/* What the classifier said of a new document, and a customer it chose
+ * (when no account gave one). */
+static enum dos_err
+classified(struct arc *a, struct arc_doc_in *d)
+{
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+
+	if ((err = arc_prepare(a, "UPDATE document SET suggestion = ?, "
+				  "filed_by = ?, customer_id = "
+				  "coalesce(customer_id, (SELECT id FROM "
+				  "customer WHERE number = ?)) WHERE id = ?",
+			       &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, d->suggestion);
+	arc_bind_text(st, 2, d->filed_by);
+	arc_bind_text(st, 3, d->customer);
+	sqlite3_bind_int64(st, 4, d->id);
+	if ((err = arc_step_once(a, st, "classified")) != DOS_OK)
+		return err;
+	if (d->customer_id == 0 && d->customer != NULL &&
+	    arc_customer_id(a, d->customer, &d->customer_id) != DOS_OK)
+		d->customer_id = 0;
+	return DOS_OK;
+}
+
 enum dos_err
 arc_source_find(struct arc *a, const char *sha256, int *pfound, json_t **pdocs)
 {
@@ -335,6 +361,10 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 		if ((err = step_done(a, dst, "insert document")) != DOS_OK)
 			goto out;
 		d->id = sqlite3_last_insert_rowid(a->db);
+		if ((d->suggestion != NULL || d->filed_by != NULL ||
+		     d->customer != NULL) &&
+		    (err = classified(a, d)) != DOS_OK)
+			goto out;
 		for (j = 0; j < d->npages; j++)
 			if ((err = insert_page(a, pst, bst, blobst, d->id,
 					       (int)j + 1, &d->pages[j], now)) !=
@@ -580,9 +610,10 @@ arc_review_list(struct arc *a, const struct arc_user *who, json_t **pout)
 	 * of their own batches). */
 	arc_sql_init(&q, a, msg, sizeof(msg));
 	arc_sql_add(&q, "SELECT d.id, d.title, d.account, d.category, "
-			"d.npages, d.review_reason, d.added, d.batch_id FROM "
-			"document d LEFT JOIN customer c ON c.id = "
-			"d.customer_id WHERE d.status = 'review'");
+			"d.npages, d.review_reason, d.added, d.batch_id, "
+			"d.suggestion FROM document d LEFT JOIN customer c "
+			"ON c.id = d.customer_id WHERE d.status = "
+			"'review'");
 	arc_scope_cond(&q, who, ARC_REVIEW);
 	arc_sql_add(&q, " ORDER BY d.id");
 	err = q.err == DOS_OK ? arc_prepare(a, q.sql.data, &st) : q.err;
@@ -595,7 +626,7 @@ arc_review_list(struct arc *a, const struct arc_user *who, json_t **pout)
 		sqlite3_finalize(st);
 		return DOS_NOMEM;
 	}
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (sqlite3_step(st) == SQLITE_ROW) {
 		json_array_append_new(
 			arr,
 			json_pack("{s:I,s:s,s:o,s:o,s:i,s:s,s:s,s:o}", "id",
@@ -610,6 +641,14 @@ arc_review_list(struct arc *a, const struct arc_user *who, json_t **pout)
 					  : arc_col_text(st, 5),
 				  "added", arc_col_text(st, 6), "batch",
 				  arc_col_json_int(st, 7)));
+		/* The classifier's suggestion, with its confidences. */
+		json_object_set_new(
+			json_array_get(arr, json_array_size(arr) - 1),
+			"suggestion",
+			sqlite3_column_type(st, 8) != SQLITE_NULL
+				? json_loads(arc_col_text(st, 8), 0, NULL)
+				: json_null());
+	}
 	sqlite3_finalize(st);
 	*pout = arr;
 	return DOS_OK;

@@ -166,14 +166,68 @@ enum dos_err arc_blob_path(const struct arc *a, const char *sha, char *out,
 			   size_t n);
 /*
  * Records a stored blob in the catalogue (doc.c): st is a prepared
- * "INSERT OR IGNORE INTO blob(sha256, size, created) VALUES (?, ?, ?)";
+ * ARC_BLOB_ROW_SQL (a blob stored again after its bytes were destroyed
+ * is no longer destroyed);
  * DOS_CORRUPT when the blob file is missing.
  */
-#define ARC_BLOB_ROW_SQL \
-	"INSERT OR IGNORE INTO blob(sha256, size, created) VALUES (?, ?, ?)"
+#define ARC_BLOB_ROW_SQL                                                 \
+	"INSERT INTO blob(sha256, size, created) VALUES (?, ?, ?) ON "     \
+	"CONFLICT(sha256) DO UPDATE SET destroyed = NULL WHERE destroyed " \
+	"IS NOT NULL"
 enum dos_err arc_blob_row(struct arc *a, sqlite3_stmt *st, const char *sha,
 			  const char *now);
 /* A page's word boxes as stored: [[text,x,y,w,h,conf],...] (doc.c). */
 char *arc_words_json(const struct arc_page_in *p);
+
+/* ---- retention and disposal (retention.c, disposal.c) ---- */
+
+/* Whether s is a real day, YYYY-MM-DD; today's (UTC) (retention.c). */
+int arc_day_valid(const char *s);
+void arc_today(char out[11]);
+/* A document whose retention runs out, as arc_retention_walk sees it
+ * (strings borrowed for the call). */
+struct arc_retention_doc {
+	int64_t id;
+	const char *archive_no, *customer, *customer_name, *account;
+	const char *category, *doc_type, *title, *date;
+	char rule[160];         /* "CREDIT: 10y after relationship_end" */
+	const char *trigger, *trigger_date, *due;
+	int held;     /* under a legal hold */
+	int deleting; /* an open deletion */
+	int listed;   /* on a disposal list under way */
+};
+typedef enum dos_err (*arc_retention_fn)(void *arg,
+					 const struct arc_retention_doc *d);
+/*
+ * Calls fn for each document within who's reach (ARC_REPORT) whose
+ * retention runs out between lo (NULL: any time before) and hi,
+ * inclusive; only the listed documents when ndocs > 0.  In customer,
+ * category, due order.
+ */
+enum dos_err arc_retention_walk(struct arc *a, const struct arc_user *who,
+				const char *lo, const char *hi,
+				const int64_t *docs, size_t ndocs,
+				arc_retention_fn fn, void *arg, char *msg,
+				size_t msglen);
+json_t *arc_retention_doc_json(const struct arc_retention_doc *d);
+/*
+ * Purge's part in disposal (disposal.c), inside its transaction: what
+ * the certificate will say of a document about to be purged by deletion
+ * xid, if that deletion belongs to a disposal list (*precord NULL
+ * otherwise); then, once purged, the item recorded as destroyed with
+ * whether its original went too.
+ */
+enum dos_err arc_disposal_record(struct arc *a, int64_t xid, int64_t doc,
+				 json_t **precord);
+enum dos_err arc_disposal_destroyed(struct arc *a, int64_t xid,
+				    json_t *record, int original_gone);
+/*
+ * After a purge committed: items whose deletion was withdrawn are kept,
+ * and each disposal with destroyed items not yet certified gets a signed
+ * certificate (a blob), audited; a list with nothing pending is done.
+ * *pn says how many certificates were written.
+ */
+enum dos_err arc_disposal_certify(struct arc *a, const char *actor,
+				  json_t *certs);
 
 #endif
