@@ -852,10 +852,13 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	enum mode m;
 	json_t *res = NULL, *hits = NULL, *facets = NULL;
 	json_int_t total = 0;
+	double t[6];
+	int prof = getenv("DOSSIER_SQL_PROFILE") != NULL;
 	enum dos_err err;
 
 	*pout = NULL;
 	msg[0] = '\0';
+	t[0] = prof ? dos_mono() : 0;
 	arc_sql_init(&q, a, msg, msglen);
 	if (aq->user != NULL &&
 	    (err = arc_may(a, aq->user, ARC_SEARCH, ARC_OBJ_NONE, 0, msg,
@@ -870,6 +873,7 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 		from_where(&q, aq, &p, m);
 		err = q.err;
 	}
+	t[1] = prof ? dos_mono() : 0;
 	if (err == DOS_LIMIT)
 		err = invalid(&q, "the query is too large%s", "");
 	if (err != DOS_OK) {
@@ -881,6 +885,7 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 		err = DOS_NOMEM;
 	if (err == DOS_OK)
 		err = run_hits(&q, aq, m, hits);
+	t[2] = prof ? dos_mono() : 0;
 	if (err == DOS_OK && m == M_NEWEST) {
 		/* Counts need the candidates, not their scores. */
 		arc_sql_free(&q);
@@ -890,11 +895,20 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	}
 	if (err == DOS_OK)
 		err = run_count(&q, &total);
+	t[3] = prof ? dos_mono() : 0;
 	if (err == DOS_OK && facets != NULL)
 		err = run_facets(&q, facets);
+	t[4] = prof ? dos_mono() : 0;
 	if (err == DOS_OK)
 		err = arc_hit_pages(a, aq->root, hits);
 	arc_exec(a, "COMMIT");
+	t[5] = prof ? dos_mono() : 0;
+	if (prof)
+		fprintf(stderr, "search-stages mode %d: plan %.2f hits %.2f "
+			"count %.2f facets %.2f boxes %.2f ms\n", (int)m,
+			1e3 * (t[1] - t[0]), 1e3 * (t[2] - t[1]),
+			1e3 * (t[3] - t[2]), 1e3 * (t[4] - t[3]),
+			1e3 * (t[5] - t[4]));
 	if (err != DOS_OK)
 		goto out;
 	json_object_set_new(res, "total", json_integer(total));

@@ -204,6 +204,68 @@ arc_space_check(struct arc *a, uint64_t n)
 }
 
 /*
+ * DOSSIER_SQL_PROFILE=1: each statement's SQL (values expanded) and the
+ * time from its first step to its reset, on standard error, for finding
+ * where a request's time goes; DOSSIER_SQL_PROFILE=plan adds each
+ * statement's query plan.  FTS5's own statements are left out.  A tool
+ * for one thread at a time: the start times are one process-wide ring.
+ */
+static struct {
+	void *st;
+	double t0;
+} prof_ring[32];
+
+static int
+profile_cb(unsigned type, void *ctx, void *p, void *x)
+{
+	sqlite3 *db = ctx;
+	sqlite3_stmt *eqp = NULL;
+	const char *mode = getenv("DOSSIER_SQL_PROFILE"), *text;
+	char *sql;
+	struct dbuf b;
+	double t = dos_mono(), ms = -1;
+	int i;
+
+	(void)x;
+	text = sqlite3_sql(p);
+	if (text == NULL || strstr(text, "'main'.") != NULL ||
+	    strncmp(text, "EXPLAIN", 7) == 0)
+		return 0;
+	if (type == SQLITE_TRACE_STMT) {
+		for (i = 0; i < 31 && prof_ring[i].st != NULL &&
+			    prof_ring[i].st != p; i++)
+			;
+		prof_ring[i].st = p;
+		prof_ring[i].t0 = t;
+		return 0;
+	}
+	for (i = 0; i < 32; i++)
+		if (prof_ring[i].st == p) {
+			ms = 1e3 * (t - prof_ring[i].t0);
+			prof_ring[i].st = NULL;
+			break;
+		}
+	sql = sqlite3_expanded_sql(p);
+	fprintf(stderr, "sql-profile %.3f ms: %s\n", ms,
+		sql != NULL ? sql : "?");
+	sqlite3_free(sql);
+	if (mode == NULL || strcmp(mode, "plan") != 0)
+		return 0;
+	dbuf_init(&b, 1u << 20);
+	if (dbuf_adds(&b, "EXPLAIN QUERY PLAN ") == DOS_OK &&
+	    dbuf_adds(&b, text) == DOS_OK &&
+	    sqlite3_prepare_v2(db, b.data, -1, &eqp, NULL) == SQLITE_OK)
+		while (sqlite3_step(eqp) == SQLITE_ROW)
+			fprintf(stderr, "sql-plan %d/%d %s\n",
+				sqlite3_column_int(eqp, 0),
+				sqlite3_column_int(eqp, 1),
+				(const char *)sqlite3_column_text(eqp, 3));
+	sqlite3_finalize(eqp);
+	dbuf_free(&b);
+	return 0;
+}
+
+/*
  * SQLite's memory statistics take a global mutex on every allocation,
  * which every server thread then queues on; nobody reads them.
  */
@@ -279,6 +341,10 @@ arc_open(const char *dir, unsigned flags, struct arc **parc)
 		goto out;
 	}
 	sqlite3_busy_timeout(a->db, 10000);
+	if (getenv("DOSSIER_SQL_PROFILE") != NULL)
+		sqlite3_trace_v2(a->db, SQLITE_TRACE_STMT |
+				 SQLITE_TRACE_PROFILE, profile_cb,
+				 a->db);
 	sqlite3_extended_result_codes(a->db, 1);
 	if ((err = arc_fts_tokenizer_register(a->db)) != DOS_OK ||
 	    (err = arc_fts_rank_register(a->db)) != DOS_OK)
@@ -291,6 +357,18 @@ arc_open(const char *dir, unsigned flags, struct arc **parc)
 		goto out;
 	if ((err = arc_schema_migrate(a)) != DOS_OK)
 		goto out;
+	{ /* EXPERIMENT */
+		char pr[128];
+		const char *e;
+		if ((e = getenv("XMMAP")) != NULL) {
+			snprintf(pr, sizeof(pr), "PRAGMA mmap_size=%s", e);
+			arc_exec(a, pr);
+		}
+		if ((e = getenv("XCACHE")) != NULL) {
+			snprintf(pr, sizeof(pr), "PRAGMA cache_size=%s", e);
+			arc_exec(a, pr);
+		}
+	}
 	*parc = a;
 	a = NULL;
 out:
