@@ -223,9 +223,9 @@ arc_hit_pages(struct arc *a, const struct arc_node *root, json_t *hits)
 	if ((err = arc_tokenizer_open(a->db, &tk)) != DOS_OK)
 		return err;
 	gather(tk, root, terms, &nterms);
-	if ((err = arc_prepare(a, "SELECT seq, words FROM page WHERE "
-				  "document_id = ? ORDER BY seq",
-			       &st)) != DOS_OK)
+	if ((err = arc_stmt(a, "SELECT seq, words FROM page WHERE "
+			       "document_id = ? ORDER BY seq",
+			    &st)) != DOS_OK)
 		goto out;
 	json_array_foreach(hits, k, h) {
 		if ((pages = json_array()) == NULL) {
@@ -240,7 +240,7 @@ arc_hit_pages(struct arc *a, const struct arc_node *root, json_t *hits)
 			break;
 	}
 out:
-	sqlite3_finalize(st);
+	arc_stmt_done(a, st);
 	for (i = 0; i < nterms; i++)
 		tokens_free(&terms[i].tok);
 	arc_tokenizer_close(tk);

@@ -16,7 +16,30 @@ struct arc {
 	sqlite3 *db;
 	unsigned flags;
 	long long search_serial; /* arc_search's count, for rank.c */
+	struct arc_stmts *stmts; /* prepared statements kept (stmt.c) */
 };
+
+/*
+ * The statement discipline (stmt.c).  arc_stmt gives the statement for
+ * sql, prepared once per connection and kept; arc_stmt_done gives it back
+ * (reset, bindings cleared; NULL-safe).  arc_stmt_step steps once (*prow:
+ * a row or the end), arc_stmt_run to the end; both log a failure once and
+ * map it to the project's error (arc_db_err).  arc_stmt_flush finalizes
+ * every kept statement (after a schema change); arc_stmt_cache_free at
+ * close.  arc_stmt_counts: statements prepared and reused so far, and
+ * those kept now.
+ */
+#define ARC_STMT_SLOTS 64
+struct arc_stmts;
+enum dos_err arc_stmt_cache_new(struct arc *a);
+void arc_stmt_cache_free(struct arc *a);
+enum dos_err arc_stmt(struct arc *a, const char *sql, sqlite3_stmt **pst);
+void arc_stmt_done(struct arc *a, sqlite3_stmt *st);
+enum dos_err arc_stmt_step(struct arc *a, sqlite3_stmt *st, int *prow);
+enum dos_err arc_stmt_run(struct arc *a, sqlite3_stmt *st);
+void arc_stmt_flush(struct arc *a);
+void arc_stmt_counts(const struct arc *a, long *pprepared, long *preused,
+		     int *pkept);
 
 /* SQL built from fixed fragments, every value bound (sql.c). */
 #define ARC_SQL_MAX_BINDS 256
@@ -113,6 +136,8 @@ enum dos_err arc_fts_tokenizer_register(sqlite3 *db);
 fts5_api *arc_fts5_api(sqlite3 *db);
 /* Registers the ranking function dossier_rank (rank.c). */
 enum dos_err arc_fts_rank_register(sqlite3 *db);
+/* Registers dossier_search(), the connection's search number (rank.c). */
+enum dos_err arc_search_fn_register(struct arc *a);
 /*
  * The same tokenizer called directly (tokenizer.c): run() cuts text into
  * the index's tokens, calling cb(ctx, flags, token, n, start, end) for

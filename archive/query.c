@@ -145,9 +145,9 @@ fuzzy(struct arc_sql *q, struct dbuf *b, const char *word, enum dos_err *perr)
 	/* Terms from lw's first byte up to the next byte value. */
 	snprintf(hi, sizeof(hi), "%c", (unsigned char)lw[0] + 1);
 	if (*perr == DOS_OK &&
-	    arc_prepare(q->a, "SELECT term FROM doc_fts_vocab WHERE term >= "
-			      "?1 AND term < ?2 ORDER BY doc DESC",
-			&st) == DOS_OK) {
+	    arc_stmt(q->a, "SELECT term FROM doc_fts_vocab WHERE term >= "
+			   "?1 AND term < ?2 ORDER BY doc DESC",
+		     &st) == DOS_OK) {
 		char first[2] = {lw[0], '\0'};
 
 		arc_bind_text(st, 1, first);
@@ -163,7 +163,7 @@ fuzzy(struct arc_sql *q, struct dbuf *b, const char *word, enum dos_err *perr)
 			fts_string(b, t, strlen(t), perr);
 			nterms++;
 		}
-		sqlite3_finalize(st);
+		arc_stmt_done(q->a, st);
 	}
 	if (*perr == DOS_OK)
 		*perr = dbuf_adds(b, ")");
@@ -576,17 +576,11 @@ from_where(struct arc_sql *q, const struct arc_query *aq, const struct plan *p,
 		if (m == M_NEWEST_IDS)
 			arc_sql_add(q, " FROM (SELECT rowid AS id FROM doc_fts WHERE"
 			       " doc_fts MATCH ");
-		else {
-			char s[256];
-
-			snprintf(s, sizeof(s),
-				 " FROM (SELECT rowid AS id, dossier_rank("
-				 "doc_fts, %lld, (SELECT max(id) FROM document))"
-				 " AS score FROM doc_fts WHERE"
-				 " doc_fts MATCH ",
-				 q->a->search_serial);
-			arc_sql_add(q, s);
-		}
+		else
+			arc_sql_add(q, " FROM (SELECT rowid AS id, dossier_rank("
+				       "doc_fts, dossier_search(), (SELECT"
+				       " max(id) FROM document)) AS score FROM"
+				       " doc_fts WHERE doc_fts MATCH ");
 		bind_match(q, p);
 		arc_sql_add(q, " ORDER BY rowid DESC LIMIT 2000) m"
 		       " JOIN document d ON d.id = m.id"
@@ -611,7 +605,7 @@ capped_count(struct arc_sql *q, const char *what, long cap, long *pn)
 	if ((err = dbuf_addf(&b, "SELECT count(*) FROM (SELECT 1%s LIMIT %ld)",
 			     q->sql.data, cap + 1)) != DOS_OK)
 		goto out;
-	if ((err = arc_prepare(q->a, b.data, &st)) != DOS_OK)
+	if ((err = arc_stmt(q->a, b.data, &st)) != DOS_OK)
 		goto out;
 	arc_sql_bind(q, st);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -621,7 +615,7 @@ capped_count(struct arc_sql *q, const char *what, long cap, long *pn)
 		err = DOS_DB;
 	}
 out:
-	sqlite3_finalize(st);
+	arc_stmt_done(q->a, st);
 	dbuf_free(&b);
 	return err;
 }
@@ -698,7 +692,7 @@ prepare_with(struct arc_sql *q, const char *head, const char *tail,
 	if ((err = dbuf_adds(&b, head)) == DOS_OK &&
 	    (err = dbuf_add(&b, q->sql.data, q->sql.len)) == DOS_OK &&
 	    (err = dbuf_adds(&b, tail)) == DOS_OK &&
-	    (err = arc_prepare(q->a, b.data, pst)) == DOS_OK)
+	    (err = arc_stmt(q->a, b.data, pst)) == DOS_OK)
 		arc_sql_bind(q, *pst);
 	dbuf_free(&b);
 	return err;
@@ -735,15 +729,14 @@ run_hits(struct arc_sql *q, const struct arc_query *aq, enum mode m,
 	else if (m == M_NEWEST)
 		snprintf(score, sizeof(score), "m.score");
 	else
-		snprintf(score, sizeof(score),
+		snprintf(score, sizeof(score), "%s",
 			 m == M_FULL || m == M_FULL_IN
-				 ? "dossier_rank(doc_fts, %lld, "
-				       "(SELECT max(id) FROM document))"
-				     : "(SELECT dossier_rank(doc_fts, %lld, "
-				       "(SELECT max(id) FROM document)) "
-				       "FROM doc_fts WHERE doc_fts MATCH ?1 "
-				       "AND doc_fts.rowid = d.id)",
-			 q->a->search_serial);
+				 ? "dossier_rank(doc_fts, dossier_search(), "
+				   "(SELECT max(id) FROM document))"
+				 : "(SELECT dossier_rank(doc_fts, "
+				   "dossier_search(), (SELECT max(id) FROM "
+				   "document)) FROM doc_fts WHERE doc_fts "
+				   "MATCH ?1 AND doc_fts.rowid = d.id)");
 	snprintf(head, sizeof(head),
 		 "SELECT x.*, %s FROM (SELECT d.id, d.archive_no, d.account,"
 		 " c.number, c.name, d.category, d.doc_type, d.title,"
@@ -753,11 +746,15 @@ run_hits(struct arc_sql *q, const struct arc_query *aq, enum mode m,
 			       " 12) FROM doc_fts WHERE doc_fts MATCH ?1 AND"
 			       " doc_fts.rowid = x.id)",
 		 score);
-	snprintf(tail, sizeof(tail), " ORDER BY %s%s LIMIT %d OFFSET %d) x",
+	/* Limit and offset are bound too: one statement text per kind of
+	 * query, prepared once (stmt.c). */
+	snprintf(tail, sizeof(tail), " ORDER BY %s%s LIMIT ?%d OFFSET ?%d) x",
 		 m != M_NONE && aq->sort == ARC_SORT_RELEVANCE ? "score, " : "",
-		 order_by[aq->sort], aq->limit, aq->offset);
+		 order_by[aq->sort], q->n + 1, q->n + 2);
 	if ((err = prepare_with(q, head, tail, &st)) != DOS_OK)
 		return err;
+	sqlite3_bind_int(st, q->n + 1, aq->limit);
+	sqlite3_bind_int(st, q->n + 2, aq->offset);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *h = json_pack(
 			"{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:i,s:f,"
@@ -784,7 +781,7 @@ run_hits(struct arc_sql *q, const struct arc_query *aq, enum mode m,
 	}
 	if (err == DOS_OK && rc != SQLITE_DONE)
 		err = step_error(q, "search");
-	sqlite3_finalize(st);
+	arc_stmt_done(q->a, st);
 	return err;
 }
 
@@ -800,7 +797,7 @@ run_count(struct arc_sql *q, json_int_t *pn)
 		*pn = sqlite3_column_int64(st, 0);
 	else
 		err = step_error(q, "search count");
-	sqlite3_finalize(st);
+	arc_stmt_done(q->a, st);
 	return err;
 }
 
@@ -828,7 +825,7 @@ run_facets(struct arc_sql *q, json_t *facets)
 					&st)) != DOS_OK)
 			break;
 		if ((o = json_object()) == NULL) {
-			sqlite3_finalize(st);
+			arc_stmt_done(q->a, st);
 			return DOS_NOMEM;
 		}
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -837,7 +834,7 @@ run_facets(struct arc_sql *q, json_t *facets)
 						    st, 1)));
 		if (rc != SQLITE_DONE)
 			err = step_error(q, "search facets");
-		sqlite3_finalize(st);
+		arc_stmt_done(q->a, st);
 		json_object_set_new(facets, f[i].name, o);
 	}
 	return err;

@@ -16,7 +16,11 @@
  * them roughly evenly).  A word that frequent has a small weight anyway
  * (log(N/n) changes little with n); exact counts below WALK_CAP.
  *
- * Exports arc_fts_rank_register.
+ * The search number reaches the SQL through dossier_search() (the
+ * connection's arc_search count), so a search's statement text stays the
+ * same from one search to the next and is prepared once (stmt.c).
+ *
+ * Exports arc_fts_rank_register, arc_search_fn_register.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -167,6 +171,28 @@ arc_fts_rank_register(sqlite3 *db)
 	if (rc != SQLITE_OK) {
 		rank_free(c);
 		dos_errx("%s: %s", __func__, sqlite3_errstr(rc));
+		return DOS_DB;
+	}
+	return DOS_OK;
+}
+
+/* dossier_search(): the connection's search number (struct arc). */
+static void
+search_fn(sqlite3_context *ctx, int n, sqlite3_value **v)
+{
+	const struct arc *a = sqlite3_user_data(ctx);
+
+	(void)n;
+	(void)v;
+	sqlite3_result_int64(ctx, a->search_serial);
+}
+
+enum dos_err
+arc_search_fn_register(struct arc *a)
+{
+	if (sqlite3_create_function(a->db, "dossier_search", 0, SQLITE_UTF8,
+				    a, search_fn, NULL, NULL) != SQLITE_OK) {
+		dos_errx("%s: %s", __func__, sqlite3_errmsg(a->db));
 		return DOS_DB;
 	}
 	return DOS_OK;

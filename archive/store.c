@@ -105,6 +105,7 @@ arc_close(struct arc *a)
 {
 	if (a == NULL)
 		return;
+	arc_stmt_cache_free(a);
 	if (a->db != NULL)
 		sqlite3_close_v2(a->db);
 	free(a->dir);
@@ -347,7 +348,8 @@ arc_open(const char *dir, unsigned flags, struct arc **parc)
 				 a->db);
 	sqlite3_extended_result_codes(a->db, 1);
 	if ((err = arc_fts_tokenizer_register(a->db)) != DOS_OK ||
-	    (err = arc_fts_rank_register(a->db)) != DOS_OK)
+	    (err = arc_fts_rank_register(a->db)) != DOS_OK ||
+	    (err = arc_search_fn_register(a)) != DOS_OK)
 		goto out;
 	if (!(flags & ARC_READONLY) &&
 	    (err = arc_exec(a, "PRAGMA journal_mode=WAL")) != DOS_OK)
@@ -355,7 +357,8 @@ arc_open(const char *dir, unsigned flags, struct arc **parc)
 	if ((err = arc_exec(a, "PRAGMA foreign_keys=ON;"
 			       "PRAGMA synchronous=FULL;")) != DOS_OK)
 		goto out;
-	if ((err = arc_schema_migrate(a)) != DOS_OK)
+	if ((err = arc_stmt_cache_new(a)) != DOS_OK ||
+	    (err = arc_schema_migrate(a)) != DOS_OK)
 		goto out;
 	{ /* EXPERIMENT */
 		char pr[128];
