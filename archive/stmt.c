@@ -21,9 +21,10 @@
  * replaces that section and its handle type.
  *
  * arc_stmt_flush finalizes every statement: arc_close calls it, and so
- * does a schema change (arc_schema_migrate), after which statements
- * prepared against the old schema are not kept.  A statement in use
- * while the cache is flushed is finalized when it is given back.
+ * does a schema change on the connection (an authorizer sees any CREATE,
+ * DROP or ALTER being prepared; the next arc_stmt flushes), after which
+ * statements prepared against the old schema are not kept.  A statement
+ * in use while the cache is flushed is finalized when it is given back.
  *
  * Exports (to archive/) arc_stmt, arc_stmt_done, arc_stmt_step,
  * arc_stmt_run, arc_stmt_flush, arc_stmt_cache_free, arc_stmt_counts.
@@ -48,6 +49,7 @@ struct arc_stmts {
 	struct slot slot[ARC_STMT_SLOTS];
 	unsigned long long tick;
 	long prepared, reused; /* for tests and profiles */
+	int ddl;	       /* a schema change was prepared: flush */
 };
 
 /* ---- SQLite ---- */
@@ -83,6 +85,43 @@ eng_step(sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The authorizer: notes a schema change being prepared; allows all. */
+static int
+authorize(void *ctx, int code, const char *x, const char *y,
+	  const char *db, const char *trigger)
+{
+	struct arc_stmts *c = ctx;
+
+	(void)x;
+	(void)y;
+	(void)db;
+	(void)trigger;
+	switch (code) {
+	case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TABLE:
+	case SQLITE_CREATE_TEMP_INDEX: case SQLITE_CREATE_TEMP_TABLE:
+	case SQLITE_CREATE_TEMP_TRIGGER: case SQLITE_CREATE_TEMP_VIEW:
+	case SQLITE_CREATE_TRIGGER: case SQLITE_CREATE_VIEW:
+	case SQLITE_CREATE_VTABLE: case SQLITE_DROP_INDEX:
+	case SQLITE_DROP_TABLE: case SQLITE_DROP_TEMP_INDEX:
+	case SQLITE_DROP_TEMP_TABLE: case SQLITE_DROP_TEMP_TRIGGER:
+	case SQLITE_DROP_TEMP_VIEW: case SQLITE_DROP_TRIGGER:
+	case SQLITE_DROP_VIEW: case SQLITE_DROP_VTABLE:
+	case SQLITE_ALTER_TABLE:
+		c->ddl = 1;
+		break;
+	}
+	return SQLITE_OK;
+}
+
+static enum dos_err
+eng_watch_schema(struct arc *a)
+{
+	return sqlite3_set_authorizer(a->db, authorize, a->stmts) ==
+			       SQLITE_OK
+		       ? DOS_OK
+		       : DOS_DB;
 }
 
 /* ---- the cache ---- */
@@ -136,6 +175,10 @@ arc_stmt(struct arc *a, const char *sql, sqlite3_stmt **pst)
 	uint64_t h = text_hash(sql, len);
 
 	*pst = NULL;
+	if (c != NULL && c->ddl) {
+		c->ddl = 0;
+		arc_stmt_flush(a);
+	}
 	for (i = 0; c != NULL && i < ARC_STMT_SLOTS; i++) {
 		s = &c->slot[i];
 		if (s->sql != NULL && s->hash == h && s->len == len &&
@@ -247,7 +290,7 @@ arc_stmt_cache_new(struct arc *a)
 {
 	if ((a->stmts = calloc(1, sizeof(*a->stmts))) == NULL)
 		return DOS_NOMEM;
-	return DOS_OK;
+	return eng_watch_schema(a);
 }
 
 void
@@ -257,6 +300,8 @@ arc_stmt_cache_free(struct arc *a)
 
 	if (a->stmts == NULL)
 		return;
+	if (a->db != NULL)
+		sqlite3_set_authorizer(a->db, NULL, NULL);
 	/* Closing: even statements in use go (nobody may use them now). */
 	for (i = 0; i < ARC_STMT_SLOTS; i++)
 		if (a->stmts->slot[i].sql != NULL)
