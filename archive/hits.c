@@ -219,11 +219,15 @@ arc_hit_pages(struct arc *a, const struct arc_node *root, json_t *hits)
 	int nterms = 0, i;
 	enum dos_err err;
 
-	/* The tokenizer and the searched terms once for all hits. */
-	if ((err = arc_tokenizer_open(a->db, &tk)) != DOS_OK)
+	/* The connection's tokenizer (opened once, closed with the
+	 * archive) and the searched terms once for all hits. */
+	if (a->tok == NULL &&
+	    (err = arc_tokenizer_open(a->db, &a->tok)) != DOS_OK)
 		return err;
+	tk = a->tok;
 	gather(tk, root, terms, &nterms);
-	if ((err = arc_stmt(a, "SELECT seq, words FROM page WHERE "
+	if (nterms > 0 &&
+	    (err = arc_stmt(a, "SELECT seq, words FROM page WHERE "
 			       "document_id = ? ORDER BY seq",
 			    &st)) != DOS_OK)
 		goto out;
@@ -243,7 +247,6 @@ out:
 	arc_stmt_done(a, st);
 	for (i = 0; i < nterms; i++)
 		tokens_free(&terms[i].tok);
-	arc_tokenizer_close(tk);
 	return err;
 }
 

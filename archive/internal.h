@@ -17,6 +17,7 @@ struct arc {
 	unsigned flags;
 	long long search_serial; /* arc_search's count, for rank.c */
 	struct arc_stmts *stmts; /* prepared statements kept (stmt.c) */
+	struct arc_tokenizer *tok; /* hits.c's, opened on first use */
 };
 
 /*
@@ -44,10 +45,11 @@ void arc_stmt_counts(const struct arc *a, long *pprepared, long *preused,
 /* SQL built from fixed fragments, every value bound (sql.c). */
 #define ARC_SQL_MAX_BINDS 256
 struct arc_sql_bind {
-	int is_int;
+	int is_int;	  /* 0 text, 1 integer, 2 candidates (cand.c) */
 	const char *text; /* borrowed, or owned when own */
 	char *own;
 	long long num;
+	const void *ptr;  /* the candidates (borrowed) */
 };
 struct arc_sql {
 	struct arc *a;
@@ -66,6 +68,26 @@ void arc_sql_text(struct arc_sql *q, const char *v, int own);
 void arc_sql_int(struct arc_sql *q, long long v);
 void arc_sql_bind(const struct arc_sql *q, sqlite3_stmt *st);
 void arc_sql_free(struct arc_sql *q);
+
+/*
+ * A search's candidates: documents with their scores, from one walk of
+ * the index (cand.c).  arc_sql_cand appends a placeholder for the list
+ * (borrowed: it must outlive the statement's use); the SQL reads it as
+ * dossier_cand(?N) with columns id and score.
+ */
+struct arc_cand_row {
+	int64_t id;
+	double score;
+};
+struct arc_cand {
+	struct arc_cand_row *v;
+	size_t n, cap;
+};
+enum dos_err arc_cand_register(sqlite3 *db);
+enum dos_err arc_cand_add(struct arc_cand *c, int64_t id, double score);
+void arc_cand_free(struct arc_cand *c);
+void arc_sql_cand(struct arc_sql *q, const struct arc_cand *c);
+void arc_cand_bind(sqlite3_stmt *st, int i, const struct arc_cand *c);
 
 /* Appends " AND (...)": the documents (alias d, customer c) user u may
  * act on, as of q->now (access.c).  Nothing for the local administrator

@@ -439,6 +439,7 @@ struct plan {
 	int nexcl;
 	const struct arc_node *rest[MAX_CONJ]; /* other conditions */
 	int nrest;
+	char *match; /* the ranked MATCH expression, once (make_match) */
 };
 
 static void
@@ -468,35 +469,50 @@ make_plan(const struct arc_node *root, struct plan *p)
 	}
 }
 
-/* The ranked MATCH expression: rank AND rank ... NOT excl NOT excl. */
-static void
-bind_match(struct arc_sql *q, const struct plan *p)
+/* The ranked MATCH expression: rank AND rank ... NOT excl NOT excl,
+ * made once per search into p->match (a fuzzy word reads the index's
+ * vocabulary for it). */
+static enum dos_err
+make_match(struct arc *a, struct plan *p)
 {
+	struct arc_sql q;
 	struct dbuf b;
+	char msg[1];
 	enum dos_err err = DOS_OK;
 	int i;
 
+	if (p->nrank == 0)
+		return DOS_OK;
+	arc_sql_init(&q, a, msg, sizeof(msg));
 	dbuf_init(&b, 64 * 1024);
 	if (p->nrank > 1 && p->nexcl > 0)
 		err = dbuf_adds(&b, "(");
 	for (i = 0; i < p->nrank; i++) {
 		if (i > 0 && err == DOS_OK)
 			err = dbuf_adds(&b, " AND ");
-		fts_expr(q, &b, p->rank[i], &err);
+		fts_expr(&q, &b, p->rank[i], &err);
 	}
 	if (p->nrank > 1 && p->nexcl > 0 && err == DOS_OK)
 		err = dbuf_adds(&b, ")");
 	for (i = 0; i < p->nexcl; i++) {
 		if (err == DOS_OK)
 			err = dbuf_adds(&b, " NOT ");
-		fts_expr(q, &b, p->excl[i]->left, &err);
+		fts_expr(&q, &b, p->excl[i]->left, &err);
 	}
+	arc_sql_free(&q);
 	if (err != DOS_OK) {
 		dbuf_free(&b);
-		q->err = err;
-		return;
+		return err;
 	}
-	arc_sql_text(q, dbuf_take(&b, NULL), 1);
+	p->match = dbuf_take(&b, NULL);
+	return p->match != NULL ? DOS_OK : DOS_NOMEM;
+}
+
+/* Appends the ranked MATCH expression as a value. */
+static void
+bind_match(struct arc_sql *q, const struct plan *p)
+{
+	arc_sql_text(q, p->match, 0);
 }
 
 /*
@@ -512,8 +528,14 @@ bind_match(struct arc_sql *q, const struct plan *p)
  *  - NEWEST: both are many: rank the NEWEST_K most recent documents the
  *    words are in (a bounded candidate set, newest first from the index),
  *    then filter; the total and facets count those candidates and say so.
+ * FULL_IN, FULL and NEWEST walk the index once (collect): the documents
+ * with their scores are kept in memory (struct arc_cand), and the hits,
+ * the total and the facets are read from that list joined with the
+ * documents (dossier_cand, cand.c).  A phrase of two common words is a
+ * walk of both words' whole position lists: done once, not once per
+ * statement.
  */
-enum mode { M_NONE, M_FIRST, M_FULL, M_FULL_IN, M_NEWEST, M_NEWEST_IDS };
+enum mode { M_NONE, M_FIRST, M_FULL, M_FULL_IN, M_NEWEST };
 #define CAP 2000
 #define NEWEST_K 2000
 #define FIRST_CAP 300
@@ -533,11 +555,12 @@ filters(struct arc_sql *q, const struct arc_query *aq, const struct plan *p)
 	arc_scope_cond(q, aq->user, ARC_SEARCH);
 }
 
-/* FROM ... WHERE ... shared by hits, count and facets; the ranked match,
- * when there is one, is always ?1. */
+/* FROM ... WHERE ... shared by hits, count and facets; in FIRST, the
+ * ranked match is always ?1; in FULL, FULL_IN and NEWEST the candidates
+ * (cand) are read instead of the index. */
 static void
 from_where(struct arc_sql *q, const struct arc_query *aq, const struct plan *p,
-	   enum mode m)
+	   enum mode m, const struct arc_cand *cand)
 {
 	switch (m) {
 	case M_NONE:
@@ -545,25 +568,14 @@ from_where(struct arc_sql *q, const struct arc_query *aq, const struct plan *p,
 		       " ON c.id = d.customer_id WHERE 1");
 		break;
 	case M_FULL:
-		arc_sql_add(q, " FROM doc_fts JOIN document d ON d.id = doc_fts.rowid"
-		       " LEFT JOIN customer c ON c.id = d.customer_id"
-		       " WHERE doc_fts MATCH ");
-		bind_match(q, p);
-		break;
 	case M_FULL_IN:
-		/* The filtered documents (a few thousand at most) are
-		 * listed once; the words' matches are checked against the
-		 * list before any document row is read.  The unary + keeps
-		 * the list from becoming one index lookup per document. */
-		arc_sql_add(q, " FROM doc_fts JOIN document d ON d.id = doc_fts.rowid"
-		       " LEFT JOIN customer c ON c.id = d.customer_id"
-		       " WHERE doc_fts MATCH ");
-		bind_match(q, p);
-		arc_sql_add(q, " AND +doc_fts.rowid IN (SELECT d.id FROM document d"
-		       " LEFT JOIN customer c ON c.id = d.customer_id WHERE 1");
-		filters(q, aq, p);
-		arc_sql_add(q, ")");
-		return;
+	case M_NEWEST:
+		arc_sql_add(q, " FROM dossier_cand(");
+		arc_sql_cand(q, cand);
+		arc_sql_add(q, ") m JOIN document d ON d.id = m.id"
+			       " LEFT JOIN customer c ON c.id = d.customer_id"
+			       " WHERE 1");
+		break;
 	case M_FIRST:
 		arc_sql_add(q, " FROM document d LEFT JOIN customer c"
 		       " ON c.id = d.customer_id WHERE EXISTS (SELECT 1 FROM"
@@ -571,24 +583,11 @@ from_where(struct arc_sql *q, const struct arc_query *aq, const struct plan *p,
 		bind_match(q, p);
 		arc_sql_add(q, " AND doc_fts.rowid = d.id)");
 		break;
-	case M_NEWEST:
-	case M_NEWEST_IDS: /* for counts: no score needed */
-		if (m == M_NEWEST_IDS)
-			arc_sql_add(q, " FROM (SELECT rowid AS id FROM doc_fts WHERE"
-			       " doc_fts MATCH ");
-		else
-			arc_sql_add(q, " FROM (SELECT rowid AS id, dossier_rank("
-				       "doc_fts, dossier_search(), (SELECT"
-				       " max(id) FROM document)) AS score FROM"
-				       " doc_fts WHERE doc_fts MATCH ");
-		bind_match(q, p);
-		arc_sql_add(q, " ORDER BY rowid DESC LIMIT 2000) m"
-		       " JOIN document d ON d.id = m.id"
-		       " LEFT JOIN customer c ON c.id = d.customer_id WHERE 1");
-		break;
 	}
 	filters(q, aq, p);
 }
+
+static enum dos_err step_error(struct arc_sql *q, const char *what);
 
 /* count(*) of a statement's rows, stopping past CAP. */
 static enum dos_err
@@ -610,37 +609,86 @@ capped_count(struct arc_sql *q, const char *what, long cap, long *pn)
 	arc_sql_bind(q, st);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*pn = (long)sqlite3_column_int64(st, 0);
-	else {
-		dos_debugx("%s: %s", what, arc_errmsg(q->a));
-		err = DOS_DB;
-	}
+	else
+		err = step_error(q, what);
 out:
 	arc_stmt_done(q->a, st);
 	dbuf_free(&b);
 	return err;
 }
 
-/* Picks the mode for a query (see enum mode). */
+/*
+ * The one walk of the index (FULL_IN, FULL, NEWEST): the words' matches
+ * with their scores into c.  FULL_IN: those among the filtered documents;
+ * else newest first, at most CAP + 1, so that more than CAP means NEWEST
+ * (and the first NEWEST_K are its candidates).
+ */
+static enum dos_err
+collect(struct arc *a, const struct arc_query *aq, const struct plan *p,
+	enum mode m, struct arc_cand *c, char *msg, size_t msglen)
+{
+	struct arc_sql q;
+	sqlite3_stmt *st = NULL;
+	char tail[64];
+	int rc;
+	enum dos_err err = DOS_OK;
+
+	arc_sql_init(&q, a, msg, msglen);
+	arc_sql_add(&q, "SELECT rowid, dossier_rank(doc_fts, dossier_search(),"
+			" (SELECT max(id) FROM document)) FROM doc_fts"
+			" WHERE doc_fts MATCH ");
+	bind_match(&q, p);
+	if (m == M_FULL_IN) {
+		/* The filtered documents (a few thousand at most) are
+		 * listed once; the words' matches are checked against the
+		 * list.  The unary + keeps the list from becoming one
+		 * index lookup per document. */
+		arc_sql_add(&q, " AND +doc_fts.rowid IN (SELECT d.id FROM"
+				" document d LEFT JOIN customer c ON c.id ="
+				" d.customer_id WHERE 1");
+		filters(&q, aq, p);
+		arc_sql_add(&q, ")");
+	} else {
+		snprintf(tail, sizeof(tail), " ORDER BY rowid DESC LIMIT %d",
+			 CAP + 1);
+		arc_sql_add(&q, tail);
+	}
+	if ((err = q.err) != DOS_OK ||
+	    (err = arc_stmt(a, q.sql.data, &st)) != DOS_OK)
+		goto out;
+	arc_sql_bind(&q, st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((err = arc_cand_add(c, sqlite3_column_int64(st, 0),
+					sqlite3_column_double(st, 1))) !=
+		    DOS_OK)
+			goto out;
+	if (rc != SQLITE_DONE)
+		err = step_error(&q, "search");
+out:
+	arc_stmt_done(a, st);
+	arc_sql_free(&q);
+	return err;
+}
+
+/* Picks the mode for a query (see enum mode) and collects its
+ * candidates. */
 static enum dos_err
 choose(struct arc *a, const struct arc_query *aq, const struct plan *p,
-       char *msg, size_t msglen, enum mode *pm)
+       char *msg, size_t msglen, enum mode *pm, struct arc_cand *c)
 {
-	struct arc_sql f, w;
-	long nf = CAP + 1, nw = 0;
+	struct arc_sql f;
+	long nf = CAP + 1;
 	enum dos_err err = DOS_OK;
 
 	*pm = M_NONE;
 	if (p->nrank == 0)
 		return DOS_OK;
 	arc_sql_init(&f, a, msg, msglen);
-	arc_sql_init(&w, a, msg, msglen);
 	if (p->nrest > 0 || (aq->user != NULL && !aq->user->local)) {
-		from_where(&f, aq, p, M_NONE);
+		from_where(&f, aq, p, M_NONE, NULL);
 		if ((err = capped_count(&f, "filters", CAP, &nf)) != DOS_OK)
 			goto out;
 	}
-	arc_sql_add(&w, " FROM doc_fts WHERE doc_fts MATCH ");
-	bind_match(&w, p);
 	/*
 	 * Looking a document up in the index costs about as much as
 	 * walking a few hundred index entries: a few filtered documents
@@ -653,20 +701,17 @@ choose(struct arc *a, const struct arc_query *aq, const struct plan *p,
 		*pm = M_FIRST;
 		goto out;
 	}
-	if (nf <= CAP) {
-		*pm = M_FULL_IN;
+	*pm = nf <= CAP ? M_FULL_IN : M_FULL;
+	if ((err = collect(a, aq, p, *pm, c, msg, msglen)) != DOS_OK)
 		goto out;
+	if (*pm == M_FULL && c->n > CAP) {
+		*pm = M_NEWEST;
+		c->n = NEWEST_K;
 	}
-	if ((err = capped_count(&w, "words", CAP, &nw)) != DOS_OK)
-		goto out;
-	*pm = nw <= CAP ? M_FULL : M_NEWEST;
 out:
-	if (err == DOS_DB && (f.err == DOS_OK && w.err == DOS_OK))
-		err = DOS_OK, *pm = M_FULL; /* let the real query report it */
-	else if (err == DOS_OK)
-		err = f.err != DOS_OK ? f.err : w.err;
+	if (err == DOS_OK)
+		err = f.err;
 	arc_sql_free(&f);
-	arc_sql_free(&w);
 	return err;
 }
 
@@ -715,37 +760,40 @@ step_error(struct arc_sql *q, const char *what)
 
 static enum dos_err
 run_hits(struct arc_sql *q, const struct arc_query *aq, enum mode m,
-	 json_t *hits)
+	 const char *match, json_t *hits)
 {
 	sqlite3_stmt *st = NULL;
 	char head[1024], tail[512], score[256];
 	int rc;
 	enum dos_err err;
 
-	/* The score ranks (rank.c); snippets are made for the page of hits
-	 * only.  The search's serial number is ours, not the user's. */
+	/* The score ranks (rank.c): in FIRST computed here, else read with
+	 * the candidates; snippets are made for the page of hits only. */
 	if (m == M_NONE)
 		snprintf(score, sizeof(score), "0.0");
-	else if (m == M_NEWEST)
+	else if (m != M_FIRST)
 		snprintf(score, sizeof(score), "m.score");
 	else
 		snprintf(score, sizeof(score), "%s",
-			 m == M_FULL || m == M_FULL_IN
-				 ? "dossier_rank(doc_fts, dossier_search(), "
-				   "(SELECT max(id) FROM document))"
-				 : "(SELECT dossier_rank(doc_fts, "
-				   "dossier_search(), (SELECT max(id) FROM "
-				   "document)) FROM doc_fts WHERE doc_fts "
-				   "MATCH ?1 AND doc_fts.rowid = d.id)");
+			 "(SELECT dossier_rank(doc_fts, dossier_search(), "
+			 "(SELECT max(id) FROM document)) FROM doc_fts WHERE "
+			 "doc_fts MATCH ?1 AND doc_fts.rowid = d.id)");
 	snprintf(head, sizeof(head),
-		 "SELECT x.*, %s FROM (SELECT d.id, d.archive_no, d.account,"
-		 " c.number, c.name, d.category, d.doc_type, d.title,"
-		 " d.doc_date, d.added, d.status, d.npages, %s AS score",
-		 m == M_NONE ? "''"
-			     : "(SELECT snippet(doc_fts, -1, '[', ']', '...',"
-			       " 12) FROM doc_fts WHERE doc_fts MATCH ?1 AND"
-			       " doc_fts.rowid = x.id)",
-		 score);
+		 "SELECT x.*, %s%d%s FROM (SELECT d.id, d.archive_no,"
+		 " d.account, c.number, c.name, d.category, d.doc_type,"
+		 " d.title, d.doc_date, d.added, d.status, d.npages, %s AS"
+		 " score",
+		 m == M_NONE ? "''" : "(SELECT snippet(doc_fts, -1, '[', ']',"
+				      " '...', 12) FROM doc_fts WHERE doc_fts"
+				      " MATCH ?",
+		 m == M_NONE ? 0 : q->n + 3,
+		 m == M_NONE ? "" : " AND doc_fts.rowid = x.id)", score);
+	if (m == M_NONE)
+		snprintf(head, sizeof(head), "%s",
+			 "SELECT x.*, '' FROM (SELECT d.id, d.archive_no,"
+			 " d.account, c.number, c.name, d.category,"
+			 " d.doc_type, d.title, d.doc_date, d.added, d.status,"
+			 " d.npages, 0.0 AS score");
 	/* Limit and offset are bound too: one statement text per kind of
 	 * query, prepared once (stmt.c). */
 	snprintf(tail, sizeof(tail), " ORDER BY %s%s LIMIT ?%d OFFSET ?%d) x",
@@ -755,6 +803,8 @@ run_hits(struct arc_sql *q, const struct arc_query *aq, enum mode m,
 		return err;
 	sqlite3_bind_int(st, q->n + 1, aq->limit);
 	sqlite3_bind_int(st, q->n + 2, aq->offset);
+	if (m != M_NONE)
+		arc_bind_text(st, q->n + 3, match);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *h = json_pack(
 			"{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:i,s:f,"
@@ -846,7 +896,8 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 {
 	struct arc_sql q;
 	struct plan p;
-	enum mode m;
+	struct arc_cand cand;
+	enum mode m = M_NONE;
 	json_t *res = NULL, *hits = NULL, *facets = NULL;
 	json_int_t total = 0;
 	double t[6];
@@ -856,6 +907,8 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	*pout = NULL;
 	msg[0] = '\0';
 	t[0] = prof ? dos_mono() : 0;
+	memset(&p, 0, sizeof(p));
+	memset(&cand, 0, sizeof(cand));
 	arc_sql_init(&q, a, msg, msglen);
 	if (aq->user != NULL &&
 	    (err = arc_may(a, aq->user, ARC_SEARCH, ARC_OBJ_NONE, 0, msg,
@@ -866,8 +919,9 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	/* One read snapshot: the plan, hits, total and facets agree. */
 	if ((err = arc_exec(a, "BEGIN")) != DOS_OK)
 		goto out;
-	if ((err = choose(a, aq, &p, msg, msglen, &m)) == DOS_OK) {
-		from_where(&q, aq, &p, m);
+	if ((err = make_match(a, &p)) == DOS_OK &&
+	    (err = choose(a, aq, &p, msg, msglen, &m, &cand)) == DOS_OK) {
+		from_where(&q, aq, &p, m, &cand);
 		err = q.err;
 	}
 	t[1] = prof ? dos_mono() : 0;
@@ -881,15 +935,8 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	    (aq->facets && (facets = json_object()) == NULL))
 		err = DOS_NOMEM;
 	if (err == DOS_OK)
-		err = run_hits(&q, aq, m, hits);
+		err = run_hits(&q, aq, m, p.match, hits);
 	t[2] = prof ? dos_mono() : 0;
-	if (err == DOS_OK && m == M_NEWEST) {
-		/* Counts need the candidates, not their scores. */
-		arc_sql_free(&q);
-		arc_sql_init(&q, a, msg, msglen);
-		from_where(&q, aq, &p, M_NEWEST_IDS);
-		err = q.err;
-	}
 	if (err == DOS_OK)
 		err = run_count(&q, &total);
 	t[3] = prof ? dos_mono() : 0;
@@ -929,5 +976,7 @@ out:
 	json_decref(hits);
 	json_decref(facets);
 	arc_sql_free(&q);
+	arc_cand_free(&cand);
+	free(p.match);
 	return err;
 }

@@ -106,6 +106,7 @@ arc_close(struct arc *a)
 	if (a == NULL)
 		return;
 	arc_stmt_cache_free(a);
+	arc_tokenizer_close(a->tok);
 	if (a->db != NULL)
 		sqlite3_close_v2(a->db);
 	free(a->dir);
@@ -349,7 +350,8 @@ arc_open(const char *dir, unsigned flags, struct arc **parc)
 	sqlite3_extended_result_codes(a->db, 1);
 	if ((err = arc_fts_tokenizer_register(a->db)) != DOS_OK ||
 	    (err = arc_fts_rank_register(a->db)) != DOS_OK ||
-	    (err = arc_search_fn_register(a)) != DOS_OK)
+	    (err = arc_search_fn_register(a)) != DOS_OK ||
+	    (err = arc_cand_register(a->db)) != DOS_OK)
 		goto out;
 	if (!(flags & ARC_READONLY) &&
 	    (err = arc_exec(a, "PRAGMA journal_mode=WAL")) != DOS_OK)
