@@ -158,6 +158,14 @@ enum dos_err arc_fts_tokenizer_register(sqlite3 *db);
 fts5_api *arc_fts5_api(sqlite3 *db);
 /* Registers the ranking function dossier_rank (rank.c). */
 enum dos_err arc_fts_rank_register(sqlite3 *db);
+/*
+ * BM25 as dossier_rank computes it (rank.c): a phrase's IDF among nrow
+ * documents, nhit of which hold it; a document's score (negative: lower
+ * ranks first) from each phrase's IDF and weighted frequency.
+ */
+double arc_rank_idf(double nrow, double nhit);
+double arc_rank_score(const double *idf, int nphrase, double avgdl,
+		      double doclen, const double *freq);
 /* Registers dossier_search(), the connection's search number (rank.c). */
 enum dos_err arc_search_fn_register(struct arc *a);
 /*

@@ -618,25 +618,138 @@ out:
 }
 
 /*
+ * Whether every document that holds one of the ranked phrases matches
+ * the ranked expression: one ranked condition of words joined by OR only,
+ * in the text (no field, no exclusion).  Then a walk that saw every match
+ * saw every document holding each phrase, and counts them for the IDF.
+ */
+static int
+or_of_phrases(const struct arc_node *n)
+{
+	if (n->kind == ARC_N_WORDS)
+		return n->field == ARC_F_TEXT;
+	return n->kind == ARC_N_OR && or_of_phrases(n->left) &&
+	       or_of_phrases(n->right);
+}
+
+/* The rows' parts (stride doubles each: rows, tokens, length, then one
+ * weighted frequency per phrase), kept during the walk. */
+struct parts {
+	double *v;
+	size_t n, cap, stride;
+};
+
+static enum dos_err
+parts_add(struct parts *pt, const void *blob, int len)
+{
+	size_t k = (size_t)len / sizeof(double);
+
+	if (len <= 0 || (size_t)len % sizeof(double) != 0 || k < 3 ||
+	    (pt->stride != 0 && k != pt->stride))
+		return DOS_DB;
+	pt->stride = k;
+	if (pt->n == pt->cap) {
+		size_t cap = pt->cap ? 2 * pt->cap : 256;
+		double *v = realloc(pt->v, cap * k * sizeof(double));
+
+		if (v == NULL)
+			return DOS_NOMEM;
+		pt->v = v;
+		pt->cap = cap;
+	}
+	memcpy(pt->v + pt->n * k, blob, (size_t)len);
+	pt->n++;
+	return DOS_OK;
+}
+
+/* The IDFs and average length from dossier_rank_idf (the phrases'
+ * documents counted the index's way). */
+static enum dos_err
+index_idf(struct arc_sql *q, const struct plan *p, double *idf, int nphrase,
+	  double *pavgdl)
+{
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+	int rc;
+
+	if ((err = arc_stmt(q->a, "SELECT dossier_rank_idf(doc_fts,"
+				  " dossier_search(), (SELECT max(id) FROM"
+				  " document)) FROM doc_fts WHERE doc_fts"
+				  " MATCH ?1 LIMIT 1", &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, p->match);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 0) ==
+		    (int)sizeof(double) * (1 + nphrase)) {
+		const double *v = sqlite3_column_blob(st, 0);
+
+		*pavgdl = v[0];
+		memcpy(idf, v + 1, sizeof(double) * (size_t)nphrase);
+	} else
+		err = rc == SQLITE_ROW || rc == SQLITE_DONE
+			      ? DOS_DB
+			      : step_error(q, "search ranking");
+	arc_stmt_done(q->a, st);
+	return err;
+}
+
+/* Scores the walked rows into c (dossier_rank's arithmetic). */
+static enum dos_err
+score(struct arc_sql *q, const struct plan *p, enum mode m,
+      const struct parts *pt, struct arc_cand *c)
+{
+	double idf[64], nhit[64], avgdl = 1.0;
+	int nphrase = (int)pt->stride - 3, i;
+	size_t r;
+	enum dos_err err = DOS_OK;
+
+	if (pt->n == 0)
+		return DOS_OK;
+	if (nphrase < 0 || nphrase > 64)
+		return DOS_DB;
+	if (m == M_FULL && c->n <= CAP && p->nrank == 1 && p->nexcl == 0 &&
+	    or_of_phrases(p->rank[0])) {
+		/* Every document holding a phrase was walked. */
+		memset(nhit, 0, sizeof(nhit));
+		for (r = 0; r < pt->n; r++)
+			for (i = 0; i < nphrase; i++)
+				if (pt->v[r * pt->stride + 3 + i] > 0.0)
+					nhit[i] += 1.0;
+		for (i = 0; i < nphrase; i++)
+			idf[i] = arc_rank_idf(pt->v[0], nhit[i]);
+		avgdl = pt->v[0] > 0 ? pt->v[1] / pt->v[0] : 1.0;
+	} else if ((err = index_idf(q, p, idf, nphrase, &avgdl)) != DOS_OK)
+		return err;
+	for (r = 0; r < pt->n; r++) {
+		const double *v = pt->v + r * pt->stride;
+
+		c->v[r].score = arc_rank_score(idf, nphrase, avgdl, v[2],
+					       v + 3);
+	}
+	return DOS_OK;
+}
+
+/*
  * The one walk of the index (FULL_IN, FULL, NEWEST): the words' matches
- * with their scores into c.  FULL_IN: those among the filtered documents;
- * else newest first, at most CAP + 1, so that more than CAP means NEWEST
- * (and the first NEWEST_K are its candidates).
+ * into c, scored after the walk.  FULL_IN: those among the filtered
+ * documents; else newest first, at most CAP + 1, so that more than CAP
+ * means NEWEST (and the first NEWEST_K are its candidates).
  */
 static enum dos_err
 collect(struct arc *a, const struct arc_query *aq, const struct plan *p,
 	enum mode m, struct arc_cand *c, char *msg, size_t msglen)
 {
 	struct arc_sql q;
+	struct parts pt;
 	sqlite3_stmt *st = NULL;
 	char tail[64];
 	int rc;
 	enum dos_err err = DOS_OK;
 
+	memset(&pt, 0, sizeof(pt));
 	arc_sql_init(&q, a, msg, msglen);
-	arc_sql_add(&q, "SELECT rowid, dossier_rank(doc_fts, dossier_search(),"
-			" (SELECT max(id) FROM document)) FROM doc_fts"
-			" WHERE doc_fts MATCH ");
+	arc_sql_add(&q, "SELECT rowid, dossier_rank_parts(doc_fts,"
+			" dossier_search()) FROM doc_fts WHERE doc_fts MATCH ");
 	bind_match(&q, p);
 	if (m == M_FULL_IN) {
 		/* The filtered documents (a few thousand at most) are
@@ -658,15 +771,22 @@ collect(struct arc *a, const struct arc_query *aq, const struct plan *p,
 		goto out;
 	arc_sql_bind(&q, st);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((err = arc_cand_add(c, sqlite3_column_int64(st, 0),
-					sqlite3_column_double(st, 1))) !=
-		    DOS_OK)
+		if ((err = arc_cand_add(c, sqlite3_column_int64(st, 0), 0.0)) !=
+			    DOS_OK ||
+		    (err = parts_add(&pt, sqlite3_column_blob(st, 1),
+				     sqlite3_column_bytes(st, 1))) != DOS_OK)
 			goto out;
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
 		err = step_error(&q, "search");
+		goto out;
+	}
+	arc_stmt_done(a, st);
+	st = NULL;
+	err = score(&q, p, m, &pt, c);
 out:
 	arc_stmt_done(a, st);
 	arc_sql_free(&q);
+	free(pt.v);
 	return err;
 }
 
