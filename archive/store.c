@@ -356,24 +356,21 @@ arc_open(const char *dir, unsigned flags, struct arc **parc)
 	if (!(flags & ARC_READONLY) &&
 	    (err = arc_exec(a, "PRAGMA journal_mode=WAL")) != DOS_OK)
 		goto out;
+	/*
+	 * A page cache of 32 MiB (SQLite's default is 2 MiB): a search
+	 * reads a few thousand pages of the catalogue (the documents its
+	 * words are in, their lengths), which then stay for the next one;
+	 * at a million pages this took a third off a search's time.  A
+	 * connection that sees another's commit starts its cache afresh, so
+	 * a server's, whose audit writer commits all the time, gains less.
+	 */
 	if ((err = arc_exec(a, "PRAGMA foreign_keys=ON;"
-			       "PRAGMA synchronous=FULL;")) != DOS_OK)
+			       "PRAGMA synchronous=FULL;"
+			       "PRAGMA cache_size=-32768;")) != DOS_OK)
 		goto out;
 	if ((err = arc_stmt_cache_new(a)) != DOS_OK ||
 	    (err = arc_schema_migrate(a)) != DOS_OK)
 		goto out;
-	{ /* EXPERIMENT */
-		char pr[128];
-		const char *e;
-		if ((e = getenv("XMMAP")) != NULL) {
-			snprintf(pr, sizeof(pr), "PRAGMA mmap_size=%s", e);
-			arc_exec(a, pr);
-		}
-		if ((e = getenv("XCACHE")) != NULL) {
-			snprintf(pr, sizeof(pr), "PRAGMA cache_size=%s", e);
-			arc_exec(a, pr);
-		}
-	}
 	*parc = a;
 	a = NULL;
 out:
