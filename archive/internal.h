@@ -216,6 +216,9 @@ enum dos_err arc_fsync_path(const char *path, int dir);
  * (through tmpdir, on the same file system) for a backup (key.c). */
 enum dos_err arc_key_copy(struct arc *a, const char *dir, const char *tmpdir);
 
+/* Removes the kept renderings of page blob sha (viewcache.c). */
+void arc_view_cache_drop(struct arc *a, const char *sha);
+
 /* Blob path for a digest (blob.c); DOS_INVAL for a malformed digest. */
 enum dos_err arc_blob_path(const struct arc *a, const char *sha, char *out,
 			   size_t n);

@@ -301,8 +301,11 @@ arc_purge(struct arc *a, const struct arc_user *who, json_t **preport)
 	/* Only now that nothing refers to them. */
 	json_array_foreach(gone, i, v)
 		if (arc_blob_path(a, json_string_value(v), path,
-				  sizeof(path)) == DOS_OK)
+				  sizeof(path)) == DOS_OK) {
 			unlink(path);
+			/* and the page images rendered from it */
+			arc_view_cache_drop(a, json_string_value(v));
+		}
 	json_object_set(report, "purged", done);
 	json_object_set(report, "held", held);
 	json_object_set_new(report, "blobs_removed",
