@@ -107,6 +107,9 @@ enum dos_err arc_schema_migrate(struct arc *a);
 /* Transaction helpers (store.c). */
 enum dos_err arc_tx_begin(struct arc *a);
 enum dos_err arc_tx_commit(struct arc *a);
+/* A read transaction (BEGIN DEFERRED): one snapshot; end it with
+ * arc_tx_commit. */
+enum dos_err arc_read_begin(struct arc *a);
 void arc_tx_rollback(struct arc *a);
 /* Rolls back a failed change and returns err, putting its generic
  * meaning in msg unless msg already says why. */

@@ -1093,7 +1093,7 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	make_plan(aq->root, &p);
 	a->search_serial++; /* rank.c keeps word statistics per search */
 	/* One read snapshot: the plan, hits, total and facets agree. */
-	if ((err = arc_exec(a, "BEGIN")) != DOS_OK)
+	if ((err = arc_read_begin(a)) != DOS_OK)
 		goto out;
 	if ((err = make_match(a, &p)) == DOS_OK &&
 	    (err = choose(a, aq, &p, msg, msglen, &m, &cand)) == DOS_OK) {
@@ -1104,7 +1104,7 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	if (err == DOS_LIMIT)
 		err = invalid(&q, "the query is too large%s", "");
 	if (err != DOS_OK) {
-		arc_exec(a, "COMMIT");
+		arc_tx_commit(a);
 		goto out;
 	}
 	if ((res = json_object()) == NULL || (hits = json_array()) == NULL ||
@@ -1115,7 +1115,11 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	if (err == DOS_OK && m == M_NEWEST)
 		err = newest_snippets(&q, p.match, hits);
 	t[2] = prof ? dos_mono() : 0;
-	if (err == DOS_OK)
+	/* A first page that is not full holds every hit: no count. */
+	if (err == DOS_OK && aq->offset == 0 &&
+	    json_array_size(hits) < (size_t)aq->limit)
+		total = (json_int_t)json_array_size(hits);
+	else if (err == DOS_OK)
 		err = run_count(&q, &total);
 	t[3] = prof ? dos_mono() : 0;
 	if (err == DOS_OK && facets != NULL)
@@ -1123,7 +1127,7 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	t[4] = prof ? dos_mono() : 0;
 	if (err == DOS_OK)
 		err = arc_hit_pages(a, aq->root, hits);
-	arc_exec(a, "COMMIT");
+	arc_tx_commit(a);
 	t[5] = prof ? dos_mono() : 0;
 	if (prof)
 		fprintf(stderr, "search-stages mode %d: plan %.2f hits %.2f "

@@ -403,16 +403,36 @@ arc_exec(struct arc *a, const char *sql)
 	return DOS_OK;
 }
 
+/* Runs a statement of no rows and no values through the statement
+ * cache (transaction control on every request). */
+static enum dos_err
+run_kept(struct arc *a, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+
+	if ((err = arc_stmt(a, sql, &st)) == DOS_OK)
+		err = arc_stmt_run(a, st);
+	arc_stmt_done(a, st);
+	return err;
+}
+
 enum dos_err
 arc_tx_begin(struct arc *a)
 {
-	return arc_exec(a, "BEGIN IMMEDIATE");
+	return run_kept(a, "BEGIN IMMEDIATE");
 }
 
 enum dos_err
 arc_tx_commit(struct arc *a)
 {
-	return arc_exec(a, "COMMIT");
+	return run_kept(a, "COMMIT");
+}
+
+enum dos_err
+arc_read_begin(struct arc *a)
+{
+	return run_kept(a, "BEGIN");
 }
 
 void
