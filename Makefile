@@ -175,7 +175,7 @@ SEARCH_PAGES ?= 1000000
 # HTTP load with wrk on loopback: searches/s, p99, resident memory.
 bench-web: deps
 	@scripts/install-deps bench
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/search_bench
+	@$(MAKE) --no-print-directory all samples $(BUILD)/bench/search_bench
 	@bench/web.sh $(BUILD) $(WEB_PAGES)
 
 # Export throughput (pages/s), bundle size and peak memory on a generated

@@ -55,23 +55,25 @@ arc_audit(struct arc *a, const char *actor, const char *action,
 {
 	sqlite3_stmt *last = NULL, *ins = NULL;
 	char prev[DOS_SHA256_HEX], hash[DOS_SHA256_HEX], ts[32];
-	int own_tx = sqlite3_get_autocommit(a->db);
+	int own_tx = sqlite3_get_autocommit(a->db), row;
 	enum dos_err err;
 
 	if (a->flags & ARC_READONLY)
 		return DOS_OK; /* a read-only replica records nothing */
 	if (own_tx && (err = arc_tx_begin(a)) != DOS_OK)
 		return err;
-	if ((err = arc_prepare(a, "SELECT hash FROM audit ORDER BY id DESC "
-				  "LIMIT 1", &last)) ||
-	    (err = arc_prepare(a, "INSERT INTO audit(ts, actor, action, "
-				  "object, detail, prev, hash) "
-				  "VALUES (?, ?, ?, ?, ?, ?, ?)", &ins)))
+	if ((err = arc_stmt(a, "SELECT hash FROM audit ORDER BY id DESC "
+			       "LIMIT 1", &last)) ||
+	    (err = arc_stmt(a, "INSERT INTO audit(ts, actor, action, "
+			       "object, detail, prev, hash) "
+			       "VALUES (?, ?, ?, ?, ?, ?, ?)", &ins)))
 		goto out;
-	if (sqlite3_step(last) == SQLITE_ROW)
-		snprintf(prev, sizeof(prev), "%s", arc_col_text(last, 0));
-	else
-		snprintf(prev, sizeof(prev), "%s", GENESIS);
+	if ((err = arc_stmt_step(a, last, &row)) != DOS_OK)
+		goto out;
+	snprintf(prev, sizeof(prev), "%s", row ? arc_col_text(last, 0)
+					       : GENESIS);
+	arc_stmt_done(a, last);
+	last = NULL;
 	dos_now_iso(ts);
 	if (object == NULL)
 		object = "";
@@ -85,16 +87,13 @@ arc_audit(struct arc *a, const char *actor, const char *action,
 	arc_bind_text(ins, 5, detail);
 	arc_bind_text(ins, 6, prev);
 	arc_bind_text(ins, 7, hash);
-	if (sqlite3_step(ins) != SQLITE_DONE) {
-		dos_errx("%s: %s", __func__, arc_errmsg(a));
-		err = arc_db_err(a);
+	if ((err = arc_stmt_run(a, ins)) != DOS_OK)
 		goto out;
-	}
 	if (own_tx)
 		err = arc_tx_commit(a);
 out:
-	sqlite3_finalize(last);
-	sqlite3_finalize(ins);
+	arc_stmt_done(a, last);
+	arc_stmt_done(a, ins);
 	if (err != DOS_OK && own_tx)
 		arc_tx_rollback(a);
 	return err;

@@ -441,6 +441,7 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 	sqlite3_stmt *dst = NULL, *pst = NULL, *bst = NULL;
 	json_t *doc = NULL, *pages = NULL, *page, *words;
 	char obj[32];
+	int row;
 	enum dos_err err;
 
 	*pout = NULL;
@@ -450,7 +451,7 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 	snprintf(obj, sizeof(obj), "document %lld", (long long)id);
 	if ((err = arc_audit(a, who->name, "view", obj, "")) != DOS_OK)
 		return err;
-	if ((err = arc_prepare(a, "SELECT d.id, d.account, d.category, "
+	if ((err = arc_stmt(a, "SELECT d.id, d.account, d.category, "
 				  "d.title, d.added, d.status, d.npages, "
 				  "d.version, s.name, s.sha256, s.format, "
 				  "d.batch_id, d.serial, d.review_reason, "
@@ -462,18 +463,20 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 				  "LEFT JOIN customer c ON c.id = d.customer_id "
 				  "JOIN source s ON s.id = d.source_id "
 				  "WHERE d.id = ?", &dst)) ||
-	    (err = arc_prepare(a, "SELECT id, seq, source_index, "
+	    (err = arc_stmt(a, "SELECT id, seq, source_index, "
 				  "processed_sha256, thumb_sha256, width, "
 				  "height, dpi, rotation, skew_deg, "
 				  "ocr_confidence, blank, text, words, "
 				  "text_version FROM page WHERE document_id = "
 				  "? ORDER BY seq",
 			       &pst)) ||
-	    (err = arc_prepare(a, "SELECT type, value FROM barcode "
+	    (err = arc_stmt(a, "SELECT type, value FROM barcode "
 				  "WHERE page_id = ? ORDER BY rowid", &bst)))
 		goto out;
 	sqlite3_bind_int64(dst, 1, id);
-	if (sqlite3_step(dst) != SQLITE_ROW) {
+	if ((err = arc_stmt_step(a, dst, &row)) != DOS_OK)
+		goto out;
+	if (!row) {
 		err = DOS_NOTFOUND;
 		goto out;
 	}
@@ -497,7 +500,7 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 		goto out;
 	}
 	sqlite3_bind_int64(pst, 1, id);
-	while (sqlite3_step(pst) == SQLITE_ROW) {
+	while ((err = arc_stmt_step(a, pst, &row)) == DOS_OK && row) {
 		int64_t pid = sqlite3_column_int64(pst, 0);
 
 		words = json_loads(arc_col_text(pst, 13), 0, NULL);
@@ -524,6 +527,8 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 		}
 		json_array_append_new(pages, page);
 	}
+	if (err != DOS_OK)
+		goto out;
 	json_object_set_new(doc, "serial",
 			    arc_col_json_int(dst, 12));
 	json_object_set_new(doc, "review_reason",
@@ -556,9 +561,9 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 out:
 	json_decref(doc);
 	json_decref(pages);
-	sqlite3_finalize(dst);
-	sqlite3_finalize(pst);
-	sqlite3_finalize(bst);
+	arc_stmt_done(a, dst);
+	arc_stmt_done(a, pst);
+	arc_stmt_done(a, bst);
 	return err;
 }
 
@@ -662,23 +667,24 @@ lookup_blob(struct arc *a, const char *sql, int64_t id, int seq, char *sha,
 {
 	sqlite3_stmt *st = NULL;
 	enum dos_err err;
-	int rc;
+	int row;
 
-	if ((err = arc_prepare(a, sql, &st)) != DOS_OK)
+	if ((err = arc_stmt(a, sql, &st)) != DOS_OK)
 		return err;
 	sqlite3_bind_int64(st, 1, id);
 	if (seq > 0)
 		sqlite3_bind_int(st, 2, seq);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		snprintf(sha, DOS_SHA256_HEX, "%s", arc_col_text(st, 0));
-		if (extra != NULL)
-			snprintf(extra, extralen, "%s", arc_col_text(st, 1));
-		err = DOS_OK;
-	} else
-		err = rc == SQLITE_ROW || rc == SQLITE_DONE ? DOS_NOTFOUND
-							    : DOS_DB;
-	sqlite3_finalize(st);
+	if ((err = arc_stmt_step(a, st, &row)) == DOS_OK) {
+		if (row && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			snprintf(sha, DOS_SHA256_HEX, "%s",
+				 arc_col_text(st, 0));
+			if (extra != NULL)
+				snprintf(extra, extralen, "%s",
+					 arc_col_text(st, 1));
+		} else
+			err = DOS_NOTFOUND;
+	}
+	arc_stmt_done(a, st);
 	return err;
 }
 

@@ -410,8 +410,11 @@ arc_purge(struct arc *a, const struct arc_user *who, json_t **preport)
 	/* Only now that nothing refers to them. */
 	json_array_foreach(gone, i, v)
 		if (arc_blob_path(a, json_string_value(v), path,
-				  sizeof(path)) == DOS_OK)
+				  sizeof(path)) == DOS_OK) {
 			unlink(path);
+			/* and the page images rendered from it */
+			arc_view_cache_drop(a, json_string_value(v));
+		}
 	/* Disposal lists whose documents went get their certificates; one
 	 * that cannot be written now is written by the next purge. */
 	if (arc_disposal_certify(a, actor, certs) != DOS_OK)

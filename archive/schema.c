@@ -522,6 +522,8 @@ arc_schema_migrate(struct arc *a)
 			 __func__);
 		return DOS_PERM;
 	}
+	/* Statements prepared against the old schema are not kept. */
+	arc_stmt_flush(a);
 	for (i = v; i < NMIGRATIONS; i++) {
 		if ((err = arc_tx_begin(a)) != DOS_OK)
 			return err;

@@ -801,6 +801,38 @@ enum dos_err arc_auditq_post(struct arc_auditq *q, const char *actor,
 			     const char *action, const char *object,
 			     const char *detail, arc_auditq_fn cb, void *arg);
 void arc_auditq_stop(struct arc_auditq *q);
+
+/*
+ * A page image for the viewer at a width (viewcache.c).  arc_page_view
+ * checks that who may view the document (arc_may ARC_VIEW), opens the
+ * rendering kept from an earlier view at this width (cached = 1: fd is a
+ * PNG to send), else the processed page (cached = 0: render it, send it,
+ * and keep it with arc_page_view_put(key)), and audits the view as
+ * arc_page_open does.  Given a group-committing writer q, the entry is
+ * posted to it and cb(cb_arg, err) is called once it is on disk (posted =
+ * 1); the caller answers only then.  Nothing fails after the entry is
+ * posted.  The caller closes fd.  Renderings are named after the page's
+ * digest, written through tmp/ with fsync and rename, never into the
+ * space kept free, removed with the page's blob by a purge;
+ * arc_view_cache_sweep removes the least recently shown until the folder
+ * holds at most max_bytes (0: $DOSSIER_VIEW_CACHE_MB MiB, else 2 GiB),
+ * and returns how many it removed.
+ */
+struct arc_page_view {
+	int fd;
+	uint64_t size;
+	int cached;   /* fd is the kept rendering */
+	int posted;   /* the audit entry went to q: wait for cb */
+	char key[96]; /* the rendering's name, for arc_page_view_put */
+};
+enum dos_err arc_page_view(struct arc *a, const struct arc_user *who,
+			   int64_t doc, int seq, int width,
+			   struct arc_auditq *q, arc_auditq_fn cb,
+			   void *cb_arg, struct arc_page_view *v, char *msg,
+			   size_t msglen);
+enum dos_err arc_page_view_put(struct arc *a, const char *key,
+			       const void *png, size_t len);
+long arc_view_cache_sweep(struct arc *a, uint64_t max_bytes);
 /* Appends a hash-chained audit entry. */
 enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,
 		       const char *object, const char *detail);
