@@ -5,7 +5,8 @@
 #  - a whole-customer borrow grant lends no more than its approver may
 #    see (categories, clearance), and says what it covers;
 #  - what a dossier lacks (missing) counts only documents the user may see;
-#  - an auditor limited to a unit reads that unit's audit log only;
+#  - an auditor limited to a unit reads that unit's audit log only (the
+#    audit screen's list and export, /api/audit, export-audit);
 #  - every read of content is audited (hits, thumbnails, history, what a
 #    dossier lacks);
 #  - /api/units counts only what the user may see;
@@ -238,5 +239,19 @@ is "CLI: export-audit of the north auditor holds none of south's own entries" "$
 is "... and north's" "$(sel '.object == "document '"$d1"'"' "$T_TMP/aunx.json" | awk '{print ($1 > 0)}')" 1
 is "an auditor of no unit reads the south entries too" \
 	"$(get aud "/api/audit?limit=1000" | jq -c '[.[] | select(.actor == "sam")] | length > 0')" true
+# The audit screen's export of a period runs as a job, polled.
+sign_in aun pass-aun-123 >/dev/null
+ax=$(curl -s -H 'Content-Type: application/json' --data '{"from":"2000-01-01"}' \
+	"$BASE_URL/api/audit/export" | jq -r '.id // empty')
+done_x() { curl -s "$BASE_URL/api/exports/$ax" >"$T_TMP/x" && [ "$(jq -r .state <"$T_TMP/x")" != running ]; }
+poll 300 done_x
+is "web: the north auditor's export of the audit log (CSV) finishes" "$(jq -r .state <"$T_TMP/x")" done
+curl -s -o "$T_TMP/aunw.csv" "$BASE_URL/api/exports/$ax/download"
+# The CSV as a JSON array of entries, to select from as above.
+python3 -c 'import csv, json, sys; print(json.dumps(list(csv.DictReader(open(sys.argv[1], newline="")))))' \
+	"$T_TMP/aunw.csv" >"$T_TMP/aunw.json" 2>/dev/null || echo '[]' >"$T_TMP/aunw.json"
+is "... a CSV of entries" "$(jq 'length > 0' "$T_TMP/aunw.json")" true
+is "... holds none of south's own entries" "$(sel "$south" "$T_TMP/aunw.json")" 0
+is "... and north's" "$(sel '.object == "document '"$d1"'"' "$T_TMP/aunw.json" | awk '{print ($1 > 0)}')" 1
 stop_server
 finish
