@@ -57,15 +57,8 @@ arc_batch_begin(struct arc *a, const char *user, int64_t *pid)
 	return err;
 }
 
-/* Sets batch ?2's status ?3, its end time ?1 and the counts its files
- * record. */
-#define BATCH_COUNTS                                                       \
-	"UPDATE batch SET finished = ?1, status = ?3, files = (SELECT "     \
-	"count(*) FROM batch_file WHERE batch_id = ?2), pages = (SELECT "   \
-	"coalesce(sum(pages), 0) FROM batch_file WHERE batch_id = ?2), "    \
-	"documents = (SELECT coalesce(sum(documents), 0) FROM batch_file "  \
-	"WHERE batch_id = ?2), failures = (SELECT count(*) FROM batch_file " \
-	"WHERE batch_id = ?2 AND outcome = 'failed') WHERE id = ?2"
+/* Sets batch ?2's status ?3, its end time ?1 and its counts (internal.h). */
+#define BATCH_COUNTS ARC_BATCH_COUNTS
 /* The same, if it is still running. */
 #define CLOSE_SQL BATCH_COUNTS " AND status = 'running'"
 
