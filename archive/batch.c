@@ -274,7 +274,7 @@ arc_batch_resume(struct arc *a, const char *user, int64_t id,
 	sqlite3_stmt *st = NULL;
 	json_t *list = NULL;
 	char host[256], obj[48], status[32] = "";
-	int n, rc;
+	int n, rc, queued = 0;
 	enum dos_err err;
 
 	*ppending = NULL;
@@ -287,12 +287,15 @@ arc_batch_resume(struct arc *a, const char *user, int64_t id,
 		return err;
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
-	if ((err = arc_prepare(a, "SELECT status FROM batch WHERE id = ?",
-			       &st)) != DOS_OK)
+	if ((err = arc_prepare(a, "SELECT status, pid IS NULL AND scan IS "
+				  "NULL FROM batch WHERE id = ?", &st)) !=
+	    DOS_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		snprintf(status, sizeof(status), "%s", arc_col_text(st, 0));
+		queued = sqlite3_column_int(st, 1);
+	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc != SQLITE_ROW) {
@@ -300,6 +303,14 @@ arc_batch_resume(struct arc *a, const char *user, int64_t id,
 		snprintf(msg, msglen, "batch %lld: %s", (long long)id,
 			 err == DOS_NOTFOUND ? "no such batch"
 					     : dos_strerror(err));
+		goto out;
+	}
+	if (queued && strcmp(status, "running") == 0) {
+		err = DOS_CONFLICT;
+		snprintf(msg, msglen, "batch %lld is in the work queue: its "
+			 "workers finish it ('dossier worker', or those of "
+			 "'dossier serve'); 'dossier jobs' shows them",
+			 (long long)id);
 		goto out;
 	}
 	if (strcmp(status, "interrupted") != 0) {
