@@ -4,7 +4,8 @@
  * the child gets SIGTERM should the server die), restarts one that
  * ended with a back-off (1 s, doubling to a minute; back to 1 s after a
  * minute of running), and at the stop sends SIGTERM, waits for them to
- * finish or give back their rows, and kills what is left.
+ * finish or give back their rows, and kills what is left.  Workers run
+ * at a lower CPU priority (nice 10): requests are answered first.
  * Exports workers_start, workers_stop.
  */
 #include <errno.h>
@@ -24,6 +25,7 @@
 #define MAX_WORKERS 64
 #define BACKOFF_MAX 60.0
 #define STOP_WAIT 40.0 /* seconds for a worker to finish at the stop */
+#define WORKER_NICE 10 /* the workers' CPU yields to the HTTP threads */
 
 struct child {
 	pid_t pid;
@@ -61,6 +63,9 @@ spawn(int i)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() != parent)
 			_exit(1);
+		/* Reading pages yields to answering requests. */
+		if (nice(WORKER_NICE) == -1 && errno != 0)
+			errno = 0;
 		execv(argv_w[0], argv_w);
 		_exit(127);
 	}

@@ -121,26 +121,7 @@ round_check "$A" "$b" 3 "$T_TMP"/t/*.tif
 is "... and another worker finishes the batch" "$ROUND_RESULT" ok
 
 # ---- limits, before anything is queued ----
-python3 - "$T_TMP/big.pdf" 3000 <<'EOF'
-import sys
-path, n = sys.argv[1], int(sys.argv[2])
-objs = ["<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join("%d 0 R" % (4 + i) for i in range(n)), n),
-        "<< /Length 0 >>\nstream\n\nendstream"]
-for i in range(n):
-    objs.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R >>")
-out = bytearray(b"%PDF-1.4\n")
-offs = []
-for i, o in enumerate(objs):
-    offs.append(len(out))
-    out += b"%d 0 obj\n%s\nendobj\n" % (i + 1, o.encode())
-x = len(out)
-out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-for o in offs:
-    out += b"%010d 00000 n \n" % o
-out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-open(path, "wb").write(out)
-EOF
+python3 tests/tools/pdfpages.py "$T_TMP/big.pdf" 3000
 before=$(db "SELECT count(*) FROM batch")||:
 out=$(D ingest --queue "$T_TMP/big.pdf" 2>&1)
 is "a 3,000-page PDF: refused (exit 1)" "$?" 1
