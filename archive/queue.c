@@ -492,6 +492,16 @@ arc_queue_entries(struct arc *a, int64_t batch, json_t **pout)
 
 /* ---- claims ---- */
 
+/*
+ * A batch's files are filed in the order they were given (their
+ * documents numbered so), whatever order their pages are read in: a
+ * file waits for those before it.
+ */
+#define IN_ORDER                                                         \
+	"(kind <> 'file' OR NOT EXISTS (SELECT 1 FROM job e WHERE "      \
+	"e.batch_id = job.batch_id AND e.kind = 'file' AND e.id < job.id " \
+	"AND e.state IN ('waiting', 'queued', 'claimed')))"
+
 void
 arc_job_clear(struct arc_job *j)
 {
@@ -529,7 +539,8 @@ arc_job_claim(struct arc *a, const char *worker, unsigned kinds,
 	if ((err = arc_prepare(a, "SELECT 1 FROM job WHERE state = 'queued' "
 				  "AND instr(?1, ',' || kind || ',') > 0 AND "
 				  "CASE WHEN ?2 = 0 THEN pinned = 0 ELSE "
-				  "batch_id = ?2 END LIMIT 1", &st)) != DOS_OK)
+				  "batch_id = ?2 END AND " IN_ORDER " LIMIT 1",
+			       &st)) != DOS_OK)
 		return err;
 	arc_bind_text(st, 1, kl);
 	sqlite3_bind_int64(st, 2, batch);
@@ -542,8 +553,8 @@ arc_job_claim(struct arc *a, const char *worker, unsigned kinds,
 	if ((err = arc_prepare(a, "SELECT id FROM job WHERE state = 'queued' "
 				  "AND instr(?1, ',' || kind || ',') > 0 AND "
 				  "CASE WHEN ?2 = 0 THEN pinned = 0 ELSE "
-				  "batch_id = ?2 END ORDER BY priority DESC, "
-				  "id LIMIT 1", &st)) != DOS_OK)
+				  "batch_id = ?2 END AND " IN_ORDER " ORDER BY "
+				  "priority DESC, id LIMIT 1", &st)) != DOS_OK)
 		goto out;
 	arc_bind_text(st, 1, kl);
 	sqlite3_bind_int64(st, 2, batch);

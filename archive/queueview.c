@@ -5,7 +5,7 @@
  * (workers alive, claims and their leases, pages queued per batch and
  * per user), cancelling a batch, and forgetting old finished jobs.
  * Exports arc_batch_progress, arc_queue_status, arc_batch_cancel,
- * arc_job_expire, arc_queue_spooled.
+ * arc_job_expire, arc_queue_spooled, arc_workers_alive.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -515,6 +515,25 @@ arc_queue_spooled(struct arc *a, const char *owner, uint64_t *puser,
 		*puser = (uint64_t)sqlite3_column_int64(st, 0);
 		*ptotal = (uint64_t)sqlite3_column_int64(st, 1);
 	} else
+		err = arc_db_err(a);
+	sqlite3_finalize(st);
+	return err;
+}
+
+enum dos_err
+arc_workers_alive(struct arc *a, int *pn)
+{
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+
+	*pn = 0;
+	if ((err = arc_prepare(a, "SELECT count(*) FROM worker WHERE seen > ?",
+			       &st)) != DOS_OK)
+		return err;
+	sqlite3_bind_double(st, 1, now_s() - ALIVE_SECONDS);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*pn = sqlite3_column_int(st, 0);
+	else
 		err = arc_db_err(a);
 	sqlite3_finalize(st);
 	return err;

@@ -1180,6 +1180,15 @@ hold_for_job(struct web_req *q, int64_t id, enum jobwait_until until,
 	return 0;
 }
 
+/* Whether a worker is alive to take what is queued now. */
+static int
+workers_there(struct web_req *q)
+{
+	int n = 0;
+
+	return arc_workers_alive(q->arc, &n) == DOS_OK && n > 0;
+}
+
 /* A row's answer saved as the row's result {"ok", "err", "message"}. */
 static void
 row_outcome(struct web_resp *r, const json_t *row, const char *pending)
@@ -1306,7 +1315,9 @@ h_page_turn(struct web_req *q, struct web_resp *r)
 			   msg[0] ? msg : "the turn cannot be queued");
 		goto out;
 	}
-	if (hold_for_job(q, job, JOBWAIT_END, TURN_WAIT, turn_answer) != 0) {
+	/* Held for its answer while a worker is there to read it. */
+	if (!workers_there(q) ||
+	    hold_for_job(q, job, JOBWAIT_END, TURN_WAIT, turn_answer) != 0) {
 		row = json_pack("{s:I,s:s}", "id", (json_int_t)job, "state",
 				"queued");
 		row_outcome(r, row, "the page waits to be turned and read "
@@ -1558,7 +1569,14 @@ h_scan_start(struct web_req *q, struct web_resp *r)
 					    : "the scan cannot be started");
 		goto out;
 	}
-	if (hold_for_job(q, job, JOBWAIT_BATCH, SCAN_WAIT, scan_answer) != 0) {
+	if (!workers_there(q)) {
+		arc_job_cancel(q->arc, job);
+		resp_error(r, 503, "no worker is running to scan (the server "
+				   "runs with --workers 0, and no 'dossier "
+				   "worker --scans' on this machine); nothing "
+				   "was scanned");
+	} else if (hold_for_job(q, job, JOBWAIT_BATCH, SCAN_WAIT,
+				scan_answer) != 0) {
 		arc_job_cancel(q->arc, job);
 		resp_error(r, 503, "the server is stopping; nothing was "
 				   "scanned");

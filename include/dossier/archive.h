@@ -1147,6 +1147,8 @@ enum dos_err arc_batch_cancel(struct arc *a, const struct arc_user *who,
  */
 enum dos_err arc_batch_progress(struct arc *a, const struct arc_user *who,
 				int64_t id, json_t **pout);
+/* Workers seen alive lately (by their beats). */
+enum dos_err arc_workers_alive(struct arc *a, int *pn);
 /* Bytes waiting in the spool: owner's, and everyone's. */
 enum dos_err arc_queue_spooled(struct arc *a, const char *owner,
 			       uint64_t *puser, uint64_t *ptotal);
