@@ -104,8 +104,14 @@ run: deps
 	@scripts/demo $(BUILD)
 
 bench-ingest: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/ingest_direct
 	@bench/ingest.sh $(BUILD)
+
+# The pipeline as it ran in process before the work queue, for the
+# queue's run of bench-ingest (bench/queue.sh) to compare with.
+$(BUILD)/bench/ingest_direct: bench/ingest_direct.c $(BUILD)/libdossier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
 
 # Archive layer: commit rate and catalogue size per 1,000 pages.
 BENCH_PAGES ?= 10000
