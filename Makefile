@@ -25,7 +25,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export clean samples install uninstall soak
+.PHONY: all deps browser-deps run test check asan tsan fuzz bench-ingest bench-archive bench-search bench-web bench-export clean samples install uninstall soak
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -98,6 +98,16 @@ asan: deps browser-deps
 	$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		check
+
+# Data races: the queue's, the audit writer's and the server's tests under
+# ThreadSanitizer (tests/tsan.sh; reports in tests/out/tsan/).
+TSAN_UNITS = $(BUILD_TSAN)/tests/unit/archive/test_queue \
+	     $(BUILD_TSAN)/tests/unit/archive/test_auditq
+BUILD_TSAN = build-tsan
+tsan: deps
+	@$(MAKE) --no-print-directory BUILD=$(BUILD_TSAN) OPT="-O1 -g" \
+		SAN="-fsanitize=thread" all samples $(TSAN_UNITS)
+	@tests/tsan.sh $(BUILD_TSAN)
 
 run: deps
 	@$(MAKE) --no-print-directory all samples
@@ -237,4 +247,4 @@ uninstall:
 	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan

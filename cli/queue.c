@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,7 @@ struct irun {
 	struct item *items;
 	int n, next;        /* next: the first not yet reported */
 	int pages_done, pages_queued;
-	volatile int more;  /* files still being queued */
+	atomic_int more;    /* files still being queued */
 	int worker_done;
 	struct ops_work_opts wo;
 	struct ops_work_result wr;
@@ -80,7 +81,9 @@ run_on_file(void *arg, const struct arc_job *j, const struct ing_filed *res)
 				snprintf(it->msg, sizeof(it->msg), "%s",
 					 res->msg);
 			} else
-				it->docs = json_incref(res->docs);
+				/* A copy of its own: the worker thread lets
+				 * go of res->docs meanwhile. */
+				it->docs = json_deep_copy(res->docs);
 			break;
 		}
 	pthread_cond_broadcast(&r->cv);
@@ -189,7 +192,7 @@ cli_ingest_run(struct arc *a, const char *dir, const struct ing_options *o,
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.cv, NULL);
 	r.n = npaths;
-	r.more = 1;
+	atomic_store(&r.more, 1);
 	if ((r.items = calloc((size_t)npaths + 1, sizeof(*r.items))) == NULL)
 		return DOS_NOMEM;
 	if ((err = resume_rows(a, batch, paths, npaths, &r)) != DOS_OK)
@@ -248,10 +251,13 @@ cli_ingest_run(struct arc *a, const char *dir, const struct ing_options *o,
 			last = dos_mono();
 		}
 	}
-	if (stop != DOS_OK)
+	if (stop != DOS_OK) {
 		/* The files after it are not started (they stay pending). */
+		pthread_mutex_lock(&r.mu);
 		r.n = i;
-	r.more = 0;
+		pthread_mutex_unlock(&r.mu);
+	}
+	atomic_store(&r.more, 0);
 	/* Until every file queued is filed, or the workers stopped. */
 	for (;;) {
 		report_ready(&r, paths, on_file, on_progress, arg, t0, npaths);
@@ -289,7 +295,7 @@ cli_ingest_run(struct arc *a, const char *dir, const struct ing_options *o,
 	err = stop;
 out:
 	if (running) {
-		r.more = 0;
+		atomic_store(&r.more, 0);
 		pthread_join(tid, NULL);
 	}
 	for (i = 0; i < npaths; i++)
@@ -343,13 +349,13 @@ cmd_ingest_queue(struct arc *a, const struct ing_options *o,
 
 /* ---- dossier worker ---- */
 
-static volatile sig_atomic_t worker_stop;
+static atomic_int worker_stop; /* lock-free: a handler may set it */
 
 static void
 on_term(int sig)
 {
 	(void)sig;
-	worker_stop = 1;
+	atomic_store(&worker_stop, 1);
 }
 
 int
@@ -414,7 +420,7 @@ cmd_worker(const char *dir, int argc, char **argv)
 	dos_infox("worker %s: %d page(s), %d file(s), %d turn(s), %d "
 		  "export(s), %d scan(s), %d failed%s", name, wr.pages,
 		  wr.files, wr.turns, wr.exports, wr.scans, wr.failed,
-		  worker_stop ? "; stopped" : "");
+		  atomic_load(&worker_stop) ? "; stopped" : "");
 	fflush(NULL);
 	/* Threads still busy past the grace gave their rows back. */
 	_exit(err == DOS_OK ? 0 : 1);

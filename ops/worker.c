@@ -76,7 +76,7 @@ static int
 told_to_stop(struct ops_work *w)
 {
 	return atomic_load(&w->stopping) ||
-	       (w->o->stop != NULL && *w->o->stop);
+	       (w->o->stop != NULL && atomic_load(w->o->stop));
 }
 
 /* ---- the rows ---- */
@@ -581,7 +581,7 @@ drained(struct ops_work *w, struct arc *a)
 {
 	int n = 1;
 
-	if (!w->o->drain || (w->o->more != NULL && *w->o->more))
+	if (!w->o->drain || (w->o->more != NULL && atomic_load(w->o->more)))
 		return 0;
 	return arc_queue_pending(a, w->o->kinds, w->o->batch, &n) == DOS_OK &&
 	       n == 0;

@@ -3096,6 +3096,9 @@ web_serve(const struct web_options *o)
 		if (di != NULL && di->port != 0)
 			p.port = di->port;
 	}
+	/* The start-of-day chores (old uploads swept...) before it says it
+	 * serves. */
+	each_minute(o->archive_dir, 0);
 	dos_infox("serving %s on %s://%s%s%s:%u/", o->archive_dir,
 		  tls_on ? "https" : "http",
 		  (p.flags & MHD_USE_IPv6) ? "[" : "", p.host,
@@ -3117,8 +3120,8 @@ web_serve(const struct web_options *o)
 			  "waits for 'dossier worker' on this archive");
 	snprintf(ready, sizeof(ready), "READY=1\nMAINPID=%ld", (long)getpid());
 	notify_systemd(ready);
-	next = dos_mono();
-	for (minute = 0;;) {
+	next = dos_mono() + 60;
+	for (minute = 1;;) {
 		if (dos_mono() >= next) {
 			each_minute(o->archive_dir, minute++);
 			next = dos_mono() + 60;

@@ -8,7 +8,7 @@
 #ifndef DOSSIER_OPS_H
 #define DOSSIER_OPS_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "dossier/archive.h"
@@ -75,10 +75,11 @@ struct ops_work_opts {
 				  * batch's rows */
 	int drain;               /* return once nothing is left it could
 				  * take (and *more is 0) */
-	volatile int *more;      /* non-zero: rows may still come (NULL) */
+	atomic_int *more;        /* non-zero: rows may still come (NULL) */
 	struct ing_options ingest; /* defaults for what a row leaves out */
-	volatile sig_atomic_t *stop; /* set: take nothing more, finish or
-				      * give back what is held, return */
+	atomic_int *stop;        /* set (a signal handler may): take
+				  * nothing more, finish or give back what
+				  * is held, return */
 	double grace;            /* seconds to finish after *stop (20) */
 	/* Called from the worker threads, one call at a time: */
 	void (*on_page)(void *arg, const struct arc_job *j, enum dos_err err,
