@@ -346,6 +346,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	char (*shas)[DOS_SHA256_HEX] = NULL;
 	char (*accbuf)[128] = NULL;
 	char (*pdfsha)[DOS_SHA256_HEX] = NULL;
+	char (*datebuf)[11] = NULL;
 	const struct ing_manifest_row *man;
 	struct arc_doc_in *docs = NULL;
 	struct arc_source_in sin;
@@ -369,7 +370,9 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	    (shas = calloc((size_t)f->npages * 2, sizeof(*shas))) == NULL ||
 	    (docs = calloc((size_t)sp.ndocs + 1, sizeof(*docs))) == NULL ||
 	    (accbuf = calloc((size_t)sp.ndocs + 1, sizeof(*accbuf))) == NULL ||
-	    (pdfsha = calloc((size_t)sp.ndocs + 1, sizeof(*pdfsha))) == NULL) {
+	    (pdfsha = calloc((size_t)sp.ndocs + 1, sizeof(*pdfsha))) == NULL ||
+	    (datebuf = calloc((size_t)sp.ndocs + 1, sizeof(*datebuf))) ==
+		    NULL) {
 		err = DOS_NOMEM;
 		goto out;
 	}
@@ -428,6 +431,11 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 					? man->title
 					: name;
 		docs[i].date = man != NULL ? man->date : NULL;
+		/* Else the date printed on its first page that prints one. */
+		for (j = 0; docs[i].date == NULL && j < d->npages; j++)
+			if (ing_date_find(f->pages[d->pages[j]].text,
+					  datebuf[i]))
+				docs[i].date = datebuf[i];
 		docs[i].doc_type = man != NULL && man->type != NULL
 					   ? man->type
 					   : ing->opt.doc_type;
@@ -514,6 +522,7 @@ out:
 	free(docs);
 	free(accbuf);
 	free(pdfsha);
+	free(datebuf);
 	split_free(&sp);
 	return err;
 }
