@@ -181,6 +181,13 @@ struct ing_reader {
 	struct ing_stats stats;
 };
 
+/*
+ * Tesseract's parameters are globals its initialisation writes: engines
+ * are made (and ended) one at a time in a process (ing_new made them
+ * before its threads started; readers make theirs in their own threads).
+ */
+static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void
 source_drop(struct ing_reader *r)
 {
@@ -213,7 +220,9 @@ ing_reader_free(struct ing_reader *r)
 	if (r == NULL)
 		return;
 	source_drop(r);
+	pthread_mutex_lock(&engine_lock);
 	ing_worker_free(r->w);
+	pthread_mutex_unlock(&engine_lock);
 	ing_free(r->ing);
 	free(r);
 }
@@ -235,9 +244,12 @@ engine(struct ing_reader *r, const struct ing_options *o)
 		 o->orient, o->pdf);
 	if (r->w != NULL && strcmp(key, r->wkey) == 0)
 		return DOS_OK;
+	pthread_mutex_lock(&engine_lock);
 	ing_worker_free(r->w);
 	r->w = NULL;
-	if ((err = ing_worker_new(o, &r->w)) != DOS_OK)
+	err = ing_worker_new(o, &r->w);
+	pthread_mutex_unlock(&engine_lock);
+	if (err != DOS_OK)
 		return err;
 	snprintf(r->wkey, sizeof(r->wkey), "%s", key);
 	return DOS_OK;
@@ -778,12 +790,15 @@ ing_reader_turn(struct ing_reader *r, struct arc *a, const struct arc_job *j,
 			 dos_strerror(err));
 		goto out;
 	}
+	/* It makes an engine of its own: one at a time (engine_lock). */
+	pthread_mutex_lock(&engine_lock);
 	err = ing_page_turn(
 		&o, a, &who,
 		(int64_t)json_integer_value(json_object_get(spec, "document")),
 		(int)json_integer_value(json_object_get(spec, "seq")),
 		(int)json_integer_value(json_object_get(spec, "degrees")),
 		sget(spec, "reason", ""), msg, msglen);
+	pthread_mutex_unlock(&engine_lock);
 out:
 	json_decref(spec);
 	return err;

@@ -51,7 +51,7 @@ static void *
 waiter(void *unused)
 {
 	struct arc *a = NULL;
-	struct held *h, **pp, *ready;
+	struct held *h, **pp;
 	struct timespec ts;
 	json_t *job;
 	int stop;
@@ -66,7 +66,6 @@ waiter(void *unused)
 		if (a == NULL && !stop && arc_open(archive, 0, &a) != DOS_OK)
 			a = NULL;
 		/* Each held row looked at; those that got there taken out. */
-		ready = NULL;
 		pthread_mutex_lock(&lock);
 		for (pp = &list; (h = *pp) != NULL;) {
 			int timed_out = stop || dos_mono() >= h->deadline;
@@ -92,7 +91,6 @@ waiter(void *unused)
 		}
 		stop = stopping && list == NULL;
 		pthread_mutex_unlock(&lock);
-		(void)ready;
 		if (stop)
 			break;
 		ts.tv_sec = 0;
@@ -109,13 +107,18 @@ jobwait_start(const char *dir)
 {
 	if ((archive = strdup(dir)) == NULL)
 		return -1;
+	pthread_mutex_lock(&lock);
 	stopping = 0;
+	running = 1;
+	pthread_mutex_unlock(&lock);
 	if (pthread_create(&tid, NULL, waiter, NULL) != 0) {
+		pthread_mutex_lock(&lock);
+		running = 0;
+		pthread_mutex_unlock(&lock);
 		free(archive);
 		archive = NULL;
 		return -1;
 	}
-	running = 1;
 	return 0;
 }
 

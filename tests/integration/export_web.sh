@@ -1,9 +1,12 @@
 # export_web.sh: exports through the API, as the browser starts them: an
-# auditor starts a signed bundle with a reason; it runs in the background
-# and is polled; the download is the bundle, verify-export passes, and the
-# download is audited; nobody else sees or fetches it; a role without
-# export is refused; the CSV and the audit log of a period come the same
-# way.
+# auditor starts a signed bundle with a reason; it is a row of the work
+# queue read by the server's workers, and is polled; the download is the
+# bundle, verify-export passes, and the download is audited; nobody else
+# sees or fetches it; a role without export is refused; the CSV and the
+# audit log of a period come the same way.  One user has at most two
+# waiting or running (the third is refused in words), keeps what is
+# finished for a day across restarts, and never makes room for another
+# user's (issue 19).
 . tests/tap.sh
 
 A="$T_TMP/archive"
