@@ -40,7 +40,7 @@ is "upload accepted: 202" "$code" 202
 batch=$(json .batch <"$T_TMP/r")
 is "three files received" "$(json .files <"$T_TMP/r")" 3
 state=running
-for _ in $(seq 1 120); do
+for _ in $(seq 1 600); do
 	curl -s "$BASE_URL/api/batches/$batch/progress" >"$T_TMP/p"
 	state=$(json .state <"$T_TMP/p")
 	[ "$state" = running ] || break
