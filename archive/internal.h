@@ -192,6 +192,13 @@ char *arc_words_json(const struct arc_page_in *p);
  * a batch run by the queue ends with its last row.
  */
 enum dos_err arc_job_settle(struct arc *a, int64_t id);
+/* The queue's helpers (queue.c): unix time with fractions; one integer
+ * from a one-row query binding text (or, if NULL, id when it has a
+ * parameter); the kinds' names. */
+double arc_unix_now(void);
+enum dos_err arc_count_of(struct arc *a, const char *sql, const char *text,
+			  int64_t id, int64_t *pn);
+extern const char *const arc_job_kinds[ARC_JOB__MAX];
 /* Marks a claimed file row done with its result (queue.c), inside the
  * caller's transaction; DOS_CONFLICT when worker no longer holds it. */
 enum dos_err arc_job_finish_in_tx(struct arc *a, int64_t id,

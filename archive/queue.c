@@ -11,8 +11,8 @@
  * its last page is read; a batch run by the queue ends with its last
  * row.  A result is recorded only while its worker holds the claim, so
  * a page read twice (its first reader thought dead) is recorded once.
- * Exports arc_job_kind_name, arc_queue_batch, arc_queue_file_add,
- * arc_job_add, arc_job_clear, arc_job_claim, arc_job_renew,
+ * Queueing is in queueadd.c.
+ * Exports arc_job_kind_name, arc_job_clear, arc_job_claim, arc_job_renew,
  * arc_job_release, arc_job_done, arc_job_fail, arc_file_job_end,
  * arc_job_set_batch, arc_file_pages, arc_job_get, arc_job_list,
  * arc_job_file_open, arc_job_exists, arc_queue_reclaim,
@@ -33,7 +33,7 @@
 
 #include "internal.h"
 
-static const char *const kind_names[ARC_JOB__MAX] = {
+const char *const arc_job_kinds[ARC_JOB__MAX] = {
 	[ARC_JOB_PAGE] = "page",     [ARC_JOB_FILE] = "file",
 	[ARC_JOB_TURN] = "turn",     [ARC_JOB_EXPORT] = "export",
 	[ARC_JOB_SCAN] = "scan",
@@ -45,7 +45,7 @@ static const char *const kind_names[ARC_JOB__MAX] = {
 const char *
 arc_job_kind_name(enum arc_job_kind k)
 {
-	return (unsigned)k < ARC_JOB__MAX ? kind_names[k] : "?";
+	return (unsigned)k < ARC_JOB__MAX ? arc_job_kinds[k] : "?";
 }
 
 static enum arc_job_kind
@@ -54,14 +54,14 @@ kind_parse(const char *s)
 	int k;
 
 	for (k = 0; k < ARC_JOB__MAX; k++)
-		if (strcmp(s, kind_names[k]) == 0)
+		if (strcmp(s, arc_job_kinds[k]) == 0)
 			return (enum arc_job_kind)k;
 	return ARC_JOB__MAX;
 }
 
-/* Unix time, with fractions. */
-static double
-now_s(void)
+/* Unix time, with fractions (internal.h). */
+double
+arc_unix_now(void)
 {
 	struct timespec ts;
 
@@ -80,7 +80,7 @@ kinds_list(unsigned kinds, char *out, size_t n)
 	for (k = 0; k < ARC_JOB__MAX; k++)
 		if (kinds & ARC_JOB_BIT(k)) {
 			len = strlen(out);
-			snprintf(out + len, n - len, "%s,", kind_names[k]);
+			snprintf(out + len, n - len, "%s,", arc_job_kinds[k]);
 		}
 }
 
@@ -91,10 +91,10 @@ run(struct arc *a, sqlite3_stmt *st, const char *what)
 	return arc_step_once(a, st, what);
 }
 
-/* One integer from a one-row query with one bound id (or none). */
-static enum dos_err
-count_of(struct arc *a, const char *sql, const char *text, int64_t id,
-	 int64_t *pn)
+/* One integer from a one-row query (internal.h). */
+enum dos_err
+arc_count_of(struct arc *a, const char *sql, const char *text, int64_t id,
+	     int64_t *pn)
 {
 	sqlite3_stmt *st = NULL;
 	enum dos_err err;
@@ -114,379 +114,6 @@ count_of(struct arc *a, const char *sql, const char *text, int64_t id,
 		dos_errx("queue: %s", arc_errmsg(a));
 		return arc_db_err(a);
 	}
-	return DOS_OK;
-}
-
-/* ---- queueing ---- */
-
-/* The limits, checked inside the queueing transaction. */
-static enum dos_err
-check_limits(struct arc *a, const char *owner,
-	     const struct arc_queue_limits *lim, const struct arc_queue_file *f,
-	     int64_t pages_before, uint64_t bytes_before, char *msg,
-	     size_t msglen)
-{
-	int64_t n;
-	enum dos_err err;
-
-	if (lim == NULL || f->outcome != NULL)
-		return DOS_OK;
-	if (lim->file_pages > 0 && f->npages > lim->file_pages)
-		return arc_say(msg, msglen, DOS_LIMIT, "%s has %d pages; a "
-			       "file may have at most %d pages (split the "
-			       "scan)", f->name, f->npages, lim->file_pages);
-	if (lim->user_pages > 0) {
-		if ((err = count_of(a, "SELECT count(*) FROM job WHERE owner "
-				       "= ? AND kind = 'page' AND state IN "
-				       "('queued', 'claimed')", owner, 0,
-				    &n)) != DOS_OK)
-			return err;
-		if (n + pages_before + f->npages > lim->user_pages)
-			return arc_say(msg, msglen, DOS_LIMIT,
-				       "%s has %d pages; with the %lld pages "
-				       "of yours waiting to be read that "
-				       "passes the limit of %lld pages a user "
-				       "may have queued; try again when some "
-				       "are read", f->name, f->npages,
-				       (long long)(n + pages_before),
-				       (long long)lim->user_pages);
-	}
-	if (!f->spooled)
-		return DOS_OK;
-	if (lim->user_bytes > 0) {
-		if ((err = count_of(a, "SELECT coalesce(sum(bytes), 0) FROM "
-				       "job WHERE owner = ? AND kind = 'file' "
-				       "AND state IN " OPEN_STATES, owner, 0,
-				    &n)) != DOS_OK)
-			return err;
-		if ((uint64_t)n + bytes_before + f->size > lim->user_bytes)
-			return arc_say(msg, msglen, DOS_LIMIT,
-				       "your files waiting to be read would "
-				       "take %llu MB, over the %llu MB one "
-				       "user may have waiting; try again when "
-				       "some are read",
-				       (unsigned long long)(((uint64_t)n +
-							     bytes_before +
-							     f->size) >>
-							    20),
-				       (unsigned long long)(lim->user_bytes >>
-							    20));
-	}
-	if (lim->total_bytes > 0) {
-		if ((err = count_of(a, "SELECT coalesce(sum(bytes), 0) FROM "
-				       "job WHERE kind = 'file' AND state IN "
-				       OPEN_STATES, NULL, 0, &n)) != DOS_OK)
-			return err;
-		if ((uint64_t)n + bytes_before + f->size > lim->total_bytes)
-			return arc_say(msg, msglen, DOS_LIMIT,
-				       "the files waiting to be read would "
-				       "take %llu MB, over the archive's "
-				       "limit of %llu MB; try again later",
-				       (unsigned long long)(((uint64_t)n +
-							     bytes_before +
-							     f->size) >>
-							    20),
-				       (unsigned long long)(lim->total_bytes >>
-							    20));
-	}
-	return DOS_OK;
-}
-
-/*
- * A file whose outcome was decided before it was queued (unreadable, or
- * filed before): its row ends at once, and its batch's record says so
- * (inside a transaction).
- */
-static enum dos_err
-decided(struct arc *a, const char *owner, int64_t batch, int pinned,
-	struct arc_queue_file *f, double now)
-{
-	sqlite3_stmt *st = NULL;
-	int failed = strcmp(f->outcome, "failed") == 0;
-	enum dos_err err;
-
-	if ((err = arc_prepare(a, "INSERT INTO job(kind, state, owner, "
-				  "batch_id, pinned, path, pages, spec, "
-				  "result, error, created, finished) VALUES "
-				  "('file', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			       &st)) != DOS_OK)
-		return err;
-	arc_bind_text(st, 1, failed ? "failed" : "done");
-	arc_bind_text(st, 2, owner);
-	sqlite3_bind_int64(st, 3, batch);
-	sqlite3_bind_int(st, 4, pinned);
-	arc_bind_text(st, 5, f->path);
-	sqlite3_bind_int(st, 6, failed ? 0 : f->npages);
-	arc_bind_text(st, 7, f->spec);
-	arc_bind_text(st, 8, f->result);
-	arc_bind_text(st, 9, f->error);
-	sqlite3_bind_double(st, 10, now);
-	sqlite3_bind_double(st, 11, now);
-	if ((err = run(a, st, "queue a decided file")) != DOS_OK)
-		return err;
-	f->id = sqlite3_last_insert_rowid(a->db);
-	return arc_batch_file(a, batch, f->entry, f->sha256, f->outcome,
-			      failed ? 0 : f->npages, 0, f->error);
-}
-
-/* Inserts a file's row and its pages' rows (inside a transaction). */
-static enum dos_err
-queue_one(struct arc *a, const char *owner, int64_t batch, int pinned,
-	  struct arc_queue_file *f, double now)
-{
-	sqlite3_stmt *st = NULL;
-	int i;
-	enum dos_err err;
-
-	if (f->spec == NULL || (f->outcome == NULL && f->npages < 1))
-		return DOS_INVAL;
-	if (f->outcome != NULL)
-		return decided(a, owner, batch, pinned, f, now);
-	if ((err = arc_prepare(a, "INSERT INTO job(kind, state, owner, "
-				  "batch_id, priority, pinned, path, spooled, "
-				  "bytes, pages, spec, created) VALUES "
-				  "('file', 'waiting', ?, ?, 1, ?, ?, ?, ?, ?, "
-				  "?, ?)", &st)) != DOS_OK)
-		return err;
-	arc_bind_text(st, 1, owner);
-	sqlite3_bind_int64(st, 2, batch);
-	sqlite3_bind_int(st, 3, pinned);
-	arc_bind_text(st, 4, f->path);
-	sqlite3_bind_int(st, 5, f->spooled);
-	sqlite3_bind_int64(st, 6, f->spooled ? (sqlite3_int64)f->size : 0);
-	sqlite3_bind_int(st, 7, f->npages);
-	arc_bind_text(st, 8, f->spec);
-	sqlite3_bind_double(st, 9, now);
-	if ((err = run(a, st, "queue a file")) != DOS_OK)
-		return err;
-	f->id = sqlite3_last_insert_rowid(a->db);
-	if ((err = arc_prepare(a, "INSERT INTO job(kind, state, owner, "
-				  "batch_id, parent, seq, pinned, spec, "
-				  "created) VALUES ('page', 'queued', ?, ?, ?, "
-				  "?, ?, '', ?)", &st)) != DOS_OK)
-		return err;
-	for (i = 0; i < f->npages; i++) {
-		sqlite3_reset(st);
-		arc_bind_text(st, 1, owner);
-		sqlite3_bind_int64(st, 2, batch);
-		sqlite3_bind_int64(st, 3, f->id);
-		sqlite3_bind_int(st, 4, i);
-		sqlite3_bind_int(st, 5, pinned);
-		sqlite3_bind_double(st, 6, now);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			dos_errx("queue a page: %s", arc_errmsg(a));
-			err = arc_db_err(a);
-			sqlite3_finalize(st);
-			return err;
-		}
-	}
-	sqlite3_finalize(st);
-	return DOS_OK;
-}
-
-enum dos_err
-arc_queue_batch(struct arc *a, const char *owner,
-		const struct arc_queue_limits *lim,
-		struct arc_queue_file *files, int n, int64_t *pbatch,
-		char *msg, size_t msglen)
-{
-	sqlite3_stmt *st = NULL;
-	char now[32], host[256];
-	double t = now_s();
-	int64_t pages = 0, batch = 0;
-	uint64_t bytes = 0;
-	int i;
-	enum dos_err err;
-
-	*pbatch = 0;
-	msg[0] = '\0';
-	if (n < 1)
-		return arc_say(msg, msglen, DOS_INVAL, "no files to queue");
-	dos_now_iso(now);
-	if (gethostname(host, sizeof(host)) != 0)
-		host[0] = '\0';
-	host[sizeof(host) - 1] = '\0';
-	if ((err = arc_tx_begin(a)) != DOS_OK)
-		return err;
-	for (i = 0; i < n; i++) {
-		if ((err = check_limits(a, owner, lim, &files[i], pages, bytes,
-					msg, msglen)) != DOS_OK)
-			goto out;
-		if (files[i].outcome != NULL)
-			continue;
-		pages += files[i].npages;
-		bytes += files[i].spooled ? files[i].size : 0;
-	}
-	/* No process of its own (pid NULL): never reaped as interrupted. */
-	if ((err = arc_prepare(a, "INSERT INTO batch(user, started, host) "
-				  "VALUES (?, ?, ?)", &st)) != DOS_OK)
-		goto out;
-	arc_bind_text(st, 1, owner);
-	arc_bind_text(st, 2, now);
-	arc_bind_text(st, 3, host);
-	if ((err = run(a, st, "queue a batch")) != DOS_OK)
-		goto out;
-	batch = sqlite3_last_insert_rowid(a->db);
-	if ((err = arc_prepare(a, "INSERT INTO batch_file(batch_id, name, "
-				  "outcome, at) VALUES (?, ?, 'pending', ?)",
-			       &st)) != DOS_OK)
-		goto out;
-	for (i = 0; i < n; i++) {
-		char shown[4096];
-
-		dos_utf8_clean(files[i].entry, shown, sizeof(shown));
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, batch);
-		arc_bind_text(st, 2, shown);
-		arc_bind_text(st, 3, now);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			dos_errx("%s: %s", __func__, arc_errmsg(a));
-			err = arc_db_err(a);
-			sqlite3_finalize(st);
-			goto out;
-		}
-	}
-	sqlite3_finalize(st);
-	for (i = 0; i < n; i++)
-		if ((err = queue_one(a, owner, batch, 0, &files[i], t)) !=
-		    DOS_OK)
-			goto out;
-	/* Every file decided already: the batch ends here. */
-	if ((err = arc_job_settle(a, files[n - 1].id)) != DOS_OK)
-		goto out;
-	if ((err = arc_tx_commit(a)) == DOS_OK)
-		*pbatch = batch;
-out:
-	if (err != DOS_OK) {
-		arc_tx_rollback(a);
-		if (msg[0] == '\0')
-			snprintf(msg, msglen, "the batch cannot be queued: %s",
-				 dos_strerror(err));
-	}
-	return err;
-}
-
-enum dos_err
-arc_queue_file_add(struct arc *a, const char *owner, int64_t batch,
-		   const struct arc_queue_limits *lim,
-		   struct arc_queue_file *f, char *msg, size_t msglen)
-{
-	enum dos_err err;
-
-	msg[0] = '\0';
-	if ((err = arc_tx_begin(a)) != DOS_OK)
-		return err;
-	if ((err = check_limits(a, owner, lim, f, 0, 0, msg, msglen)) !=
-		    DOS_OK ||
-	    (err = queue_one(a, owner, batch, 1, f, now_s())) != DOS_OK ||
-	    (err = arc_tx_commit(a)) != DOS_OK) {
-		arc_tx_rollback(a);
-		if (msg[0] == '\0')
-			snprintf(msg, msglen, "cannot queue it: %s",
-				 dos_strerror(err));
-	}
-	return err;
-}
-
-enum dos_err
-arc_job_add(struct arc *a, enum arc_job_kind kind, const char *owner,
-	    int64_t batch, int priority, const char *spec, int cap, int keep,
-	    int64_t *pid, char *msg, size_t msglen)
-{
-	sqlite3_stmt *st = NULL;
-	int64_t n;
-	enum dos_err err;
-
-	*pid = 0;
-	msg[0] = '\0';
-	if ((unsigned)kind >= ARC_JOB__MAX || kind == ARC_JOB_PAGE ||
-	    kind == ARC_JOB_FILE)
-		return DOS_INVAL;
-	if ((err = arc_tx_begin(a)) != DOS_OK)
-		return err;
-	/* The caps are read and the row added under one write lock. */
-	if (cap > 0 || keep > 0) {
-		if ((err = arc_prepare(a, "SELECT count(*) FILTER (WHERE state "
-					  "IN ('queued', 'claimed')), count(*) "
-					  "FILTER (WHERE state IN ('done', "
-					  "'failed')) FROM job WHERE owner = ? "
-					  "AND kind = ?", &st)) != DOS_OK)
-			goto out;
-		arc_bind_text(st, 1, owner);
-		arc_bind_text(st, 2, kind_names[kind]);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			err = arc_db_err(a);
-			sqlite3_finalize(st);
-			goto out;
-		}
-		n = sqlite3_column_int64(st, 0);
-		if (cap > 0 && n >= cap) {
-			err = arc_say(msg, msglen, DOS_LIMIT, "you have %lld "
-				      "%ss waiting or running, the most one "
-				      "user may have; try again when one has "
-				      "finished", (long long)n,
-				      kind_names[kind]);
-		} else if (keep > 0 &&
-			   (n = sqlite3_column_int64(st, 1)) >= keep) {
-			err = arc_say(msg, msglen, DOS_LIMIT, "you keep %lld "
-				      "finished %ss, the most one user may "
-				      "keep; each is removed a day after it "
-				      "finished", (long long)n,
-				      kind_names[kind]);
-		}
-		sqlite3_finalize(st);
-		if (err != DOS_OK)
-			goto out;
-	}
-	if ((err = arc_prepare(a, "INSERT INTO job(kind, state, owner, "
-				  "batch_id, priority, spec, created) VALUES "
-				  "(?, 'queued', ?, ?, ?, ?, ?)", &st)) !=
-	    DOS_OK)
-		goto out;
-	arc_bind_text(st, 1, kind_names[kind]);
-	arc_bind_text(st, 2, owner);
-	if (batch > 0)
-		sqlite3_bind_int64(st, 3, batch);
-	sqlite3_bind_int(st, 4, priority);
-	arc_bind_text(st, 5, spec);
-	sqlite3_bind_double(st, 6, now_s());
-	if ((err = run(a, st, "queue a job")) != DOS_OK)
-		goto out;
-	*pid = sqlite3_last_insert_rowid(a->db);
-	err = arc_tx_commit(a);
-out:
-	if (err != DOS_OK) {
-		arc_tx_rollback(a);
-		*pid = 0;
-	}
-	return err;
-}
-
-enum dos_err
-arc_queue_entries(struct arc *a, int64_t batch, json_t **pout)
-{
-	sqlite3_stmt *st = NULL;
-	json_t *arr;
-	enum dos_err err;
-
-	*pout = NULL;
-	if ((err = arc_prepare(a, "SELECT json_extract(spec, '$.entry'), id "
-				  "FROM job WHERE batch_id = ? AND kind = "
-				  "'file' ORDER BY id", &st)) != DOS_OK)
-		return err;
-	sqlite3_bind_int64(st, 1, batch);
-	if ((arr = json_array()) == NULL) {
-		sqlite3_finalize(st);
-		return DOS_NOMEM;
-	}
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(
-			arr, json_pack("{s:s,s:I}", "entry",
-				       arc_col_text(st, 0), "id",
-				       (json_int_t)sqlite3_column_int64(st,
-									1)));
-	sqlite3_finalize(st);
-	*pout = arr;
 	return DOS_OK;
 }
 
@@ -529,7 +156,7 @@ arc_job_claim(struct arc *a, const char *worker, unsigned kinds,
 	sqlite3_stmt *st = NULL;
 	char kl[96];
 	int64_t id;
-	double t = now_s();
+	double t = arc_unix_now();
 	int rc;
 	enum dos_err err;
 
@@ -626,7 +253,7 @@ arc_job_renew(struct arc *a, int64_t id, const char *worker,
 				  "state = 'claimed' AND worker = ?", &st)) !=
 	    DOS_OK)
 		return err;
-	sqlite3_bind_double(st, 1, now_s() + ARC_JOB_LEASE);
+	sqlite3_bind_double(st, 1, arc_unix_now() + ARC_JOB_LEASE);
 	arc_bind_text(st, 2, progress);
 	sqlite3_bind_int64(st, 3, id);
 	arc_bind_text(st, 4, worker);
@@ -687,7 +314,7 @@ arc_job_finish_in_tx(struct arc *a, int64_t id, const char *worker,
 		return err;
 	arc_bind_text(st, 1, result);
 	arc_bind_text(st, 2, worker);
-	sqlite3_bind_double(st, 3, now_s());
+	sqlite3_bind_double(st, 3, arc_unix_now());
 	sqlite3_bind_int64(st, 4, id);
 	arc_bind_text(st, 5, worker);
 	if ((err = run(a, st, "end a job")) != DOS_OK)
@@ -851,7 +478,7 @@ arc_job_fail(struct arc *a, int64_t id, const char *worker,
 	if (again)
 		sqlite3_bind_int64(st, 2, id);
 	else {
-		sqlite3_bind_double(st, 2, now_s());
+		sqlite3_bind_double(st, 2, arc_unix_now());
 		sqlite3_bind_int64(st, 3, id);
 	}
 	if ((err = run(a, st, "fail a job")) != DOS_OK)
@@ -899,7 +526,7 @@ arc_file_job_end(struct arc *a, int64_t id, const char *worker,
 		goto out;
 	arc_bind_text(st, 1, result);
 	arc_bind_text(st, 2, error);
-	sqlite3_bind_double(st, 3, now_s());
+	sqlite3_bind_double(st, 3, arc_unix_now());
 	sqlite3_bind_int64(st, 4, id);
 	arc_bind_text(st, 5, worker);
 	if ((err = run(a, st, "end a file")) != DOS_OK)
@@ -1032,7 +659,7 @@ arc_job_exists(struct arc *a, int64_t id)
 {
 	int64_t n = 0;
 
-	return count_of(a, "SELECT count(*) FROM job WHERE id = ?", NULL, id,
+	return arc_count_of(a, "SELECT count(*) FROM job WHERE id = ?", NULL, id,
 			&n) == DOS_OK &&
 	       n > 0;
 }
@@ -1140,7 +767,7 @@ arc_queue_reclaim(struct arc *a, int *pn)
 		char kind[16];
 	} rows[256];
 	char **paths = NULL;
-	double t = now_s();
+	double t = arc_unix_now();
 	int n = 0, i, npaths = 0, rc;
 	enum dos_err err;
 
@@ -1268,7 +895,7 @@ arc_worker_beat(struct arc *a, const char *name, int threads)
 	sqlite3_stmt *st = NULL;
 	char host[256];
 	const char *colon = strrchr(name, ':');
-	double t = now_s();
+	double t = arc_unix_now();
 	enum dos_err err;
 
 	snprintf(host, sizeof(host), "%.*s",
@@ -1308,7 +935,7 @@ arc_blob_forget(struct arc *a, const char *sha)
 
 	if ((err = arc_blob_path(a, sha, path, sizeof(path))) != DOS_OK)
 		return err;
-	if ((err = count_of(a, "SELECT count(*) FROM blob WHERE sha256 = ?",
+	if ((err = arc_count_of(a, "SELECT count(*) FROM blob WHERE sha256 = ?",
 			    sha, 0, &n)) != DOS_OK)
 		return err;
 	if (n == 0 && unlink(path) != 0 && errno != ENOENT)
@@ -1327,7 +954,7 @@ arc_job_cancel(struct arc *a, int64_t id)
 				  "IN ('waiting', 'queued', 'claimed')", &st)) !=
 	    DOS_OK)
 		return err;
-	sqlite3_bind_double(st, 1, now_s());
+	sqlite3_bind_double(st, 1, arc_unix_now());
 	sqlite3_bind_int64(st, 2, id);
 	return run(a, st, "cancel a job");
 }

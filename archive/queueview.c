@@ -17,15 +17,6 @@
 
 #define ALIVE_SECONDS (3 * ARC_JOB_LEASE) /* a worker not seen: gone */
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static json_t *
 parsed(sqlite3_stmt *st, int i)
 {
@@ -114,7 +105,7 @@ arc_batch_progress(struct arc *a, const struct arc_user *who, int64_t id,
 	int scanned = 0, njobs = 0, rc;
 	int files_total = 0, files_done = 0;
 	int pages_total = 0, done = 0, queued = 0, failed = 0, claimed = 0;
-	double started = 0, first = 0, last = 0, rate = 0, t = now_s();
+	double started = 0, first = 0, last = 0, rate = 0, t = arc_unix_now();
 	enum dos_err err;
 
 	*pout = NULL;
@@ -302,7 +293,7 @@ arc_batch_cancel(struct arc *a, const struct arc_user *who, int64_t id,
 				  "state IN ('waiting', 'queued', 'claimed')",
 			       &st)) != DOS_OK)
 		goto out;
-	sqlite3_bind_double(st, 1, now_s());
+	sqlite3_bind_double(st, 1, arc_unix_now());
 	sqlite3_bind_int64(st, 2, id);
 	if ((err = arc_step_once(a, st, "cancel a batch")) != DOS_OK)
 		goto out;
@@ -352,7 +343,7 @@ arc_queue_status(struct arc *a, json_t **pout)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *out = NULL, *workers, *claims, *batches, *users;
-	double t = now_s();
+	double t = arc_unix_now();
 	int rc;
 	enum dos_err err = DOS_OK;
 
@@ -465,7 +456,7 @@ arc_job_expire(struct arc *a, double max_age, int *pn)
 				  "'failed', 'cancelled') AND finished < ? "
 				  "LIMIT 256", &st)) != DOS_OK)
 		return err;
-	sqlite3_bind_double(st, 1, now_s() - max_age);
+	sqlite3_bind_double(st, 1, arc_unix_now() - max_age);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		ids[n] = sqlite3_column_int64(st, 0);
 		paths[n] = sqlite3_column_type(st, 1) == SQLITE_NULL
@@ -530,7 +521,7 @@ arc_workers_alive(struct arc *a, int *pn)
 	if ((err = arc_prepare(a, "SELECT count(*) FROM worker WHERE seen > ?",
 			       &st)) != DOS_OK)
 		return err;
-	sqlite3_bind_double(st, 1, now_s() - ALIVE_SECONDS);
+	sqlite3_bind_double(st, 1, arc_unix_now() - ALIVE_SECONDS);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*pn = sqlite3_column_int(st, 0);
 	else
