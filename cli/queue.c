@@ -156,13 +156,17 @@ resume_rows(struct arc *a, int64_t batch, char *const *paths, int n,
 		const char *entry = json_string_value(json_object_get(v,
 								      "entry"));
 
-		for (i = 0; entry != NULL && i < n; i++)
+		for (i = 0; entry != NULL && i < n; i++) {
+			char clean[4096];
+
+			dos_utf8_clean(paths[i], clean, sizeof(clean));
 			if (r->items[i].row == 0 &&
-			    strcmp(paths[i], entry) == 0) {
+			    strcmp(clean, entry) == 0) {
 				r->items[i].row = json_integer_value(
 					json_object_get(v, "id"));
 				break;
 			}
+		}
 	}
 	json_decref(rows);
 	return DOS_OK;

@@ -93,7 +93,7 @@ ing_file_spec(const struct ing_options *o, const struct ing_manifest_row *m,
 	      int spooled)
 {
 	json_t *spec, *opt;
-	char *text;
+	char *text, centry[4096], cname[1024];
 
 	opt = json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:f,"
 			"s:I,s:I,s:b,s:b,s:b,s:b}",
@@ -107,8 +107,12 @@ ing_file_spec(const struct ing_options *o, const struct ing_manifest_row *m,
 			(json_int_t)o->max_file_bytes, "deskew", o->deskew,
 			"orient", o->orient, "pdf", o->pdf, "keep_blank",
 			o->keep_blank);
-	spec = json_pack("{s:s,s:s,s:s,s:s,s:I,s:i,s:b,s:o}", "entry", entry,
-			 "name", name, "sha256", p->sha256, "format",
+	/* Names as text (a path need not be UTF-8): as the batch's record
+	 * keeps them. */
+	dos_utf8_clean(entry, centry, sizeof(centry));
+	dos_utf8_clean(name, cname, sizeof(cname));
+	spec = json_pack("{s:s,s:s,s:s,s:s,s:I,s:i,s:b,s:o}", "entry", centry,
+			 "name", cname, "sha256", p->sha256, "format",
 			 p->format, "size", (json_int_t)p->size, "npages",
 			 p->npages, "spooled", spooled, "opt", opt);
 	if (spec != NULL && m != NULL)

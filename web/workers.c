@@ -5,7 +5,7 @@
  * ended with a back-off (1 s, doubling to a minute; back to 1 s after a
  * minute of running), and at the stop sends SIGTERM, waits for them to
  * finish or give back their rows, and kills what is left.  Workers run
- * at a lower CPU priority (nice 10): requests are answered first.
+ * at the lowest CPU priority (nice 19): requests are answered first.
  * Exports workers_start, workers_stop.
  */
 #include <errno.h>
@@ -25,7 +25,7 @@
 #define MAX_WORKERS 64
 #define BACKOFF_MAX 60.0
 #define STOP_WAIT 40.0 /* seconds for a worker to finish at the stop */
-#define WORKER_NICE 10 /* the workers' CPU yields to the HTTP threads */
+#define WORKER_NICE 19 /* the workers' CPU yields to the HTTP threads */
 
 struct child {
 	pid_t pid;
