@@ -860,8 +860,9 @@ done:
 	}
 	free(paths);
 	if (*pn > 0)
-		dos_infox("queue: %d claim(s) of workers gone went back to the "
-			  "queue", *pn);
+		dos_infox("queue: %d claim(s) of workers gone taken back (to "
+			  "the queue, or set aside after %d tries)", *pn,
+			  ARC_JOB_ATTEMPTS);
 	return err;
 }
 
