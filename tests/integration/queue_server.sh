@@ -90,7 +90,13 @@ is "... twelve documents filed, one page each" \
 	"$(db "SELECT count(*), sum(npages) FROM document")" "12|12"
 rss=$(sort -n "$T_TMP/rss" | tail -1)
 echo "# server RSS at most $((rss / 1024)) MB over $(wc -l <"$T_TMP/rss") samples"
-check "the server's memory stayed under 150 MB" test "${rss:-999999}" -lt $((150 * 1024))
+if ldd "$DOSSIER" 2>/dev/null | grep -q 'lib[at]san'; then
+	# A sanitizer's shadow memory and quarantine are no figure of ours.
+	T_N=$((T_N + 1))
+	echo "ok $T_N # SKIP the server's memory under 150 MB: a sanitizer build (${rss} KB)"
+else
+	check "the server's memory stayed under 150 MB" test "${rss:-999999}" -lt $((150 * 1024))
+fi
 p99=$(sort -n "$T_TMP/health" | awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.0f", v[i] * 1000 }')
 echo "# /api/health: $(wc -l <"$T_TMP/health") requests, p99 ${p99} ms (idle workers before: p99 ${base99} ms, load $(cut -d' ' -f1 /proc/loadavg))"
 if [ "$base99" -ge 25 ] && [ "$p99" -ge 50 ]; then
