@@ -68,6 +68,7 @@ struct conn_ctx {
 	int holding;
 	enum dos_err audit_err; /* set by the audit writer, then resumed */
 	int held_view;          /* the held answer is a page image */
+	int counted;            /* held once: in nsuspended until done */
 	int started;            /* the handler has seen the request */
 	const char *bad_url;    /* why the raw address is refused, or NULL */
 	unsigned bad_status;    /* ... and with which status */
@@ -81,8 +82,12 @@ struct conn_ctx {
 };
 
 /*
- * Suspended connections (searches waiting for their audit entry); the
- * server drains them before it stops.  draining: no new suspensions.
+ * Held requests (searches and page views waiting for their audit entry,
+ * turns and scans waiting for their row of the queue): counted from
+ * when they are suspended until libmicrohttpd has sent their answer
+ * (on_completed), so that the server, stopping, lets every one of them
+ * be answered before the daemon goes.  draining: the server stops; no
+ * request is held any more, a new one is answered 503.
  */
 static atomic_int nsuspended;
 static atomic_int draining;
@@ -237,7 +242,6 @@ on_audited(void *arg, enum dos_err err)
 
 	cc->audit_err = err;
 	MHD_resume_connection(cc->conn);
-	atomic_fetch_sub(&nsuspended, 1);
 }
 
 static void
@@ -271,6 +275,7 @@ h_search(struct web_req *q, struct web_resp *r)
 		MHD_suspend_connection(q->conn);
 		q->cc->conn = q->conn;
 		q->cc->audit_err = DOS_OK;
+		q->cc->counted = 1;
 		q->held = 1;
 		o.audited = on_audited;
 		o.audited_arg = q->cc;
@@ -281,11 +286,9 @@ h_search(struct web_req *q, struct web_resp *r)
 		resp_json(r, 200, res);
 	else
 		resp_err(r, err, msg);
-	if (q->held && err != DOS_OK) {
+	if (q->held && err != DOS_OK)
 		/* Nothing was posted: no writer will resume it. */
 		MHD_resume_connection(q->conn);
-		atomic_fetch_sub(&nsuspended, 1);
-	}
 	json_decref(res);
 	free(msg);
 }
@@ -765,16 +768,16 @@ h_page_image(struct web_req *q, struct web_resp *r)
 		q->cc->conn = q->conn;
 		q->cc->audit_err = DOS_OK;
 		q->cc->held_view = 1;
+		q->cc->counted = 1;
 	} else
 		atomic_fetch_sub(&nsuspended, 1);
 	err = arc_page_view(q->arc, &q->user, id, (int)seq, width,
 			    hold ? auditq : NULL, on_audited, q->cc, &v, msg,
 			    sizeof(msg));
-	if (hold && !v.posted) {
+	if (hold && !v.posted)
 		/* Nothing was posted: no writer will resume it. */
 		MHD_resume_connection(q->conn);
-		atomic_fetch_sub(&nsuspended, 1);
-	} else if (hold)
+	else if (hold)
 		q->held = 1;
 	if (err != DOS_OK) {
 		resp_err(r, err, msg[0] ? msg : NULL);
@@ -1217,7 +1220,6 @@ on_job_waited(void *arg, int64_t id, const json_t *job, int timed_out)
 	cc->wait_row = job != NULL ? json_deep_copy(job) : NULL;
 	cc->wait_timed_out = timed_out;
 	MHD_resume_connection(cc->conn);
-	atomic_fetch_sub(&nsuspended, 1);
 }
 
 /*
@@ -1240,9 +1242,9 @@ hold_for_job(struct web_req *q, int64_t id, enum jobwait_until until,
 	q->cc->conn = q->conn;
 	q->cc->wait_job = id;
 	q->cc->wait_answer = answer;
+	q->cc->counted = 1;
 	if (jobwait_add(id, until, seconds, on_job_waited, q->cc) != 0) {
 		MHD_resume_connection(q->conn);
-		atomic_fetch_sub(&nsuspended, 1);
 		q->cc->wait_job = 0;
 		q->cc->wait_answer = NULL;
 		return -1;
@@ -2663,7 +2665,13 @@ early_checks(struct conn_ctx *cc, struct MHD_Connection *conn,
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     "Content-Length");
 
-	if (cc->bad_url != NULL) {
+	if (atomic_load(&draining)) {
+		/* Stopping: a request that came in on a connection kept
+		 * open is not taken any more. */
+		cc->early_status = 503;
+		snprintf(cc->early_msg, sizeof(cc->early_msg),
+			 "the server is stopping; try again in a minute");
+	} else if (cc->bad_url != NULL) {
 		cc->early_status = cc->bad_status;
 		snprintf(cc->early_msg, sizeof(cc->early_msg), "%s",
 			 cc->bad_url);
@@ -2839,6 +2847,9 @@ send_resp(struct MHD_Connection *conn, struct conn_ctx *cc,
 	if (tls_on)
 		MHD_add_response_header(resp, "Strict-Transport-Security",
 					"max-age=31536000");
+	if (atomic_load(&draining))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+					"close");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -2907,6 +2918,9 @@ on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	(void)toe;
 	*ctx = NULL;
 	if (cc != NULL) {
+		/* A held request is done with: sent, or its client gone. */
+		if (cc->counted)
+			atomic_fetch_sub(&nsuspended, 1);
 		upload_free(cc->up);
 		if (cc->holding) {
 			dbuf_free(&cc->held.body);
@@ -3142,6 +3156,7 @@ web_serve(const struct web_options *o)
 	sigset_t set, old;
 	char ready[64];
 	int sig = 0, masked = 0, started = 0;
+	MHD_socket lsock;
 	enum dos_err err;
 
 	if ((err = plan_make(o, &p)) != DOS_OK)
@@ -3256,18 +3271,25 @@ stop:
 	 * hold, or give it back to the queue).
 	 */
 	atomic_store(&draining, 1);
-	MHD_quiesce_daemon(d);
+	lsock = MHD_quiesce_daemon(d);
 	jobwait_stop();
 	{
 		double until = dos_mono() + 30;
+		int held = atomic_load(&nsuspended);
 
 		while (atomic_load(&nsuspended) > 0 && dos_mono() < until)
 			usleep(10000);
 		if (atomic_load(&nsuspended) > 0)
 			dos_warnx("%d held request(s) not answered at the stop",
 				  atomic_load(&nsuspended));
+		else if (held > 0)
+			dos_infox("stopping: %d held request(s) answered",
+				  held);
 	}
 	MHD_stop_daemon(d);
+	/* The daemon let go of its listening socket at the quiesce. */
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
 	workers_stop();
 out:
 	plan_clear(&p);
