@@ -243,8 +243,10 @@ arc_view_cache_sweep(struct arc *a, uint64_t max_bytes)
 				}
 				v = nv;
 			}
-			snprintf(v[n].name, sizeof(v[n].name), "%s/%s",
-				 e->d_name, f->d_name);
+			if (dos_snprintf(v[n].name, sizeof(v[n].name),
+					 "%s/%s", e->d_name, f->d_name) !=
+			    DOS_OK)
+				continue;
 			v[n].mtime = sb.st_mtime;
 			v[n].size = sb.st_size;
 			total += (uint64_t)sb.st_size;
