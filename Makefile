@@ -28,7 +28,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan tsan fuzz bench-ingest bench-archive bench-search bench-web bench-export bench-classify clean samples install uninstall soak
+.PHONY: all deps browser-deps run test check asan tsan fuzz bench-ingest bench-queue bench-archive bench-search bench-web bench-export bench-classify clean samples install uninstall soak
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -133,6 +133,17 @@ run: deps
 bench-ingest: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/ingest_direct
 	@bench/ingest.sh $(BUILD)
+
+# The work queue's part of bench-ingest alone (bench/queue.sh): pages/min
+# with 1 and 2 workers against the in-process pipeline, on BENCH_PAGES
+# generated pages (default 20), QUEUE_BENCH_REPEAT runs each (best kept).
+bench-queue: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/ingest_direct
+	@rm -rf $(BUILD)/bench/queue && mkdir -p $(BUILD)/bench/queue/pages
+	@$(BUILD)/gensamples --bench -o $(BUILD)/bench/queue/pages \
+		--count $${BENCH_PAGES:-20} >/dev/null
+	@bench/queue.sh $(BUILD) $(BUILD)/bench/queue \
+		$(BUILD)/bench/queue/pages/bench-*.tif
 
 # The pipeline as it ran in process before the work queue, for the
 # queue's run of bench-ingest (bench/queue.sh) to compare with.

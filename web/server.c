@@ -3272,10 +3272,12 @@ stop:
 	 */
 	atomic_store(&draining, 1);
 	lsock = MHD_quiesce_daemon(d);
-	jobwait_stop();
 	{
 		double until = dos_mono() + 30;
 		int held = atomic_load(&nsuspended);
+
+		/* The waiter answers every request held for a row now. */
+		jobwait_stop();
 
 		while (atomic_load(&nsuspended) > 0 && dos_mono() < until)
 			usleep(10000);

@@ -11,7 +11,7 @@
 #    own once restarted; with --workers 0 the batch waits for a worker.
 . tests/tap.sh
 . tests/faults-lib.sh
-echo "1..22"
+echo "1..24"
 
 A="$T_TMP/archive"
 D() { "$DOSSIER" -A "$A" "$@"; }
@@ -99,10 +99,13 @@ else
 fi
 p99=$(sort -n "$T_TMP/health" | awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.0f", v[i] * 1000 }')
 echo "# /api/health: $(wc -l <"$T_TMP/health") requests, p99 ${p99} ms (idle workers before: p99 ${base99} ms, load $(cut -d' ' -f1 /proc/loadavg))"
-if [ "$base99" -ge 25 ] && [ "$p99" -ge 50 ]; then
+# Others' load (the workers run at nice 19): the 1-minute load average
+# against the cores, in tenths.
+load10=$(awk -v n="$(nproc)" '{ printf "%d", $1 * 10 / n }' /proc/loadavg)
+if [ "$p99" -ge 50 ] && { [ "$base99" -ge 25 ] || [ "$load10" -ge 40 ]; }; then
 	# Not a pass: said as a skip, with the figures.
 	T_N=$((T_N + 1))
-	echo "ok $T_N # SKIP /api/health p99 under 50 ms meanwhile: the machine is too busy to tell (p99 ${base99} ms before any work, ${p99} ms meanwhile)"
+	echo "ok $T_N # SKIP /api/health p99 under 50 ms meanwhile: the machine is too busy to tell (p99 ${base99} ms before any work, ${p99} ms meanwhile, load $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores)"
 else
 	check "/api/health p99 under 50 ms meanwhile" test "$p99" -lt 50
 fi
@@ -182,6 +185,40 @@ is "--workers 0: the batch waits in the queue" \
 	"$(curl -s "$BASE_URL/api/batches/$b/progress" | jq -c '[.state, .pages_done]')" '["running",0]'
 timeout 300 "$DOSSIER" -A "$A" worker --drain >/dev/null 2>&1
 is "... a worker of its own reads it" "$(wait_state "$b" 60)" done
-stop_server
+
+# ---- the stop answers a held request before the server goes ----
+# A worker of the separate tier, alive but stopped (SIGSTOP): a page turn
+# is held for it; the server told to stop answers it (202 with its row)
+# before it ends, and says so in its log.
+"$DOSSIER" -A "$A" worker -j 1 >"$T_TMP/w.log" 2>&1 &
+wpid=$!
+for _ in $(seq 1 600); do
+	[ "$(db "SELECT count(*) FROM worker WHERE pid = $wpid")" -ge 1 ] && break
+	sleep 0.2
+done
+kill -STOP "$wpid"
+doc=$(db "SELECT id FROM document WHERE batch_id = $b ORDER BY id LIMIT 1")
+curl -s -o "$T_TMP/turn" -w '%{http_code}' -H 'Content-Type: application/json' \
+	--data '{"degrees": 180, "reason": "upside down"}' \
+	"$BASE_URL/api/documents/$doc/pages/1/turn" >"$T_TMP/turn.code" &
+cpid=$!
+for _ in $(seq 1 600); do
+	[ "$(db "SELECT count(*) FROM job WHERE kind = 'turn'")" -ge 1 ] && break
+	sleep 0.2
+done
+sleep 1
+held=$(kill -0 "$cpid" 2>/dev/null && echo held || echo answered)
+kill "$SERVER_PID"
+wait "$SERVER_PID"
+rc=$?
+wait "$cpid"
+is "a page turn held for a worker; the stop answers it: 202 with its row" \
+	"$held $(cat "$T_TMP/turn.code") $(jq -r .state <"$T_TMP/turn" 2>/dev/null)" \
+	"held 202 queued"
+is "... then the server ends cleanly, saying so" \
+	"$rc $(grep -c 'stopping: 1 held request(s) answered' "$T_TMP/serve.log")" "0 1"
+kill -CONT "$wpid"
+kill "$wpid"
+wait "$wpid"
 check "verify is clean at the end" verified "$A"
 finish
