@@ -986,7 +986,8 @@ export_json(const json_t *row)
 			      : "failed",
 		      "name", name, "done",
 		      json_integer_value(json_object_get(prog, "done")),
-		      "total", json_integer_value(json_object_get(prog, "total")),
+		      "total",
+		      json_integer_value(json_object_get(prog, "total")),
 		      "bytes",
 		      json_integer_value(json_object_get(res, "bytes"))
 			      ?: json_integer_value(
