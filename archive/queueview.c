@@ -220,13 +220,22 @@ arc_batch_progress(struct arc *a, const struct arc_user *who, int64_t id,
 		goto out;
 	}
 	if (scan != NULL) {
+		const char *js = json_string_value(
+			json_object_get(scan, "job_state"));
+
 		/* The scan station's fields of a scan. */
 		json_object_update(out, scan);
 		json_object_set_new(out, "kind", json_string("scan"));
 		json_object_set_new(out, "batch", json_integer(id));
-		if (strcmp(status, "running") == 0 ||
-		    strcmp(status, "stopped") == 0 ||
-		    strcmp(status, "done") == 0)
+		/* Its row not ended yet: the worker has not said how the
+		 * scan ended (nor resumed it); it runs. */
+		if (js != NULL && (strcmp(js, "queued") == 0 ||
+				   strcmp(js, "claimed") == 0))
+			json_object_set_new(out, "state",
+					    json_string("running"));
+		else if (strcmp(status, "running") == 0 ||
+			 strcmp(status, "stopped") == 0 ||
+			 strcmp(status, "done") == 0)
 			json_object_set_new(out, "state", json_string(status));
 	}
 	*pout = out;

@@ -1260,6 +1260,9 @@ workers_there(struct web_req *q)
 {
 	int n = 0;
 
+	/* The server's own, also when just started and not yet listed. */
+	if (workers_running() > 0)
+		return 1;
 	return arc_workers_alive(q->arc, &n) == DOS_OK && n > 0;
 }
 

@@ -6,7 +6,7 @@
  * minute of running), and at the stop sends SIGTERM, waits for them to
  * finish or give back their rows, and kills what is left.  Workers run
  * at the lowest CPU priority (nice 19): requests are answered first.
- * Exports workers_start, workers_stop.
+ * Exports workers_start, workers_running, workers_stop.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -45,6 +45,19 @@ sleep_ms(int ms)
 
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+int
+workers_running(void)
+{
+	int i, n = 0;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nkids; i++)
+		if (kids[i].pid > 0)
+			n++;
+	pthread_mutex_unlock(&lock);
+	return n;
 }
 
 /* Starts worker i (under lock). */
