@@ -16,7 +16,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS) $(SAN) $(EXTRA_CFLAGS)
 LIBS       = $(PKG_LIBS) -lzint -lcsv -lm -lpthread
 
-MODULES  = common archive ingest search export web
+MODULES  = common archive ingest search export ops web
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web/assets_gen.o \
            $(BUILD)/ingest/icc_gen.o
@@ -28,7 +28,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export bench-classify clean samples install uninstall soak
+.PHONY: all deps browser-deps run test check asan tsan fuzz bench-ingest bench-queue bench-archive bench-search bench-web bench-export bench-classify clean samples install uninstall soak
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -116,13 +116,40 @@ asan: deps browser-deps
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		check
 
+# Data races: the queue's, the audit writer's and the server's tests under
+# ThreadSanitizer (tests/tsan.sh; reports in tests/out/tsan/).
+TSAN_UNITS = $(BUILD_TSAN)/tests/unit/archive/test_queue \
+	     $(BUILD_TSAN)/tests/unit/archive/test_auditq
+BUILD_TSAN = build-tsan
+tsan: deps
+	@$(MAKE) --no-print-directory BUILD=$(BUILD_TSAN) OPT="-O1 -g" \
+		SAN="-fsanitize=thread" all samples $(TSAN_UNITS)
+	@tests/tsan.sh $(BUILD_TSAN)
+
 run: deps
 	@$(MAKE) --no-print-directory all samples
 	@scripts/demo $(BUILD)
 
 bench-ingest: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/ingest_direct
 	@bench/ingest.sh $(BUILD)
+
+# The work queue's part of bench-ingest alone (bench/queue.sh): pages/min
+# with 1 and 2 workers against the in-process pipeline, on BENCH_PAGES
+# generated pages (default 20), QUEUE_BENCH_REPEAT runs each (best kept).
+bench-queue: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/ingest_direct
+	@rm -rf $(BUILD)/bench/queue && mkdir -p $(BUILD)/bench/queue/pages
+	@$(BUILD)/gensamples --bench -o $(BUILD)/bench/queue/pages \
+		--count $${BENCH_PAGES:-20} >/dev/null
+	@bench/queue.sh $(BUILD) $(BUILD)/bench/queue \
+		$(BUILD)/bench/queue/pages/bench-*.tif
+
+# The pipeline as it ran in process before the work queue, for the
+# queue's run of bench-ingest (bench/queue.sh) to compare with.
+$(BUILD)/bench/ingest_direct: bench/ingest_direct.c $(BUILD)/libdossier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
 
 # Archive layer: commit rate and catalogue size per 1,000 pages.
 BENCH_PAGES ?= 10000
@@ -258,4 +285,4 @@ uninstall:
 	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan

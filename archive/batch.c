@@ -58,15 +58,8 @@ arc_batch_begin(struct arc *a, const char *user, int64_t *pid)
 	return err;
 }
 
-/* Sets batch ?2's status ?3, its end time ?1 and the counts its files
- * record. */
-#define BATCH_COUNTS                                                       \
-	"UPDATE batch SET finished = ?1, status = ?3, files = (SELECT "     \
-	"count(*) FROM batch_file WHERE batch_id = ?2), pages = (SELECT "   \
-	"coalesce(sum(pages), 0) FROM batch_file WHERE batch_id = ?2), "    \
-	"documents = (SELECT coalesce(sum(documents), 0) FROM batch_file "  \
-	"WHERE batch_id = ?2), failures = (SELECT count(*) FROM batch_file " \
-	"WHERE batch_id = ?2 AND outcome = 'failed') WHERE id = ?2"
+/* Sets batch ?2's status ?3, its end time ?1 and its counts (internal.h). */
+#define BATCH_COUNTS ARC_BATCH_COUNTS
 /* The same, if it is still running. */
 #define CLOSE_SQL BATCH_COUNTS " AND status = 'running'"
 
@@ -282,7 +275,7 @@ arc_batch_resume(struct arc *a, const char *user, int64_t id,
 	sqlite3_stmt *st = NULL;
 	json_t *list = NULL;
 	char host[256], obj[48], status[32] = "";
-	int n, rc;
+	int n, rc, queued = 0;
 	enum dos_err err;
 
 	*ppending = NULL;
@@ -295,12 +288,15 @@ arc_batch_resume(struct arc *a, const char *user, int64_t id,
 		return err;
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;
-	if ((err = arc_prepare(a, "SELECT status FROM batch WHERE id = ?",
-			       &st)) != DOS_OK)
+	if ((err = arc_prepare(a, "SELECT status, pid IS NULL AND scan IS "
+				  "NULL FROM batch WHERE id = ?", &st)) !=
+	    DOS_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		snprintf(status, sizeof(status), "%s", arc_col_text(st, 0));
+		queued = sqlite3_column_int(st, 1);
+	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if (rc != SQLITE_ROW) {
@@ -308,6 +304,14 @@ arc_batch_resume(struct arc *a, const char *user, int64_t id,
 		snprintf(msg, msglen, "batch %lld: %s", (long long)id,
 			 err == DOS_NOTFOUND ? "no such batch"
 					     : dos_strerror(err));
+		goto out;
+	}
+	if (queued && strcmp(status, "running") == 0) {
+		err = DOS_CONFLICT;
+		snprintf(msg, msglen, "batch %lld is in the work queue: its "
+			 "workers finish it ('dossier worker', or those of "
+			 "'dossier serve'); 'dossier jobs' shows them",
+			 (long long)id);
 		goto out;
 	}
 	if (strcmp(status, "interrupted") != 0) {

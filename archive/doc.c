@@ -244,6 +244,50 @@ source_utf8(const struct arc_source_in *src)
 	return 1;
 }
 
+/*
+ * Ends the queue's row of a filed source (inside the filing's
+ * transaction), its result the documents: {"documents": [{"id", "pages",
+ * "status", "account", "category", "archive_no"}]}.
+ */
+static enum dos_err
+end_job(struct arc *a, const struct arc_source_in *src)
+{
+	json_t *res = json_object(), *docs = json_array();
+	char *text = NULL;
+	size_t i;
+	enum dos_err err = DOS_NOMEM;
+
+	if (res == NULL || docs == NULL)
+		goto out;
+	for (i = 0; i < src->ndocs; i++) {
+		const struct arc_doc_in *d = &src->docs[i];
+
+		json_array_append_new(
+			docs,
+			json_pack("{s:I,s:i,s:s,s:s?,s:s?,s:s?}", "id",
+				  (json_int_t)d->id, "pages", (int)d->npages,
+				  "status", d->status ? d->status : "archived",
+				  "account", d->account, "category",
+				  d->category_code[0] != '\0'
+					  ? d->category_code
+					  : d->category,
+				  "archive_no",
+				  d->archive_no[0] != '\0' ? d->archive_no
+							   : NULL));
+	}
+	json_object_set(res, "documents", docs);
+	if ((text = json_dumps(res, JSON_COMPACT)) == NULL)
+		goto out;
+	if ((err = arc_job_finish_in_tx(a, src->job, src->job_worker, text)) ==
+	    DOS_OK)
+		err = arc_job_settle(a, src->job);
+out:
+	free(text);
+	json_decref(res);
+	json_decref(docs);
+	return err;
+}
+
 enum dos_err
 arc_source_commit(struct arc *a, struct arc_source_in *src)
 {
@@ -394,6 +438,9 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 	    (err = arc_batch_file(a, src->batch_id, src->batch_entry,
 				  src->sha256, "ingested", src->npages,
 				  (int)src->ndocs, NULL)) != DOS_OK)
+		goto out;
+	/* The queue's row for the file ends with it, once. */
+	if (src->job > 0 && (err = end_job(a, src)) != DOS_OK)
 		goto out;
 	/* Audited in the same transaction: a crash leaves both or neither. */
 	for (i = 0; i < src->ndocs; i++) {

@@ -255,6 +255,33 @@ enum dos_err arc_blob_row(struct arc *a, sqlite3_stmt *st, const char *sha,
 /* A page's word boxes as stored: [[text,x,y,w,h,conf],...] (doc.c). */
 char *arc_words_json(const struct arc_page_in *p);
 
+
+/* Sets batch ?2's status ?3, its end time ?1 and the counts its files
+ * record (batch.c, queue.c). */
+#define ARC_BATCH_COUNTS                                                   \
+	"UPDATE batch SET finished = ?1, status = ?3, files = (SELECT "     \
+	"count(*) FROM batch_file WHERE batch_id = ?2), pages = (SELECT "   \
+	"coalesce(sum(pages), 0) FROM batch_file WHERE batch_id = ?2), "    \
+	"documents = (SELECT coalesce(sum(documents), 0) FROM batch_file "  \
+	"WHERE batch_id = ?2), failures = (SELECT count(*) FROM batch_file " \
+	"WHERE batch_id = ?2 AND outcome = 'failed') WHERE id = ?2"
+/*
+ * Queue bookkeeping inside the caller's transaction (queue.c): after job
+ * id reached an end, its file stops waiting once its pages are read, and
+ * a batch run by the queue ends with its last row.
+ */
+enum dos_err arc_job_settle(struct arc *a, int64_t id);
+/* The queue's helpers (queue.c): unix time with fractions; one integer
+ * from a one-row query binding text (or, if NULL, id when it has a
+ * parameter); the kinds' names. */
+double arc_unix_now(void);
+enum dos_err arc_count_of(struct arc *a, const char *sql, const char *text,
+			  int64_t id, int64_t *pn);
+extern const char *const arc_job_kinds[ARC_JOB__MAX];
+/* Marks a claimed file row done with its result (queue.c), inside the
+ * caller's transaction; DOS_CONFLICT when worker no longer holds it. */
+enum dos_err arc_job_finish_in_tx(struct arc *a, int64_t id,
+				  const char *worker, const char *result);
 /* ---- retention and disposal (retention.c, disposal.c) ---- */
 
 /* Whether s is a real day, YYYY-MM-DD; today's (UTC) (retention.c). */

@@ -497,6 +497,52 @@ static const char *const migrations[] = {
 	"  WHEN 'internal' THEN 1 WHEN 'confidential' THEN 2 WHEN 'secret'"
 	"  THEN 3 END FROM user u WHERE u.name = access_grant.decided_by), 3)"
 	"  WHERE status = 'approved' AND customer_id IS NOT NULL;",
+	/*
+	 * 13 -> 14: the work queue (queue.c).  Every unit of heavy work is a
+	 * row: a page to read, a file to file once its pages are read, a
+	 * page turn, an export, a scan.  A claim holds a lease its worker
+	 * renews; a page's result waits here (its images as blobs) until
+	 * its file is filed.  Workers say they are alive.
+	 */
+	"CREATE TABLE job("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('page', 'file', 'turn',"
+	"    'export', 'scan')),"
+	"  state TEXT NOT NULL CHECK (state IN ('waiting', 'queued',"
+	"    'claimed', 'done', 'failed', 'cancelled')),"
+	"  owner TEXT NOT NULL,"
+	"  batch_id INTEGER REFERENCES batch(id),"
+	"  parent INTEGER REFERENCES job(id),"
+	"  seq INTEGER NOT NULL DEFAULT 0,"
+	"  priority INTEGER NOT NULL DEFAULT 0,"
+	"  pinned INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  worker TEXT,"
+	"  lease REAL,"
+	"  path TEXT,"
+	"  spooled INTEGER NOT NULL DEFAULT 0,"
+	"  bytes INTEGER NOT NULL DEFAULT 0,"
+	"  pages INTEGER NOT NULL DEFAULT 0,"
+	"  spec TEXT NOT NULL,"
+	"  progress TEXT,"
+	"  result TEXT,"
+	"  error TEXT,"
+	"  created REAL NOT NULL,"
+	"  started REAL,"
+	"  finished REAL"
+	");"
+	"CREATE INDEX job_claim ON job(state, priority, id);"
+	"CREATE INDEX job_batch ON job(batch_id, kind, state);"
+	"CREATE INDEX job_parent ON job(parent, state);"
+	"CREATE INDEX job_owner ON job(owner, kind, state);"
+	"CREATE TABLE worker("
+	"  name TEXT PRIMARY KEY,"
+	"  host TEXT NOT NULL,"
+	"  pid INTEGER NOT NULL,"
+	"  threads INTEGER NOT NULL,"
+	"  started REAL NOT NULL,"
+	"  seen REAL NOT NULL"
+	") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

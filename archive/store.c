@@ -636,6 +636,25 @@ remove_entry(const char *path, const struct stat *sb, int type,
 	return unlink(path) != 0 ? -1 : 0;
 }
 
+/* Whether the work queue still holds files of spool folder dir. */
+static int
+spool_in_use(struct arc *a, const char *dir)
+{
+	sqlite3_stmt *st = NULL;
+	int used = 1;
+
+	if (arc_prepare(a, "SELECT count(*) FROM job WHERE spooled = 1 AND "
+			   "state IN ('waiting', 'queued', 'claimed') AND "
+			   "substr(path, 1, length(?1) + 1) = ?1 || '/'",
+			&st) != DOS_OK)
+		return 1;
+	arc_bind_text(st, 1, dir);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		used = sqlite3_column_int(st, 0) > 0;
+	sqlite3_finalize(st);
+	return used;
+}
+
 int
 arc_spool_sweep(struct arc *a, long max_age)
 {
@@ -653,7 +672,7 @@ arc_spool_sweep(struct arc *a, long max_age)
 		    dos_snprintf(path, sizeof(path), "%s/%s", a->tmpdir,
 				 e->d_name) != DOS_OK ||
 		    lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
-		    now - sb.st_mtime < max_age)
+		    now - sb.st_mtime < max_age || spool_in_use(a, path))
 			continue;
 		if (nftw(path, remove_entry, 8, FTW_DEPTH | FTW_PHYS) == 0) {
 			dos_infox("removed %s: an upload left unfinished "

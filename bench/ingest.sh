@@ -19,6 +19,8 @@
 #   5. ../shared/corpus/ocrmypdf/linn.png through dossier and plain tesseract
 #   6. bench/ingest_report.py: CER, residual skew, ratios; table on stdout and
 #      BUILD_DIR/bench/ingest.json
+#   7. bench/queue.sh: the work queue (1 and 2 workers) against the pipeline
+#      in process (before the report; its own lines and queue.json)
 # Each timed command goes through bench/run_timed.py: wall time, exit status,
 # a time limit, and how much CPU other processes used meanwhile (a busy
 # machine makes every figure pessimistic; the table shows it).
@@ -256,6 +258,11 @@ if [ -f "$CORPUS/linn.png" ] && [ -f "$CORPUS/linn.txt" ]; then
 else
 	skip linn "$CORPUS/linn.png or linn.txt is absent (../shared/corpus not beside the project)"
 fi
+
+# ---------------------------------------------------------------- 7. queue
+
+# The work queue against the in-process pipeline, same pages, this run.
+"$HERE/queue.sh" "$BUILD" "$WORK" "${PAGES[@]}" || say "   the queue run failed"
 
 # ---------------------------------------------------------------- 6. report
 

@@ -113,6 +113,11 @@ enum cfg_key {
 	CFG_REVIEW_CONFIDENCE, /* [ingest] 0..100 */
 	CFG_MAX_MEGAPIXELS,    /* [ingest] 1..1000000 */
 	CFG_MAX_FILE_MB,       /* [ingest] 1..1048576 */
+	CFG_MAX_FILE_PAGES,    /* [ingest] pages in one file */
+	CFG_MAX_USER_PAGES,    /* [ingest] pages one user has queued */
+	CFG_MAX_USER_SPOOL_MB, /* [ingest] MB one user has spooled */
+	CFG_MAX_SPOOL_MB,      /* [ingest] MB spooled in all */
+	CFG_WORKERS,           /* [server] worker processes, 0..64 */
 	CFG_CLASSIFY_THRESHOLD, /* [ingest] 0..101 */
 	CFG_HOLD_DAYS,         /* [records] 0..3650 */
 	CFG_UNITS,             /* [records] comma list */
@@ -161,6 +166,15 @@ int cli_config_reloadable(enum cfg_key k);
 const char *cli_config_get(const struct cli_config *c, enum cfg_key k);
 /* Sets the [ingest] keys of c (if any) over o; strings are c's. */
 void cli_config_ingest(const struct cli_config *c, struct ing_options *o);
+/* The queue's limits of c (the defaults where it says nothing). */
+void cli_config_limits(const struct cli_config *c,
+		       struct arc_queue_limits *lim);
+#define CLI_MAX_FILE_PAGES 2000
+#define CLI_MAX_USER_PAGES 20000
+#define CLI_MAX_USER_SPOOL_MB 4096
+#define CLI_MAX_SPOOL_MB 16384
+/* workers of c, else the number of cores. */
+int cli_config_workers(const struct cli_config *c);
 /* hold_days of c, else 30. */
 int cli_config_hold_days(const struct cli_config *c);
 /*
@@ -209,11 +223,33 @@ struct cli_serve_args {
 	const char *listen, *tls_cert, *tls_key;
 	int threads;
 	int timeout, per_ip; /* 0: the server's defaults */
+	int workers;         /* -1: the file's, else the cores */
 	int check, verbose;
 };
 int cli_serve(const struct cli_serve_args *sa);
 /* dossier scan: from a SANE scanner; batch close (cli/scan.c). */
 int cmd_scan(const char *archive, int argc, char **argv);
 int cmd_batch_close(const char *archive, int argc, char **argv);
+
+/*
+ * The work queue (cli/queue.c).  cli_ingest_run runs batch (begun or
+ * resumed by the caller) through the queue in this process with o->jobs
+ * worker threads, each file queued where it is and reported to on_file
+ * in the order given; returns the archive's error that stopped it (the
+ * files not done stay pending) or DOS_OK.
+ */
+enum dos_err cli_ingest_run(struct arc *a, const char *dir,
+			    const struct ing_options *o,
+			    const struct ing_manifest *man, int64_t batch,
+			    char *const *paths, int npaths,
+			    ing_file_fn on_file, ing_progress_fn on_progress,
+			    void *arg, struct ing_stats *pstats);
+/* ingest --queue: spooled, queued, answered at once. */
+int cmd_ingest_queue(struct arc *a, const struct ing_options *o,
+		     const struct ing_manifest *man, char *const *paths,
+		     int n, int json);
+int cmd_worker(const char *archive, int argc, char **argv);
+int cmd_jobs(const char *archive, int argc, char **argv);
+int cmd_batch_cancel(const char *archive, int argc, char **argv);
 
 #endif

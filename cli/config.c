@@ -7,7 +7,8 @@
  * line with the file's [category CODE] sections.
  * Exports cli_config_load, cli_config_free, cli_config_key,
  * cli_config_section, cli_config_reloadable, cli_config_get,
- * cli_config_ingest, cli_config_hold_days, cli_config_sync,
+ * cli_config_ingest, cli_config_limits, cli_config_workers,
+ * cli_config_hold_days, cli_config_sync,
  * cli_ingest_defaults, and the globals cli_cfg, cli_cfg_path,
  * cli_archive_given.
  */
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "dossier/web.h"
 
@@ -72,6 +74,14 @@ static const struct key {
 	[CFG_MAX_MEGAPIXELS] = {"ingest", "max_megapixels", K_INT, 1, 1000000,
 				1},
 	[CFG_MAX_FILE_MB] = {"ingest", "max_file_mb", K_INT, 1, 1 << 20, 1},
+	[CFG_MAX_FILE_PAGES] = {"ingest", "max_file_pages", K_INT, 1, 1000000,
+				1},
+	[CFG_MAX_USER_PAGES] = {"ingest", "max_user_pages", K_INT, 1,
+				100000000, 1},
+	[CFG_MAX_USER_SPOOL_MB] = {"ingest", "max_user_spool_mb", K_INT, 1,
+				   1 << 24, 1},
+	[CFG_MAX_SPOOL_MB] = {"ingest", "max_spool_mb", K_INT, 1, 1 << 24, 1},
+	[CFG_WORKERS] = {"server", "workers", K_INT, 0, 64, 0},
 	[CFG_CLASSIFY_THRESHOLD] = {"ingest", "classify_threshold", K_REAL, 0,
 				    101, 1},
 	[CFG_HOLD_DAYS] = {"records", "hold_days", K_INT, 0, 3650, 1},
@@ -806,6 +816,37 @@ cli_ingest_defaults(struct ing_options *o)
 {
 	ing_options_default(o);
 	cli_config_ingest(cli_cfg, o);
+}
+
+void
+cli_config_limits(const struct cli_config *c, struct arc_queue_limits *lim)
+{
+	memset(lim, 0, sizeof(*lim));
+	lim->file_pages = c != NULL && c->line[CFG_MAX_FILE_PAGES]
+				  ? (int)c->num[CFG_MAX_FILE_PAGES]
+				  : CLI_MAX_FILE_PAGES;
+	lim->user_pages = c != NULL && c->line[CFG_MAX_USER_PAGES]
+				  ? c->num[CFG_MAX_USER_PAGES]
+				  : CLI_MAX_USER_PAGES;
+	lim->user_bytes = (uint64_t)(c != NULL && c->line[CFG_MAX_USER_SPOOL_MB]
+					     ? c->num[CFG_MAX_USER_SPOOL_MB]
+					     : CLI_MAX_USER_SPOOL_MB)
+			  << 20;
+	lim->total_bytes = (uint64_t)(c != NULL && c->line[CFG_MAX_SPOOL_MB]
+					      ? c->num[CFG_MAX_SPOOL_MB]
+					      : CLI_MAX_SPOOL_MB)
+			   << 20;
+}
+
+int
+cli_config_workers(const struct cli_config *c)
+{
+	long n;
+
+	if (c != NULL && c->line[CFG_WORKERS])
+		return (int)c->num[CFG_WORKERS];
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)(n < 64 ? n : 64) : 1;
 }
 
 int

@@ -325,18 +325,19 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		{"stats", no_argument, NULL, 'S'},
 		{"manifest", required_argument, NULL, 'm'},
 		{"resume", required_argument, NULL, 'R'},
+		{"queue", no_argument, NULL, 'Q'},
 		{NULL, 0, NULL, 0},
 	};
 	struct ing_manifest *man = NULL;
 	const char *manifest = NULL;
 	char msg[512];
 	struct ing_options o;
-	struct ing *ing = NULL;
+	struct ing_stats st;
 	struct arc *a = NULL;
 	struct ingest_ctx ctx;
 	json_t *out, *pending = NULL, *v;
 	char **paths, **owned = NULL;
-	int c, rc = 1, stats = 0, npaths, stopped = 0;
+	int c, rc = 1, stats = 0, npaths, stopped = 0, queue = 0;
 	long resume = 0;
 	size_t k;
 	int64_t batch = 0;
@@ -353,6 +354,7 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		case 'J': ctx.json = 1; break;
 		case 'S': stats = 1; break;
 		case 'm': manifest = optarg; break;
+		case 'Q': queue = 1; break;
 		case 'R':
 			if (!cli_number(optarg, 1, LONG_MAX, &resume))
 				goto usage;
@@ -363,7 +365,7 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		}
 	}
 	/* Files, or --resume BATCH: the files that batch did not finish. */
-	if ((optind >= argc) == (resume == 0))
+	if ((optind >= argc) == (resume == 0) || (queue && resume > 0))
 		goto usage;
 	paths = argv + optind;
 	npaths = argc - optind;
@@ -390,14 +392,13 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		fprintf(stderr, "dossier: %s\n", msg);
 		goto out;
 	}
-	if (resume > 0 && resume_files(a, resume) != 0)
-		goto out;
-	if ((err = ing_new(&o, &ing)) != DOS_OK) {
-		fprintf(stderr, "dossier: cannot start the OCR engine: %s\n",
-			dos_strerror(err));
+	if (queue) {
+		/* Into the archive's spool and the queue; workers read it. */
+		rc = cmd_ingest_queue(a, &o, man, paths, npaths, ctx.json);
 		goto out;
 	}
-	ing_set_manifest(ing, man);
+	if (resume > 0 && resume_files(a, resume) != 0)
+		goto out;
 	if (resume > 0) {
 		batch = resume;
 		if ((err = arc_batch_resume(a, o.user, batch, &pending, msg,
@@ -420,15 +421,13 @@ cmd_ingest(const char *dir, int argc, char **argv)
 			arc_batch_finish(a, batch, 1);
 		goto out;
 	}
-	err = ing_batch(ing, a, batch, paths, npaths, on_file, on_progress,
-			&ctx);
+	err = cli_ingest_run(a, dir, &o, man, batch, paths, npaths, on_file,
+			     on_progress, &ctx, &st);
 	if (ctx.show)
 		fprintf(stderr, "\r\033[K");
 	if (stats) {
-		struct ing_stats st;
 		double el = dos_mono() - t0;
 
-		ing_stats_get(ing, &st);
 		fprintf(stderr,
 			"{\"stats\":{\"pages\":%d,\"seconds\":%.3f,"
 			"\"pages_per_min\":%.2f,\"stage_ms_per_page\":{"
@@ -481,7 +480,6 @@ out:
 	json_decref(pending);
 	json_decref(ctx.docs);
 	json_decref(ctx.errs);
-	ing_free(ing);
 	ing_manifest_free(man);
 	arc_close(a);
 	return rc;
@@ -494,7 +492,9 @@ usage:
 			"       [--no-deskew] [--no-orient] [--no-pdf] [--stats] "
 			"PATH...\n"
 			"       dossier ingest [OPTIONS] --resume BATCH  (the "
-			"files an interrupted batch did not finish)\n");
+			"files an interrupted batch did not finish)\n"
+			"       dossier ingest [OPTIONS] --queue [--json] "
+			"PATH...  (queued for workers; returns at once)\n");
 	rc = 2;
 	goto out;
 }
@@ -626,6 +626,8 @@ cmd_show(const char *dir, int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "close") == 0)
 		return cmd_batch_close(dir, argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "cancel") == 0)
+		return cmd_batch_cancel(dir, argc - 1, argv + 1);
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (c == 'J')
 			json = 1;
@@ -847,6 +849,7 @@ cmd_serve(const char *dir, int argc, char **argv)
 		{"verbose", no_argument, NULL, 'v'},
 		{"timeout", required_argument, NULL, 'T'},
 		{"max-per-ip", required_argument, NULL, 'P'},
+		{"workers", required_argument, NULL, 'W'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli_serve_args sa;
@@ -855,6 +858,7 @@ cmd_serve(const char *dir, int argc, char **argv)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.archive = dir;
+	sa.workers = -1;
 	while ((c = getopt_long(argc, argv, "nv", lo, NULL)) != -1) {
 		switch (c) {
 		case 'l': sa.listen = optarg; break;
@@ -877,6 +881,11 @@ cmd_serve(const char *dir, int argc, char **argv)
 				goto usage;
 			sa.per_ip = (int)n;
 			break;
+		case 'W':
+			if (!cli_number(optarg, 0, 64, &n))
+				goto usage;
+			sa.workers = (int)n;
+			break;
 		default: goto usage;
 		}
 	}
@@ -888,7 +897,7 @@ usage:
 			"[--verbose] [--listen HOST:PORT]\n"
 			"       [--threads 1-64] [--tls-cert PEM --tls-key "
 			"PEM] [--timeout 1-3600]\n"
-			"       [--max-per-ip 1-512]\n");
+			"       [--max-per-ip 1-512] [--workers 0-64]\n");
 	return 2;
 }
 
@@ -1286,6 +1295,8 @@ cmd_batch(const char *dir, int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "close") == 0)
 		return cmd_batch_close(dir, argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "cancel") == 0)
+		return cmd_batch_cancel(dir, argc - 1, argv + 1);
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (c == 'J')
 			json = 1;
@@ -1354,7 +1365,8 @@ out:
 	return rc;
 usage:
 	fprintf(stderr, "usage: dossier batch [-A DIR] [--json] [ID]\n"
-			"       dossier batch close ID\n");
+			"       dossier batch close ID\n"
+			"       dossier batch cancel ID\n");
 	rc = 2;
 	goto out;
 }
@@ -1375,7 +1387,11 @@ static const struct cmd cmds[] = {
 	{"watch", cmd_watch, "ingest what is dropped into a folder: watch DIR"},
 	{"scan", cmd_scan, "scan from a scanner (SANE) into a batch; --list"},
 	{"pdf", cmd_pdf, "write a document's searchable PDF: pdf ID -o FILE"},
-	{"batch", cmd_batch, "list batches, show one, or close a stopped scan"},
+	{"batch", cmd_batch, "list batches, show one, cancel one, or close a "
+			     "stopped scan"},
+	{"worker", cmd_worker, "do the work queued in the archive: -j N, "
+			       "--drain"},
+	{"jobs", cmd_jobs, "the work queue: workers, claims, pages queued"},
 	{"customer", cmd_customer, "add, link accounts to, or show a customer"},
 	{"edit", cmd_edit, "change a document's metadata, with a reason"},
 	{"delete", cmd_delete, "request, approve or withdraw a deletion"},

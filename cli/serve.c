@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dossier/web.h"
 
@@ -75,6 +76,7 @@ effective(const struct serve *sv, const struct cli_config *c, struct eff *e)
 	web_settings_default(&e->ws);
 	cli_config_ingest(c, &e->ws.ingest);
 	e->ws.hold_days = cli_config_hold_days(c);
+	cli_config_limits(c, &e->ws.limits);
 	e->ws.units = cli_config_get(c, CFG_UNITS);
 }
 
@@ -229,11 +231,37 @@ dup_or_null(const char *s, int *pbad)
 	return d;
 }
 
+/* The command line of a worker process (argv: room for 10). */
+static int
+worker_argv(const char *archive, char **argv, char *self, size_t n)
+{
+	ssize_t len = readlink("/proc/self/exe", self, n - 1);
+	int k = 0;
+
+	if (len <= 0)
+		return -1;
+	self[len] = '\0';
+	argv[k++] = self;
+	if (cli_cfg_path != NULL && cli_cfg != NULL) {
+		argv[k++] = "-c";
+		argv[k++] = (char *)cli_cfg_path;
+	}
+	argv[k++] = "-A";
+	argv[k++] = (char *)archive;
+	argv[k++] = "worker";
+	argv[k++] = "-j";
+	argv[k++] = "1";
+	argv[k++] = "--scans";
+	argv[k] = NULL;
+	return 0;
+}
+
 int
 cli_serve(const struct cli_serve_args *sa)
 {
 	struct serve sv;
 	struct web_options o;
+	char *wargv[12], self[4096];
 	int rc = 1, bad = 0;
 
 	memset(&sv, 0, sizeof(sv));
@@ -259,6 +287,16 @@ cli_serve(const struct cli_serve_args *sa)
 	o.per_ip = sa->per_ip;
 	o.reload = on_reload;
 	o.reload_arg = &sv;
+	/* The workers: this program, as `dossier worker --scans` on the
+	 * same archive and configuration, one thread each. */
+	o.workers = sa->workers >= 0 ? sa->workers
+				     : cli_config_workers(cli_cfg);
+	if (worker_argv(sv.archive, wargv, self, sizeof(self)) != 0) {
+		fprintf(stderr, "dossier: cannot find this program to start "
+				"its workers\n");
+		goto out;
+	}
+	o.worker_argv = wargv;
 	if (sa->check) {
 		if (web_check(&o) != DOS_OK)
 			bad = 1;

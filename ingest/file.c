@@ -36,9 +36,14 @@ ing_page_in(struct arc *a, const struct ing_page *p, struct arc_page_in *q,
 	size_t k;
 	enum dos_err err;
 
-	if ((err = arc_blob_put(a, p->processed, p->processed_len, shas[0])) !=
-		    DOS_OK ||
-	    (err = arc_blob_put(a, p->thumb, p->thumb_len, shas[1])) != DOS_OK)
+	if (p->stored[0][0] != '\0') {
+		/* Stored when the page was read (the queue). */
+		memcpy(shas[0], p->stored[0], DOS_SHA256_HEX);
+		memcpy(shas[1], p->stored[1], DOS_SHA256_HEX);
+	} else if ((err = arc_blob_put(a, p->processed, p->processed_len,
+				       shas[0])) != DOS_OK ||
+		   (err = arc_blob_put(a, p->thumb, p->thumb_len, shas[1])) !=
+			   DOS_OK)
 		return err;
 	memset(q, 0, sizeof(*q));
 	q->processed = shas[0];
@@ -388,7 +393,8 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 			       ? up
 			       : ing_base_name(f->path),
 		       name, sizeof(name));
-	man = ing_manifest_find(ing->manifest, f->path);
+	man = f->man != NULL ? f->man
+			     : ing_manifest_find(ing->manifest, f->path);
 	memset(&sp, 0, sizeof(sp));
 	if ((err = split_pages(ing, f, &sp)) != DOS_OK)
 		goto out;
@@ -505,6 +511,8 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	sin.ndocs = (size_t)sp.ndocs;
 	sin.skipped = sp.skipped;
 	sin.nskipped = (size_t)sp.nskipped;
+	sin.job = f->job;
+	sin.job_worker = f->job_worker;
 	if ((err = arc_source_commit(a, &sin)) != DOS_OK) {
 		snprintf(f->msg, sizeof(f->msg), "cannot file the documents: %s",
 			 dos_strerror(err));

@@ -70,6 +70,9 @@ struct ing_page {
 	size_t thumb_len;
 	unsigned char *pdf; /* one-page searchable PDF, or NULL */
 	size_t pdf_len;
+	/* The processed page and thumbnail already stored as blobs (a
+	 * page read by the queue): their digests, else "". */
+	char stored[2][DOS_SHA256_HEX];
 };
 
 void ing_page_clear(struct ing_page *p);
@@ -117,6 +120,11 @@ struct ing_file {
 	enum dos_err err;
 	char msg[512];
 	struct ing_cover *cover; /* a scanned stack's, or NULL (borrowed) */
+	/* Its manifest row when the queue carried it, else NULL: looked up
+	 * in ing->manifest by path (borrowed). */
+	const struct ing_manifest_row *man;
+	int64_t job;            /* the queue's row it ends, or 0 */
+	const char *job_worker; /* ... held by this worker */
 	struct ing_file *next;
 };
 

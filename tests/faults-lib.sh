@@ -198,9 +198,10 @@ wait_batch() {
 
 # kill_serve_round ARCHIVE DIR SEED NFILES USER PASSWORD: `dossier serve`
 # killed (-9) at a random point of an upload of NFILES new scans: while
-# receiving it (one round in four) or while ingesting it; checked; the
-# batch resumed with `dossier ingest --resume` (or uploaded again if it
-# never began); checked.  Sets KILL_AT and ROUND_RESULT.
+# receiving it (one round in four) or while its workers read it;
+# checked; the server restarted, which finishes the queued batch on its
+# own (or the batch uploaded again if it never began); checked.  Sets
+# KILL_AT and ROUND_RESULT.
 kill_serve_round() {
 	local a=$1 dir=$2 seed=$3 n=$4 user=$5 pass=$6 before ms b st f c
 	local args=() files
@@ -240,8 +241,14 @@ kill_serve_round() {
 		sign_out
 		[ "$BATCH_STATE" = done ] || { ROUND_RESULT="upload again: $BATCH_STATE"; return; }
 	elif [ "$st" != done ]; then
-		"$DOSSIER" -A "$a" ingest -j 2 --resume "$b" >"$dir.log" 2>&1 ||
-			{ ROUND_RESULT="resume of batch $b failed: $(tail -2 "$dir.log" | tr '\n' ' ')"; return; }
+		# The batch is in the queue: the restarted server's workers
+		# finish it on their own.
+		start_server "$a" || { ROUND_RESULT="server did not restart"; return; }
+		sign_in "$user" "$pass" >/dev/null
+		wait_batch "$b"
+		stop_server
+		sign_out
+		[ "$BATCH_STATE" = done ] || { ROUND_RESULT="after the restart, batch $b: $BATCH_STATE"; return; }
 	fi
 	round_check "$a" "$b" "$n" "${files[@]}"
 	[ "$ROUND_RESULT" = ok ] || return

@@ -42,6 +42,10 @@ poll() {
 }
 # json FILTER: jq over standard input, raw output.
 json() { jq -r "$1"; }
+# sqlite3: a test's own statements wait for a lock (a server's workers
+# write their heartbeats and leases) instead of failing "database is
+# locked" on a busy machine.
+sqlite3() { command sqlite3 -cmd '.timeout 60000' "$@"; }
 need_corpus() {
 	if [ ! -d "$CORPUS" ]; then skip "corpus not found at $CORPUS"; finish; fi
 }

@@ -34,15 +34,22 @@
 #include "http.h"
 #include "notify.h"
 #include "render.h"
-#include "scanjob.h"
+#include "jobwait.h"
 #include "session.h"
 #include "settings.h"
 #include "throttle.h"
 #include "upload.h"
-#include "xjob.h"
+#include "workers.h"
 
 #define MAX_BODY (64u << 10)
 #define SPOOL_MAX_AGE (7L * 24 * 3600) /* abandoned upload folders */
+#define EXPORT_KEEP_SECONDS (24.0 * 3600) /* a finished export's life */
+#define EXPORT_USER_ACTIVE 2   /* one user's exports waiting or running */
+#define EXPORT_USER_KEEP 100   /* one user's finished exports kept */
+#define EXPORT_MAX_LIST 10000  /* customers or documents in one export */
+#define TURN_USER_ACTIVE 8     /* one user's page turns waiting */
+#define TURN_WAIT 120.0        /* seconds a turn's request waits */
+#define SCAN_WAIT 60.0         /* seconds a scan's request waits to begin */
 
 /* What a connection carries between libmicrohttpd's calls. */
 struct conn_ctx {
@@ -61,18 +68,31 @@ struct conn_ctx {
 	int holding;
 	enum dos_err audit_err; /* set by the audit writer, then resumed */
 	int held_view;          /* the held answer is a page image */
+	int counted;            /* held once: in nsuspended until done */
 	int started;            /* the handler has seen the request */
 	const char *bad_url;    /* why the raw address is refused, or NULL */
 	unsigned bad_status;    /* ... and with which status */
+	/* A request answered once a row of the queue got far enough (a
+	 * page turn read again, a scan begun): set by the waiter before
+	 * it resumes the connection, read after. */
+	int64_t wait_job;
+	json_t *wait_row;       /* the row as last seen, or NULL */
+	int wait_timed_out;
+	void (*wait_answer)(struct conn_ctx *cc, struct web_resp *r);
 };
 
 /*
- * Suspended connections (searches waiting for their audit entry); the
- * server drains them before it stops.  draining: no new suspensions.
+ * Held requests (searches and page views waiting for their audit entry,
+ * turns and scans waiting for their row of the queue): counted from
+ * when they are suspended until libmicrohttpd has sent their answer
+ * (on_completed), so that the server, stopping, lets every one of them
+ * be answered before the daemon goes.  draining: the server stops; no
+ * request is held any more, a new one is answered 503.
  */
 static atomic_int nsuspended;
 static atomic_int draining;
 
+static struct arc *thread_arc(void);
 static enum MHD_Result send_resp(struct MHD_Connection *conn,
 				 struct conn_ctx *cc, struct web_resp *rp,
 				 const char *method, const char *url);
@@ -222,7 +242,6 @@ on_audited(void *arg, enum dos_err err)
 
 	cc->audit_err = err;
 	MHD_resume_connection(cc->conn);
-	atomic_fetch_sub(&nsuspended, 1);
 }
 
 static void
@@ -256,6 +275,7 @@ h_search(struct web_req *q, struct web_resp *r)
 		MHD_suspend_connection(q->conn);
 		q->cc->conn = q->conn;
 		q->cc->audit_err = DOS_OK;
+		q->cc->counted = 1;
 		q->held = 1;
 		o.audited = on_audited;
 		o.audited_arg = q->cc;
@@ -266,11 +286,9 @@ h_search(struct web_req *q, struct web_resp *r)
 		resp_json(r, 200, res);
 	else
 		resp_err(r, err, msg);
-	if (q->held && err != DOS_OK) {
+	if (q->held && err != DOS_OK)
 		/* Nothing was posted: no writer will resume it. */
 		MHD_resume_connection(q->conn);
-		atomic_fetch_sub(&nsuspended, 1);
-	}
 	json_decref(res);
 	free(msg);
 }
@@ -750,16 +768,16 @@ h_page_image(struct web_req *q, struct web_resp *r)
 		q->cc->conn = q->conn;
 		q->cc->audit_err = DOS_OK;
 		q->cc->held_view = 1;
+		q->cc->counted = 1;
 	} else
 		atomic_fetch_sub(&nsuspended, 1);
 	err = arc_page_view(q->arc, &q->user, id, (int)seq, width,
 			    hold ? auditq : NULL, on_audited, q->cc, &v, msg,
 			    sizeof(msg));
-	if (hold && !v.posted) {
+	if (hold && !v.posted)
 		/* Nothing was posted: no writer will resume it. */
 		MHD_resume_connection(q->conn);
-		atomic_fetch_sub(&nsuspended, 1);
-	} else if (hold)
+	else if (hold)
 		q->held = 1;
 	if (err != DOS_OK) {
 		resp_err(r, err, msg[0] ? msg : NULL);
@@ -823,32 +841,102 @@ h_document_original(struct web_req *q, struct web_resp *r)
 /*
  * POST /api/exports {"kind": "bundle"|"csv", "query", "customers",
  * "documents", "reason", "originals"} and POST /api/audit/export
- * {"from", "to"}: started in the background; 202 {"id"}.
+ * {"from", "to"}: queued for a worker; 202 {"id", "state", "name"}.  One
+ * user has at most EXPORT_USER_ACTIVE waiting or running, and keeps at
+ * most EXPORT_USER_KEEP finished ones (each a day): caps checked and
+ * raised in one transaction, so nobody's export makes room for another's.
  */
 static void
 start_export(struct web_req *q, struct web_resp *r, const char *kind)
 {
-	char msg[512] = "";
-	json_t *j, *res = NULL;
-	unsigned status;
+	static const char *const ext[] = {"zip", "csv", "csv"};
+	const json_t *c, *d, *v;
+	char msg[512] = "", *text = NULL, name[96];
+	json_t *j, *spec = NULL, *res;
+	const char *k, *reason;
+	int64_t id = 0;
+	size_t i;
+	int kx;
+	enum dos_err err;
 
 	if ((j = body_json(q, r)) == NULL)
 		return;
-	if (kind != NULL)
-		json_object_set_new(j, "kind", json_string(kind));
-	else if (json_is_string(json_object_get(j, "kind")) &&
-		 strcmp(jstr(j, "kind"), "audit") == 0) {
-		json_decref(j);
+	if (kind == NULL && json_is_string(json_object_get(j, "kind")) &&
+	    strcmp(jstr(j, "kind"), "audit") == 0) {
 		resp_error(r, 400, "kind is bundle or csv");
-		return;
+		goto out;
 	}
-	status = xjob_start(q->arc, archive_dir, &q->user, j, &res, msg,
-			    sizeof(msg));
-	if (status == 202)
-		resp_json(r, 202, res);
-	else
-		resp_error(r, status, msg);
+	k = kind != NULL ? kind : json_string_value(json_object_get(j, "kind"));
+	kx = k == NULL || strcmp(k, "bundle") == 0 ? 0
+	     : strcmp(k, "csv") == 0		  ? 1
+	     : strcmp(k, "audit") == 0		  ? 2
+						  : -1;
+	if (kx < 0) {
+		resp_error(r, 400, "kind is bundle, csv or audit");
+		goto out;
+	}
+	c = json_object_get(j, "customers");
+	d = json_object_get(j, "documents");
+	if ((c != NULL && !json_is_array(c)) ||
+	    (d != NULL && !json_is_array(d)) ||
+	    json_array_size(c) > EXPORT_MAX_LIST ||
+	    json_array_size(d) > EXPORT_MAX_LIST) {
+		snprintf(msg, sizeof(msg), "customers and documents are lists "
+			 "of at most %d each", EXPORT_MAX_LIST);
+		resp_error(r, 400, msg);
+		goto out;
+	}
+	json_array_foreach(c, i, v)
+		if (!json_is_string(v)) {
+			resp_error(r, 400, "customers are numbers or accounts, "
+					   "as text");
+			goto out;
+		}
+	json_array_foreach(d, i, v)
+		if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+			resp_error(r, 400, "documents are document numbers");
+			goto out;
+		}
+	reason = json_string_value(json_object_get(j, "reason"));
+	if (kx != 2 && (reason == NULL || strlen(reason) < 3)) {
+		resp_error(r, 400, "say why you export (the reason is kept in "
+				   "the audit log with the query)");
+		goto out;
+	}
+	spec = json_pack("{s:s,s:O?,s:O?,s:O?,s:O?,s:b,s:O?,s:O?}", "kind",
+			 kx == 0 ? "bundle" : kx == 1 ? "csv" : "audit",
+			 "query", json_object_get(j, "query"), "customers", c,
+			 "documents", d, "reason", json_object_get(j, "reason"),
+			 "originals",
+			 json_is_true(json_object_get(j, "originals")), "from",
+			 json_object_get(j, "from"), "to",
+			 json_object_get(j, "to"));
+	if (spec == NULL || (text = json_dumps(spec, JSON_COMPACT)) == NULL) {
+		resp_error(r, 400, "the export's fields are not text");
+		goto out;
+	}
+	err = arc_job_add(q->arc, ARC_JOB_EXPORT, q->user.name, 0, 0, text,
+			  EXPORT_USER_ACTIVE, EXPORT_USER_KEEP, &id, msg,
+			  sizeof(msg));
+	if (err == DOS_LIMIT) {
+		r->retry_after = 5;
+		resp_error(r, 429, msg);
+		goto out;
+	}
+	if (err != DOS_OK) {
+		resp_err(r, err, "the export cannot be started; see the server "
+				 "log");
+		goto out;
+	}
+	snprintf(name, sizeof(name), "dossier-%s-%lld.%s",
+		 kx == 2 ? "audit-log" : "export", (long long)id, ext[kx]);
+	res = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "state",
+			"running", "name", name);
+	resp_json(r, 202, res);
 	json_decref(res);
+out:
+	free(text);
+	json_decref(spec);
 	json_decref(j);
 }
 
@@ -864,13 +952,71 @@ h_audit_export(struct web_req *q, struct web_resp *r)
 	start_export(q, r, "audit");
 }
 
-/* GET /api/exports: the user's exports, newest first. */
-static void
-h_exports(struct web_req *q, struct web_resp *r)
+/* An export's row as the browser knows it. */
+static json_t *
+export_json(const json_t *row)
 {
-	json_t *j = xjob_list(q->user.name);
+	const json_t *spec = json_object_get(row, "spec"),
+		     *res = json_object_get(row, "result"),
+		     *prog = json_object_get(row, "progress");
+	const char *state = json_string_value(json_object_get(row, "state"));
+	const char *kind = "bundle";
+	json_t *o;
+	char ts[32], name[96];
+	time_t t = (time_t)json_number_value(json_object_get(row, "created"));
+	int64_t id = json_integer_value(json_object_get(row, "id"));
 
-	resp_result(r, j != NULL ? DOS_OK : DOS_NOMEM, j, NULL);
+	if (json_is_string(json_object_get(res, "name")))
+		snprintf(name, sizeof(name), "%s",
+			 json_string_value(json_object_get(res, "name")));
+	else
+		snprintf(name, sizeof(name), "dossier-export-%lld",
+			 (long long)id);
+	if (strstr(name, "audit-log") != NULL)
+		kind = "audit";
+	else if (strstr(name, ".csv") != NULL)
+		kind = "csv";
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	o = json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s}", "id",
+		      (json_int_t)id, "kind", kind, "state",
+		      strcmp(state, "done") == 0     ? "done"
+		      : strcmp(state, "queued") == 0 ||
+				strcmp(state, "claimed") == 0
+			      ? "running"
+			      : "failed",
+		      "name", name, "done",
+		      json_integer_value(json_object_get(prog, "done")),
+		      "total",
+		      json_integer_value(json_object_get(prog, "total")),
+		      "bytes",
+		      json_integer_value(json_object_get(res, "bytes"))
+			      ?: json_integer_value(
+				      json_object_get(prog, "bytes")),
+		      "message",
+		      json_string_value(json_object_get(row, "error"))
+			      ?: json_string_value(
+				      json_object_get(res, "message"))
+			      ?: "",
+		      "created", ts);
+	if (o != NULL) {
+		json_object_set_new(
+			o, "query",
+			json_string(json_string_value(json_object_get(
+					    spec, "query")) ?: ""));
+		json_object_set_new(
+			o, "reason",
+			json_string(json_string_value(json_object_get(
+					    spec, "reason")) ?: ""));
+	}
+	if (o != NULL && strcmp(state, "done") == 0) {
+		json_object_set(o, "documents",
+				json_object_get(res, "documents"));
+		json_object_set(o, "pages", json_object_get(res, "pages"));
+		json_object_set(o, "entries", json_object_get(res, "entries"));
+		json_object_set(o, "manifest_sha256",
+				json_object_get(res, "manifest_sha256"));
+	}
+	return o;
 }
 
 /*
@@ -890,22 +1036,64 @@ audit_foreign(struct web_req *q, const char *what, int64_t id)
 		  "another user's (answered as not found)");
 }
 
+/* The row of one of q's user's exports, with its spec; NULL when there
+ * is none (another user's is answered the same, and audited). */
+static json_t *
+own_export(struct web_req *q, int64_t id)
+{
+	json_t *row = NULL;
+
+	if (arc_job_get(q->arc, id, &row) != DOS_OK)
+		return NULL;
+	if (strcmp(json_string_value(json_object_get(row, "kind")), "export") !=
+		    0 ||
+	    strcmp(json_string_value(json_object_get(row, "owner")),
+		   q->user.name) != 0) {
+		if (strcmp(json_string_value(json_object_get(row, "kind")),
+			   "export") == 0)
+			audit_foreign(q, "export", id);
+		json_decref(row);
+		return NULL;
+	}
+	return row;
+}
+
+/* GET /api/exports: the user's exports, newest first. */
+static void
+h_exports(struct web_req *q, struct web_resp *r)
+{
+	json_t *rows = NULL, *arr = json_array(), *row, *o;
+	size_t k;
+	enum dos_err err;
+
+	if (arr == NULL ||
+	    (err = arc_job_list(q->arc, q->user.name, ARC_JOB_EXPORT, 200,
+				&rows)) != DOS_OK) {
+		json_decref(arr);
+		resp_err(r, arr == NULL ? DOS_NOMEM : err, NULL);
+		return;
+	}
+	json_array_foreach(rows, k, row) {
+		if ((o = export_json(row)) != NULL)
+			json_array_append_new(arr, o);
+	}
+	json_decref(rows);
+	resp_result(r, DOS_OK, arr, NULL);
+}
 /* GET /api/exports/ID: how far it is. */
 static void
 h_export(struct web_req *q, struct web_resp *r)
 {
 	int64_t id;
-	json_t *j;
+	json_t *row, *j;
 
-	if (!parse_id(q->param, &id) ||
-	    (j = xjob_get(id, q->user.name)) == NULL) {
-		if (parse_id(q->param, &id) && xjob_exists(id))
-			audit_foreign(q, "export", id);
+	if (!parse_id(q->param, &id) || (row = own_export(q, id)) == NULL) {
 		resp_error(r, 404, "you have no export with that number");
 		return;
 	}
-	resp_json(r, 200, j);
-	json_decref(j);
+	j = export_json(row);
+	json_decref(row);
+	resp_result(r, j != NULL ? DOS_OK : DOS_NOMEM, j, NULL);
 }
 
 /* GET /api/exports/ID/download: the finished file (audited). */
@@ -915,17 +1103,18 @@ h_export_download(struct web_req *q, struct web_resp *r)
 	char name[96], obj[48];
 	int64_t id;
 	uint64_t size;
-	int fd;
+	int fd = -1;
+	json_t *row;
 	enum dos_err err;
 
-	if (!parse_id(q->param, &id)) {
+	if (!parse_id(q->param, &id) || (row = own_export(q, id)) == NULL) {
 		resp_error(r, 404, "you have no export with that number "
 				   "(finished exports are kept a day)");
 		return;
 	}
-	err = xjob_open(id, q->user.name, &fd, &size, name, sizeof(name));
-	if (err == DOS_NOTFOUND && xjob_exists(id))
-		audit_foreign(q, "export", id);
+	json_decref(row);
+	err = arc_job_file_open(q->arc, id, q->user.name, &fd, &size, name,
+				sizeof(name));
 	if (err == DOS_NOTFOUND || err == DOS_CONFLICT) {
 		resp_error(r, err == DOS_NOTFOUND ? 404 : 409,
 			   err == DOS_NOTFOUND
@@ -1021,19 +1210,132 @@ review_decide(struct web_req *q, struct web_resp *r,
 	json_decref(j);
 }
 
+/* The waiter: a held request's row got far enough (or its time ran
+ * out); its answer is made when the connection is resumed. */
+static void
+on_job_waited(void *arg, int64_t id, const json_t *job, int timed_out)
+{
+	struct conn_ctx *cc = arg;
+
+	(void)id;
+	cc->wait_row = job != NULL ? json_deep_copy(job) : NULL;
+	cc->wait_timed_out = timed_out;
+	MHD_resume_connection(cc->conn);
+}
+
+/*
+ * Holds q's answer until row id gets to until (or seconds pass), when
+ * answer makes it; 0 when held, -1 when the server is stopping (answer
+ * now).
+ */
+static int
+hold_for_job(struct web_req *q, int64_t id, enum jobwait_until until,
+	     double seconds,
+	     void (*answer)(struct conn_ctx *cc, struct web_resp *r))
+{
+	atomic_fetch_add(&nsuspended, 1);
+	if (atomic_load(&draining)) {
+		atomic_fetch_sub(&nsuspended, 1);
+		return -1;
+	}
+	/* Suspended first, so that the waiter's resume finds it so. */
+	MHD_suspend_connection(q->conn);
+	q->cc->conn = q->conn;
+	q->cc->wait_job = id;
+	q->cc->wait_answer = answer;
+	q->cc->counted = 1;
+	if (jobwait_add(id, until, seconds, on_job_waited, q->cc) != 0) {
+		MHD_resume_connection(q->conn);
+		q->cc->wait_job = 0;
+		q->cc->wait_answer = NULL;
+		return -1;
+	}
+	q->held = 1;
+	return 0;
+}
+
+/* Whether a worker is alive to take what is queued now. */
+static int
+workers_there(struct web_req *q)
+{
+	int n = 0;
+
+	/* The server's own, also when just started and not yet listed. */
+	if (workers_running() > 0)
+		return 1;
+	return arc_workers_alive(q->arc, &n) == DOS_OK && n > 0;
+}
+
+/* A row's answer saved as the row's result {"ok", "err", "message"}. */
+static void
+row_outcome(struct web_resp *r, const json_t *row, const char *pending)
+{
+	const char *state = json_string_value(json_object_get(row, "state"));
+	const json_t *res = json_object_get(row, "result");
+	json_int_t e = json_integer_value(json_object_get(res, "err"));
+	json_t *j;
+
+	if (state != NULL && strcmp(state, "done") == 0 &&
+	    json_is_true(json_object_get(res, "ok"))) {
+		j = json_pack("{s:O?}", "message",
+			      json_object_get(res, "message"));
+		resp_json(r, 200, j);
+		json_decref(j);
+	} else if (state != NULL && strcmp(state, "done") == 0)
+		resp_error(r,
+			   e > 0 && e < DOS_ERR__MAX && err_status[e] != 0
+				   ? err_status[e]
+				   : 500,
+			   json_string_value(json_object_get(res, "message"))
+				   ?: "it was not done");
+	else if (state != NULL && strcmp(state, "failed") == 0)
+		resp_error(r, 500, json_string_value(json_object_get(
+					   row, "error"))
+					   ?: "it failed; see the server log");
+	else if (state != NULL && strcmp(state, "cancelled") == 0)
+		resp_error(r, 409, "it was cancelled");
+	else {
+		j = json_pack("{s:O,s:s?,s:s}", "job",
+			      json_object_get(row, "id"), "state", state,
+			      "message", pending);
+		resp_json(r, 202, j);
+		json_decref(j);
+	}
+}
+
+static void
+turn_answer(struct conn_ctx *cc, struct web_resp *r)
+{
+	json_t *row = cc->wait_row;
+
+	if (row == NULL)
+		row = json_pack("{s:I,s:s}", "id", (json_int_t)cc->wait_job,
+				"state", "queued");
+	row_outcome(r, row,
+		    "the page waits to be turned and read again; it is "
+		    "replaced once a worker has read it");
+	if (row != cc->wait_row)
+		json_decref(row);
+}
+
 /*
  * POST /api/documents/ID/pages/SEQ/turn {"degrees": 90|180|270,
- * "reason": "..."}: the page turned clockwise and read again (a few
- * seconds: OCR runs in this request).
+ * "reason": "..."}: the page turned clockwise and read again by a
+ * worker (a row of the queue, ahead of pages); the request is answered
+ * when it is done (no server thread waits), or with 202 and the row
+ * after TURN_WAIT seconds.
  */
 static void
 h_page_turn(struct web_req *q, struct web_resp *r)
 {
 	const struct wset *set;
-	struct ing_options o;
-	char msg[512] = "";
-	int64_t id, seq;
-	json_t *j, *deg;
+	char msg[512] = "", lang[64], *text = NULL;
+	int64_t id, seq, job = 0;
+	json_t *j, *deg, *spec = NULL, *row;
+	const char *reason;
+	int imgfd = -1, pdffd = -1, d;
+	uint64_t isz, psz;
+	enum dos_err err;
 
 	if (!parse_id(q->param, &id) || !parse_id(q->param2, &seq) ||
 	    seq > 100000) {
@@ -1043,21 +1345,65 @@ h_page_turn(struct web_req *q, struct web_resp *r)
 	if ((j = body_json(q, r)) == NULL)
 		return;
 	deg = json_object_get(j, "degrees");
+	reason = jstr(j, "reason");
 	if (!json_is_integer(deg)) {
-		json_decref(j);
 		resp_error(r, 400, "say how far to turn the page: degrees "
 				   "90, 180 or 270 (clockwise)");
-		return;
+		goto out;
+	}
+	d = jint(deg, 0);
+	if (d != 90 && d != 180 && d != 270) {
+		snprintf(msg, sizeof(msg), "a page turns by 90, 180 or 270 "
+			 "degrees (clockwise), not %d", d);
+		resp_error(r, 400, msg);
+		goto out;
+	}
+	if (reason == NULL || strlen(reason) < 3) {
+		resp_error(r, 400, "turning a page needs a reason");
+		goto out;
+	}
+	/* Who may, and whether the page is there, before it is queued. */
+	err = arc_page_redo_open(q->arc, &q->user, id, (int)seq, &imgfd, &isz,
+				 &pdffd, &psz, lang, sizeof(lang), msg,
+				 sizeof(msg));
+	if (imgfd >= 0)
+		close(imgfd);
+	if (pdffd >= 0)
+		close(pdffd);
+	if (err != DOS_OK) {
+		resp_err(r, err, msg[0] ? msg : NULL);
+		goto out;
 	}
 	set = wset_get();
-	o = set->ingest;
-	o.user = q->user.name;
-	resp_outcome(r,
-		     ing_page_turn(&o, q->arc, &q->user, id, (int)seq,
-				   jint(deg, 0),
-				   jstr(j, "reason"), msg, sizeof(msg)),
-		     msg);
+	spec = json_pack("{s:I,s:I,s:i,s:s,s:{s:s}}", "document",
+			 (json_int_t)id, "seq", (json_int_t)seq, "degrees", d,
+			 "reason", reason, "opt", "langs", set->ingest.langs);
 	wset_put(set);
+	if (spec == NULL || (text = json_dumps(spec, JSON_COMPACT)) == NULL) {
+		resp_error(r, 400, "the reason is not text");
+		goto out;
+	}
+	err = arc_job_add(q->arc, ARC_JOB_TURN, q->user.name, 0, 10, text,
+			  TURN_USER_ACTIVE, 0, &job, msg, sizeof(msg));
+	if (err != DOS_OK) {
+		if (err == DOS_LIMIT)
+			r->retry_after = 5;
+		resp_error(r, err == DOS_LIMIT ? 429 : err_status[err],
+			   msg[0] ? msg : "the turn cannot be queued");
+		goto out;
+	}
+	/* Held for its answer while a worker is there to read it. */
+	if (!workers_there(q) ||
+	    hold_for_job(q, job, JOBWAIT_END, TURN_WAIT, turn_answer) != 0) {
+		row = json_pack("{s:I,s:s}", "id", (json_int_t)job, "state",
+				"queued");
+		row_outcome(r, row, "the page waits to be turned and read "
+				    "again");
+		json_decref(row);
+	}
+out:
+	free(text);
+	json_decref(spec);
 	json_decref(j);
 }
 
@@ -1120,27 +1466,51 @@ h_coversheet(struct web_req *q, struct web_resp *r)
 	resp_fd(r, fd, (uint64_t)sb.st_size, "application/pdf");
 }
 
-/* GET /api/batches/ID/progress: an uploaded batch being ingested, or a
- * scan. */
+/* GET /api/batches/ID/progress: a batch's progress from the queue (an
+ * upload, an ingest, a scan): pages done, queued and failed, pages per
+ * minute, time left, each file's documents. */
 static void
 h_batch_progress(struct web_req *q, struct web_resp *r)
 {
 	json_t *j = NULL;
 	int64_t id;
+	enum dos_err err = DOS_NOTFOUND;
 
 	if (!parse_id(q->param, &id) ||
-	    ((j = upload_progress(id, q->user.name)) == NULL &&
-	     (j = scanjob_progress(id, q->user.name)) == NULL)) {
-		if (parse_id(q->param, &id) && upload_exists(id))
-			audit_foreign(q, "upload of batch", id);
-		resp_error(r, 404, "no upload of yours is known under this "
-				   "batch number (the server may have "
-				   "restarted; the batch itself is listed "
-				   "under /api/batches)");
+	    (err = arc_batch_progress(q->arc, &q->user, id, &j)) != DOS_OK) {
+		if (err == DOS_NOTFOUND)
+			resp_error(r, 404, "no batch of yours in the queue has "
+					   "this number (the batch itself may "
+					   "be listed under /api/batches)");
+		else
+			resp_err(r, err, NULL);
 		return;
 	}
 	resp_json(r, 200, j);
 	json_decref(j);
+}
+
+/* POST /api/batches/ID/cancel: its work not done is dropped; what was
+ * filed stays. */
+static void
+h_batch_cancel(struct web_req *q, struct web_resp *r)
+{
+	char msg[300] = "";
+	json_t *j;
+	int64_t id;
+	enum dos_err err;
+
+	if (!parse_id(q->param, &id)) {
+		resp_error(r, 404, "no such batch");
+		return;
+	}
+	if ((err = arc_batch_cancel(q->arc, &q->user, id, msg, sizeof(msg))) !=
+	    DOS_OK) {
+		resp_err(r, err, msg[0] ? msg : NULL);
+		return;
+	}
+	j = json_pack("{s:s}", "message", msg);
+	resp_result(r, j != NULL ? DOS_OK : DOS_NOMEM, j, NULL);
 }
 
 /* GET /api/scanners: the scanners attached to the server. */
@@ -1152,34 +1522,146 @@ h_scanners(struct web_req *q, struct web_resp *r)
 	int busy = 0;
 	enum dos_err err;
 
-	(void)q;
 	if ((err = ing_scan_list(&list, &busy, msg, sizeof(msg))) != DOS_OK) {
 		dos_errx("scanners: %s", msg);
 		resp_error(r, 503, "the scanners cannot be listed; see the "
 				   "server log");
 		return;
 	}
+	/* A scan waiting for, or run by, a worker. */
+	if (!busy) {
+		int n = 0;
+
+		busy = arc_queue_pending(q->arc, ARC_JOB_BIT(ARC_JOB_SCAN), 0,
+					 &n) == DOS_OK &&
+		       n > 0;
+	}
 	j = json_pack("{s:o,s:b}", "scanners", list, "busy", busy);
 	resp_result(r, j != NULL ? DOS_OK : DOS_NOMEM, j, NULL);
 }
 
-/* POST /api/scans: scan on a scanner attached to the server. */
+static void
+scan_answer(struct conn_ctx *cc, struct web_resp *r)
+{
+	const json_t *row = cc->wait_row,
+		     *prog = json_object_get(row, "progress");
+	json_t *j;
+
+	if (row != NULL &&
+	    json_integer_value(json_object_get(prog, "batch")) > 0) {
+		j = json_pack("{s:O,s:O?,s:O?}", "batch",
+			      json_object_get(prog, "batch"), "device",
+			      json_object_get(prog, "device"), "message",
+			      json_object_get(prog, "message"));
+		resp_json(r, 202, j);
+		json_decref(j);
+		return;
+	}
+	if (row != NULL && !cc->wait_timed_out) {
+		row_outcome(r, row, "");
+		return;
+	}
+	/* No worker took it: it is not left to start by surprise later. */
+	{
+		struct arc *a = thread_arc();
+
+		if (a != NULL)
+			arc_job_cancel(a, cc->wait_job);
+	}
+	resp_error(r, 503, "no worker took the scan within a minute (is the "
+			   "server run with --workers 0, and no worker with "
+			   "--scans on this machine?); nothing was scanned");
+}
+
+/*
+ * POST /api/scans {"device", "source": "adf"|"flatbed", "duplex", "dpi",
+ * "mode": "gray"|"lineart", "account", "category", "type"}, or
+ * {"resume": BATCH}: a scan row for a worker on this machine, which
+ * opens the scanner and runs it; answered once it began (202 {"batch",
+ * "device", "message"}) or could not (in words).
+ */
 static void
 h_scan_start(struct web_req *q, struct web_resp *r)
 {
-	char msg[512] = "";
-	json_t *j, *res = NULL;
-	unsigned status;
+	static const char *const keys[] = {"device", "source", "mode",
+					   "account", "category", "type"};
+	const struct wset *set;
+	char msg[512] = "", *text = NULL;
+	json_t *j, *v, *spec = NULL, *row;
+	int64_t job = 0;
+	size_t i;
+	enum dos_err err;
 
 	if ((j = body_json(q, r)) == NULL)
 		return;
-	status = scanjob_start(q->arc, archive_dir, &q->user, j, &res, msg,
-			       sizeof(msg));
-	if (status == 202)
-		resp_json(r, 202, res);
-	else
-		resp_error(r, status, msg[0] ? msg : "the scan cannot start");
-	json_decref(res);
+	for (i = 0; i < 6; i++)
+		if ((v = json_object_get(j, keys[i])) != NULL &&
+		    !json_is_null(v) && !json_is_string(v)) {
+			snprintf(msg, sizeof(msg), "%s is a string", keys[i]);
+			resp_error(r, 400, msg);
+			goto out;
+		}
+	if ((v = json_object_get(j, "duplex")) != NULL && !json_is_null(v) &&
+	    !json_is_boolean(v)) {
+		resp_error(r, 400, "duplex is true or false");
+		goto out;
+	}
+	if ((v = json_object_get(j, "dpi")) != NULL && !json_is_null(v) &&
+	    (!json_is_integer(v) || json_integer_value(v) < ING_SCAN_MIN_DPI ||
+	     json_integer_value(v) > ING_SCAN_MAX_DPI)) {
+		snprintf(msg, sizeof(msg), "dpi is a whole number from %d to "
+			 "%d", ING_SCAN_MIN_DPI, ING_SCAN_MAX_DPI);
+		resp_error(r, 400, msg);
+		goto out;
+	}
+	if ((v = json_object_get(j, "resume")) != NULL && !json_is_null(v) &&
+	    (!json_is_integer(v) || json_integer_value(v) <= 0)) {
+		resp_error(r, 400, "resume is a batch number");
+		goto out;
+	}
+	set = wset_get();
+	spec = json_pack("{s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,"
+			 "s:{s:s}}",
+			 "device", json_object_get(j, "device"), "source",
+			 json_object_get(j, "source"), "mode",
+			 json_object_get(j, "mode"), "account",
+			 json_object_get(j, "account"), "category",
+			 json_object_get(j, "category"), "type",
+			 json_object_get(j, "type"), "duplex",
+			 json_object_get(j, "duplex"), "dpi",
+			 json_object_get(j, "dpi"), "resume",
+			 json_object_get(j, "resume"), "opt", "langs",
+			 set->ingest.langs);
+	wset_put(set);
+	if (spec == NULL || (text = json_dumps(spec, JSON_COMPACT)) == NULL) {
+		resp_error(r, 400, "the scan's settings are not text");
+		goto out;
+	}
+	err = arc_job_add(q->arc, ARC_JOB_SCAN, q->user.name, 0, 5, text, 1,
+			  0, &job, msg, sizeof(msg));
+	if (err != DOS_OK) {
+		resp_error(r, err == DOS_LIMIT ? 409 : err_status[err],
+			   err == DOS_LIMIT ? "a scan of yours is waiting or "
+					      "running; one at a time"
+					    : "the scan cannot be started");
+		goto out;
+	}
+	if (!workers_there(q)) {
+		arc_job_cancel(q->arc, job);
+		resp_error(r, 503, "no worker is running to scan (the server "
+				   "runs with --workers 0, and no 'dossier "
+				   "worker --scans' on this machine); nothing "
+				   "was scanned");
+	} else if (hold_for_job(q, job, JOBWAIT_BATCH, SCAN_WAIT,
+				scan_answer) != 0) {
+		arc_job_cancel(q->arc, job);
+		resp_error(r, 503, "the server is stopping; nothing was "
+				   "scanned");
+	}
+	(void)row;
+out:
+	free(text);
+	json_decref(spec);
 	json_decref(j);
 }
 
@@ -1187,19 +1669,7 @@ h_scan_start(struct web_req *q, struct web_resp *r)
 static void
 h_scan(struct web_req *q, struct web_resp *r)
 {
-	json_t *j;
-	int64_t id;
-
-	if (!parse_id(q->param, &id) ||
-	    (j = scanjob_progress(id, q->user.name)) == NULL) {
-		resp_error(r, 404, "no scan of yours is known under this "
-				   "batch number (the server may have "
-				   "restarted; the batch itself is listed "
-				   "under /api/batches)");
-		return;
-	}
-	resp_json(r, 200, j);
-	json_decref(j);
+	h_batch_progress(q, r);
 }
 
 /* POST /api/batches/ID/close: ends a stopped scan without resuming it. */
@@ -1813,6 +2283,7 @@ static const struct route routes[] = {
 	{"GET", "/api/batches/*", h_batch, ARC_INGEST},
 	{"GET", "/api/batches/*/progress", h_batch_progress, ARC_INGEST},
 	{"POST", "/api/batches/*/close", h_batch_close, ARC_INGEST},
+	{"POST", "/api/batches/*/cancel", h_batch_cancel, ARC_INGEST},
 	{"GET", "/api/scanners", h_scanners, ARC_INGEST},
 	{"POST", "/api/scans", h_scan_start, ARC_INGEST},
 	{"GET", "/api/scans/*", h_scan, ARC_INGEST},
@@ -2059,6 +2530,7 @@ upload_start(struct conn_ctx *cc, struct MHD_Connection *conn,
 						     "Content-Length");
 	struct web_req q;
 	struct web_resp r;
+	const struct wset *set;
 	char msg[256] = "";
 
 	memset(&q, 0, sizeof(q));
@@ -2083,11 +2555,18 @@ upload_start(struct conn_ctx *cc, struct MHD_Connection *conn,
 		cc->early_status = 413;
 		snprintf(cc->early_msg, sizeof(cc->early_msg),
 			 "the batch is larger than 1 GB; upload it in parts");
-	} else if ((cc->up = upload_begin(conn, q.arc, &cc->early_status, msg,
-					  sizeof(msg))) == NULL) {
-		snprintf(cc->early_msg, sizeof(cc->early_msg), "%s", msg);
-	} else
-		snprintf(cc->user, sizeof(cc->user), "%s", q.user.name);
+	} else {
+		set = wset_get();
+		cc->up = upload_begin(conn, q.arc, q.user.name, &set->limits,
+				      &cc->early_status, msg, sizeof(msg));
+		wset_put(set);
+		if (cc->up == NULL)
+			snprintf(cc->early_msg, sizeof(cc->early_msg), "%s",
+				 msg);
+		else
+			snprintf(cc->user, sizeof(cc->user), "%s",
+				 q.user.name);
+	}
 	dbuf_free(&r.body);
 }
 
@@ -2095,11 +2574,12 @@ upload_start(struct conn_ctx *cc, struct MHD_Connection *conn,
 static void
 upload_end(struct conn_ctx *cc, struct web_resp *r)
 {
-	char msg[256] = "";
+	const struct wset *set;
+	char msg[512] = "";
 	const char *why;
 	unsigned status;
 	int64_t batch;
-	int files;
+	int files, pages;
 	json_t *j;
 	enum dos_err err;
 
@@ -2111,14 +2591,18 @@ upload_end(struct conn_ctx *cc, struct web_resp *r)
 		resp_error(r, status, why);
 		return;
 	}
-	err = upload_finish(cc->up, archive_dir, cc->user, &batch, &files, msg,
+	set = wset_get();
+	err = upload_finish(cc->up, thread_arc(), cc->user, &set->ingest,
+			    &set->limits, &batch, &files, &pages, msg,
 			    sizeof(msg));
+	wset_put(set);
 	if (err != DOS_OK) {
+		/* Past a limit: 413 in words, nothing kept. */
 		resp_err(r, err, msg);
 		return;
 	}
-	j = json_pack("{s:I,s:i,s:s}", "batch", (json_int_t)batch, "files",
-		      files, "message", msg);
+	j = json_pack("{s:I,s:i,s:i,s:s}", "batch", (json_int_t)batch,
+		      "files", files, "pages", pages, "message", msg);
 	resp_json(r, 202, j);
 	json_decref(j);
 }
@@ -2186,7 +2670,13 @@ early_checks(struct conn_ctx *cc, struct MHD_Connection *conn,
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     "Content-Length");
 
-	if (cc->bad_url != NULL) {
+	if (atomic_load(&draining)) {
+		/* Stopping: a request that came in on a connection kept
+		 * open is not taken any more. */
+		cc->early_status = 503;
+		snprintf(cc->early_msg, sizeof(cc->early_msg),
+			 "the server is stopping; try again in a minute");
+	} else if (cc->bad_url != NULL) {
 		cc->early_status = cc->bad_status;
 		snprintf(cc->early_msg, sizeof(cc->early_msg), "%s",
 			 cc->bad_url);
@@ -2229,10 +2719,17 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		if (cc->early_status == 0)
 			return MHD_YES;
 	} else if (cc->holding) {
-		/* Resumed: the held answer's audit entry is on disk. */
+		/* Resumed: the held answer's audit entry is on disk, or its
+		 * row of the queue got far enough. */
 		r = cc->held;
 		cc->holding = 0;
-		if (cc->audit_err != DOS_OK) {
+		if (cc->wait_answer != NULL) {
+			dbuf_reset(&r.body);
+			cc->wait_answer(cc, &r);
+			cc->wait_answer = NULL;
+			json_decref(cc->wait_row);
+			cc->wait_row = NULL;
+		} else if (cc->audit_err != DOS_OK) {
 			/* Not the page image either: the view is not on
 			 * record. */
 			if (r.fd >= 0)
@@ -2355,6 +2852,9 @@ send_resp(struct MHD_Connection *conn, struct conn_ctx *cc,
 	if (tls_on)
 		MHD_add_response_header(resp, "Strict-Transport-Security",
 					"max-age=31536000");
+	if (atomic_load(&draining))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+					"close");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -2423,12 +2923,16 @@ on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	(void)toe;
 	*ctx = NULL;
 	if (cc != NULL) {
+		/* A held request is done with: sent, or its client gone. */
+		if (cc->counted)
+			atomic_fetch_sub(&nsuspended, 1);
 		upload_free(cc->up);
 		if (cc->holding) {
 			dbuf_free(&cc->held.body);
 			if (cc->held.fd >= 0)
 				close(cc->held.fd);
 		}
+		json_decref(cc->wait_row);
 		dbuf_free(&cc->body);
 		free(cc);
 		*ctx = NULL;
@@ -2697,6 +3201,11 @@ each_minute(const char *dir, long minute)
 		dos_infox("%d borrow grant(s) expired", n);
 	if (h != NULL && minute % 60 == 0)
 		arc_spool_sweep(h, SPOOL_MAX_AGE);
+	/* Exports finished a day ago go, their files too. */
+	if (h != NULL && arc_job_expire(h, EXPORT_KEEP_SECONDS, &n) ==
+				 DOS_OK &&
+	    n > 0)
+		dos_infox("%d export(s) finished a day ago removed", n);
 	if (h != NULL && minute % 10 == 0 &&
 	    (n = (int)arc_view_cache_sweep(h, 0)) > 0)
 		dos_infox("%d kept page image(s) removed to keep the cache "
@@ -2715,6 +3224,7 @@ web_serve(const struct web_options *o)
 	sigset_t set, old;
 	char ready[64];
 	int sig = 0, masked = 0, started = 0;
+	MHD_socket lsock;
 	enum dos_err err;
 
 	if ((err = plan_make(o, &p)) != DOS_OK)
@@ -2775,14 +3285,32 @@ web_serve(const struct web_options *o)
 		if (di != NULL && di->port != 0)
 			p.port = di->port;
 	}
+	/* The start-of-day chores (old uploads swept...) before it says it
+	 * serves. */
+	each_minute(o->archive_dir, 0);
 	dos_infox("serving %s on %s://%s%s%s:%u/", o->archive_dir,
 		  tls_on ? "https" : "http",
 		  (p.flags & MHD_USE_IPv6) ? "[" : "", p.host,
 		  (p.flags & MHD_USE_IPv6) ? "]" : "", p.port);
+	if (jobwait_start(o->archive_dir) != 0) {
+		dos_errx("cannot start the waiter for queued work");
+		err = DOS_NOMEM;
+		goto stop;
+	}
+	/* The heavy work is theirs: no server thread decodes a page. */
+	if (o->workers > 0) {
+		if (workers_start(o->workers, o->worker_argv) != 0)
+			dos_errx("cannot supervise the workers");
+		else
+			dos_infox("%d worker process(es) read what is queued",
+				  o->workers);
+	} else
+		dos_infox("no worker processes (--workers 0): queued work "
+			  "waits for 'dossier worker' on this archive");
 	snprintf(ready, sizeof(ready), "READY=1\nMAINPID=%ld", (long)getpid());
 	notify_systemd(ready);
-	next = dos_mono();
-	for (minute = 0;;) {
+	next = dos_mono() + 60;
+	for (minute = 1;;) {
 		if (dos_mono() >= next) {
 			each_minute(o->archive_dir, minute++);
 			next = dos_mono() + 60;
@@ -2801,21 +3329,39 @@ web_serve(const struct web_options *o)
 	}
 	notify_systemd("STOPPING=1");
 	dos_infox("stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	/* Held searches first: their entries reach the disk, then they are
-	 * answered; only then may the daemon stop. */
+	err = DOS_OK;
+stop:
+	/*
+	 * No new requests; held ones answered: turns and scans waiting for
+	 * a worker say where they are, and the audit writer commits the
+	 * held searches' entries and answers them.  Only then may the
+	 * daemon stop, and after it the workers (they finish what they
+	 * hold, or give it back to the queue).
+	 */
 	atomic_store(&draining, 1);
-	MHD_quiesce_daemon(d);
+	lsock = MHD_quiesce_daemon(d);
 	{
-		int i;
+		double until = dos_mono() + 30;
+		int held = atomic_load(&nsuspended);
 
-		for (i = 0; i < 1000 && atomic_load(&nsuspended) > 0; i++)
+		/* The waiter answers every request held for a row now. */
+		jobwait_stop();
+
+		while (atomic_load(&nsuspended) > 0 && dos_mono() < until)
 			usleep(10000);
+		if (atomic_load(&nsuspended) > 0)
+			dos_warnx("%d held request(s) not answered at the stop",
+				  atomic_load(&nsuspended));
+		else if (held > 0)
+			dos_infox("stopping: %d held request(s) answered",
+				  held);
 	}
 	MHD_stop_daemon(d);
 	audit_refusals(); /* the last minute's, before the writer stops */
-	xjob_shutdown();
-	scanjob_shutdown();
-	err = DOS_OK;
+	/* The daemon let go of its listening socket at the quiesce. */
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
+	workers_stop();
 out:
 	plan_clear(&p);
 	arc_auditq_stop(auditq);

@@ -23,6 +23,10 @@ web_settings_default(struct web_settings *s)
 	memset(s, 0, sizeof(*s));
 	ing_options_default(&s->ingest);
 	s->hold_days = 30;
+	s->limits.file_pages = 2000;
+	s->limits.user_pages = 20000;
+	s->limits.user_bytes = 4096ull << 20;
+	s->limits.total_bytes = 16384ull << 20;
 }
 
 static void
@@ -103,6 +107,7 @@ wset_new(const struct web_settings *s)
 	w->ingest.cover_prefix = dup_or(s->ingest.cover_prefix, &bad);
 	w->ingest.label_regex = dup_or(s->ingest.label_regex, &bad);
 	w->hold_days = s->hold_days;
+	w->limits = s->limits;
 	w->refs = 1; /* the reference of being current */
 	if (bad || (s->units != NULL && split_units(w, s->units) != DOS_OK)) {
 		wset_free(w);

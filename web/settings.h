@@ -13,6 +13,7 @@
 struct wset {
 	struct ing_options ingest; /* strings owned by the wset */
 	int hold_days;
+	struct arc_queue_limits limits;
 	char **units; /* declared units */
 	size_t nunits;
 	int refs;     /* guarded by the settings lock */

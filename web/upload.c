@@ -2,16 +2,15 @@
  * upload.c: batches uploaded from the scan station.  libmicrohttpd's post
  * processor cuts the multipart body into files; each is written to the
  * spool folder as it streams in, refused past UPLOAD_MAX_FILE, the batch
- * past UPLOAD_MAX_TOTAL or UPLOAD_MAX_FILES, before the bytes are written.
- * Writes stop short of the space the archive keeps free (arc_space_check).
- * A finished upload becomes a batch ingested by a detached job thread with
- * its own archive connection and OCR engine; its progress is kept in
- * memory for the scan station to poll.  Spooled files are removed once
- * ingested (the archive keeps the originals); the files of a batch the
- * archive stopped (full disk) or a server that died left stay, pending in
- * the batch's record, for `dossier ingest --resume`.
+ * past UPLOAD_MAX_TOTAL or UPLOAD_MAX_FILES, and the user's spooled
+ * bytes past the queue's limits, before the bytes are written.  Writes
+ * stop short of the space the archive keeps free (arc_space_check).  A
+ * finished upload is fsynced and queued as one batch (ops_queue_batch:
+ * its pages counted, nothing decoded; past the page limits it is refused
+ * in words and nothing is kept); the workers read it, and its progress
+ * comes from the queue.  The queue owns the spooled files from then on.
  * Exports upload_begin, upload_feed, upload_error, upload_finish,
- * upload_free, upload_progress, upload_exists, upload_plain_name.
+ * upload_free, upload_plain_name.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -22,43 +21,24 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dossier/ingest.h"
-#include "settings.h"
+#include "dossier/ops.h"
 #include "upload.h"
-
-#define MAX_JOBS 64
 
 struct upload {
 	struct MHD_PostProcessor *pp;
 	struct arc *a;         /* the receiving thread's connection */
 	char dir[4096];
 	char **paths;
+	char **names;          /* as the browser named them */
 	int npaths;
 	int fd;                /* the file being received, or -1 */
 	uint64_t file_bytes, total;
 	uint64_t received;     /* body bytes, multipart framing included */
+	uint64_t room_user;    /* spool bytes left to the user ... */
+	uint64_t room_all;     /* ... and to everyone */
 	unsigned status;       /* 0, or the HTTP status of a failure */
 	char error[256];
 };
-
-struct job {
-	int64_t batch;
-	char user[65];
-	char archive[4096];
-	char dir[4096];
-	char **paths;
-	int npaths;
-	const char *state;
-	struct ing_progress prog;
-	json_t *files;         /* guarded by lock */
-	int pages, docs, failed;
-	struct arc *a;         /* the job's connection, while it runs */
-	int seq;               /* order of making, for take_slot */
-};
-
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct job *jobs[MAX_JOBS];
-static int njobs_made;
 
 static void
 fail(struct upload *up, unsigned status, const char *msg)
@@ -97,7 +77,8 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 	size_t size)
 {
 	struct upload *up = cls;
-	char path[4400];
+	char name[256], path[4400];
+	const char *base;
 	char **np;
 
 	(void)kind;
@@ -122,15 +103,34 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 			fail(up, 400, "a file name is too long");
 			return MHD_YES;
 		}
+		if ((np = realloc(up->names, (size_t)(up->npaths + 1) *
+						     sizeof(*np))) == NULL) {
+			fail(up, 500, "out of memory");
+			return MHD_YES;
+		}
+		up->names = np;
 		if ((np = realloc(up->paths, (size_t)(up->npaths + 1) *
-						     sizeof(*np))) == NULL ||
-		    (np[up->npaths] = strdup(path)) == NULL) {
-			if (np != NULL)
-				up->paths = np;
+						     sizeof(*np))) == NULL) {
 			fail(up, 500, "out of memory");
 			return MHD_YES;
 		}
 		up->paths = np;
+		/* Named as uploaded (its folder left out), never by the
+		 * spool path. */
+		base = strrchr(filename, '/') != NULL ? strrchr(filename, '/') + 1
+						      : filename;
+		if (strrchr(base, '\\') != NULL)
+			base = strrchr(base, '\\') + 1;
+		dos_utf8_clean(base, name, sizeof(name));
+		up->paths[up->npaths] = strdup(path);
+		up->names[up->npaths] = strdup(name[0] ? name : "scan");
+		if (up->paths[up->npaths] == NULL ||
+		    up->names[up->npaths] == NULL) {
+			free(up->paths[up->npaths]);
+			free(up->names[up->npaths]);
+			fail(up, 500, "out of memory");
+			return MHD_YES;
+		}
 		up->npaths++;
 		up->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			      0600);
@@ -152,6 +152,17 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 	if (up->total + size > UPLOAD_MAX_TOTAL) {
 		fail(up, 413, "the batch is larger than 1 GB; upload it in "
 			      "parts");
+		return MHD_YES;
+	}
+	if (up->total + size > up->room_user) {
+		fail(up, 413, "your files waiting to be read would pass the "
+			      "limit one user may have in the spool; upload "
+			      "the rest when these are read");
+		return MHD_YES;
+	}
+	if (up->total + size > up->room_all) {
+		fail(up, 413, "the files waiting to be read would pass the "
+			      "archive's spool limit; try again later");
 		return MHD_YES;
 	}
 	if (arc_space_check(up->a, size) != DOS_OK) {
@@ -185,24 +196,31 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 }
 
 static void
-remove_spool(const char *dir, char **paths, int n)
+remove_spool(const char *dir, char **paths, char **names, int n)
 {
 	int i;
 
 	for (i = 0; i < n; i++) {
-		unlink(paths[i]);
-		free(paths[i]);
+		if (paths != NULL) {
+			unlink(paths[i]);
+			free(paths[i]);
+		}
+		if (names != NULL)
+			free(names[i]);
 	}
 	free(paths);
+	free(names);
 	if (dir[0] != '\0')
 		rmdir(dir);
 }
 
 struct upload *
-upload_begin(struct MHD_Connection *conn, struct arc *a, unsigned *pstatus,
+upload_begin(struct MHD_Connection *conn, struct arc *a, const char *user,
+	     const struct arc_queue_limits *lim, unsigned *pstatus,
 	     char *msg, size_t msglen)
 {
 	struct upload *up;
+	uint64_t spooled_user = 0, spooled_all = 0;
 	enum dos_err err;
 
 	if (arc_readonly(a)) {
@@ -218,6 +236,22 @@ upload_begin(struct MHD_Connection *conn, struct arc *a, unsigned *pstatus,
 	}
 	up->fd = -1;
 	up->a = a;
+	/* What the spool may still take (checked again when queued). */
+	if (arc_queue_spooled(a, user, &spooled_user, &spooled_all) !=
+	    DOS_OK) {
+		*pstatus = 503;
+		snprintf(msg, msglen, "the archive is busy; try again");
+		free(up);
+		return NULL;
+	}
+	up->room_user = lim->user_bytes == 0 ? UINT64_MAX
+			: spooled_user >= lim->user_bytes
+				? 0
+				: lim->user_bytes - spooled_user;
+	up->room_all = lim->total_bytes == 0 ? UINT64_MAX
+		       : spooled_all >= lim->total_bytes
+			       ? 0
+			       : lim->total_bytes - spooled_all;
 	if ((up->pp = MHD_create_post_processor(conn, 64 * 1024, on_part,
 						up)) == NULL) {
 		*pstatus = 400;
@@ -270,168 +304,23 @@ upload_free(struct upload *up)
 		close(up->fd);
 	if (up->pp != NULL)
 		MHD_destroy_post_processor(up->pp);
-	remove_spool(up->dir, up->paths, up->npaths);
+	remove_spool(up->dir, up->paths, up->names, up->npaths);
 	free(up);
 }
 
-/* ---- jobs ---- */
-
-static void
-on_job_progress(void *arg, const struct ing_progress *p)
-{
-	struct job *j = arg;
-
-	pthread_mutex_lock(&lock);
-	j->prog = *p;
-	pthread_mutex_unlock(&lock);
-}
-
-static void
-on_job_file(void *arg, const char *path, enum dos_err err, json_t *docs,
-	    const char *msg)
-{
-	struct job *j = arg;
-	char name[256], raw[256];
-	const char *base = strrchr(path, '/');
-	json_t *f, *d, *list = json_array();
-	size_t k;
-
-	/* As uploaded, never the spool path. */
-	if (!arc_spool_name(j->a, path, raw, sizeof(raw)))
-		snprintf(raw, sizeof(raw), "%s", base != NULL ? base + 1 : path);
-	dos_utf8_clean(raw, name, sizeof(name));
-	/* Its outcome is on record: the spooled copy is not needed. */
-	if (!ing_err_stops_batch(err))
-		arc_spool_release(j->a, path);
-	f = json_pack("{s:s}", "name", name);
-	if (f == NULL || list == NULL) {
-		json_decref(f);
-		json_decref(list);
-		return;
-	}
-	if (err != DOS_OK) {
-		json_object_set_new(f, "error",
-				    json_string(msg ? msg : "failed"));
-		j->failed++;
-	}
-	json_array_foreach(docs, k, d) {
-		json_array_append_new(
-			list, json_pack("{s:O?,s:O?,s:O?,s:b}", "id",
-					json_object_get(d, "id"), "pages",
-					json_object_get(d, "pages"), "status",
-					json_object_get(d, "status"),
-					"duplicate",
-					json_is_true(json_object_get(
-						d, "duplicate"))));
-		j->pages += (int)json_integer_value(json_object_get(d, "pages"));
-		j->docs++;
-	}
-	json_object_set_new(f, "documents", list);
-	pthread_mutex_lock(&lock);
-	json_array_append_new(j->files, f);
-	pthread_mutex_unlock(&lock);
-}
-
-static void *
-job_run(void *arg)
-{
-	struct job *j = arg;
-	const struct wset *set = wset_get();
-	struct ing_options o;
-	struct ing *ing = NULL;
-	struct arc *a = NULL;
-	const char *stage = "cannot open the archive";
-	int i, stopped, started = 0;
-	enum dos_err err;
-
-	/* The settings of the moment the batch starts, to its end. */
-	o = set->ingest;
-	o.user = j->user;
-	o.jobs = 1; /* the server's other threads keep answering */
-	if ((err = arc_open(j->archive, 0, &a)) == DOS_OK) {
-		stage = "cannot start the ingest (OCR engine)";
-		if ((err = ing_new(&o, &ing)) == DOS_OK) {
-			started = 1;
-			j->a = a;
-			err = ing_batch(ing, a, j->batch, j->paths,
-					j->npaths, on_job_file,
-					on_job_progress, j);
-			j->a = NULL;
-		}
-	}
-	if (!started)
-		j->failed = j->npaths; /* none was read */
-	/* Stopped (full disk, or no OCR engine): interrupted, resumable. */
-	stopped = err != DOS_OK;
-	if (a != NULL && stopped)
-		arc_batch_finish(a, j->batch, 1);
-	else if (a != NULL)
-		arc_batch_end(a, j->batch, j->npaths, j->pages, j->docs,
-			      j->failed);
-	ing_free(ing);
-	wset_put(set);
-	arc_close(a);
-	if (stopped) {
-		/* Its pending files stay for `dossier ingest --resume`. */
-		for (i = 0; i < j->npaths; i++)
-			free(j->paths[i]);
-		free(j->paths);
-		/* In words: "batch 5: not found" was all it said when the
-		 * OCR data was missing. */
-		dos_errx("batch %lld stopped: %s%s%s; once that is put "
-			 "right, 'dossier ingest --resume %lld' ingests the "
-			 "files it did not", (long long)j->batch,
-			 started ? "" : stage, started ? "" : ": ",
-			 dos_strerror(err), (long long)j->batch);
-	} else
-		remove_spool(j->dir, j->paths, j->npaths);
-	pthread_mutex_lock(&lock);
-	j->paths = NULL;
-	j->npaths = 0;
-	j->state = err == DOS_OK ? "done" : "interrupted";
-	pthread_mutex_unlock(&lock);
-	return NULL;
-}
-
-/*
- * A slot for a new job (under lock): a free one, else the one of the
- * batch that finished first (its progress is forgotten); -1 when every
- * slot holds a running batch.
- */
-static int
-take_slot(void)
-{
-	int i, oldest = -1;
-
-	for (i = 0; i < MAX_JOBS; i++) {
-		if (jobs[i] == NULL)
-			return i;
-		if (strcmp(jobs[i]->state, "running") != 0 &&
-		    (oldest < 0 || jobs[i]->seq < jobs[oldest]->seq))
-			oldest = i;
-	}
-	if (oldest >= 0) {
-		json_decref(jobs[oldest]->files);
-		free(jobs[oldest]);
-		jobs[oldest] = NULL;
-	}
-	return oldest;
-}
-
 enum dos_err
-upload_finish(struct upload *up, const char *dir, const char *user,
-	      int64_t *pbatch, int *pfiles, char *msg, size_t msglen)
+upload_finish(struct upload *up, struct arc *a, const char *user,
+	      const struct ing_options *opt,
+	      const struct arc_queue_limits *lim, int64_t *pbatch,
+	      int *pfiles, int *ppages, char *msg, size_t msglen)
 {
-	struct job *j;
-	struct arc *a = NULL;
-	pthread_t t;
-	pthread_attr_t at;
-	int64_t batch = 0;
-	int slot, nfiles;
+	struct ing_options o = *opt;
+	struct ops_queued q;
+	int fd;
 	enum dos_err err;
 
 	*pbatch = 0;
-	*pfiles = 0;
+	*pfiles = *ppages = 0;
 	if (up->fd >= 0) {
 		if (fsync(up->fd) != 0 || close(up->fd) != 0) {
 			up->fd = -1;
@@ -445,114 +334,34 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 				      "\"files\")");
 		return DOS_INVAL;
 	}
-	if ((j = calloc(1, sizeof(*j))) == NULL ||
-	    (j->files = json_array()) == NULL) {
-		free(j);
-		return DOS_NOMEM;
+	/* The names too are on disk before the queue refers to them. */
+	if ((fd = open(up->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    fsync(fd) != 0) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(msg, msglen, "the upload cannot be stored");
+		return DOS_IO;
 	}
-	snprintf(j->user, sizeof(j->user), "%s", user);
-	snprintf(j->archive, sizeof(j->archive), "%s", dir);
-	j->state = "running";
-	/* A slot first: a batch is begun only when it can be followed. */
-	pthread_mutex_lock(&lock);
-	if ((slot = take_slot()) >= 0) {
-		j->seq = ++njobs_made;
-		jobs[slot] = j;
-	}
-	pthread_mutex_unlock(&lock);
-	if (slot < 0) {
-		json_decref(j->files);
-		free(j);
-		snprintf(msg, msglen, "%d batches are being ingested; try "
-				      "again when one has finished", MAX_JOBS);
-		return DOS_CONFLICT;
-	}
-	/* Its files on record before any is read: a batch the server dies
-	 * in can be resumed. */
-	if ((err = arc_open(dir, 0, &a)) != DOS_OK ||
-	    (err = arc_batch_begin(a, user, &batch)) != DOS_OK ||
-	    (err = arc_batch_plan(a, batch, up->paths, up->npaths)) !=
-		    DOS_OK) {
-		if (batch > 0)
-			arc_batch_finish(a, batch, 1);
-		arc_close(a);
-		pthread_mutex_lock(&lock);
-		jobs[slot] = NULL;
-		pthread_mutex_unlock(&lock);
-		json_decref(j->files);
-		free(j);
-		snprintf(msg, msglen, "the batch cannot be started; see the "
-				      "server log");
+	close(fd);
+	o.user = user;
+	o.account = o.category = o.doc_type = NULL;
+	/* Counted (nothing decoded) and queued, or refused whole. */
+	if ((err = ops_queue_batch(a, &o, NULL, lim, up->paths, up->paths,
+				   up->names, up->npaths, &q, msg, msglen)) !=
+	    DOS_OK)
 		return err;
-	}
-	arc_close(a);
-	/* The job owns the files now.  What the answer says is kept here:
-	 * a job that ends at once changes its own copy. */
-	nfiles = up->npaths;
-	pthread_mutex_lock(&lock);
-	j->batch = batch;
-	memcpy(j->dir, up->dir, sizeof(j->dir));
-	j->paths = up->paths;
-	j->npaths = up->npaths;
-	j->prog.files_total = up->npaths;
-	pthread_mutex_unlock(&lock);
-	up->paths = NULL;
+	/* The queue owns the files now. */
+	remove_spool("", NULL, up->names, up->npaths);
+	for (fd = 0; fd < up->npaths; fd++)
+		free(up->paths[fd]);
+	free(up->paths);
+	up->paths = up->names = NULL;
 	up->npaths = 0;
 	up->dir[0] = '\0';
-	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &at, job_run, j) != 0) {
-		pthread_attr_destroy(&at);
-		pthread_mutex_lock(&lock);
-		remove_spool(j->dir, j->paths, j->npaths);
-		j->paths = NULL;
-		j->npaths = 0;
-		j->state = "failed";
-		pthread_mutex_unlock(&lock);
-		snprintf(msg, msglen, "the batch cannot be started now");
-		return DOS_NOMEM;
-	}
-	pthread_attr_destroy(&at);
-	*pbatch = batch;
-	*pfiles = nfiles;
-	snprintf(msg, msglen, "batch %lld: %d file(s) received; ingesting",
-		 (long long)batch, nfiles);
+	*pbatch = q.batch;
+	*pfiles = q.files;
+	*ppages = q.pages;
+	snprintf(msg, msglen, "batch %lld: %d file(s) received, %d page(s) "
+		 "queued to be read", (long long)q.batch, q.files, q.pages);
 	return DOS_OK;
-}
-
-json_t *
-upload_progress(int64_t batch, const char *user)
-{
-	json_t *res = NULL;
-	int i;
-
-	pthread_mutex_lock(&lock);
-	for (i = 0; i < MAX_JOBS; i++) {
-		struct job *j = jobs[i];
-
-		if (j == NULL || j->batch != batch || strcmp(j->user, user) != 0)
-			continue;
-		/* A copy: the job goes on adding to its list. */
-		res = json_pack("{s:I,s:s,s:i,s:i,s:i,s:f,s:o}", "batch",
-				(json_int_t)j->batch, "state", j->state,
-				"files_total", j->prog.files_total,
-				"files_done", j->prog.files_done, "pages_done",
-				j->prog.pages_done, "elapsed", j->prog.elapsed,
-				"files", json_deep_copy(j->files));
-		break;
-	}
-	pthread_mutex_unlock(&lock);
-	return res;
-}
-
-int
-upload_exists(int64_t batch)
-{
-	int i, found = 0;
-
-	pthread_mutex_lock(&lock);
-	for (i = 0; i < MAX_JOBS && !found; i++)
-		found = jobs[i] != NULL && jobs[i]->batch == batch;
-	pthread_mutex_unlock(&lock);
-	return found;
 }

@@ -137,6 +137,11 @@ struct arc_source_in {
 	size_t ndocs;
 	const struct arc_skipped_in *skipped;
 	size_t nskipped;
+	/* The queue's file row this filing ends (0: none): marked done, its
+	 * result the documents filed, in the same transaction, if
+	 * job_worker still holds it (else DOS_CONFLICT, nothing filed). */
+	int64_t job;
+	const char *job_worker;
 };
 
 /*
@@ -1173,5 +1178,244 @@ typedef void (*arc_backup_fn)(void *arg, uint64_t done, uint64_t total);
  */
 enum dos_err arc_backup(struct arc *a, const char *dest, arc_backup_fn progress,
 			void *arg, char *msg, size_t msglen);
+
+
+/* ---- the work queue (queue.c) ---- */
+
+/*
+ * Every unit of heavy work is a row of the catalogue's queue, taken by
+ * worker processes (several, on one or more machines): a claim holds a
+ * lease the worker renews; a claim whose lease ran out (its worker died)
+ * goes back to the queue; a job claimed ARC_JOB_ATTEMPTS times without
+ * finishing is set aside ("failed", with the reason).  A file's pages
+ * are read one row each; the file is filed whole, in one transaction,
+ * once all of them are read, and each page's result exactly once.
+ * States: waiting (a file whose pages are being read), queued, claimed,
+ * done, failed, cancelled.
+ */
+enum arc_job_kind {
+	ARC_JOB_PAGE,   /* read one page of a file */
+	ARC_JOB_FILE,   /* file a file whose pages are read */
+	ARC_JOB_TURN,   /* turn a stored page and read it again */
+	ARC_JOB_EXPORT, /* write an export bundle, CSV or audit log */
+	ARC_JOB_SCAN,   /* scan from a scanner attached to the worker */
+	ARC_JOB__MAX
+};
+#define ARC_JOB_BIT(k) (1u << (k))
+#define ARC_JOB_ALL ((1u << ARC_JOB__MAX) - 1)
+#define ARC_JOB_ATTEMPTS 3
+#define ARC_JOB_LEASE 30.0 /* seconds a claim holds unless renewed */
+
+const char *arc_job_kind_name(enum arc_job_kind k);
+
+/* The limits a file is queued under; 0: no limit. */
+struct arc_queue_limits {
+	int file_pages;       /* pages in one file */
+	int64_t user_pages;   /* pages one user has waiting to be read */
+	uint64_t user_bytes;  /* bytes one user has in the spool */
+	uint64_t total_bytes; /* bytes in the spool, all users */
+};
+
+/* One file to queue: its pages become rows of their own. */
+struct arc_queue_file {
+	const char *entry;  /* its name in the batch's record */
+	const char *name;   /* as the user knows it (uploaded name) */
+	const char *path;   /* where its bytes are */
+	int spooled;        /* path is in the archive's spool: removed once
+			     * the file is filed, failed or cancelled */
+	uint64_t size;
+	const char *sha256;
+	const char *format;
+	int npages;
+	const char *spec;   /* JSON: how to read and file it */
+	/* Decided before it is queued: "failed" (error says why) or
+	 * "duplicate" (result: its documents); its row ends at once and
+	 * its pages are not queued.  NULL: to be read. */
+	const char *outcome;
+	const char *error;
+	const char *result;
+	int64_t id;         /* out: its row */
+};
+
+/*
+ * Starts a batch of owner's run by the queue (no process of its own: the
+ * last of its rows to finish closes it) and queues its n files, all in
+ * one transaction: the batch, its files "pending" in its record, each
+ * file's row and one row per page.  Past a limit of lim: DOS_LIMIT with
+ * msg in words, and nothing is stored.
+ */
+enum dos_err arc_queue_batch(struct arc *a, const char *owner,
+			     const struct arc_queue_limits *lim,
+			     struct arc_queue_file *files, int n,
+			     int64_t *pbatch, char *msg, size_t msglen);
+/*
+ * Queues one more file of batch (begun with arc_batch_begin by the
+ * process that runs it: its rows are pinned to that batch, taken only by
+ * a worker given the batch), under lim as arc_queue_batch.
+ */
+enum dos_err arc_queue_file_add(struct arc *a, const char *owner,
+				int64_t batch,
+				const struct arc_queue_limits *lim,
+				struct arc_queue_file *f, char *msg,
+				size_t msglen);
+/*
+ * Adds one job of kind (turn, export, scan) with its spec (JSON) for
+ * owner; cap > 0: refused (DOS_LIMIT, msg) when owner has cap such jobs
+ * waiting or running, checked and added in one transaction; keep > 0:
+ * likewise for finished ones still kept (exports).
+ */
+enum dos_err arc_job_add(struct arc *a, enum arc_job_kind kind,
+			 const char *owner, int64_t batch, int priority,
+			 const char *spec, int cap, int keep, int64_t *pid,
+			 char *msg, size_t msglen);
+
+/* A claimed job (arc_job_clear frees its strings). */
+struct arc_job {
+	int64_t id;
+	enum arc_job_kind kind;
+	int64_t batch;
+	int64_t parent;     /* a page's file row */
+	int seq;            /* a page's index in its file, 0-based */
+	int attempts;       /* claims so far, this one included */
+	char owner[65];
+	char *spec;         /* JSON text */
+	char *path;         /* a file's (or a page's file's) bytes */
+	char *file_spec;    /* a page: its file's spec */
+	char *file_sha256;  /* a page: its file's digest */
+	int file_pages;     /* a page: its file's page count */
+};
+void arc_job_clear(struct arc_job *j);
+
+/*
+ * Claims the next job of a kind in kinds (ARC_JOB_BIT mask) for worker
+ * (a name unique to the process, "host:pid"): with batch 0, any job not
+ * pinned to a batch; else only that batch's.  Highest priority first,
+ * then oldest.  DOS_NOTFOUND when there is none.
+ */
+enum dos_err arc_job_claim(struct arc *a, const char *worker, unsigned kinds,
+			   int64_t batch, struct arc_job *j);
+/*
+ * Renews worker's lease on job id and records its progress (JSON, or
+ * NULL); DOS_CONFLICT when the claim is no longer worker's (the job was
+ * cancelled, or its lease ran out and another took it).
+ */
+enum dos_err arc_job_renew(struct arc *a, int64_t id, const char *worker,
+			   const char *progress);
+/* Gives a claimed job back to the queue, its attempt not counted. */
+enum dos_err arc_job_release(struct arc *a, int64_t id, const char *worker);
+/*
+ * Ends worker's claim with its result (JSON), in one transaction with
+ * what follows from it: a page's file waits no more once its last page
+ * is read; a batch run by the queue ends with its last row.
+ * DOS_CONFLICT when the claim is no longer worker's: the result is
+ * dropped (so each result is recorded exactly once).
+ */
+enum dos_err arc_job_done(struct arc *a, int64_t id, const char *worker,
+			  const char *result);
+/*
+ * A failed attempt: with retry and attempts left, back to the queue;
+ * else set aside as failed with error in words (a file's outcome goes
+ * to its batch's record).  DOS_CONFLICT as arc_job_done.
+ */
+enum dos_err arc_job_fail(struct arc *a, int64_t id, const char *worker,
+			  const char *error, int retry);
+/*
+ * Ends a file's row without filing it: outcome "failed" (error in
+ * words) or "duplicate" (result: its documents), recorded in its batch's
+ * record in the same transaction.  Spooled bytes are removed.
+ */
+enum dos_err arc_file_job_end(struct arc *a, int64_t id, const char *worker,
+			      const char *outcome, const char *result,
+			      const char *error);
+/* batch's files in the queue: [{"entry" (the batch record's name),
+ * "id" (the file's row)}] (caller frees). */
+enum dos_err arc_queue_entries(struct arc *a, int64_t batch, json_t **pout);
+/*
+ * Removes blob sha unless a catalogue row names it: a page's PDF once
+ * joined into its document's, kept only while the page waited.
+ */
+enum dos_err arc_blob_forget(struct arc *a, const char *sha);
+/* Cancels one row not finished (a claim in progress is not recorded). */
+enum dos_err arc_job_cancel(struct arc *a, int64_t id);
+/* A claimed job records the batch it began (a scan). */
+enum dos_err arc_job_set_batch(struct arc *a, int64_t id, const char *worker,
+			       int64_t batch);
+/*
+ * A file's pages in order: [{"seq", "state", "result": {...} or null,
+ * "error"}] (caller frees).
+ */
+enum dos_err arc_file_pages(struct arc *a, int64_t file, json_t **ppages);
+/*
+ * One job: {"id", "kind", "state", "owner", "batch", "attempts",
+ * "worker", "lease", "progress", "result", "error", "created",
+ * "started", "finished", "spec"} (progress, result and spec parsed).
+ */
+enum dos_err arc_job_get(struct arc *a, int64_t id, json_t **pout);
+/* owner's jobs of a kind, newest first, as arc_job_get gives them. */
+enum dos_err arc_job_list(struct arc *a, const char *owner,
+			  enum arc_job_kind kind, int limit, json_t **pout);
+/*
+ * Opens the file a finished job of owner's made (an export): *pfd
+ * (caller closes), its size and its name.  DOS_NOTFOUND when there is
+ * no such job of owner's (or its file is gone), DOS_CONFLICT while it
+ * is not finished.
+ */
+enum dos_err arc_job_file_open(struct arc *a, int64_t id, const char *owner,
+			       int *pfd, uint64_t *psize, char *name,
+			       size_t namelen);
+/* Whether a job id exists, whoever owns it. */
+int arc_job_exists(struct arc *a, int64_t id);
+/*
+ * Sends back to the queue every claim whose lease ran out, and at once
+ * those of workers of this host whose process is gone; a job claimed
+ * ARC_JOB_ATTEMPTS times is set aside instead.  *pn: how many.
+ */
+enum dos_err arc_queue_reclaim(struct arc *a, int *pn);
+/*
+ * How many rows of kinds (of batch, or any unpinned with 0) are not
+ * finished: waiting, queued or claimed.
+ */
+enum dos_err arc_queue_pending(struct arc *a, unsigned kinds, int64_t batch,
+			       int *pn);
+/* A worker says it is alive (and registers the first time). */
+enum dos_err arc_worker_beat(struct arc *a, const char *name, int threads);
+/* A worker leaves. */
+enum dos_err arc_worker_gone(struct arc *a, const char *name);
+/*
+ * The queue for `dossier jobs`: {"workers": [{"name", "host", "pid",
+ * "threads", "seen", "alive"}], "claims": [{"id", "kind", "batch",
+ * "owner", "worker", "attempts", "lease_left"}], "batches": [{"batch",
+ * "owner", "queued", "claimed", "done", "failed"}], "users": [{"owner",
+ * "pages_queued", "spooled_bytes"}], "exports": N, "turns": N, "scans": N}.
+ */
+enum dos_err arc_queue_status(struct arc *a, json_t **pout);
+/*
+ * Cancels batch id for who (its own user, a user whose scope is all, or
+ * the local administrator; another's is "not found", audited): its rows
+ * not finished are dropped (a claim in progress is not recorded), its
+ * spooled files removed, the batch ends "cancelled"; what was filed
+ * stays.  DOS_CONFLICT when it has ended already.
+ */
+enum dos_err arc_batch_cancel(struct arc *a, const struct arc_user *who,
+			      int64_t id, char *msg, size_t msglen);
+/*
+ * A batch's progress from the queue, for who (as arc_batch_get):
+ * {"batch", "state", "kind", "files_total", "files_done", "pages_total",
+ * "pages_done", "pages_queued", "pages_failed", "pages_per_min",
+ * "seconds_left", "elapsed", "files": [{"name", "error"?, "documents":
+ * [{"id", "pages", "status", "duplicate"}]}]}.
+ */
+enum dos_err arc_batch_progress(struct arc *a, const struct arc_user *who,
+				int64_t id, json_t **pout);
+/* Workers seen alive lately (by their beats). */
+enum dos_err arc_workers_alive(struct arc *a, int *pn);
+/* Bytes waiting in the spool: owner's, and everyone's. */
+enum dos_err arc_queue_spooled(struct arc *a, const char *owner,
+			       uint64_t *puser, uint64_t *ptotal);
+/*
+ * Removes the files of jobs finished more than max_age seconds ago
+ * (exports) and forgets them; *pn: how many.
+ */
+enum dos_err arc_job_expire(struct arc *a, double max_age, int *pn);
 
 #endif

@@ -292,4 +292,77 @@ enum dos_err ing_scan_run(struct ing_scan *s, struct arc *a,
 /* Closes the scanner; a batch never run is left stopped (in a). */
 void ing_scan_free(struct ing_scan *s, struct arc *a);
 
+
+/* ---- the work queue (queue.c): pages read one row each ---- */
+
+/* What probing a file found before it is queued (nothing is decoded). */
+struct ing_probe {
+	char sha256[DOS_SHA256_HEX];
+	const char *format; /* "tiff", "png", "jpeg", "pdf" (static) */
+	int npages;         /* a PDF's from its page tree */
+	uint64_t size;
+	json_t *dups;       /* non-NULL: filed before, as these documents */
+};
+/*
+ * Reads path (refused past max_bytes before reading), hashes it, looks
+ * for an earlier copy and counts its pages; DOS_FORMAT, DOS_LIMIT ...
+ * with msg in words.  PDFs' declared images are checked against
+ * max_pixels here too.
+ */
+enum dos_err ing_probe_file(struct arc *a, const char *path,
+			    uint64_t max_bytes, uint64_t max_pixels,
+			    struct ing_probe *p, char *msg, size_t msglen);
+void ing_probe_clear(struct ing_probe *p);
+/*
+ * A file's spec for the queue (JSON text, caller frees): how to read and
+ * file it (o, and its manifest row m or NULL), under which entry of its
+ * batch's record, shown as name; spooled: its bytes are the archive's.
+ */
+char *ing_file_spec(const struct ing_options *o,
+		    const struct ing_manifest_row *m, const char *entry,
+		    const char *name, const struct ing_probe *p, int spooled);
+/* The options a spec carries, over o (strings borrowed from spec). */
+void ing_options_from_spec(const json_t *spec, struct ing_options *o);
+
+/* One worker thread's reader of queued work: its OCR engine (made for
+ * the languages a row asks for) and the file it read last. */
+struct ing_reader;
+enum dos_err ing_reader_new(const struct ing_options *defaults,
+			    struct ing_reader **pr);
+void ing_reader_free(struct ing_reader *r);
+/* Seconds per stage over the pages this reader read and filed. */
+void ing_reader_stats(struct ing_reader *r, struct ing_stats *out);
+/*
+ * Reads a claimed page row: decodes the page (its pixel limit first),
+ * turns, deskews, OCRs, reads barcodes, stores its images as blobs and
+ * gives its result (*presult, JSON text, caller frees) for
+ * arc_job_done.  On failure msg says why and *pretry whether another
+ * attempt may do better (a damaged page will not).
+ */
+enum dos_err ing_reader_page(struct ing_reader *r, struct arc *a,
+			     const struct arc_job *j, char **presult,
+			     int *pretry, char *msg, size_t msglen);
+/* How a file's row ended. */
+struct ing_filed {
+	const char *outcome; /* "ingested", "duplicate", "failed" */
+	json_t *docs;        /* ingested or duplicate: as ing_file gives */
+	char msg[512];       /* failed: why, in words */
+};
+/*
+ * Files a claimed file row whose pages are read: their results cut into
+ * documents and committed whole in one transaction that also ends the
+ * row (so a file is filed once however many readers took its row); a
+ * file with a page not read, or filed before, ends its row here too.
+ * DOS_OK when the row ended (out says how); an error of the archive
+ * (ing_err_stops_batch) leaves the row claimed, for the caller to give
+ * back; DOS_CONFLICT when the row is no longer worker's.
+ */
+enum dos_err ing_reader_file(struct ing_reader *r, struct arc *a,
+			     const struct arc_job *j, const char *worker,
+			     struct ing_filed *out);
+/* Runs a claimed page turn row (ing_page_turn for its owner). */
+enum dos_err ing_reader_turn(struct ing_reader *r, struct arc *a,
+			     const struct arc_job *j, char *msg,
+			     size_t msglen);
+
 #endif

@@ -25,6 +25,13 @@ struct web_options {
 	 */
 	void (*reload)(void *arg);
 	void *reload_arg;
+	/*
+	 * Worker processes the server starts, restarts (with a back-off)
+	 * and stops after the HTTP side: workers of them, each running
+	 * worker_argv (execv; NULL-terminated).  0: none (a separate tier).
+	 */
+	int workers;
+	char *const *worker_argv;
 };
 
 #define WEB_TIMEOUT 30
@@ -47,6 +54,7 @@ struct web_settings {
 	const char *units; /* comma-separated units declared by the
 			    * configuration, listed even before a customer
 			    * or user names them; NULL for none */
+	struct arc_queue_limits limits; /* checked before work is queued */
 };
 
 /* Fills s with the defaults (ing_options_default, 30 days, no units). */

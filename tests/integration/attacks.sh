@@ -161,9 +161,10 @@ PROBES='/api/documents/*|aud|1|no such document
 /api/review/*/accept|cle1|1|no such document
 /api/review/*/return|cle1|1|no such document
 /api/batches/*|cle1|1|no such batch
-/api/batches/*/progress|cle1|1|no upload of yours is known under this batch number (the server may have restarted; the batch itself is listed under /api/batches)
+/api/batches/*/progress|cle1|1|no batch of yours in the queue has this number (the batch itself may be listed under /api/batches)
 /api/batches/*/close|cle1|1|no such batch
-/api/scans/*|cle1|1|no scan of yours is known under this batch number (the server may have restarted; the batch itself is listed under /api/batches)
+/api/batches/*/cancel|cle1|1|no such batch
+/api/scans/*|cle1|1|no batch of yours in the queue has this number (the batch itself may be listed under /api/batches)
 /api/users/*/update|adm|ann|no user '"'"'{}'"'"'
 /api/users/*/disable|adm|ann|no user '"'"'{}'"'"'
 /api/users/*/enable|adm|ann|no user '"'"'{}'"'"'
@@ -418,8 +419,8 @@ batch=$(json .batch <"$T_TMP/r")
 is "cle1 uploads a batch" "$code $batch" "202 3"
 is "cle1 follows its progress" "$(as cle1 "$BASE_URL/api/batches/$batch/progress" | jq -r '.batch')" "$batch"
 is "cle2 guesses its progress: 404" "$(st cle2 GET "/api/batches/$batch/progress")" \
-	"404 no upload of yours is known under this batch number (the server may have restarted; the batch itself is listed under /api/batches)"
-is "... audited" "$(sqlite3 "$A/catalogue.db" "SELECT count(*) FROM audit WHERE action = 'deny' AND actor = 'cle2' AND object = 'upload of batch $batch'")" 1
+	"404 no batch of yours in the queue has this number (the batch itself may be listed under /api/batches)"
+is "... audited" "$(sqlite3 "$A/catalogue.db" "SELECT count(*) FROM audit WHERE action = 'deny' AND actor = 'cle2' AND object = 'batch $batch'")" 1
 xid=$(as aud -H 'Content-Type: application/json' --data '{"kind":"csv","query":"","reason":"attack test"}' \
 	"$BASE_URL/api/exports" | jq -r .id)
 export_done() { [ "$(as aud "$BASE_URL/api/exports/$xid" | jq -r .state)" = done ]; }

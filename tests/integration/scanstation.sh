@@ -39,6 +39,7 @@ code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "files=@$1;filename=Loan contr
 is "upload accepted: 202" "$code" 202
 batch=$(json .batch <"$T_TMP/r")
 is "three files received" "$(json .files <"$T_TMP/r")" 3
+state=running
 over() {
 	curl -s "$BASE_URL/api/batches/$batch/progress" >"$T_TMP/p"
 	state=$(json .state <"$T_TMP/p")

@@ -184,9 +184,11 @@ is "... (the units are those of the last good file)" \
 kill "$pid"
 wait "$pid"
 is "SIGTERM: a clean stop (exit 0)" "$?" 0
-is "... logged as such" "$(msgs | tail -1)" "info: web: stopping (SIGTERM)"
+is "... logged as such" "$(msgs | grep -x 'info: web: stopping (SIGTERM)')" "info: web: stopping (SIGTERM)"
+is "... its workers stopped after it" "$(msgs | tail -1)" "info: web: workers stopped"
+# (Its worker processes log too, each with its own process id.)
 is "every line of the log is one event in the format" \
-	"$(grep -cvE "^$TS dossier\[$pid\]: (error|warning|info|debug): [a-z]+: " "$log")" 0
+	"$(grep -cvE "^$TS dossier\[[0-9]+\]: (error|warning|info|debug): [a-z]+: " "$log")" 0
 
 # --- under systemd: journald priorities, sd_notify ---------------------
 sed -i '$d' "$conf"

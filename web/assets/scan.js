@@ -158,8 +158,33 @@
     const close = el('button', 'secondary', 'Close the batch');
     resume.type = close.type = 'button';
     acts.append(resume, close);
-    box.append(line, acts, files);
+    // Cancel: what is not read yet is dropped; what was filed stays.
+    const cancel = el('button', 'secondary', 'Cancel');
+    cancel.type = 'button';
+    cancel.className = 'secondary batch-cancel';
+    box.append(line, cancel, acts, files);
     let stop = false, shown = false;
+    cancel.addEventListener('click', async () => {
+      cancel.disabled = true;
+      try {
+        const r = await D.api('/api/batches/' + batch + '/cancel', { method: 'POST', body: {} });
+        line.className = 'status'; line.textContent = r.message + '.';
+      } catch (e) {
+        line.className = 'status error'; line.setAttribute('role', 'alert'); line.textContent = e.message;
+        cancel.disabled = false;
+      }
+    });
+    // Pages read, waiting and failed, pages a minute and the time left.
+    function figures(p) {
+      let t = p.pages_done + ' of ' + p.pages_total + ' pages read';
+      if (p.pages_failed) t += ', ' + p.pages_failed + ' could not be read';
+      if (p.pages_per_min > 0) t += ', ' + Math.round(p.pages_per_min) + ' pages/min';
+      if (p.seconds_left != null && p.state === 'running') {
+        const s = Math.round(p.seconds_left);
+        t += ', about ' + (s >= 120 ? Math.round(s / 60) + ' min' : s + ' s') + ' left';
+      }
+      return t;
+    }
     resume.addEventListener('click', async () => {
       resume.disabled = close.disabled = true;
       try {
@@ -198,9 +223,11 @@
             acts.hidden = false;
           }
         } else {
-          line.textContent = p.files_done + ' of ' + p.files_total + ' files, ' + p.pages_done + ' pages read' +
-            (p.state === 'running' ? '…' : p.state === 'done' ? ': done.' : ': stopped, see the messages below.');
+          line.textContent = p.files_done + ' of ' + p.files_total + ' files, ' + figures(p) +
+            (p.state === 'running' ? '…' : p.state === 'done' ? ': done.'
+              : p.state === 'cancelled' ? ': cancelled (what was filed stays).' : ': stopped, see the messages below.');
         }
+        cancel.hidden = p.state !== 'running';
         files.replaceChildren();
         for (const f of p.files) {
           const li = el('li');
