@@ -56,9 +56,10 @@ $(CLI_OBJ): $(wildcard cli/*.h)
 $(BUILD)/dossier: $(CLI_OBJ) $(BUILD)/libdossier.a
 	$(CC) $(SAN) $^ $(LIBS) -o $@
 
-$(BUILD)/gensamples: tools/gensamples.c
+GS_SRC = $(wildcard tools/gensamples/*.c)
+$(BUILD)/gensamples: $(GS_SRC) tools/gensamples/gs.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $< \
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(GS_SRC) \
 		$$(pkg-config --cflags --libs cairo lept jansson) -lzint -lm -o $@
 
 # cli/ is no library: its unit tests link the one file they test.
