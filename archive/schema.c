@@ -402,6 +402,13 @@ static const char *const migrations[] = {
 	 * so a scan stopped by a jam or a lost device can be resumed.
 	 */
 	"ALTER TABLE batch ADD COLUMN scan TEXT;",
+	/*
+	 * 11 -> 12: the quality gate: the share of a page's text-like ink
+	 * that OCR read, and where it read none (JSON [[x, y, w, h], ...]
+	 * on the processed page); NULL for pages read before.
+	 */
+	"ALTER TABLE page ADD COLUMN read_share REAL;"
+	"ALTER TABLE page ADD COLUMN unread TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

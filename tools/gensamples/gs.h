@@ -112,6 +112,21 @@ PIX *scan_pix(PIX *pixs, const struct page *pg);
 PIX *colorize(PIX *gray);
 int write_file(PIXA *pixa, enum fmt f, const char *path, int dpi);
 
+double text_width(const struct lay *l, const char *s);
+void lay_record(struct lay *l, const char *s);
+double lay_take_line(struct lay *l);
+void draw_at(struct lay *l, double x, double base, const char *s);
+void page_size(int dpi, int *pw, int *ph);
+PIX *pix_from_ink(cairo_surface_t *surf);
+void add_noise(PIX *pix);
+json_t *words_json(const char *text);
+json_t *str_or_null(const char *s);
+int jset(json_t *o, const char *key, json_t *v);
+
+/* capture.c: the hard pages of the capture set (--capture) */
+int run_capture(const char *outdir, const char *set, const char *kinds,
+		long count, uint64_t seed);
+
 #endif
 
 /* ------------------------------------------------------------------ */
@@ -262,7 +277,10 @@ struct lay {
 	int cjk;                /* Chinese page: one CJK font for everything */
 	int full;               /* column is full: later lines are dropped */
 	enum brk brk;           /* how the last recorded line ended */
+	const char *fam[3];     /* serif, sans, mono; NULL: DejaVu */
+	const char *cjkfam;     /* NULL: WenQuanYi Micro Hei */
 };
+
 /* One line of table cells at absolute x; right-aligned cells end at x. */
 struct cell {
 	const char *s;
@@ -337,5 +355,20 @@ PIX *render_page(const struct page *pg, const struct ident *id, struct sbuf *tex
 PIX *scan_pix(PIX *pixs, const struct page *pg);
 PIX *colorize(PIX *gray);
 int write_file(PIXA *pixa, enum fmt f, const char *path, int dpi);
+
+double text_width(const struct lay *l, const char *s);
+void lay_record(struct lay *l, const char *s);
+double lay_take_line(struct lay *l);
+void draw_at(struct lay *l, double x, double base, const char *s);
+void page_size(int dpi, int *pw, int *ph);
+PIX *pix_from_ink(cairo_surface_t *surf);
+void add_noise(PIX *pix);
+json_t *words_json(const char *text);
+json_t *str_or_null(const char *s);
+int jset(json_t *o, const char *key, json_t *v);
+
+/* capture.c: the hard pages of the capture set (--capture) */
+int run_capture(const char *outdir, const char *set, const char *kinds,
+		long count, uint64_t seed);
 
 #endif

@@ -43,7 +43,8 @@ void lay_init(struct lay *l, cairo_t *cr, struct sbuf *text, struct sbuf *flow,
 void lay_font(struct lay *l, enum face face, int bold, double pt)
 {
 	static const char *const families[] = { "DejaVu Serif", "DejaVu Sans", "DejaVu Sans Mono" };
-	const char *family = l->cjk ? "WenQuanYi Micro Hei" : families[face];
+	const char *family = l->cjk ? (l->cjkfam ? l->cjkfam : "WenQuanYi Micro Hei")
+				    : (l->fam[face] ? l->fam[face] : families[face]);
 
 	l->face = face;
 	l->bold = bold;
@@ -58,7 +59,7 @@ void lay_gap(struct lay *l, double pt)
 	l->y += pt_px(l, pt);
 }
 
-static double text_width(const struct lay *l, const char *s)
+double text_width(const struct lay *l, const char *s)
 {
 	cairo_text_extents_t ext;
 
@@ -80,13 +81,13 @@ static void lay_record_brk(struct lay *l, const char *s, enum brk brk)
 	l->brk = brk;
 }
 
-static void lay_record(struct lay *l, const char *s)
+void lay_record(struct lay *l, const char *s)
 {
 	lay_record_brk(l, s, BRK_HARD);
 }
 
 /* Reserves room for one line; returns its baseline, or -1 if the column is full. */
-static double lay_take_line(struct lay *l)
+double lay_take_line(struct lay *l)
 {
 	double adv = l->size * LINE_H, base;
 
@@ -99,7 +100,7 @@ static double lay_take_line(struct lay *l)
 	return base;
 }
 
-static void draw_at(struct lay *l, double x, double base, const char *s)
+void draw_at(struct lay *l, double x, double base, const char *s)
 {
 	cairo_move_to(l->cr, x, base);
 	cairo_show_text(l->cr, s);

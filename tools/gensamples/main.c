@@ -38,82 +38,6 @@ static int sample_make(const struct page *pg, struct sample *s)
 	return 0;
 }
 
-static int trim_char(int c, const char *set)
-{
-	return c != '\0' && strchr(set, c) != NULL;
-}
-
-/* Appends w to arr unless empty after trimming punctuation, or already there. */
-static int add_word(json_t *arr, char *w)
-{
-	size_t i, n;
-
-	while (trim_char(*w, "([{\"'"))
-		w++;
-	n = strlen(w);
-	while (n > 0 && trim_char(w[n - 1], ".,;:!?)]}\"'"))
-		w[--n] = '\0';
-	if (n == 0)
-		return 0;
-	for (i = 0; i < json_array_size(arr); i++)
-		if (strcmp(json_string_value(json_array_get(arr, i)), w) == 0)
-			return 0;
-	return json_array_append_new(arr, json_string(w));
-}
-
-/*
- * Distinct words of text in order of first use. Words are split at blanks and
- * CJK punctuation, with leading and trailing ASCII punctuation trimmed. Chinese
- * has no blanks, so its "words" are the phrases between punctuation marks.
- * Pass the flow text, where wrapped paragraph lines are joined again.
- */
-static json_t *words_json(const char *text)
-{
-	json_t *arr = json_array();
-	char tok[256];
-	size_t tn = 0;
-	const char *p = text;
-
-	if (arr == NULL)
-		return NULL;
-	for (;;) {
-		size_t clen = *p ? utf8_len(p) : 0;
-		int sep = *p == '\0' || isspace((unsigned char)*p) ||
-			  ((unsigned char)*p >= 0x80 && is_cjk_punct(p, clen));
-
-		if (sep) {
-			if (tn > 0) {
-				tok[tn] = '\0';
-				if (add_word(arr, tok)) {
-					json_decref(arr);
-					return NULL;
-				}
-				tn = 0;
-			}
-			if (*p == '\0')
-				break;
-		} else if (tn + clen < sizeof tok) {
-			memcpy(tok + tn, p, clen);
-			tn += clen;
-		}
-		p += clen;
-	}
-	return arr;
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s != NULL && *s != '\0' ? json_string(s) : json_null();
-}
-
-/* Sets key to v (stolen); -1 if v is NULL or on error. */
-static int jset(json_t *o, const char *key, json_t *v)
-{
-	if (v == NULL)
-		return -1;
-	return json_object_set_new(o, key, v) ? -1 : 0;
-}
-
 /* Ground truth of one page; file is NULL for pages inside a batch. */
 static json_t *truth_json(const struct page *pg, const struct sample *s, const char *file)
 {
@@ -295,7 +219,9 @@ struct opts {
 	int rotation;
 	int noise;
 	int pages;              /* pages per file */
-	int demo, bench;
+	int demo, bench, capture;
+	const char *set;        /* --capture: tune, eval or NULL (both) */
+	const char *kinds;      /* --capture: comma list or NULL (all) */
 };
 
 static double monotonic_s(void)
@@ -458,13 +384,16 @@ static void usage(FILE *f)
 		"         [--lang eng|chi_sim] [--noise 0|1] [--pages N] [--prefix NAME]\n"
 		"       %s --demo -o DIR [--prefix NAME]\n"
 		"       %s --bench -o DIR [--count N] [--seed N] [--prefix NAME]\n"
+		"       %s --capture -o DIR [--set tune|eval] [--kinds K,K...] [--count N]\n"
+		"         [--seed N]  (N pages of each hard kind: shaded faint carbon\n"
+		"         fax-204x98 fax-204x196 form-zh form-en photo table rotated)\n"
 		"  KIND  letter account-form contract invoice coversheet separator\n"
 		"        (mixed cycles the first four)\n"
 		"  FMT   tiff-g4 tiff-gray tiff-1bit-lzw tiff-jpeg tiff-rgb tiff-jpeg-rgb\n"
 		"        png jpeg pdf\n"
 		"  TYPE  code128 code39 qr i25 ean13 upca\n"
 		"  N     pages of one document per file, 1 to %d (TIFF formats and pdf)\n",
-		PROG, PROG, PROG, PAGES_MAX);
+		PROG, PROG, PROG, PROG, PAGES_MAX);
 }
 
 static _Noreturn void PRINTF_LIKE(1, 2) die_usage(const char *fmt, ...)
@@ -553,7 +482,7 @@ static int make_dirs(const char *path)
 enum {
 	OPT_SEED = 256, OPT_COUNT, OPT_KIND, OPT_FORMAT, OPT_DPI, OPT_SKEW, OPT_SKEW_RANGE,
 	OPT_ROTATE, OPT_BARCODE, OPT_LANG, OPT_NOISE, OPT_PREFIX, OPT_DEMO, OPT_BENCH,
-	OPT_PAGES
+	OPT_PAGES, OPT_CAPTURE, OPT_SET, OPT_KINDS
 };
 
 /* Options a mode accepts besides -o; demo and bench accept few. */
@@ -578,6 +507,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "bench", no_argument, NULL, OPT_BENCH },
 		{ "pages", required_argument, NULL, OPT_PAGES },
+		{ "capture", no_argument, NULL, OPT_CAPTURE },
+		{ "set", required_argument, NULL, OPT_SET },
+		{ "kinds", required_argument, NULL, OPT_KINDS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -629,6 +561,13 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_PAGES: o->pages = (int)parse_long("--pages", optarg, 1, PAGES_MAX); break;
 		case OPT_DEMO: o->demo = 1; break;
 		case OPT_BENCH: o->bench = 1; break;
+		case OPT_CAPTURE: o->capture = 1; break;
+		case OPT_SET:
+			if (strcmp(optarg, "tune") != 0 && strcmp(optarg, "eval") != 0)
+				die_usage("--set: expected tune or eval, got '%s'", optarg);
+			o->set = optarg;
+			break;
+		case OPT_KINDS: o->kinds = optarg; break;
 		default: fprintf(stderr, "Try '%s --help'.\n", PROG); exit(2);
 		}
 	}
@@ -638,8 +577,13 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		die_usage("-o DIR is required");
 	if ((given & GIVEN(OPT_SKEW)) && (given & GIVEN(OPT_SKEW_RANGE)))
 		die_usage("--skew and --skew-range exclude each other");
-	if (o->demo && o->bench)
-		die_usage("--demo and --bench exclude each other");
+	if (o->demo + o->bench + o->capture > 1)
+		die_usage("--demo, --bench and --capture exclude each other");
+	if (!o->capture && (given & (GIVEN(OPT_SET) | GIVEN(OPT_KINDS))))
+		die_usage("--set and --kinds go with --capture");
+	if (o->capture && (given & ~(GIVEN(OPT_CAPTURE) | GIVEN(OPT_COUNT) | GIVEN(OPT_SEED) |
+				      GIVEN(OPT_SET) | GIVEN(OPT_KINDS))))
+		die_usage("--capture takes only -o, --count, --seed, --set and --kinds");
 	if (o->demo && (given & ~(GIVEN(OPT_DEMO) | GIVEN(OPT_PREFIX))))
 		die_usage("--demo takes only -o and --prefix");
 	if (o->bench && (given & ~(GIVEN(OPT_BENCH) | GIVEN(OPT_COUNT) | GIVEN(OPT_SEED) |
@@ -676,7 +620,10 @@ int main(int argc, char **argv)
 	l_pdfSetDateAndVersion(0);
 	if (make_dirs(o.outdir))
 		return 1;
-	rc = o.demo ? run_demo(&o) : run_pages(&o);
+	if (o.capture)
+		rc = run_capture(o.outdir, o.set, o.kinds, o.count, o.seed);
+	else
+		rc = o.demo ? run_demo(&o) : run_pages(&o);
 	/* Drop cairo's font caches so leak checkers see a clean exit. */
 	cairo_debug_reset_static_data();
 	if (fflush(stdout) != 0)

@@ -7,14 +7,14 @@
 /* ------------------------------------------------------------------ */
 /* Rendering and scanning                                               */
 
-static void page_size(int dpi, int *pw, int *ph)
+void page_size(int dpi, int *pw, int *ph)
 {
 	*pw = (int)lround(A4_W_MM / 25.4 * dpi);
 	*ph = (int)lround(A4_H_MM / 25.4 * dpi);
 }
 
 /* Converts the ink surface to an 8 bpp Leptonica pix (255 = white paper). */
-static PIX *pix_from_ink(cairo_surface_t *surf)
+PIX *pix_from_ink(cairo_surface_t *surf)
 {
 	int w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
 	int stride = cairo_image_surface_get_stride(surf), wpl, x, y;
@@ -145,7 +145,7 @@ out:
 }
 
 /* Paper tone, sensor noise and a few hundred dark speckles, from the RNG. */
-static void add_noise(PIX *pix)
+void add_noise(PIX *pix)
 {
 	int w = pixGetWidth(pix), h = pixGetHeight(pix), wpl = pixGetWpl(pix);
 	l_uint32 *pd = pixGetData(pix);

@@ -190,3 +190,83 @@ const char *const fmt_names[FMT__MAX] = {
 const char *const kind_names[KIND__MAX] = {
 	"letter", "account-form", "contract", "invoice", "coversheet", "separator"
 };
+
+/* ------------------------------------------------------------------ */
+/* Ground truth helpers                                                 */
+
+static int trim_char(int c, const char *set)
+{
+	return c != '\0' && strchr(set, c) != NULL;
+}
+
+/* Appends w to arr unless empty after trimming punctuation, or already there. */
+static int add_word(json_t *arr, char *w)
+{
+	size_t i, n;
+
+	while (trim_char(*w, "([{\"'"))
+		w++;
+	n = strlen(w);
+	while (n > 0 && trim_char(w[n - 1], ".,;:!?)]}\"'"))
+		w[--n] = '\0';
+	if (n == 0)
+		return 0;
+	for (i = 0; i < json_array_size(arr); i++)
+		if (strcmp(json_string_value(json_array_get(arr, i)), w) == 0)
+			return 0;
+	return json_array_append_new(arr, json_string(w));
+}
+
+/*
+ * Distinct words of text in order of first use. Words are split at blanks and
+ * CJK punctuation, with leading and trailing ASCII punctuation trimmed. Chinese
+ * has no blanks, so its "words" are the phrases between punctuation marks.
+ * Pass the flow text, where wrapped paragraph lines are joined again.
+ */
+json_t *words_json(const char *text)
+{
+	json_t *arr = json_array();
+	char tok[256];
+	size_t tn = 0;
+	const char *p = text;
+
+	if (arr == NULL)
+		return NULL;
+	for (;;) {
+		size_t clen = *p ? utf8_len(p) : 0;
+		int sep = *p == '\0' || isspace((unsigned char)*p) ||
+			  ((unsigned char)*p >= 0x80 && is_cjk_punct(p, clen));
+
+		if (sep) {
+			if (tn > 0) {
+				tok[tn] = '\0';
+				if (add_word(arr, tok)) {
+					json_decref(arr);
+					return NULL;
+				}
+				tn = 0;
+			}
+			if (*p == '\0')
+				break;
+		} else if (tn + clen < sizeof tok) {
+			memcpy(tok + tn, p, clen);
+			tn += clen;
+		}
+		p += clen;
+	}
+	return arr;
+}
+
+json_t *str_or_null(const char *s)
+{
+	return s != NULL && *s != '\0' ? json_string(s) : json_null();
+}
+
+/* Sets key to v (stolen); -1 if v is NULL or on error. */
+int jset(json_t *o, const char *key, json_t *v)
+{
+	if (v == NULL)
+		return -1;
+	return json_object_set_new(o, key, v) ? -1 : 0;
+}
+

@@ -1,0 +1,427 @@
+/*
+ * ocr.c: a worker's OCR engines and what they read.
+ *
+ * Engines: one Tesseract handle per set of languages, made when first
+ * needed and kept for the worker's life (at most ING_OCR_HANDLES; loading
+ * chi_sim takes a second).  With languages "auto", a page's script comes
+ * from Tesseract's OSD (orientation and script detection) and picks the
+ * installed languages that write it: Latin -> eng; Han -> chi_sim+eng
+ * (Chinese pages carry Latin letters and digits: account numbers,
+ * amounts); Japanese, Hangul, Cyrillic, Greek, Arabic ... likewise when
+ * their traineddata is installed; a page whose script OSD is unsure of is
+ * read with both the Latin and the Han languages.
+ *
+ * Reading: the page as words with boxes and confidences, and its text
+ * rebuilt line by line (blocks and paragraphs keep a blank line between
+ * them, as Tesseract's own text does).  Regions the quality gate found
+ * unread are read again one by one as single blocks (a second handle, so
+ * the page's own recognition stays in the first for the searchable PDF);
+ * their lines go into the text where they stand on the page.
+ *
+ * Exports ing_ocr_new, ing_ocr_free, ing_ocr_handle, ing_ocr_osd,
+ * ing_ocr_auto_langs, ing_ocr_read, ing_ocr_regions, ing_ocr_lines_free.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define ING_OCR_HANDLES 6
+#define OSD_MIN_SCRIPT_CONF 1.0f
+#define REGION_MARGIN_MM 1.5
+#define REGION_MIN_CONF 40.0f
+
+struct handle {
+	char langs[64];
+	int rescue; /* the second handle, for regions */
+	TessBaseAPI *api;
+};
+
+struct ing_ocr {
+	char langs[64]; /* as configured: "eng+deu", or "auto" */
+	int autolang;
+	struct handle h[ING_OCR_HANDLES];
+	int nh;
+	TessBaseAPI *osd;
+	char **avail; /* installed languages (Tesseract's list), or NULL */
+};
+
+static void
+handle_end(TessBaseAPI *api)
+{
+	if (api != NULL) {
+		TessBaseAPIEnd(api);
+		TessBaseAPIDelete(api);
+	}
+}
+
+void
+ing_ocr_free(struct ing_ocr *o)
+{
+	int i;
+
+	if (o == NULL)
+		return;
+	for (i = 0; i < o->nh; i++)
+		handle_end(o->h[i].api);
+	handle_end(o->osd);
+	if (o->avail != NULL)
+		TessDeleteTextArray(o->avail);
+	free(o);
+}
+
+static TessBaseAPI *
+make(const char *langs, int quiet)
+{
+	TessBaseAPI *api = TessBaseAPICreate();
+
+	if (api == NULL)
+		return NULL;
+	if (TessBaseAPIInit3(api, NULL, langs) != 0) {
+		if (!quiet)
+			dos_errx("cannot load OCR language data '%s' (is the "
+				 "tesseract-ocr-%s package installed?)", langs,
+				 langs);
+		handle_end(api);
+		return NULL;
+	}
+	TessBaseAPISetPageSegMode(api, PSM_AUTO);
+	/* Tesseract's chatter ("Detected N diacritics") is not for users. */
+	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	return api;
+}
+
+static TessBaseAPI *
+get(struct ing_ocr *o, const char *langs, int rescue)
+{
+	TessBaseAPI *api;
+	int i;
+
+	for (i = 0; i < o->nh; i++)
+		if (o->h[i].rescue == rescue && strcmp(o->h[i].langs, langs) == 0)
+			return o->h[i].api;
+	if (strlen(langs) >= sizeof(o->h[0].langs))
+		return NULL;
+	if (o->nh == ING_OCR_HANDLES) {
+		/* Forget the oldest other handle (never the first). */
+		handle_end(o->h[1].api);
+		memmove(&o->h[1], &o->h[2], sizeof(o->h[0]) * (size_t)(o->nh - 2));
+		o->nh--;
+	}
+	if ((api = make(langs, 0)) == NULL)
+		return NULL;
+	if (rescue)
+		TessBaseAPISetPageSegMode(api, PSM_SINGLE_BLOCK);
+	snprintf(o->h[o->nh].langs, sizeof(o->h[0].langs), "%s", langs);
+	o->h[o->nh].rescue = rescue;
+	o->h[o->nh].api = api;
+	o->nh++;
+	return api;
+}
+
+enum dos_err
+ing_ocr_new(const char *langs, int osd, struct ing_ocr **po)
+{
+	struct ing_ocr *o;
+
+	*po = NULL;
+	if (langs == NULL || *langs == '\0')
+		langs = "eng";
+	if (strlen(langs) >= sizeof(o->langs)) {
+		dos_errx("OCR languages '%s': too long", langs);
+		return DOS_INVAL;
+	}
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return DOS_NOMEM;
+	snprintf(o->langs, sizeof(o->langs), "%s", langs);
+	o->autolang = strcmp(langs, "auto") == 0;
+	/* The first handle: the configured languages, or auto's Latin. */
+	if (get(o, o->autolang ? "eng" : langs, 0) == NULL) {
+		ing_ocr_free(o);
+		return DOS_NOTFOUND;
+	}
+	o->avail = TessBaseAPIGetAvailableLanguagesAsVector(o->h[0].api);
+	if (osd || o->autolang) {
+		if ((o->osd = make("osd", 1)) == NULL) {
+			dos_errx("cannot load orientation data (is the "
+				 "tesseract-ocr-osd package installed?)");
+			ing_ocr_free(o);
+			return DOS_NOTFOUND;
+		}
+		TessBaseAPISetPageSegMode(o->osd, PSM_OSD_ONLY);
+	}
+	*po = o;
+	return DOS_OK;
+}
+
+int
+ing_ocr_is_auto(const struct ing_ocr *o)
+{
+	return o->autolang;
+}
+
+TessBaseAPI *
+ing_ocr_osd(struct ing_ocr *o)
+{
+	return o->osd;
+}
+
+TessBaseAPI *
+ing_ocr_handle(struct ing_ocr *o, const char *langs)
+{
+	return get(o, langs != NULL ? langs : o->langs, 0);
+}
+
+static int
+installed(const struct ing_ocr *o, const char *lang)
+{
+	char **p;
+
+	for (p = o->avail; p != NULL && *p != NULL; p++)
+		if (strcmp(*p, lang) == 0)
+			return 1;
+	return 0;
+}
+
+/* The installed languages for script (OSD's name); conf: OSD's. */
+const char *
+ing_ocr_auto_langs(struct ing_ocr *o, const char *script, float conf)
+{
+	static const struct {
+		const char *script, *lang;
+	} map[] = {
+		{ "Han", "chi_sim" },     { "Japanese", "jpn" },
+		{ "Hangul", "kor" },      { "Korean", "kor" },
+		{ "Cyrillic", "rus" },    { "Greek", "ell" },
+		{ "Arabic", "ara" },      { "Hebrew", "heb" },
+		{ "Devanagari", "hin" },  { "Thai", "tha" },
+	};
+	size_t i;
+
+	if (!o->autolang)
+		return o->langs;
+	if (script == NULL || conf < OSD_MIN_SCRIPT_CONF)
+		return installed(o, "chi_sim") ? "chi_sim+eng" : "eng";
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (strcmp(script, map[i].script) != 0)
+			continue;
+		if (!installed(o, map[i].lang))
+			break;
+		if (strcmp(map[i].lang, "chi_sim") == 0)
+			return "chi_sim+eng";
+		if (strcmp(map[i].lang, "jpn") == 0)
+			return "jpn+eng";
+		if (strcmp(map[i].lang, "kor") == 0)
+			return "kor+eng";
+		if (strcmp(map[i].lang, "rus") == 0)
+			return "rus+eng";
+		if (strcmp(map[i].lang, "ell") == 0)
+			return "ell+eng";
+		if (strcmp(map[i].lang, "ara") == 0)
+			return "ara+eng";
+		if (strcmp(map[i].lang, "heb") == 0)
+			return "heb+eng";
+		if (strcmp(map[i].lang, "hin") == 0)
+			return "hin+eng";
+		return "tha+eng";
+	}
+	return "eng";
+}
+
+/* ---- reading ---- */
+
+static enum dos_err
+line_add(struct ing_lines *ls, const char *text, int x, int y, int w, int h,
+	 int para)
+{
+	struct ing_line *nl;
+
+	if (ls->n == ls->cap) {
+		size_t cap = ls->cap ? ls->cap * 2 : 64;
+
+		if ((nl = realloc(ls->v, cap * sizeof(*nl))) == NULL)
+			return DOS_NOMEM;
+		ls->v = nl;
+		ls->cap = cap;
+	}
+	if ((ls->v[ls->n].text = strdup(text)) == NULL)
+		return DOS_NOMEM;
+	ls->v[ls->n].x = x;
+	ls->v[ls->n].y = y;
+	ls->v[ls->n].w = w;
+	ls->v[ls->n].h = h;
+	ls->v[ls->n].para = para;
+	ls->n++;
+	return DOS_OK;
+}
+
+void
+ing_ocr_lines_free(struct ing_lines *ls)
+{
+	size_t i;
+
+	for (i = 0; i < ls->n; i++)
+		free(ls->v[i].text);
+	free(ls->v);
+	memset(ls, 0, sizeof(*ls));
+}
+
+static enum dos_err
+word_add(struct ing_page *out, size_t *pcap, const char *t, int x, int y,
+	 int w, int h, float conf)
+{
+	struct arc_word *nw;
+
+	if (out->nwords == *pcap) {
+		size_t cap = *pcap ? *pcap * 2 : 256;
+
+		if ((nw = realloc(out->words, cap * sizeof(*nw))) == NULL)
+			return DOS_NOMEM;
+		out->words = nw;
+		*pcap = cap;
+	}
+	if ((out->words[out->nwords].text = strdup(t)) == NULL)
+		return DOS_NOMEM;
+	out->words[out->nwords].x = x;
+	out->words[out->nwords].y = y;
+	out->words[out->nwords].w = w;
+	out->words[out->nwords].h = h;
+	out->words[out->nwords].conf = conf;
+	out->nwords++;
+	return DOS_OK;
+}
+
+/*
+ * Words and lines of what api recognised, offset by (dx, dy) and scaled by
+ * 1/k (a region read at another size); words under min_conf are left out
+ * (a region read again may hold noise).
+ */
+static enum dos_err
+collect(TessBaseAPI *api, int dx, int dy, double k, float min_conf,
+	struct ing_page *out, size_t *pcap, struct ing_lines *ls)
+{
+	TessResultIterator *it;
+	TessPageIterator *pit;
+	char line[4096];
+	size_t used = 0;
+	int lx1 = 0, ly1 = 0, lx2 = 0, ly2 = 0, para = 0, have = 0;
+	enum dos_err err = DOS_OK;
+
+	if ((it = TessBaseAPIGetIterator(api)) == NULL)
+		return DOS_OK; /* no text at all */
+	pit = TessResultIteratorGetPageIterator(it);
+	line[0] = '\0';
+	do {
+		int x1, y1, x2, y2;
+		float conf;
+		char *t;
+
+		if (TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE) &&
+		    used > 0) {
+			if ((err = line_add(ls, line, lx1, ly1, lx2 - lx1,
+					    ly2 - ly1, para)) != DOS_OK)
+				goto out;
+			used = 0;
+			line[0] = '\0';
+			para = 0;
+		}
+		if (TessPageIteratorIsAtBeginningOf(pit, RIL_PARA) && have)
+			para = 1;
+		if (TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE) &&
+		    TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &x1, &y1,
+						&x2, &y2)) {
+			lx1 = dx + (int)(x1 / k);
+			ly1 = dy + (int)(y1 / k);
+			lx2 = dx + (int)(x2 / k);
+			ly2 = dy + (int)(y2 / k);
+		}
+		t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+		if (t == NULL)
+			continue;
+		conf = TessResultIteratorConfidence(it, RIL_WORD);
+		if (*t != '\0' && conf >= min_conf &&
+		    TessPageIteratorBoundingBox(pit, RIL_WORD, &x1, &y1, &x2,
+						&y2)) {
+			int n = snprintf(line + used, sizeof(line) - used,
+					 "%s%s", used ? " " : "", t);
+
+			if (n > 0 && (size_t)n < sizeof(line) - used)
+				used += (size_t)n;
+			err = word_add(out, pcap, t, dx + (int)(x1 / k),
+				       dy + (int)(y1 / k), (int)((x2 - x1) / k),
+				       (int)((y2 - y1) / k), conf);
+			have = 1;
+		}
+		TessDeleteText(t);
+		if (err != DOS_OK)
+			goto out;
+	} while (TessPageIteratorNext(pit, RIL_WORD));
+	if (used > 0)
+		err = line_add(ls, line, lx1, ly1, lx2 - lx1, ly2 - ly1, para);
+out:
+	TessResultIteratorDelete(it);
+	return err;
+}
+
+enum dos_err
+ing_ocr_read(TessBaseAPI *api, PIX *img, int dpi, struct ing_page *out,
+	     struct ing_lines *ls)
+{
+	size_t cap = out->nwords;
+	enum dos_err err;
+
+	TessBaseAPISetImage2(api, img);
+	TessBaseAPISetSourceResolution(api, dpi);
+	if (TessBaseAPIRecognize(api, NULL) != 0) {
+		dos_errx("%s: OCR failed", __func__);
+		return DOS_INVAL;
+	}
+	out->ocr_confidence = TessBaseAPIMeanTextConf(api);
+	if ((err = collect(api, 0, 0, 1.0, 0.0f, out, &cap, ls)) != DOS_OK)
+		return err;
+	if (out->nwords == 0)
+		out->ocr_confidence = 0;
+	return DOS_OK;
+}
+
+enum dos_err
+ing_ocr_regions(struct ing_ocr *o, const char *langs, PIX *img, int dpi,
+		BOXA *regions, struct ing_page *out, struct ing_lines *ls)
+{
+	TessBaseAPI *api;
+	size_t cap = out->nwords;
+	int m = (int)(REGION_MARGIN_MM * dpi / 25.4), i;
+	enum dos_err err = DOS_OK;
+
+	if (boxaGetCount(regions) == 0)
+		return DOS_OK;
+	if ((api = get(o, langs != NULL ? langs : o->langs, 1)) == NULL)
+		return DOS_NOTFOUND;
+	for (i = 0; i < boxaGetCount(regions); i++) {
+		l_int32 x, y, w, h;
+		BOX *b;
+		PIX *crop;
+
+		boxaGetBoxGeometry(regions, i, &x, &y, &w, &h);
+		if ((b = boxCreate(x - m, y - m, w + 2 * m, h + 2 * m)) == NULL)
+			return DOS_NOMEM;
+		crop = pixClipRectangle(img, b, NULL);
+		boxDestroy(&b);
+		if (crop == NULL)
+			continue;
+		x = x - m < 0 ? 0 : x - m;
+		y = y - m < 0 ? 0 : y - m;
+		TessBaseAPISetImage2(api, crop);
+		TessBaseAPISetSourceResolution(api, dpi);
+		if (TessBaseAPIRecognize(api, NULL) == 0)
+			err = collect(api, x, y, 1.0, REGION_MIN_CONF, out,
+				      &cap, ls);
+		TessBaseAPIClear(api);
+		pixDestroy(&crop);
+		if (err != DOS_OK)
+			return err;
+	}
+	return DOS_OK;
+}
