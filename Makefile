@@ -25,7 +25,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export clean samples install uninstall soak
+.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-capture bench-archive bench-search bench-web bench-export clean samples install uninstall soak
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -107,6 +107,15 @@ run: deps
 bench-ingest: deps
 	@$(MAKE) --no-print-directory all
 	@bench/ingest.sh $(BUILD)
+
+# Hard pages (issue 24): per kind, dossier beside plain tesseract and
+# OCRmyPDF on the held-out capture set and the shared corpus; CAPTURE_PAGES
+# (3) pages per kind, CAPTURE_SET (eval) or tune.
+bench-capture: deps
+	@scripts/install-deps bench
+	@$(MAKE) --no-print-directory all
+	@python3 bench/capture_report.py selftest >/dev/null
+	@bench/capture.sh $(BUILD)
 
 # Archive layer: commit rate and catalogue size per 1,000 pages.
 BENCH_PAGES ?= 10000

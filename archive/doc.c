@@ -454,7 +454,7 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 				  "d.catalogue, d.volume, d.item, d.doc_type, "
 				  "d.signatory, d.keywords, d.confidentiality, "
 				  "d.searchable, d.location, c.id, c.number, "
-				  "c.name FROM document d "
+				  "c.name, d.lang FROM document d "
 				  "LEFT JOIN customer c ON c.id = d.customer_id "
 				  "JOIN source s ON s.id = d.source_id "
 				  "WHERE d.id = ?", &dst)) ||
@@ -548,6 +548,8 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 	json_object_set_new(doc, "searchable",
 			    json_boolean(sqlite3_column_int(dst, 24)));
 	json_object_set_new(doc, "location", arc_col_json_text(dst, 25));
+	/* The OCR languages it was read with (languages "auto": chosen). */
+	json_object_set_new(doc, "lang", arc_col_json_text(dst, 29));
 	json_object_set_new(
 		doc, "customer",
 		sqlite3_column_type(dst, 26) == SQLITE_NULL

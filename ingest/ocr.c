@@ -294,13 +294,39 @@ word_add(struct ing_page *out, size_t *pcap, const char *t, int x, int y,
 }
 
 /*
+ * Whether the box (x, y, w, h) overlaps one of the first n words of out
+ * by more than half of the smaller of the two.
+ */
+static int
+overlaps(const struct ing_page *out, size_t n, int x, int y, int w, int h)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct arc_word *o = &out->words[i];
+		int ix = (x + w < o->x + o->w ? x + w : o->x + o->w) -
+			 (x > o->x ? x : o->x);
+		int iy = (y + h < o->y + o->h ? y + h : o->y + o->h) -
+			 (y > o->y ? y : o->y);
+		long small = (long)w * h < (long)o->w * o->h ? (long)w * h
+							      : (long)o->w * o->h;
+
+		if (ix > 0 && iy > 0 && 2L * ix * iy > small)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Words and lines of what api recognised, offset by (dx, dy) and scaled by
- * 1/k (a region read at another size); words under min_conf are left out
- * (a region read again may hold noise).
+ * 1/k (a region read at another size).  A region read again (nold:
+ * the words out held before) keeps only words with at least min_conf
+ * where no word was read before: it adds what the page's reading missed,
+ * never a second copy of what it read.
  */
 static enum dos_err
 collect(TessBaseAPI *api, int dx, int dy, double k, float min_conf,
-	struct ing_page *out, size_t *pcap, struct ing_lines *ls)
+	size_t nold, struct ing_page *out, size_t *pcap, struct ing_lines *ls)
 {
 	TessResultIterator *it;
 	TessPageIterator *pit;
@@ -340,10 +366,19 @@ collect(TessBaseAPI *api, int dx, int dy, double k, float min_conf,
 		t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
 		if (t == NULL)
 			continue;
+		if (t[strspn(t, " \t\n")] == '\0') {
+			/* A blank "word" (a box's edge): no text. */
+			TessDeleteText(t);
+			continue;
+		}
 		conf = TessResultIteratorConfidence(it, RIL_WORD);
 		if (*t != '\0' && conf >= min_conf &&
 		    TessPageIteratorBoundingBox(pit, RIL_WORD, &x1, &y1, &x2,
-						&y2)) {
+						&y2) &&
+		    (nold == 0 ||
+		     !overlaps(out, nold, dx + (int)(x1 / k),
+			       dy + (int)(y1 / k), (int)((x2 - x1) / k),
+			       (int)((y2 - y1) / k)))) {
 			int n = snprintf(line + used, sizeof(line) - used,
 					 "%s%s", used ? " " : "", t);
 
@@ -379,7 +414,7 @@ ing_ocr_read(TessBaseAPI *api, PIX *img, int dpi, struct ing_page *out,
 		return DOS_INVAL;
 	}
 	out->ocr_confidence = TessBaseAPIMeanTextConf(api);
-	if ((err = collect(api, 0, 0, 1.0, 0.0f, out, &cap, ls)) != DOS_OK)
+	if ((err = collect(api, 0, 0, 1.0, 0.0f, 0, out, &cap, ls)) != DOS_OK)
 		return err;
 	if (out->nwords == 0)
 		out->ocr_confidence = 0;
@@ -391,7 +426,7 @@ ing_ocr_regions(struct ing_ocr *o, const char *langs, PIX *img, int dpi,
 		BOXA *regions, struct ing_page *out, struct ing_lines *ls)
 {
 	TessBaseAPI *api;
-	size_t cap = out->nwords;
+	size_t cap = out->nwords, nold = out->nwords;
 	int m = (int)(REGION_MARGIN_MM * dpi / 25.4), i;
 	enum dos_err err = DOS_OK;
 
@@ -416,8 +451,8 @@ ing_ocr_regions(struct ing_ocr *o, const char *langs, PIX *img, int dpi,
 		TessBaseAPISetImage2(api, crop);
 		TessBaseAPISetSourceResolution(api, dpi);
 		if (TessBaseAPIRecognize(api, NULL) == 0)
-			err = collect(api, x, y, 1.0, REGION_MIN_CONF, out,
-				      &cap, ls);
+			err = collect(api, x, y, 1.0, REGION_MIN_CONF,
+				      nold, out, &cap, ls);
 		TessBaseAPIClear(api);
 		pixDestroy(&crop);
 		if (err != DOS_OK)

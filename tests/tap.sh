@@ -28,7 +28,15 @@ json() { jq -r "$1"; }
 need_corpus() {
 	if [ ! -d "$CORPUS" ]; then echo "ok 1 # SKIP corpus not found at $CORPUS"; exit 0; fi
 }
-finish() { [ "$T_FAILED" -eq 0 ]; exit $?; }
+# plan N: declares the TAP plan "1..N"; a script that stops early, or runs
+# another number of tests, fails (here at finish, and in tests/run).
+plan() { T_PLAN=$1; echo "1..$1"; }
+finish() {
+	if [ -n "${T_PLAN:-}" ] && [ "$T_N" -ne "$T_PLAN" ]; then
+		not_ok "plan: $T_PLAN tests planned, $T_N ran"
+	fi
+	[ "$T_FAILED" -eq 0 ]; exit $?
+}
 # start_server ARCHIVE [SERVE-OPTIONS...]: starts `dossier serve` on a
 # kernel-chosen loopback port; sets SERVER_PID and BASE_URL (http: or
 # https:).  stop_server ends it.
