@@ -78,6 +78,8 @@ struct ing_binarized {
 enum dos_err ing_binarize(PIX *gray, int dpi, struct ing_binarized *pb);
 
 /* ---- the quality gate (quality.c) ---- */
+/* A word read under this confidence counts as not read. */
+#define ING_QUALITY_MIN_CONF 30.0f
 struct ing_quality {
 	int ntext;          /* text-like components */
 	int nread;          /* of which inside words read */
@@ -94,8 +96,9 @@ void ing_quality_clear(struct ing_quality *q);
 /* ---- OCR engines and reading (ocr.c) ---- */
 #include <tesseract/capi.h>
 
+/* A line of words read: out->words[first .. first + n). */
 struct ing_line {
-	char *text;
+	size_t first, n;
 	int x, y, w, h;
 	int para;           /* starts a paragraph or block */
 };
@@ -126,6 +129,12 @@ enum dos_err ing_ocr_read(TessBaseAPI *api, PIX *img, int dpi,
 enum dos_err ing_ocr_regions(struct ing_ocr *o, const char *langs, PIX *img,
 			     int dpi, BOXA *regions, struct ing_page *out,
 			     struct ing_lines *ls);
+/*
+ * The page's text from the lines of its reading and those read again;
+ * drops the words a better reading blanked from out's word list.
+ */
+char *ing_ocr_text(struct ing_page *out, const struct ing_lines *main,
+		   const struct ing_lines *extra);
 void ing_ocr_lines_free(struct ing_lines *ls);
 
 /* One processed page (page.c). */

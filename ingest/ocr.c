@@ -15,11 +15,15 @@
  * rebuilt line by line (blocks and paragraphs keep a blank line between
  * them, as Tesseract's own text does).  Regions the quality gate found
  * unread are read again one by one as single blocks (a second handle, so
- * the page's own recognition stays in the first for the searchable PDF);
- * their lines go into the text where they stand on the page.
+ * the page's own recognition stays in the first for the searchable PDF):
+ * a word found where nothing was read is added, one over words read
+ * badly (under ING_QUALITY_MIN_CONF, or no letter or digit) replaces them
+ * when surer, one over a word read well is dropped; the lines go into the
+ * text where they stand on the page.
  *
- * Exports ing_ocr_new, ing_ocr_free, ing_ocr_handle, ing_ocr_osd,
- * ing_ocr_auto_langs, ing_ocr_read, ing_ocr_regions, ing_ocr_lines_free.
+ * Exports ing_ocr_new, ing_ocr_free, ing_ocr_is_auto, ing_ocr_handle,
+ * ing_ocr_osd, ing_ocr_auto_langs, ing_ocr_read, ing_ocr_regions,
+ * ing_ocr_text, ing_ocr_lines_free.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,11 +237,13 @@ ing_ocr_auto_langs(struct ing_ocr *o, const char *script, float conf)
 /* ---- reading ---- */
 
 static enum dos_err
-line_add(struct ing_lines *ls, const char *text, int x, int y, int w, int h,
-	 int para)
+line_add(struct ing_lines *ls, size_t first, size_t n, int x, int y, int w,
+	 int h, int para)
 {
 	struct ing_line *nl;
 
+	if (n == 0)
+		return DOS_OK;
 	if (ls->n == ls->cap) {
 		size_t cap = ls->cap ? ls->cap * 2 : 64;
 
@@ -246,8 +252,8 @@ line_add(struct ing_lines *ls, const char *text, int x, int y, int w, int h,
 		ls->v = nl;
 		ls->cap = cap;
 	}
-	if ((ls->v[ls->n].text = strdup(text)) == NULL)
-		return DOS_NOMEM;
+	ls->v[ls->n].first = first;
+	ls->v[ls->n].n = n;
 	ls->v[ls->n].x = x;
 	ls->v[ls->n].y = y;
 	ls->v[ls->n].w = w;
@@ -260,10 +266,6 @@ line_add(struct ing_lines *ls, const char *text, int x, int y, int w, int h,
 void
 ing_ocr_lines_free(struct ing_lines *ls)
 {
-	size_t i;
-
-	for (i = 0; i < ls->n; i++)
-		free(ls->v[i].text);
 	free(ls->v);
 	memset(ls, 0, sizeof(*ls));
 }
@@ -293,14 +295,36 @@ word_add(struct ing_page *out, size_t *pcap, const char *t, int x, int y,
 	return DOS_OK;
 }
 
+/* Whether a word's text holds a letter or digit. */
+static int
+wordlike(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80 || (*s >= '0' && *s <= '9') ||
+		    ((*s | 32) >= 'a' && (*s | 32) <= 'z'))
+			return 1;
+	return 0;
+}
+
+/* A word the page's reading gave but the quality gate counts unread. */
+static int
+weak(const struct arc_word *w)
+{
+	return w->text[0] == '\0' || w->conf < ING_QUALITY_MIN_CONF ||
+	       !wordlike(w->text);
+}
+
 /*
- * Whether the box (x, y, w, h) overlaps one of the first n words of out
- * by more than half of the smaller of the two.
+ * How a word read again at (x, y, w, h) with confidence conf meets the
+ * first n words of out: 0 where nothing was read, 1 over weak words only
+ * (it replaces them when surer), -1 over a word read well (dropped).
  */
 static int
-overlaps(const struct ing_page *out, size_t n, int x, int y, int w, int h)
+meets(const struct ing_page *out, size_t n, int x, int y, int w, int h,
+      float conf)
 {
 	size_t i;
+	int hit = 0;
 
 	for (i = 0; i < n; i++) {
 		const struct arc_word *o = &out->words[i];
@@ -311,90 +335,127 @@ overlaps(const struct ing_page *out, size_t n, int x, int y, int w, int h)
 		long small = (long)w * h < (long)o->w * o->h ? (long)w * h
 							      : (long)o->w * o->h;
 
-		if (ix > 0 && iy > 0 && 2L * ix * iy > small)
-			return 1;
+		if (o->text[0] == '\0' || ix <= 0 || iy <= 0 ||
+		    4L * ix * iy <= small)
+			continue;
+		if (!weak(o) || o->conf >= conf)
+			return -1;
+		hit = 1;
 	}
-	return 0;
+	return hit;
 }
 
 /*
- * Words and lines of what api recognised, offset by (dx, dy) and scaled by
- * 1/k (a region read at another size).  A region read again (nold:
- * the words out held before) keeps only words with at least min_conf
- * where no word was read before: it adds what the page's reading missed,
- * never a second copy of what it read.
+ * Blanks the weak words among the first n of out that the box overlaps;
+ * returns the first one's index (where the better reading goes, so that
+ * it keeps its place in its line), or n when there is none.
+ */
+static size_t
+blank_weak(struct ing_page *out, size_t n, int x, int y, int w, int h)
+{
+	size_t i, first = n;
+
+	for (i = 0; i < n; i++) {
+		struct arc_word *o = &out->words[i];
+		int ix = (x + w < o->x + o->w ? x + w : o->x + o->w) -
+			 (x > o->x ? x : o->x);
+		int iy = (y + h < o->y + o->h ? y + h : o->y + o->h) -
+			 (y > o->y ? y : o->y);
+
+		if (ix > 0 && iy > 0 && o->text[0] != '\0' && weak(o)) {
+			((char *)o->text)[0] = '\0';
+			if (first == n)
+				first = i;
+		}
+	}
+	return first;
+}
+
+/*
+ * Words and lines of what api recognised, offset by (dx, dy).  A region
+ * read again (nold: the words out held before) keeps only words with at
+ * least min_conf that add what the page's reading missed or replace
+ * what it read badly (weak words, blanked), never a second copy of a
+ * word read well.
  */
 static enum dos_err
-collect(TessBaseAPI *api, int dx, int dy, double k, float min_conf,
-	size_t nold, struct ing_page *out, size_t *pcap, struct ing_lines *ls)
+collect(TessBaseAPI *api, int dx, int dy, float min_conf, size_t nold,
+	struct ing_page *out, size_t *pcap, struct ing_lines *ls)
 {
 	TessResultIterator *it;
 	TessPageIterator *pit;
-	char line[4096];
-	size_t used = 0;
+	size_t first = out->nwords;
 	int lx1 = 0, ly1 = 0, lx2 = 0, ly2 = 0, para = 0, have = 0;
 	enum dos_err err = DOS_OK;
 
 	if ((it = TessBaseAPIGetIterator(api)) == NULL)
 		return DOS_OK; /* no text at all */
 	pit = TessResultIteratorGetPageIterator(it);
-	line[0] = '\0';
 	do {
-		int x1, y1, x2, y2;
+		int x1, y1, x2, y2, m;
 		float conf;
 		char *t;
 
-		if (TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE) &&
-		    used > 0) {
-			if ((err = line_add(ls, line, lx1, ly1, lx2 - lx1,
-					    ly2 - ly1, para)) != DOS_OK)
+		if (TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE)) {
+			if ((err = line_add(ls, first, out->nwords - first, lx1,
+					    ly1, lx2 - lx1, ly2 - ly1,
+					    para)) != DOS_OK)
 				goto out;
-			used = 0;
-			line[0] = '\0';
-			para = 0;
+			if (out->nwords > first)
+				para = 0;
+			first = out->nwords;
+			if (TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &x1,
+							&y1, &x2, &y2)) {
+				lx1 = dx + x1;
+				ly1 = dy + y1;
+				lx2 = dx + x2;
+				ly2 = dy + y2;
+			}
 		}
 		if (TessPageIteratorIsAtBeginningOf(pit, RIL_PARA) && have)
 			para = 1;
-		if (TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE) &&
-		    TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &x1, &y1,
-						&x2, &y2)) {
-			lx1 = dx + (int)(x1 / k);
-			ly1 = dy + (int)(y1 / k);
-			lx2 = dx + (int)(x2 / k);
-			ly2 = dy + (int)(y2 / k);
-		}
 		t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
 		if (t == NULL)
 			continue;
-		if (t[strspn(t, " \t\n")] == '\0') {
-			/* A blank "word" (a box's edge): no text. */
-			TessDeleteText(t);
-			continue;
-		}
 		conf = TessResultIteratorConfidence(it, RIL_WORD);
-		if (*t != '\0' && conf >= min_conf &&
+		/* A blank "word" (a box's edge) is no text. */
+		if (t[strspn(t, " \t\n")] != '\0' && conf >= min_conf &&
 		    TessPageIteratorBoundingBox(pit, RIL_WORD, &x1, &y1, &x2,
-						&y2) &&
-		    (nold == 0 ||
-		     !overlaps(out, nold, dx + (int)(x1 / k),
-			       dy + (int)(y1 / k), (int)((x2 - x1) / k),
-			       (int)((y2 - y1) / k)))) {
-			int n = snprintf(line + used, sizeof(line) - used,
-					 "%s%s", used ? " " : "", t);
+						&y2)) {
+			x1 += dx;
+			y1 += dy;
+			x2 += dx;
+			y2 += dy;
+			m = nold ? meets(out, nold, x1, y1, x2 - x1, y2 - y1, conf)
+				 : 0;
+			if (m > 0) {
+				size_t j = blank_weak(out, nold, x1, y1, x2 - x1,
+						      y2 - y1);
+				char *nt;
 
-			if (n > 0 && (size_t)n < sizeof(line) - used)
-				used += (size_t)n;
-			err = word_add(out, pcap, t, dx + (int)(x1 / k),
-				       dy + (int)(y1 / k), (int)((x2 - x1) / k),
-				       (int)((y2 - y1) / k), conf);
-			have = 1;
+				if (j < nold && (nt = strdup(t)) != NULL) {
+					/* In the weak word's place. */
+					free((char *)out->words[j].text);
+					out->words[j].text = nt;
+					out->words[j].x = x1;
+					out->words[j].y = y1;
+					out->words[j].w = x2 - x1;
+					out->words[j].h = y2 - y1;
+					out->words[j].conf = conf;
+				} else if (j < nold)
+					err = DOS_NOMEM;
+			} else if (m == 0) {
+				err = word_add(out, pcap, t, x1, y1, x2 - x1,
+					       y2 - y1, conf);
+				have = 1;
+			}
 		}
 		TessDeleteText(t);
 		if (err != DOS_OK)
 			goto out;
 	} while (TessPageIteratorNext(pit, RIL_WORD));
-	if (used > 0)
-		err = line_add(ls, line, lx1, ly1, lx2 - lx1, ly2 - ly1, para);
+	err = line_add(ls, first, out->nwords - first, lx1, ly1, lx2 - lx1,
+		       ly2 - ly1, para);
 out:
 	TessResultIteratorDelete(it);
 	return err;
@@ -414,7 +475,7 @@ ing_ocr_read(TessBaseAPI *api, PIX *img, int dpi, struct ing_page *out,
 		return DOS_INVAL;
 	}
 	out->ocr_confidence = TessBaseAPIMeanTextConf(api);
-	if ((err = collect(api, 0, 0, 1.0, 0.0f, 0, out, &cap, ls)) != DOS_OK)
+	if ((err = collect(api, 0, 0, 0.0f, 0, out, &cap, ls)) != DOS_OK)
 		return err;
 	if (out->nwords == 0)
 		out->ocr_confidence = 0;
@@ -451,12 +512,90 @@ ing_ocr_regions(struct ing_ocr *o, const char *langs, PIX *img, int dpi,
 		TessBaseAPISetImage2(api, crop);
 		TessBaseAPISetSourceResolution(api, dpi);
 		if (TessBaseAPIRecognize(api, NULL) == 0)
-			err = collect(api, x, y, 1.0, REGION_MIN_CONF,
-				      nold, out, &cap, ls);
+			err = collect(api, x, y, REGION_MIN_CONF, nold, out,
+				      &cap, ls);
 		TessBaseAPIClear(api);
 		pixDestroy(&crop);
 		if (err != DOS_OK)
 			return err;
 	}
 	return DOS_OK;
+}
+
+/* Appends the words of line l (blanked ones left out) to s at *po. */
+static void
+put_line(const struct ing_page *out, const struct ing_line *l, char *s,
+	 size_t *po, int para)
+{
+	size_t i, o = *po, before = *po;
+	int any = 0;
+
+	for (i = l->first; i < l->first + l->n; i++) {
+		const char *t = out->words[i].text;
+		size_t n = strlen(t);
+
+		if (n == 0)
+			continue;
+		if (!any) {
+			if (o > 0)
+				s[o++] = '\n';
+			if (o > 0 && para)
+				s[o++] = '\n';
+		} else
+			s[o++] = ' ';
+		memcpy(s + o, t, n);
+		o += n;
+		any = 1;
+	}
+	*po = any ? o : before;
+}
+
+char *
+ing_ocr_text(struct ing_page *out, const struct ing_lines *main,
+	     const struct ing_lines *extra)
+{
+	size_t i, j, len = 1, o = 0, k;
+	unsigned char *placed = NULL;
+	char *s;
+
+	for (i = 0; i < out->nwords; i++)
+		len += strlen(out->words[i].text) + 3;
+	if ((s = malloc(len)) == NULL ||
+	    (extra->n > 0 && (placed = calloc(extra->n, 1)) == NULL)) {
+		free(s);
+		return NULL;
+	}
+	/*
+	 * Each line read again goes before the first line that starts below
+	 * it in the same column.
+	 */
+	for (i = 0; i < main->n; i++) {
+		const struct ing_line *m = &main->v[i];
+
+		for (j = 0; j < extra->n; j++) {
+			const struct ing_line *e = &extra->v[j];
+
+			if (!placed[j] && e->y < m->y &&
+			    e->x < m->x + m->w && m->x < e->x + e->w) {
+				put_line(out, e, s, &o, 1);
+				placed[j] = 1;
+			}
+		}
+		put_line(out, m, s, &o, m->para);
+	}
+	for (j = 0; j < extra->n; j++)
+		if (!placed[j])
+			put_line(out, &extra->v[j], s, &o, 1);
+	s[o] = '\0';
+	free(placed);
+	/* Words blanked by a better reading leave the word list. */
+	for (i = 0, k = 0; i < out->nwords; i++) {
+		if (out->words[i].text[0] == '\0') {
+			free((char *)out->words[i].text);
+			continue;
+		}
+		out->words[k++] = out->words[i];
+	}
+	out->nwords = k;
+	return s;
 }

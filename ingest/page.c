@@ -40,6 +40,8 @@
 #define BARCODE_RETRY_DENSITY 2
 #define BLANK_MAX_INK 0.003 /* dark share of the page inside its margins */
 #define ORIENT_THRESHOLD 160
+#define LINE_MAX_MM 0.45 /* ruling lines are no thicker */
+#define REREAD_MIN_UNREAD 0.02 /* share unread that is read again */
 
 static void density(zbar_image_scanner_t *sc, int n);
 
@@ -485,57 +487,60 @@ render_pdf(struct ing_worker *w, TessBaseAPI *api, PIX *bin, int dpi,
 }
 
 /*
- * The page's text from its lines: the main pass's in their order, each
- * line read again from an unread region placed before the first line
- * that starts below it in the same column.
+ * Ruling lines of a binary page (form boxes, table grids, rules): runs at
+ * least a fifth of an inch long and no thicker than LINE_MAX_MM, a mask of
+ * bin's size (dilated by a pixel), or NULL when there are none.  Thick
+ * runs (the stems and bars of large bold letters) are not lines.
  */
-static char *
-page_text(const struct ing_lines *main, const struct ing_lines *extra)
+static PIX *
+ruling_lines(PIX *bin, int dpi)
 {
-	size_t i, j, len = 1, o = 0;
-	unsigned char *placed = NULL;
-	char *s;
+	int len = dpi / 5, thick = (int)(LINE_MAX_MM * dpi / 25.4 + 0.5) + 1;
+	PIX *h = NULL, *v = NULL, *t = NULL, *m = NULL;
+	l_int32 empty = 1;
 
-	for (i = 0; i < main->n; i++)
-		len += strlen(main->v[i].text) + 2;
-	for (i = 0; i < extra->n; i++)
-		len += strlen(extra->v[i].text) + 2;
-	if ((s = malloc(len)) == NULL ||
-	    (extra->n > 0 && (placed = calloc(extra->n, 1)) == NULL)) {
-		free(s);
-		return NULL;
+	if (thick < 3)
+		thick = 3;
+	/* Long runs each way, less those that are also thick. */
+	if ((h = pixOpenCompBrick(NULL, bin, len, 1)) == NULL ||
+	    (t = pixOpenBrick(NULL, h, 1, thick)) == NULL)
+		goto out;
+	pixSubtract(h, h, t);
+	pixDestroy(&t);
+	if ((v = pixOpenCompBrick(NULL, bin, 1, len)) == NULL ||
+	    (t = pixOpenBrick(NULL, v, thick, 1)) == NULL)
+		goto out;
+	pixSubtract(v, v, t);
+	pixOr(h, h, v);
+	pixZero(h, &empty);
+	if (!empty)
+		m = pixDilateBrick(NULL, h, 3, 3);
+out:
+	pixDestroy(&h);
+	pixDestroy(&v);
+	pixDestroy(&t);
+	return m;
+}
+
+/* img (gray or 1 bpp) with the ruling lines found on bin painted over. */
+static PIX *
+without_lines(PIX *img, PIX *bin, int dpi)
+{
+	PIX *m = ruling_lines(bin, dpi), *out;
+
+	if (m == NULL)
+		return pixClone(img);
+	if (pixGetDepth(img) == 1) {
+		out = pixSubtract(NULL, img, m);
+	} else if ((out = pixCopy(NULL, img)) != NULL) {
+		/* The paper's own gray: a whiter line would show as a stroke. */
+		l_uint32 paper = 255;
+
+		pixGetRankValue(img, 8, 0.5f, &paper);
+		pixPaintThroughMask(out, m, 0, 0, paper);
 	}
-#define PUT(t, para)                                                         \
-	do {                                                                 \
-		size_t n_ = strlen(t);                                       \
-		if (o > 0)                                                   \
-			s[o++] = '\n';                                       \
-		if (o > 0 && (para))                                         \
-			s[o++] = '\n';                                       \
-		memcpy(s + o, (t), n_);                                      \
-		o += n_;                                                     \
-	} while (0)
-	for (i = 0; i < main->n; i++) {
-		const struct ing_line *m = &main->v[i];
-
-		for (j = 0; j < extra->n; j++) {
-			const struct ing_line *e = &extra->v[j];
-
-			if (!placed[j] && e->y < m->y &&
-			    e->x < m->x + m->w && m->x < e->x + e->w) {
-				PUT(e->text, 1);
-				placed[j] = 1;
-			}
-		}
-		PUT(m->text, m->para);
-	}
-	for (j = 0; j < extra->n; j++)
-		if (!placed[j])
-			PUT(extra->v[j].text, 1);
-#undef PUT
-	s[o] = '\0';
-	free(placed);
-	return s;
+	pixDestroy(&m);
+	return out;
 }
 
 /* The unread regions of q into out (x, y, w, h each). */
@@ -568,7 +573,8 @@ ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
 	struct ing_binarized bz;
 	struct ing_quality q;
 	struct ing_lines lines = { 0 }, extra = { 0 };
-	PIX *img = NULL, *bin = NULL, *t2 = NULL, *tbin = NULL, *cbin = NULL,
+	PIX *img = NULL, *oimg = NULL, *bin = NULL, *t2 = NULL, *tbin = NULL,
+	    *cbin = NULL,
 	    *thumb = NULL;
 	BOXA *codes = NULL;
 	TessBaseAPI *api;
@@ -639,6 +645,18 @@ ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
 	}
 	out->width = pixGetWidth(img);
 	out->height = pixGetHeight(img);
+	/*
+	 * Our binarization of the straightened page: the stored page, its
+	 * PDF image, barcodes (Tesseract's thresholded image loses labels on
+	 * pages it finds no text on).
+	 */
+	err = DOS_NOMEM;
+	if (pixGetDepth(img) == 1)
+		cbin = pixClone(img);
+	else
+		cbin = pixConvertTo1(img, BARCODE_THRESHOLD);
+	if (cbin == NULL)
+		goto out;
 	t1 = dos_mono();
 	out->t_deskew = t1 - t;
 	t = t1;
@@ -649,7 +667,7 @@ ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
 	}
 	if ((err = ing_ocr_read(api, img, out->dpi, out, &lines)) != DOS_OK)
 		goto out;
-	/* Tesseract's own binarization: the stored page, barcodes, gate. */
+	/* What OCR saw, binary: the quality gate's page. */
 	err = DOS_NOMEM;
 	if ((tbin = TessBaseAPIGetThresholdedImage(api)) == NULL)
 		goto out;
@@ -657,16 +675,7 @@ ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
 	out->t_ocr = t1 - t;
 	t = t1;
 
-	/*
-	 * Barcodes on our own binarization of the straightened page:
-	 * Tesseract's thresholded image loses labels on pages it finds no
-	 * text on.
-	 */
-	if (pixGetDepth(img) == 1)
-		cbin = pixClone(img);
-	else
-		cbin = pixConvertTo1(img, BARCODE_THRESHOLD);
-	if (cbin == NULL || (codes = boxaCreate(0)) == NULL)
+	if ((codes = boxaCreate(0)) == NULL)
 		goto out;
 	if ((err = read_barcodes(w->zbar, cbin, out, codes)) != DOS_OK)
 		goto out;
@@ -691,10 +700,25 @@ ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
 				     codes, &q)) != DOS_OK)
 		goto out;
 	out->t_prep += dos_mono() - t;
-	if (q.unread != NULL && boxaGetCount(q.unread) > 0) {
+	/*
+	 * Read again where more than a little stayed unread, or where large
+	 * letters did (titles and labels page layout dropped); a clean page's
+	 * few doubtful words are left as read.
+	 */
+	if (q.unread != NULL && boxaGetCount(q.unread) > 0 &&
+	    (1.0 - q.read_share > REREAD_MIN_UNREAD || q.nunread_big > 0)) {
 		t = dos_mono();
 		before = out->nwords;
-		if ((err = ing_ocr_regions(w->ocr, langs, img, out->dpi,
+		/*
+		 * Regions are read again without the page's ruling lines: a
+		 * box's edge beside a value is read as "[" or "|" and eats
+		 * the letter next to it.  (The page's own reading keeps them:
+		 * its layout analysis finds columns and tables by them.)
+		 */
+		err = DOS_NOMEM;
+		if ((oimg = without_lines(img, cbin, out->dpi)) == NULL)
+			goto out;
+		if ((err = ing_ocr_regions(w->ocr, langs, oimg, out->dpi,
 					   q.unread, out, &extra)) != DOS_OK)
 			goto out;
 		out->t_ocr += dos_mono() - t;
@@ -714,16 +738,16 @@ ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
 	/* The confidence shown reflects what was not read. */
 	out->ocr_confidence *= q.read_share;
 	err = DOS_NOMEM;
-	if ((out->text = page_text(&lines, &extra)) == NULL)
+	if ((out->text = ing_ocr_text(out, &lines, &extra)) == NULL)
 		goto out;
 	out->blank = out->nwords == 0 && out->nbarcodes == 0 &&
 		     ink_fraction(cbin) < BLANK_MAX_INK;
 
-	pixSetResolution(tbin, out->dpi, out->dpi);
-	if (w->pdf && (err = render_pdf(w, api, tbin, out->dpi, out)) != DOS_OK)
+	pixSetResolution(cbin, out->dpi, out->dpi);
+	if (w->pdf && (err = render_pdf(w, api, cbin, out->dpi, out)) != DOS_OK)
 		goto out;
 	err = DOS_NOMEM;
-	if (pixWriteMemTiff(&out->processed, &out->processed_len, tbin,
+	if (pixWriteMemTiff(&out->processed, &out->processed_len, cbin,
 			    IFF_TIFF_G4) != 0)
 		goto out;
 	if ((thumb = pixScaleToSize(img, THUMB_WIDTH, 0)) == NULL ||
@@ -741,6 +765,7 @@ out:
 	ing_prep_clear(&pp);
 	pixDestroy(&bz.ocr);
 	pixDestroy(&img);
+	pixDestroy(&oimg);
 	pixDestroy(&bin);
 	pixDestroy(&t2);
 	pixDestroy(&tbin);

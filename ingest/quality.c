@@ -7,7 +7,7 @@
  * rules (eight times longer than thick), not barcode bars (tall and thin),
  * do not touch the page's edge and lie outside the barcodes read.  A
  * component is read when its centre falls in the box of a word with a
- * letter or digit that OCR gave at least QUALITY_MIN_CONF.  Unread
+ * letter or digit that OCR gave at least ING_QUALITY_MIN_CONF.  Unread
  * components close to each other are joined into regions (a brick about
  * two letters wide); a region of at least three components, or of one
  * large letter, is reported.  The read share is read components over all.
@@ -19,7 +19,6 @@
 
 #include "internal.h"
 
-#define QUALITY_MIN_CONF 30.0f
 #define MIN_H_MM 1.2
 #define MAX_H_MM 16.0
 #define MAX_W_MM 30.0
@@ -79,7 +78,7 @@ ing_quality_check(PIX *bin, int dpi, const struct arc_word *words,
 		const struct arc_word *wd = &words[k];
 		int m = (int)(wd->h * s * 0.15) + 1;
 
-		if (wd->conf < QUALITY_MIN_CONF || !has_alnum(wd->text))
+		if (wd->conf < ING_QUALITY_MIN_CONF || !has_alnum(wd->text))
 			continue;
 		pixRasterop(readm, (int)(wd->x * s) - m, (int)(wd->y * s) - m,
 			    (int)(wd->w * s) + 2 * m, (int)(wd->h * s) + 2 * m,
