@@ -25,7 +25,7 @@
 #   3. per kind: dossier ingest -j1 with languages = auto (one batch),
 #      tesseract on each page (PDFs rendered at 300 dpi by pdftoppm first,
 #      not timed), ocrmypdf on each page; same language per page: eng, or
-#      chi_sim+eng on Chinese pages (what languages = auto chooses there)
+#      chi_sim on Chinese pages (what languages = auto chooses there)
 #   4. bench/capture_report.py: the table, and BUILD_DIR/bench/capture.json
 # Timed commands go through bench/run_timed.py, which also records how much
 # CPU other processes used meanwhile.
@@ -110,7 +110,7 @@ else
 	record skip "corpus ../shared/corpus is absent or CAPTURE_CORPUS=0"
 fi
 
-lang_of() { case "$1" in form-zh*) echo chi_sim+eng ;; *) echo eng ;; esac; }
+lang_of() { case "$1" in form-zh*) echo chi_sim ;; *) echo eng ;; esac; }
 
 # ------------------------------------------------------------ 3. runs
 for kind in $(cut -f1 "$ITEMS" | sort -u); do
