@@ -10,6 +10,11 @@
 #                           3.5 minutes on a quiet 2-core machine)
 #   BENCH_OCRMYPDF_PAGES=N  pages given to OCRmyPDF, the slowest part
 #                           (default: all pages up to 40; never fewer than 10)
+#   BENCH_BEFORE=PATH       another dossier binary (e.g. main's build) run
+#                           -j2 on the same pages in the same run: the
+#                           report gives this one's throughput and CER
+#                           beside it (issue 24: clean pages no more than 5%
+#                           slower)
 #
 # Steps:
 #   1. gensamples --bench: N A4 300-dpi G4 TIFF pages with ground truth JSON
@@ -134,6 +139,14 @@ WORK=$(cd "$WORK" && pwd)
 # change what is measured half-way.
 cp "$BUILD/dossier" "$BUILD/gensamples" "$WORK/bin/"
 DOSSIER=$WORK/bin/dossier
+if [ -n "${BENCH_BEFORE:-}" ]; then
+	if [ ! -x "$BENCH_BEFORE" ]; then
+		echo "bench/ingest.sh: BENCH_BEFORE=$BENCH_BEFORE is not an executable" >&2
+		exit 2
+	fi
+	cp "$BENCH_BEFORE" "$WORK/bin/dossier-before"
+	record before.binary "$BENCH_BEFORE"
+fi
 
 record started "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 record git "$(git describe --always --dirty 2>/dev/null || echo unknown)"
@@ -166,16 +179,22 @@ fi
 # timed as a whole command.
 dossier_run() {
 	local key=$1; shift
-	local arch=$WORK/arch-$key
-	"$DOSSIER" -A "$arch" init >/dev/null
-	say "== 2. dossier ingest $* --stats --json ($N pages)"
+	local arch=$WORK/arch-$key bin=$DOSSIER
+	case $key in dossier_before_*) bin=$WORK/bin/dossier-before ;; esac
+	"$bin" -A "$arch" init >/dev/null
+	say "== 2. $(basename "$bin") ingest $* --stats --json ($N pages)"
 	timed "$key" "$LIMIT" "$WORK/logs/$key.out" "$WORK/logs/$key.err" \
-		"$DOSSIER" -A "$arch" ingest "$@" --stats --json "${PAGES[@]}"
+		"$bin" -A "$arch" ingest "$@" --stats --json "${PAGES[@]}"
 	say "   $(tail -n 1 "$WORK/logs/$key.err")"
 }
+[ -n "${BENCH_BEFORE:-}" ] && dossier_run dossier_before_j2 -j2
 dossier_run dossier_j1 -j1
 dossier_run dossier_j2 -j2
 dossier_run dossier_j2_no_deskew -j2 --no-deskew
+# Before and after once more, the other way round: a machine growing
+# busier during the run does not favour one of them.
+[ -n "${BENCH_BEFORE:-}" ] && dossier_run dossier_before_j2_b -j2
+[ -n "${BENCH_BEFORE:-}" ] && dossier_run dossier_j2_b -j2
 
 # ---------------------------------------------------------------- 3. tesseract
 
