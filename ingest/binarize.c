@@ -65,6 +65,12 @@ ing_binarize(PIX *gray, int dpi, struct ing_binarized *pb)
 	enum dos_err err = DOS_NOMEM;
 
 	memset(pb, 0, sizeof(*pb));
+	if (pixGetWidth(gray) < 64 || pixGetHeight(gray) < 64) {
+		/* Too small to measure: read as it is. */
+		pb->method = "plain";
+		pb->ocr = pixClone(gray);
+		return pb->ocr != NULL ? DOS_OK : DOS_NOMEM;
+	}
 	if ((half = pixScaleAreaMap2(gray)) == NULL)
 		goto out;
 	w = pixGetWidth(half);
@@ -87,10 +93,12 @@ ing_binarize(PIX *gray, int dpi, struct ing_binarized *pb)
 
 			memset(hist, 0, sizeof(hist));
 			for (y = ty * tw; y < (ty + 1) * tw && y < h; y++) {
-				const l_uint32 *row = pixGetData(half) +
-						      (size_t)y * pixGetWpl(half);
+				const l_uint32 *row =
+					pixGetData(half) +
+					(size_t)y * pixGetWpl(half);
 
-				for (x = tx * tw; x < (tx + 1) * tw && x < w; x++) {
+				for (x = tx * tw; x < (tx + 1) * tw && x < w;
+				     x++) {
 					hist[GET_DATA_BYTE(row, x)]++;
 					n++;
 				}

@@ -106,14 +106,16 @@ get(struct ing_ocr *o, const char *langs, int rescue)
 	int i;
 
 	for (i = 0; i < o->nh; i++)
-		if (o->h[i].rescue == rescue && strcmp(o->h[i].langs, langs) == 0)
+		if (o->h[i].rescue == rescue &&
+		    strcmp(o->h[i].langs, langs) == 0)
 			return o->h[i].api;
 	if (strlen(langs) >= sizeof(o->h[0].langs))
 		return NULL;
 	if (o->nh == ING_OCR_HANDLES) {
 		/* Forget the oldest other handle (never the first). */
 		handle_end(o->h[1].api);
-		memmove(&o->h[1], &o->h[2], sizeof(o->h[0]) * (size_t)(o->nh - 2));
+		memmove(&o->h[1], &o->h[2],
+			sizeof(o->h[0]) * (size_t)(o->nh - 2));
 		o->nh--;
 	}
 	if ((api = make(langs, 0)) == NULL)
@@ -334,8 +336,8 @@ meets(const struct ing_page *out, size_t n, int x, int y, int w, int h,
 			 (x > o->x ? x : o->x);
 		int iy = (y + h < o->y + o->h ? y + h : o->y + o->h) -
 			 (y > o->y ? y : o->y);
-		long small = (long)w * h < (long)o->w * o->h ? (long)w * h
-							      : (long)o->w * o->h;
+		long a = (long)w * h, b = (long)o->w * o->h;
+		long small = a < b ? a : b;
 
 		if (o->text[0] == '\0' || ix <= 0 || iy <= 0 ||
 		    4L * ix * iy <= small)
@@ -428,11 +430,12 @@ collect(TessBaseAPI *api, int dx, int dy, float min_conf, size_t nold,
 			y1 += dy;
 			x2 += dx;
 			y2 += dy;
-			m = nold ? meets(out, nold, x1, y1, x2 - x1, y2 - y1, conf)
+			m = nold ? meets(out, nold, x1, y1, x2 - x1, y2 - y1,
+					 conf)
 				 : 0;
 			if (m > 0) {
-				size_t j = blank_weak(out, nold, x1, y1, x2 - x1,
-						      y2 - y1);
+				size_t j = blank_weak(out, nold, x1, y1,
+						      x2 - x1, y2 - y1);
 				char *nt;
 
 				if (j < nold && (nt = strdup(t)) != NULL) {

@@ -533,7 +533,7 @@ without_lines(PIX *img, PIX *bin, int dpi)
 	if (pixGetDepth(img) == 1) {
 		out = pixSubtract(NULL, img, m);
 	} else if ((out = pixCopy(NULL, img)) != NULL) {
-		/* The paper's own gray: a whiter line would show as a stroke. */
+		/* The paper's gray: a whiter line would show as a stroke. */
 		l_uint32 paper = 255;
 
 		pixGetRankValue(img, 8, 0.5f, &paper);

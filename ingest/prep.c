@@ -8,8 +8,10 @@
  * models are trained on text with an x-height of about 20-30 pixels (300
  * dpi for 10-point type), and zbar needs two pixels a module: such pages
  * are resampled (linear interpolation on gray, so edges stay smooth) to
- * square pixels at ING_READ_DPI.  A 1-bit page at 250 dpi or more is left
- * as it is (the fast path for clean office scans).
+ * square pixels at ING_READ_DPI (never past READ_MAX_MP megapixels).  A
+ * page without a resolution, or with one its size belies (a camera's 72
+ * dpi on a page 34 inches wide), is taken as A4-wide.  A 1-bit page at
+ * 250 dpi or more is left as it is (the fast path for clean office scans).
  *
  * Photos: a page photographed on a desk is a bright quadrilateral on a
  * darker surround.  On a copy reduced to about 600 pixels, the brightest
@@ -35,6 +37,9 @@
 #define PHOTO_MAX_AREA 0.90
 #define PHOTO_MIN_CONTRAST 40 /* sheet brighter than the surround by */
 #define A4_WIDTH_IN 8.27
+#define MAX_PAGE_IN 24.0      /* a declared resolution making a page
+				 wider or taller is not believed */
+#define READ_MAX_MP 60.0  /* resampling stops at this size */
 
 /* 8 bpp gray of any page (colour by luminance, colormaps removed). */
 static PIX *
@@ -141,10 +146,14 @@ find_sheet(PIX *gray, double qx[4], double qy[4])
 			pixGetPixel(big, x, y, &v);
 			if (!v)
 				continue;
-			if (d0 < dmin[0]) { dmin[0] = d0; qx[0] = x; qy[0] = y; }
-			if (d0 > dmax[0]) { dmax[0] = d0; qx[3] = x; qy[3] = y; }
-			if (d1 > dmax[1]) { dmax[1] = d1; qx[1] = x; qy[1] = y; }
-			if (d1 < dmin[1]) { dmin[1] = d1; qx[2] = x; qy[2] = y; }
+			if (d0 < dmin[0])
+				dmin[0] = d0, qx[0] = x, qy[0] = y;
+			if (d0 > dmax[0])
+				dmax[0] = d0, qx[3] = x, qy[3] = y;
+			if (d1 > dmax[1])
+				dmax[1] = d1, qx[1] = x, qy[1] = y;
+			if (d1 < dmin[1])
+				dmin[1] = d1, qx[2] = x, qy[2] = y;
 		}
 	}
 	for (i = 0; i < 4; i++) {
@@ -175,10 +184,10 @@ sample(const l_uint32 *data, int wpl, int w, int h, double x, double y)
 		return 255;
 	r0 = data + (size_t)y0 * wpl;
 	r1 = r0 + wpl;
-	v = (GET_DATA_BYTE(r0, x0) * (1 - fx) + GET_DATA_BYTE(r0, x0 + 1) * fx) *
-		    (1 - fy) +
-	    (GET_DATA_BYTE(r1, x0) * (1 - fx) + GET_DATA_BYTE(r1, x0 + 1) * fx) *
-		    fy;
+	v = (GET_DATA_BYTE(r0, x0) * (1 - fx) +
+	     GET_DATA_BYTE(r0, x0 + 1) * fx) * (1 - fy) +
+	    (GET_DATA_BYTE(r1, x0) * (1 - fx) +
+	     GET_DATA_BYTE(r1, x0 + 1) * fx) * fy;
 	return (int)(v + 0.5);
 }
 
@@ -203,6 +212,8 @@ unwarp(PIX *gray, const double qx[4], const double qy[4], int *pdpi)
 		k = 1;
 	W = (int)lround(ow * k);
 	H = (int)lround(oh * k);
+	if (H > 3 * W)
+		H = 3 * W; /* a strip, not a sheet: no more than that */
 	*pdpi = (int)lround(W / A4_WIDTH_IN);
 	if ((src = ptaCreate(4)) == NULL || (dst = ptaCreate(4)) == NULL)
 		goto out;
@@ -247,7 +258,7 @@ ing_prep(PIX *pix, struct ing_prep *pp)
 	double qx[4], qy[4];
 	PIX *gray = NULL, *r;
 	int d = pixGetDepth(pix), i;
-	double sx, sy;
+	double sx, sy, area;
 
 	memset(pp, 0, sizeof(*pp));
 	pixGetResolution(pix, &xres, &yres);
@@ -269,7 +280,8 @@ ing_prep(PIX *pix, struct ing_prep *pp)
 	 * A photo: colour or gray with no resolution, or the 72 dpi cameras
 	 * write, showing a sheet on a darker surface.
 	 */
-	if (d >= 8 && xres <= 96 && find_sheet(gray, qx, qy)) {
+	if (d >= 8 && xres <= 96 && pixGetWidth(gray) >= 200 &&
+	    pixGetHeight(gray) >= 200 && find_sheet(gray, qx, qy)) {
 		r = unwarp(gray, qx, qy, &pp->dpi);
 		pixDestroy(&gray);
 		if (r == NULL)
@@ -283,9 +295,20 @@ ing_prep(PIX *pix, struct ing_prep *pp)
 		pixSetResolution(pp->gray, pp->dpi, pp->dpi);
 		return DOS_OK;
 	}
-	if (xres <= 0) {
-		/* No resolution at all: read it as a 300-dpi page. */
-		xres = yres = ING_PDF_DPI;
+	if (xres <= 0 || yres <= 0 ||
+	    (double)pixGetWidth(gray) / xres > MAX_PAGE_IN ||
+	    (double)pixGetHeight(gray) / yres > MAX_PAGE_IN) {
+		/*
+		 * No resolution, or one the page's size belies (a camera's
+		 * 72 dpi on a 300-dpi page): as if the page were A4 wide.
+		 */
+		int s = pixGetWidth(gray) < pixGetHeight(gray)
+				? pixGetWidth(gray)
+				: pixGetHeight(gray);
+
+		xres = yres = (int)(s / A4_WIDTH_IN + 0.5);
+		if (xres < 1)
+			xres = yres = 1;
 	}
 	sx = sy = 1.0;
 	if (xres != yres || xres < ING_MIN_READ_DPI) {
@@ -296,6 +319,16 @@ ing_prep(PIX *pix, struct ing_prep *pp)
 			target = ING_READ_DPI;
 		sx = (double)target / xres;
 		sy = (double)target / yres;
+		/* Never past READ_MAX_MP megapixels (a big image said to
+		 * be at a low resolution). */
+		area = (double)pixGetWidth(gray) * sx * pixGetHeight(gray) * sy;
+		if (area > READ_MAX_MP * 1e6) {
+			double k = sqrt(READ_MAX_MP * 1e6 / area);
+
+			sx *= k;
+			sy *= k;
+			target = (int)(target * k);
+		}
 		pp->resampled = 1;
 		r = pixScale(gray, (l_float32)sx, (l_float32)sy);
 		pixDestroy(&gray);

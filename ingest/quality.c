@@ -29,8 +29,8 @@ static int
 has_alnum(const char *s)
 {
 	for (; *s != '\0'; s++)
-		if ((unsigned char)*s >= 0x80 ||
-		    (*s >= '0' && *s <= '9') || ((*s | 32) >= 'a' && (*s | 32) <= 'z'))
+		if ((unsigned char)*s >= 0x80 || (*s >= '0' && *s <= '9') ||
+		    ((*s | 32) >= 'a' && (*s | 32) <= 'z'))
 			return 1;
 	return 0;
 }
@@ -45,7 +45,8 @@ enum dos_err
 ing_quality_check(PIX *bin, int dpi, const struct arc_word *words,
 		  size_t nwords, BOXA *exclude, struct ing_quality *q)
 {
-	PIX *work = NULL, *readm = NULL, *excl = NULL, *un = NULL, *grown = NULL;
+	PIX *work = NULL, *readm = NULL, *excl = NULL, *un = NULL,
+	    *grown = NULL;
 	BOXA *comps = NULL, *regions = NULL;
 	NUMA *count = NULL, *big = NULL;
 	double s, mm;
@@ -142,7 +143,8 @@ ing_quality_check(PIX *bin, int dpi, const struct arc_word *words,
 			for (j = 0; j < nr; j++) {
 				l_int32 rx, ry, rw, rh;
 
-				boxaGetBoxGeometry(regions, j, &rx, &ry, &rw, &rh);
+				boxaGetBoxGeometry(regions, j, &rx, &ry, &rw,
+						   &rh);
 				if (x + bw / 2 >= rx && x + bw / 2 < rx + rw &&
 				    y + bh / 2 >= ry && y + bh / 2 < ry + rh) {
 					numaShiftValue(count, j, 1);
