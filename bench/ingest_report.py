@@ -475,6 +475,26 @@ def print_table(res):
                  r["dossier_j2_over_ocrmypdf"]["value"], 3.5, ">="))
     v = r["dossier_j1_over_tesseract_1proc"]["value"]
     P("  %-44s %8s" % ("dossier -j1 / tesseract 1 process", f(v, "%.2f")))
+    # CPU seconds a page: what the work costs, whatever else the machine
+    # did meanwhile (wall-time ratios suffer from a busy machine).
+    cpp = {}
+    for key in ("dossier_before_j2", "dossier_j2", "dossier_j2_b", "tesseract_2proc", "ocrmypdf"):
+        run = res["runs"].get(key)
+        if run and run.get("cpu_s") and run["pages"]:
+            cpp[key] = run["cpu_s"] / run["pages"]
+    if cpp:
+        P("  CPU seconds a page (load-independent): " + ", ".join(
+            "%s %.2f" % (res["runs"][k]["label"], v) for k, v in cpp.items()))
+        dj = [cpp[k] for k in ("dossier_j2", "dossier_j2_b") if k in cpp]
+        if dj and "tesseract_2proc" in cpp:
+            P(ratio_line("tesseract CPU/page / dossier -j2 CPU/page",
+                         cpp["tesseract_2proc"] / mean(dj), 1.0, ">="))
+        if dj and "ocrmypdf" in cpp:
+            P(ratio_line("OCRmyPDF CPU/page / dossier -j2 CPU/page",
+                         cpp["ocrmypdf"] / mean(dj), 3.5, ">="))
+        if dj and "dossier_before_j2" in cpp:
+            P(ratio_line("before CPU/page / after CPU/page",
+                         cpp["dossier_before_j2"] / mean(dj), 0.95, ">="))
 
     P("\nStage ms per page (from --stats: time a page spends in each stage in its worker;"
       "\n  with -j2 two pages are in flight at once, so each stage takes longer per page)")
@@ -520,7 +540,7 @@ def print_table(res):
     if ba:
         cb = res["cer"].get("dossier_before_j2")
         ca = res["cer"].get("dossier_j2")
-        P("\nBefore and after (issue 24: clean pages may not get worse by more than 5%%)")
+        P("\nBefore and after (issue 24: clean pages may not get worse by more than 5%)")
         P("  before: %s" % ba["binary"])
         P("  pages/min before %.1f, after %.1f (each the mean of two -j2 runs, in turn)"
           % (ba["before_pages_per_min"], ba["after_pages_per_min"]))

@@ -122,8 +122,12 @@ TessBaseAPI *ing_ocr_osd(struct ing_ocr *o);
 /* The installed languages for OSD's script (auto), else as configured. */
 const char *ing_ocr_auto_langs(struct ing_ocr *o, const char *script,
 			       float conf);
-/* Recognises img: words, confidence into out; its lines into ls. */
-enum dos_err ing_ocr_read(TessBaseAPI *api, PIX *img, int dpi,
+/*
+ * Recognises img: words, confidence into out; its lines into ls.  shade
+ * (or NULL): a gray rendering of a 1 bpp img, as wide, that the
+ * recognizer reads lines from.
+ */
+enum dos_err ing_ocr_read(TessBaseAPI *api, PIX *img, PIX *shade, int dpi,
 			  struct ing_page *out, struct ing_lines *ls);
 /* Reads each region of img again as one block; adds words and lines. */
 enum dos_err ing_ocr_regions(struct ing_ocr *o, const char *langs, PIX *img,
