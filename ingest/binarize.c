@@ -80,6 +80,13 @@ ing_binarize(PIX *gray, int dpi, struct ing_binarized *pb)
 		tw = 16;
 	nx = (w + tw - 1) / tw;
 	ny = (h + tw - 1) / tw;
+	if (nx < 5 || ny < 5) {
+		/* Too few tiles to tell shading from text: as it is. */
+		pb->method = "plain";
+		pb->ocr = pixClone(gray);
+		err = pb->ocr != NULL ? DOS_OK : DOS_NOMEM;
+		goto out;
+	}
 	bg = calloc((size_t)nx * ny, sizeof(*bg));
 	ink = calloc((size_t)nx * ny, sizeof(*ink));
 	sorted = calloc((size_t)nx * ny, sizeof(*sorted));

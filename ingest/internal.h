@@ -122,6 +122,8 @@ TessBaseAPI *ing_ocr_osd(struct ing_ocr *o);
 /* The installed languages for OSD's script (auto), else as configured. */
 const char *ing_ocr_auto_langs(struct ing_ocr *o, const char *script,
 			       float conf);
+/* auto: the other script's languages for regions left unread, or NULL. */
+const char *ing_ocr_other_langs(struct ing_ocr *o, const char *langs);
 /*
  * Recognises img: words, confidence into out; its lines into ls.  shade
  * (or NULL): a gray rendering of a 1 bpp img, as wide, that the

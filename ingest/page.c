@@ -51,6 +51,7 @@
 #define LINE_MAX_MM 0.45 /* ruling lines are no thicker */
 #define REREAD_MIN_UNREAD 0.02 /* share unread that is read again */
 #define REREAD_MIN_BIG 3 /* or large letters unread (a word of a title) */
+#define MIXED_MIN_UNREAD 10.0 /* percent unread read in the other script */
 
 static void density(zbar_image_scanner_t *sc, int n);
 
@@ -516,6 +517,8 @@ page_langs(struct ing_worker *w, PIX *bin, int dpi)
 						&sconf))
 		script = NULL;
 	langs = ing_ocr_auto_langs(w->ocr, script, sconf);
+	dos_debugx("%s: script %s (confidence %.2f): %s", __func__,
+		   script != NULL ? script : "unknown", sconf, langs);
 	TessBaseAPIClear(osd);
 	pixDestroy(&small);
 	return langs;
@@ -653,8 +656,8 @@ ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
 	    *cbin = NULL, *shade = NULL,
 	    *thumb = NULL;
 	BOXA *codes = NULL;
-	TessBaseAPI *api;
-	const char *langs;
+	TessBaseAPI *api = NULL;
+	const char *langs, *other;
 	double t = dos_mono(), t1, conf, angle = 0;
 	int quads = 0;
 	size_t before;
@@ -816,6 +819,33 @@ ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
 				goto out;
 		}
 		out->t_prep += dos_mono() - t;
+		/*
+		 * languages = auto, and still a review's worth unread: a
+		 * mixed page; what is left is read in the other script.
+		 */
+		other = ing_ocr_other_langs(w->ocr, langs);
+		if (other != NULL && q.unread != NULL &&
+		    boxaGetCount(q.unread) > 0 &&
+		    (1.0 - q.read_share) * 100.0 > MIXED_MIN_UNREAD) {
+			t = dos_mono();
+			before = out->nwords;
+			if ((err = ing_ocr_regions(w->ocr, other, oimg,
+						   out->dpi, q.unread, out,
+						   &extra)) != DOS_OK)
+				goto out;
+			out->t_ocr += dos_mono() - t;
+			t = dos_mono();
+			if (out->nwords > before) {
+				snprintf(out->langs, sizeof(out->langs),
+					 "%s+%s", langs, other);
+				ing_quality_clear(&q);
+				if ((err = ing_quality_check(
+					     tbin, out->dpi, out->words,
+					     out->nwords, codes, &q)) != DOS_OK)
+					goto out;
+			}
+			out->t_prep += dos_mono() - t;
+		}
 	}
 	t = dos_mono();
 	if ((err = keep_unread(&q, out)) != DOS_OK)
@@ -841,8 +871,7 @@ ing_worker_page(struct ing_worker *w, PIX *pix, int rendered,
 	out->t_encode = dos_mono() - t;
 	err = DOS_OK;
 out:
-	if (out->langs[0] != '\0' &&
-	    (api = ing_ocr_handle(w->ocr, out->langs)) != NULL)
+	if (api != NULL)
 		TessBaseAPIClear(api);
 	ing_ocr_lines_free(&lines);
 	ing_ocr_lines_free(&extra);

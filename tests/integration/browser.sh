@@ -64,7 +64,7 @@ CLERK_USER=cle CLERK_PASSWORD=pass-cle-123 FLAGGED_TITLE="Flagged form" SCANNER=
 # A Chinese loan form read as English: the quality gate sends it to review
 # with the regions it could not read (issue 24).
 "$GENSAMPLES" --capture --set tune --kinds form-zh --count 1 -o "$T_TMP/zh" >/dev/null 2>&1
-cp "$T_TMP"/zh/form-zh-tune-001.* "$T_TMP/unread-form.tif" 2>/dev/null
+cp "$T_TMP/zh/form-zh-tune-001.tif" "$T_TMP/unread-form.tif"
 echo pass-cle-123 | D --as cle ingest --lang eng "$T_TMP/unread-form.tif" >/dev/null 2>&1
 uid=$(D review --json 2>/dev/null | jq '[.[] | select(.title == "unread-form.tif") | .id] | max')
 regions=$(D show --json "$uid" 2>/dev/null | jq '.pages[0].unread | length')
