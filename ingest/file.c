@@ -389,6 +389,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	char (*accbuf)[128] = NULL;
 	char (*langbuf)[64] = NULL;
 	char (*pdfsha)[DOS_SHA256_HEX] = NULL;
+	char (*datebuf)[11] = NULL;
 	const struct ing_manifest_row *man;
 	struct arc_doc_in *docs = NULL;
 	struct arc_source_in sin;
@@ -412,7 +413,9 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	    (docs = calloc((size_t)sp.ndocs + 1, sizeof(*docs))) == NULL ||
 	    (accbuf = calloc((size_t)sp.ndocs + 1, sizeof(*accbuf))) == NULL ||
 	    (langbuf = calloc((size_t)sp.ndocs + 1, sizeof(*langbuf))) == NULL ||
-	    (pdfsha = calloc((size_t)sp.ndocs + 1, sizeof(*pdfsha))) == NULL) {
+	    (pdfsha = calloc((size_t)sp.ndocs + 1, sizeof(*pdfsha))) == NULL ||
+	    (datebuf = calloc((size_t)sp.ndocs + 1, sizeof(*datebuf))) ==
+		    NULL) {
 		err = DOS_NOMEM;
 		goto out;
 	}
@@ -479,6 +482,11 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 					? man->title
 					: name;
 		docs[i].date = man != NULL ? man->date : NULL;
+		/* Else the date printed on its first page that prints one. */
+		for (j = 0; docs[i].date == NULL && j < d->npages; j++)
+			if (ing_date_find(f->pages[d->pages[j]].text,
+					  datebuf[i]))
+				docs[i].date = datebuf[i];
 		docs[i].doc_type = man != NULL && man->type != NULL
 					   ? man->type
 					   : ing->opt.doc_type;
@@ -565,6 +573,7 @@ out:
 	free(accbuf);
 	free(langbuf);
 	free(pdfsha);
+	free(datebuf);
 	split_free(&sp);
 	return err;
 }

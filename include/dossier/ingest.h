@@ -64,6 +64,14 @@ typedef void (*ing_file_fn)(void *arg, const char *path, enum dos_err err,
 			    json_t *docs, const char *msg);
 
 /* Fills o with the defaults. */
+/*
+ * The date a document is dated, from its OCR text (docdate.c): writes
+ * YYYY-MM-DD to pdate and returns 1, or returns 0 (pdate "") when the
+ * text prints no date.  A labelled date ("Date:", "日期") wins; dates of
+ * birth, expiry and the like are never taken.
+ */
+int ing_date_find(const char *text, char pdate[11]);
+
 void ing_options_default(struct ing_options *o);
 
 enum dos_err ing_new(const struct ing_options *o, struct ing **ping);
