@@ -569,12 +569,47 @@ ing_ocr_regions(struct ing_ocr *o, const char *langs, PIX *img, int dpi,
 	return DOS_OK;
 }
 
-/* Appends the words of line l (blanked ones left out) to s at *po. */
+/*
+ * Whether the UTF-8 character at p is written without blanks between
+ * words: CJK from U+2E80 (with fullwidth punctuation), not Hangul
+ * (Korean puts blanks between words).
+ */
+static int
+cjk_at(const unsigned char *p)
+{
+	unsigned cp;
+
+	if (p[0] >= 0xf0)
+		return p[1] != '\0'; /* U+10000 and up: CJK extensions */
+	if (p[0] < 0xe0 || p[1] == '\0' || p[2] == '\0')
+		return 0;
+	cp = ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
+	return cp >= 0x2e80 && !(cp >= 0xac00 && cp <= 0xd7ff);
+}
+
+/* Whether the word ends with a CJK character. */
+static int
+cjk_end(const char *t, size_t n)
+{
+	size_t k = n;
+
+	while (k > 0 && ((unsigned char)t[k - 1] & 0xc0) == 0x80)
+		k--;
+	return k > 0 && n - k + 1 >= 3 &&
+	       cjk_at((const unsigned char *)t + k - 1);
+}
+
+/*
+ * Appends the words of line l (blanked ones left out) to s at *po, a
+ * blank between two words unless both sides are CJK (as Tesseract's own
+ * text has it: Chinese runs without blanks).
+ */
 static void
 put_line(const struct ing_page *out, const struct ing_line *l, char *s,
 	 size_t *po, int para)
 {
-	size_t i, o = *po, before = *po;
+	size_t i, o = *po, before = *po, pn = 0;
+	const char *prev = NULL;
 	int any = 0;
 
 	for (i = l->first; i < l->first + l->n; i++) {
@@ -588,8 +623,11 @@ put_line(const struct ing_page *out, const struct ing_line *l, char *s,
 				s[o++] = '\n';
 			if (o > 0 && para)
 				s[o++] = '\n';
-		} else
+		} else if (!(cjk_end(prev, pn) &&
+			     cjk_at((const unsigned char *)t)))
 			s[o++] = ' ';
+		prev = t;
+		pn = n;
 		memcpy(s + o, t, n);
 		o += n;
 		any = 1;
