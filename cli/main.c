@@ -1266,90 +1266,6 @@ usage:
 	return 2;
 }
 
-/* Copies a document's searchable PDF to a file (or standard output). */
-static int
-cmd_pdf(const char *dir, int argc, char **argv)
-{
-	struct arc *a = NULL;
-	const char *outpath = NULL;
-	char *end, tmp[4096], buf[65536], msg[512] = "";
-	long long id;
-	uint64_t size;
-	ssize_t n;
-	int c, fd = -1, ofd = -1, rc = 1;
-	enum dos_err err;
-
-	tmp[0] = '\0';
-	while ((c = getopt(argc, argv, "o:")) != -1) {
-		if (c == 'o')
-			outpath = optarg;
-		else
-			goto usage;
-	}
-	if (optind != argc - 1 || outpath == NULL)
-		goto usage;
-	id = strtoll(argv[optind], &end, 10);
-	if (*end != '\0' || id <= 0)
-		goto usage;
-	if (cli_open_archive(dir, &a) != DOS_OK)
-		goto out;
-	if ((err = arc_doc_pdf(a, &cli_user, id, &fd, &size, msg,
-			       sizeof(msg))) != DOS_OK) {
-		fprintf(stderr, "dossier: document %lld: %s\n", id,
-			msg[0] ? msg
-			: err == DOS_NOTFOUND ? "no such document, or it has no "
-						"searchable PDF"
-					      : dos_strerror(err));
-		goto out;
-	}
-	if (strcmp(outpath, "-") == 0)
-		ofd = STDOUT_FILENO;
-	else {
-		/* Never a half-written PDF under the name asked for. */
-		if (dos_snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", outpath) !=
-			    DOS_OK ||
-		    (ofd = mkstemp(tmp)) < 0) {
-			fprintf(stderr, "dossier: %s: %s\n", outpath,
-				strerror(errno));
-			tmp[0] = '\0';
-			goto out;
-		}
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (write(ofd, buf, (size_t)n) != n) {
-			n = -1;
-			break;
-		}
-	if (n < 0 || (ofd != STDOUT_FILENO &&
-		      (fsync(ofd) != 0 || fchmod(ofd, 0640) != 0 ||
-		       close(ofd) != 0 || rename(tmp, outpath) != 0))) {
-		fprintf(stderr, "dossier: %s: %s\n", outpath, strerror(errno));
-		if (ofd == STDOUT_FILENO)
-			ofd = -1;
-		goto out;
-	}
-	if (ofd != STDOUT_FILENO)
-		tmp[0] = '\0';
-	ofd = -1;
-	if (strcmp(outpath, "-") != 0)
-		fprintf(stderr, "document %lld: %llu bytes written to %s\n", id,
-			(unsigned long long)size, outpath);
-	rc = 0;
-out:
-	if (ofd >= 0 && ofd != STDOUT_FILENO)
-		close(ofd);
-	if (tmp[0] != '\0')
-		unlink(tmp);
-	if (fd >= 0)
-		close(fd);
-	arc_close(a);
-	return rc;
-usage:
-	fprintf(stderr, "usage: dossier pdf [-A DIR] ID -o FILE|-\n");
-	rc = 2;
-	goto out;
-}
-
 /* Lists recent batches, or shows one with every file and its outcome. */
 static int
 cmd_batch(const char *dir, int argc, char **argv)
@@ -1463,6 +1379,8 @@ static const struct cmd cmds[] = {
 	{"delete", cmd_delete, "request, approve or withdraw a deletion"},
 	{"hold", cmd_hold, "place or release a legal hold"},
 	{"purge", cmd_purge, "purge deletions whose hold period is over"},
+	{"retention", cmd_retention, "retention schedule, what is due, "
+				     "disposal lists and certificates"},
 	{"missing", cmd_missing, "list what customers' dossiers lack"},
 	{"checklist", cmd_checklist, "list, add or remove checklist items"},
 	{"stats", cmd_stats, "documents and pages by category, unit, clerk, day"},
