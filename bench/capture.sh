@@ -12,6 +12,8 @@
 # Environment:
 #   CAPTURE_PAGES=N   pages of each generated kind (default 3)
 #   CAPTURE_SET=S     eval (default: the held-out set, never tuned on) or tune
+#   CAPTURE_SEED=N    gensamples --seed: another draw of the set (pages
+#                     nobody has looked at); default 1, the set as it was
 #   CAPTURE_KINDS=L   comma list of generated kinds (default all), or none
 #   CAPTURE_CORPUS=0  leave out the ../shared/corpus pages
 #   CAPTURE_OCRMYPDF=0  leave out OCRmyPDF (the slowest part)
@@ -42,6 +44,10 @@ SET=${CAPTURE_SET:-eval}
 KINDS=${CAPTURE_KINDS:-all}
 case "$N" in
 '' | *[!0-9]*) echo "bench/capture.sh: CAPTURE_PAGES must be a number" >&2; exit 2 ;;
+esac
+SEED=${CAPTURE_SEED:-1}
+case "$SEED" in
+'' | *[!0-9]*) echo "bench/capture.sh: CAPTURE_SEED must be a number" >&2; exit 2 ;;
 esac
 case "$SET" in
 tune | eval) ;;
@@ -74,6 +80,7 @@ DOSSIER=$WORK/bin/dossier
 record started "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 record git "$(git describe --always --dirty 2>/dev/null || echo unknown)"
 record set "$SET"
+record seed "$SEED"
 record loadavg_start "$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')"
 command -v tesseract >/dev/null && record tesseract_version "$(tesseract --version 2>&1 | head -1 | awk '{print $2}')"
 command -v ocrmypdf >/dev/null && record ocrmypdf_version "$(ocrmypdf --version 2>&1 | head -1)"
@@ -83,8 +90,9 @@ say "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 ITEMS=$WORK/items.tsv   # kind <TAB> path <TAB> truth json or text file
 : >"$ITEMS"
 if [ "$KINDS" != none ]; then
-	say "== 1. gensamples --capture --set $SET --count $N --kinds $KINDS"
+	say "== 1. gensamples --capture --set $SET --count $N --kinds $KINDS --seed $SEED"
 	"$WORK/bin/gensamples" --capture --set "$SET" --count "$N" --kinds "$KINDS" \
+		--seed "$SEED" \
 		-o "$WORK/pages" >"$WORK/logs/gensamples.log"
 	for j in "$WORK"/pages/*.json; do
 		f=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["file"])' "$j")

@@ -217,7 +217,7 @@ def score(work, dossier):
     for k, _, _ in items:
         if k not in kinds:
             kinds.append(k)
-    res = {"set": vals.get("set"), "git": vals.get("git"),
+    res = {"set": vals.get("set"), "seed": vals.get("seed"), "git": vals.get("git"),
            "loadavg_start": vals.get("loadavg_start"), "loadavg_end": vals.get("loadavg_end"),
            "tesseract": vals.get("tesseract_version"), "ocrmypdf": vals.get("ocrmypdf_version"),
            "skipped": skips, "kinds": {}, "silent_loss": []}
@@ -327,8 +327,9 @@ def print_table(res):
     P = print
     P("")
     P("=" * 100)
-    P("dossier capture benchmark (issue 24): set '%s' | git %s | tesseract %s | %s"
-      % (res["set"], res["git"], res["tesseract"], res["ocrmypdf"] or "ocrmypdf -"))
+    P("dossier capture benchmark (issue 24): set '%s' seed %s | git %s | tesseract %s | %s"
+      % (res["set"], res["seed"] or "1", res["git"], res["tesseract"],
+         res["ocrmypdf"] or "ocrmypdf -"))
     P("load average at start %s, at end %s" % (res["loadavg_start"], res["loadavg_end"]))
     P("=" * 100)
     hdr = "  %-10s %8s %8s %9s %9s %9s %9s %9s %7s"

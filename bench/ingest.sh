@@ -15,6 +15,8 @@
 #                           report gives this one's throughput and CER
 #                           beside it (issue 24: clean pages no more than 5%
 #                           slower)
+#   BENCH_SEED=N            gensamples --seed: another set of pages than the
+#                           default one (a held-out set for issue 20)
 #
 # Steps:
 #   1. gensamples --bench: N A4 300-dpi G4 TIFF pages with ground truth JSON
@@ -156,8 +158,15 @@ say "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs on t
 
 # ---------------------------------------------------------------- 1. pages
 
-say "== 1. generating $N pages: gensamples --bench"
-"$WORK/bin/gensamples" --bench -o "$WORK/pages" --count "$N" >"$WORK/logs/gensamples.log" 2>&1
+SEEDARG=()
+case "${BENCH_SEED:-}" in
+'') ;;
+*[!0-9]*) echo "bench/ingest.sh: BENCH_SEED must be a number" >&2; exit 2 ;;
+*) SEEDARG=(--seed "$BENCH_SEED"); record seed "$BENCH_SEED" ;;
+esac
+say "== 1. generating $N pages: gensamples --bench ${SEEDARG[*]}"
+"$WORK/bin/gensamples" --bench -o "$WORK/pages" --count "$N" "${SEEDARG[@]}" \
+	>"$WORK/logs/gensamples.log" 2>&1
 PAGES=("$WORK"/pages/bench-*.tif)
 if [ "${#PAGES[@]}" -ne "$N" ]; then
 	echo "bench/ingest.sh: gensamples wrote ${#PAGES[@]} pages, expected $N" >&2

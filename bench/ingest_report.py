@@ -232,7 +232,7 @@ def report(work, dossier, out_json):
     res = {"pages": n, "skipped": [{"what": a, "why": b} for a, b in skips],
            "runs": {}, "ratios": {}, "outside_ocr": {}, "cer": {}, "skew": {},
            "notes": []}
-    for k in ("started", "git", "loadavg_start", "loadavg_end", "nproc",
+    for k in ("started", "git", "seed", "loadavg_start", "loadavg_end", "nproc",
               "tesseract_version", "ocrmypdf_version", "elapsed_s"):
         if k in vals:
             res[k] = num(vals, k) if k == "elapsed_s" else vals[k]
@@ -443,8 +443,8 @@ def print_table(res):
     P = print
     P("")
     P("=" * 78)
-    P("dossier ingest benchmark: %d pages (gensamples --bench: A4, 300 dpi, G4, skew +-3 deg)"
-      % res["pages"])
+    P("dossier ingest benchmark: %d pages (gensamples --bench --seed %s: A4, 300 dpi, G4,"
+      " skew +-3 deg)" % (res["pages"], res.get("seed", "1")))
     P("git %s | %s cores | load average at start %s | tesseract %s | ocrmypdf %s"
       % (res.get("git", "?"), res.get("nproc", "?"), res.get("loadavg_start", "?"),
          res.get("tesseract_version", "?"), res.get("ocrmypdf_version", "-")))

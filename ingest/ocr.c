@@ -24,8 +24,8 @@
  * text where they stand on the page.
  *
  * Exports ing_ocr_new, ing_ocr_free, ing_ocr_is_auto, ing_ocr_handle,
- * ing_ocr_osd, ing_ocr_auto_langs, ing_ocr_read, ing_ocr_regions,
- * ing_ocr_text, ing_ocr_lines_free.
+ * ing_ocr_osd, ing_ocr_auto_langs, ing_ocr_other_langs, ing_ocr_read,
+ * ing_ocr_regions, ing_ocr_text, ing_ocr_lines_free.
  */
 #include <stdio.h>
 #include <stdlib.h>
