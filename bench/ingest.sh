@@ -15,6 +15,7 @@
 #                           report gives this one's throughput and CER
 #                           beside it (issue 24: clean pages no more than 5%
 #                           slower)
+#   BENCH_PAGE_LIMIT=S      seconds a page before a step is stopped (10)
 #   BENCH_SEED=N            gensamples --seed: another set of pages than the
 #                           default one (a held-out set for issue 20)
 #
@@ -77,9 +78,14 @@ skip() {
 timed() {
 	python3 "$HERE/run_timed.py" "$WORK/results.txt" "$@" || true
 }
-# Time limit for one step: generous (10 s a page + 60 s), so that a hung tool
-# cannot keep the benchmark running for ever.
-LIMIT=$((N * 10 + 60))
+# Time limit for one step: generous (10 s a page + 60 s, or BENCH_PAGE_LIMIT
+# seconds a page on a crowded machine), so that a hung tool cannot keep the
+# benchmark running for ever.
+PL=${BENCH_PAGE_LIMIT:-10}
+case "$PL" in
+'' | *[!0-9]*) echo "bench/ingest.sh: BENCH_PAGE_LIMIT must be a number" >&2; exit 2 ;;
+esac
+LIMIT=$((N * PL + 60))
 
 # tess_loop OUTDIR PAGE...: plain tesseract on each page in turn, one thread.
 tess_loop() {
