@@ -501,7 +501,7 @@ roles_can_be_added(void **state)
 	assert_string_equal(msg, "unknown action 'fly' (actions: search, "
 				 "view, download, export, edit, "
 				 "delete_request, approve, purge, audit_read, "
-				 "ingest, review, admin)");
+				 "ingest, review, admin, report, dispose)");
 	assert_int_equal(arc_role_add(f->a, &adm, "reviewer", "search,view",
 				      "unit", 0, 1, msg, sizeof(msg)),
 			 DOS_OK);
