@@ -5,7 +5,7 @@
 // Env: BASE_URL, OUT_DIR, CLERK_USER, CLERK_PASSWORD, UNREAD_TITLE (the
 // flagged document's title), UNREAD_REGIONS (how many regions the API
 // reports for its first page).
-import { ok, launch, signIn, shot } from './lib.mjs';
+import { ok, end, launch, signIn, shot } from './lib.mjs';
 
 const base = process.env.BASE_URL;
 const want = Number(process.env.UNREAD_REGIONS);
@@ -42,3 +42,4 @@ try {
 } finally {
   await browser.close();
 }
+end();
