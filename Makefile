@@ -28,7 +28,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan tsan fuzz bench-ingest bench-queue bench-archive bench-search bench-web bench-export bench-classify clean samples install uninstall soak
+.PHONY: all deps browser-deps run test check asan tsan fuzz bench-ingest bench-queue bench-capture bench-archive bench-search bench-web bench-export bench-classify clean samples install uninstall soak
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -73,9 +73,10 @@ $(CLI_OBJ): $(wildcard cli/*.h)
 $(BUILD)/dossier: $(CLI_OBJ) $(BUILD)/libdossier.a
 	$(CC) $(SAN) $^ $(LIBS) -o $@
 
-$(BUILD)/gensamples: tools/gensamples.c
+GS_SRC = $(wildcard tools/gensamples/*.c)
+$(BUILD)/gensamples: $(GS_SRC) tools/gensamples/gs.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $< \
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(GS_SRC) \
 		$$(pkg-config --cflags --libs cairo lept jansson) -lzint -lm -o $@
 
 # cli/ is no library: its unit tests link the one file they test.
@@ -150,6 +151,14 @@ bench-queue: deps
 $(BUILD)/bench/ingest_direct: bench/ingest_direct.c $(BUILD)/libdossier.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
+# Hard pages (issue 24): per kind, dossier beside plain tesseract and
+# OCRmyPDF on the held-out capture set and the shared corpus; CAPTURE_PAGES
+# (3) pages per kind, CAPTURE_SET (eval) or tune.
+bench-capture: deps
+	@scripts/install-deps bench
+	@$(MAKE) --no-print-directory all
+	@python3 bench/capture_report.py selftest >/dev/null
+	@bench/capture.sh $(BUILD)
 
 # Archive layer: commit rate and catalogue size per 1,000 pages.
 BENCH_PAGES ?= 10000

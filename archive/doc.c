@@ -114,6 +114,25 @@ arc_words_json(const struct arc_page_in *p)
 	return s;
 }
 
+char *
+arc_unread_json(const struct arc_page_in *p)
+{
+	json_t *arr = json_array();
+	char *s;
+	size_t i;
+
+	if (arr == NULL)
+		return NULL;
+	for (i = 0; i < p->nunread; i++)
+		json_array_append_new(arr, json_pack("[iiii]", p->unread[i][0],
+						     p->unread[i][1],
+						     p->unread[i][2],
+						     p->unread[i][3]));
+	s = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	return s;
+}
+
 static enum dos_err
 step_done(struct arc *a, sqlite3_stmt *st, const char *what)
 {
@@ -128,7 +147,7 @@ static enum dos_err
 insert_page(struct arc *a, sqlite3_stmt *pst, sqlite3_stmt *bst, sqlite3_stmt *blobst, int64_t docid, int seq,
 	    const struct arc_page_in *p, const char *now)
 {
-	char *words = NULL;
+	char *words = NULL, *unread = NULL;
 	int64_t pid;
 	size_t i;
 	enum dos_err err;
@@ -136,8 +155,11 @@ insert_page(struct arc *a, sqlite3_stmt *pst, sqlite3_stmt *bst, sqlite3_stmt *b
 	if ((err = arc_blob_row(a, blobst, p->processed, now)) != DOS_OK ||
 	    (err = arc_blob_row(a, blobst, p->thumb, now)) != DOS_OK)
 		return err;
-	if ((words = arc_words_json(p)) == NULL)
+	if ((words = arc_words_json(p)) == NULL ||
+	    (unread = arc_unread_json(p)) == NULL) {
+		free(words);
 		return DOS_NOMEM;
+	}
 	sqlite3_reset(pst);
 	sqlite3_bind_int64(pst, 1, docid);
 	sqlite3_bind_int(pst, 2, seq);
@@ -153,8 +175,11 @@ insert_page(struct arc *a, sqlite3_stmt *pst, sqlite3_stmt *bst, sqlite3_stmt *b
 	sqlite3_bind_int(pst, 12, p->blank);
 	arc_bind_text(pst, 13, p->text != NULL ? p->text : "");
 	arc_bind_text(pst, 14, words);
+	sqlite3_bind_double(pst, 15, p->read_share);
+	arc_bind_text(pst, 16, unread);
 	err = step_done(a, pst, "insert page");
 	free(words);
+	free(unread);
 	if (err != DOS_OK)
 		return err;
 	pid = sqlite3_last_insert_rowid(a->db);
@@ -330,8 +355,9 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 				  "source_index, processed_sha256, "
 				  "thumb_sha256, width, height, dpi, rotation, "
 				  "skew_deg, ocr_confidence, blank, text, "
-				  "words) VALUES "
-				  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				  "words, read_share, unread) VALUES "
+				  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+				  "?, ?)",
 			       &pst)) ||
 	    (err = arc_prepare(a, "INSERT INTO barcode(page_id, type, value) "
 				  "VALUES (?, ?, ?)", &bst)))
@@ -486,7 +512,7 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 	    json_t **pout, char *msg, size_t msglen)
 {
 	sqlite3_stmt *dst = NULL, *pst = NULL, *bst = NULL;
-	json_t *doc = NULL, *pages = NULL, *page, *words;
+	json_t *doc = NULL, *pages = NULL, *page, *words, *unread;
 	char obj[32];
 	int row;
 	enum dos_err err;
@@ -506,7 +532,7 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 				  "d.catalogue, d.volume, d.item, d.doc_type, "
 				  "d.signatory, d.keywords, d.confidentiality, "
 				  "d.searchable, d.location, c.id, c.number, "
-				  "c.name FROM document d "
+				  "c.name, d.lang FROM document d "
 				  "LEFT JOIN customer c ON c.id = d.customer_id "
 				  "JOIN source s ON s.id = d.source_id "
 				  "WHERE d.id = ?", &dst)) ||
@@ -514,8 +540,8 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 				  "processed_sha256, thumb_sha256, width, "
 				  "height, dpi, rotation, skew_deg, "
 				  "ocr_confidence, blank, text, words, "
-				  "text_version FROM page WHERE document_id = "
-				  "? ORDER BY seq",
+				  "text_version, read_share, unread FROM page "
+				  "WHERE document_id = ? ORDER BY seq",
 			       &pst)) ||
 	    (err = arc_stmt(a, "SELECT type, value FROM barcode "
 				  "WHERE page_id = ? ORDER BY rowid", &bst)))
@@ -572,6 +598,17 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 			err = DOS_NOMEM;
 			goto out;
 		}
+		/* The quality gate's figures (null: read before it existed). */
+		json_object_set_new(page, "read_share",
+				    sqlite3_column_type(pst, 15) == SQLITE_NULL
+					    ? json_null()
+					    : json_real(sqlite3_column_double(
+						      pst, 15)));
+		unread = sqlite3_column_type(pst, 16) == SQLITE_NULL
+				 ? NULL
+				 : json_loads(arc_col_text(pst, 16), 0, NULL);
+		json_object_set_new(page, "unread",
+				    unread != NULL ? unread : json_array());
 		json_array_append_new(pages, page);
 	}
 	if (err != DOS_OK)
@@ -593,6 +630,8 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 	json_object_set_new(doc, "searchable",
 			    json_boolean(sqlite3_column_int(dst, 24)));
 	json_object_set_new(doc, "location", arc_col_json_text(dst, 25));
+	/* The OCR languages it was read with (languages "auto": chosen). */
+	json_object_set_new(doc, "lang", arc_col_json_text(dst, 29));
 	json_object_set_new(
 		doc, "customer",
 		sqlite3_column_type(dst, 26) == SQLITE_NULL

@@ -254,6 +254,8 @@ enum dos_err arc_blob_row(struct arc *a, sqlite3_stmt *st, const char *sha,
 			  const char *now);
 /* A page's word boxes as stored: [[text,x,y,w,h,conf],...] (doc.c). */
 char *arc_words_json(const struct arc_page_in *p);
+/* The page's unread regions as JSON [[x, y, w, h], ...]; caller frees. */
+char *arc_unread_json(const struct arc_page_in *p);
 
 
 /* Sets batch ?2's status ?3, its end time ?1 and the counts its files

@@ -99,7 +99,7 @@ swap_page(struct arc *a, int64_t doc, int64_t pid, int turn,
 	  const struct arc_page_in *p, const char *actor, const char *reason, const char *now)
 {
 	sqlite3_stmt *st = NULL;
-	char *words = NULL;
+	char *words = NULL, *unread = NULL;
 	size_t i;
 	enum dos_err err;
 
@@ -125,10 +125,15 @@ swap_page(struct arc *a, int64_t doc, int64_t pid, int turn,
 		return err;
 	if ((words = arc_words_json(p)) == NULL)
 		return DOS_NOMEM;
+	if ((unread = arc_unread_json(p)) == NULL) {
+		free(words);
+		return DOS_NOMEM;
+	}
 	err = arc_prepare(a, "UPDATE page SET processed_sha256 = ?, "
 			     "thumb_sha256 = ?, width = ?, height = ?, "
 			     "rotation = (rotation + ?) % 360, skew_deg = ?, ocr_confidence = ?, "
-			     "blank = ?, text = ?, words = ? WHERE id = ?",
+			     "blank = ?, text = ?, words = ?, read_share = ?, "
+			     "unread = ? WHERE id = ?",
 			  &st);
 	if (err == DOS_OK) {
 		arc_bind_text(st, 1, p->processed);
@@ -141,10 +146,13 @@ swap_page(struct arc *a, int64_t doc, int64_t pid, int turn,
 		sqlite3_bind_int(st, 8, p->blank);
 		arc_bind_text(st, 9, p->text != NULL ? p->text : "");
 		arc_bind_text(st, 10, words);
-		sqlite3_bind_int64(st, 11, pid);
+		sqlite3_bind_double(st, 11, p->read_share);
+		arc_bind_text(st, 12, unread);
+		sqlite3_bind_int64(st, 13, pid);
 		err = arc_step_once(a, st, "page turn");
 	}
 	free(words);
+	free(unread);
 	if (err != DOS_OK)
 		return err;
 	if ((err = arc_prepare(a, "DELETE FROM barcode WHERE page_id = ?",

@@ -543,6 +543,13 @@ static const char *const migrations[] = {
 	"  started REAL NOT NULL,"
 	"  seen REAL NOT NULL"
 	") WITHOUT ROWID;",
+	/*
+	 * 14 -> 15: the quality gate: the share of a page's text-like ink
+	 * that OCR read, and where it read none (JSON [[x, y, w, h], ...]
+	 * on the processed page); NULL for pages read before.
+	 */
+	"ALTER TABLE page ADD COLUMN read_share REAL;"
+	"ALTER TABLE page ADD COLUMN unread TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

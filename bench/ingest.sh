@@ -10,6 +10,14 @@
 #                           3.5 minutes on a quiet 2-core machine)
 #   BENCH_OCRMYPDF_PAGES=N  pages given to OCRmyPDF, the slowest part
 #                           (default: all pages up to 40; never fewer than 10)
+#   BENCH_BEFORE=PATH       another dossier binary (e.g. main's build) run
+#                           -j2 on the same pages in the same run: the
+#                           report gives this one's throughput and CER
+#                           beside it (issue 24: clean pages no more than 5%
+#                           slower)
+#   BENCH_PAGE_LIMIT=S      seconds a page before a step is stopped (10)
+#   BENCH_SEED=N            gensamples --seed: another set of pages than the
+#                           default one (a held-out set for issue 20)
 #
 # Steps:
 #   1. gensamples --bench: N A4 300-dpi G4 TIFF pages with ground truth JSON
@@ -72,9 +80,14 @@ skip() {
 timed() {
 	python3 "$HERE/run_timed.py" "$WORK/results.txt" "$@" || true
 }
-# Time limit for one step: generous (10 s a page + 60 s), so that a hung tool
-# cannot keep the benchmark running for ever.
-LIMIT=$((N * 10 + 60))
+# Time limit for one step: generous (10 s a page + 60 s, or BENCH_PAGE_LIMIT
+# seconds a page on a crowded machine), so that a hung tool cannot keep the
+# benchmark running for ever.
+PL=${BENCH_PAGE_LIMIT:-10}
+case "$PL" in
+'' | *[!0-9]*) echo "bench/ingest.sh: BENCH_PAGE_LIMIT must be a number" >&2; exit 2 ;;
+esac
+LIMIT=$((N * PL + 60))
 
 # tess_loop OUTDIR PAGE...: plain tesseract on each page in turn, one thread.
 tess_loop() {
@@ -136,6 +149,14 @@ WORK=$(cd "$WORK" && pwd)
 # change what is measured half-way.
 cp "$BUILD/dossier" "$BUILD/gensamples" "$WORK/bin/"
 DOSSIER=$WORK/bin/dossier
+if [ -n "${BENCH_BEFORE:-}" ]; then
+	if [ ! -x "$BENCH_BEFORE" ]; then
+		echo "bench/ingest.sh: BENCH_BEFORE=$BENCH_BEFORE is not an executable" >&2
+		exit 2
+	fi
+	cp "$BENCH_BEFORE" "$WORK/bin/dossier-before"
+	record before.binary "$BENCH_BEFORE"
+fi
 
 record started "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 record git "$(git describe --always --dirty 2>/dev/null || echo unknown)"
@@ -145,8 +166,15 @@ say "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs on t
 
 # ---------------------------------------------------------------- 1. pages
 
-say "== 1. generating $N pages: gensamples --bench"
-"$WORK/bin/gensamples" --bench -o "$WORK/pages" --count "$N" >"$WORK/logs/gensamples.log" 2>&1
+SEEDARG=()
+case "${BENCH_SEED:-}" in
+'') ;;
+*[!0-9]*) echo "bench/ingest.sh: BENCH_SEED must be a number" >&2; exit 2 ;;
+*) SEEDARG=(--seed "$BENCH_SEED"); record seed "$BENCH_SEED" ;;
+esac
+say "== 1. generating $N pages: gensamples --bench ${SEEDARG[*]}"
+"$WORK/bin/gensamples" --bench -o "$WORK/pages" --count "$N" "${SEEDARG[@]}" \
+	>"$WORK/logs/gensamples.log" 2>&1
 PAGES=("$WORK"/pages/bench-*.tif)
 if [ "${#PAGES[@]}" -ne "$N" ]; then
 	echo "bench/ingest.sh: gensamples wrote ${#PAGES[@]} pages, expected $N" >&2
@@ -168,16 +196,22 @@ fi
 # timed as a whole command.
 dossier_run() {
 	local key=$1; shift
-	local arch=$WORK/arch-$key
-	"$DOSSIER" -A "$arch" init >/dev/null
-	say "== 2. dossier ingest $* --stats --json ($N pages)"
+	local arch=$WORK/arch-$key bin=$DOSSIER
+	case $key in dossier_before_*) bin=$WORK/bin/dossier-before ;; esac
+	"$bin" -A "$arch" init >/dev/null
+	say "== 2. $(basename "$bin") ingest $* --stats --json ($N pages)"
 	timed "$key" "$LIMIT" "$WORK/logs/$key.out" "$WORK/logs/$key.err" \
-		"$DOSSIER" -A "$arch" ingest "$@" --stats --json "${PAGES[@]}"
+		"$bin" -A "$arch" ingest "$@" --stats --json "${PAGES[@]}"
 	say "   $(tail -n 1 "$WORK/logs/$key.err")"
 }
+[ -n "${BENCH_BEFORE:-}" ] && dossier_run dossier_before_j2 -j2
 dossier_run dossier_j1 -j1
 dossier_run dossier_j2 -j2
 dossier_run dossier_j2_no_deskew -j2 --no-deskew
+# Before and after once more, the other way round: a machine growing
+# busier during the run does not favour one of them.
+[ -n "${BENCH_BEFORE:-}" ] && dossier_run dossier_before_j2_b -j2
+[ -n "${BENCH_BEFORE:-}" ] && dossier_run dossier_j2_b -j2
 
 # ---------------------------------------------------------------- 3. tesseract
 

@@ -26,11 +26,14 @@ import re
 import subprocess
 import sys
 
-STAGES = ["decode", "orient", "deskew", "ocr", "barcode", "encode", "commit"]
+STAGES = ["decode", "prepare", "orient", "deskew", "ocr", "barcode", "encode", "commit"]
 DOSSIER_RUNS = [  # (key, label): one fresh archive each
     ("dossier_j1", "dossier -j1"),
     ("dossier_j2", "dossier -j2"),
     ("dossier_j2_no_deskew", "dossier -j2 --no-deskew"),
+    ("dossier_j2_b", "dossier -j2 (again)"),
+    ("dossier_before_j2", "before -j2"),
+    ("dossier_before_j2_b", "before -j2 (again)"),
 ]
 
 
@@ -229,7 +232,7 @@ def report(work, dossier, out_json):
     res = {"pages": n, "skipped": [{"what": a, "why": b} for a, b in skips],
            "runs": {}, "ratios": {}, "outside_ocr": {}, "cer": {}, "skew": {},
            "notes": []}
-    for k in ("started", "git", "loadavg_start", "loadavg_end", "nproc",
+    for k in ("started", "git", "seed", "loadavg_start", "loadavg_end", "nproc",
               "tesseract_version", "ocrmypdf_version", "elapsed_s"):
         if k in vals:
             res[k] = num(vals, k) if k == "elapsed_s" else vals[k]
@@ -248,7 +251,10 @@ def report(work, dossier, out_json):
                "cpu_s": num(vals, key + ".cpu_s"),
                "other_cores": num(vals, key + ".other"), "stats": st}
         res["runs"][key] = run
-        shown[key] = show_pages(dossier, os.path.join(work, "arch-" + key),
+        binary = dossier
+        if key.startswith("dossier_before"):
+            binary = os.path.join(work, "bin", "dossier-before")
+        shown[key] = show_pages(binary, os.path.join(work, "arch-" + key),
                                 os.path.join(work, "logs", key + ".out"))
         if st and st.get("pages") != n:
             res["notes"].append("%s: --stats counted %s pages, expected %d"
@@ -294,14 +300,26 @@ def report(work, dossier, out_json):
     def div(a, b):
         return a / b if a is not None and b else None
 
+    # dossier -j2: the mean of its runs (one, or two with BENCH_BEFORE)
+    j2 = mean([ppm(k) for k in ("dossier_j2", "dossier_j2_b")])
     res["ratios"] = {
         "dossier_j2_over_tesseract_2proc": {
-            "value": div(ppm("dossier_j2"), ppm("tesseract_2proc")), "target": ">= 0.9"},
+            "value": div(j2, ppm("tesseract_2proc")), "target": ">= 1.0"},
         "dossier_j2_over_ocrmypdf": {
-            "value": div(ppm("dossier_j2"), ppm("ocrmypdf")), "target": ">= 3"},
+            "value": div(j2, ppm("ocrmypdf")), "target": ">= 3.5"},
         "dossier_j1_over_tesseract_1proc": {
             "value": div(ppm("dossier_j1"), ppm("tesseract_1proc")), "target": None},
     }
+
+    # --- before and after (BENCH_BEFORE): throughput and CER on the same
+    # pages in the same run, each run twice in turn
+    aft = [ppm(k) for k in ("dossier_j2", "dossier_j2_b") if ppm(k)]
+    bef = [ppm(k) for k in ("dossier_before_j2", "dossier_before_j2_b") if ppm(k)]
+    if aft and bef:
+        res["before_after"] = {
+            "binary": vals.get("before.binary"),
+            "before_pages_per_min": mean(bef), "after_pages_per_min": mean(aft),
+            "ratio": mean(aft) / mean(bef), "target": ">= 0.95"}
 
     # --- work outside OCR, from --stats
     for key, _ in DOSSIER_RUNS:
@@ -425,8 +443,8 @@ def print_table(res):
     P = print
     P("")
     P("=" * 78)
-    P("dossier ingest benchmark: %d pages (gensamples --bench: A4, 300 dpi, G4, skew +-3 deg)"
-      % res["pages"])
+    P("dossier ingest benchmark: %d pages (gensamples --bench --seed %s: A4, 300 dpi, G4,"
+      " skew +-3 deg)" % (res["pages"], res.get("seed", "1")))
     P("git %s | %s cores | load average at start %s | tesseract %s | ocrmypdf %s"
       % (res.get("git", "?"), res.get("nproc", "?"), res.get("loadavg_start", "?"),
          res.get("tesseract_version", "?"), res.get("ocrmypdf_version", "-")))
@@ -435,7 +453,8 @@ def print_table(res):
     P("\nThroughput (wall time of the whole command, measured by the script)")
     P("  %-26s %6s %8s %10s %8s %7s  %s" % ("run", "pages", "wall s", "pages/min",
                                               "CPU s", "others", "exit"))
-    for key in ("dossier_j1", "dossier_j2", "dossier_j2_no_deskew",
+    for key in ("dossier_before_j2", "dossier_j1", "dossier_j2", "dossier_j2_no_deskew",
+                "dossier_before_j2_b", "dossier_j2_b",
                 "tesseract_1proc", "tesseract_2proc", "ocrmypdf"):
         r = res["runs"].get(key)
         if r:
@@ -451,15 +470,36 @@ def print_table(res):
     P("\nRatios (pages/min over pages/min)")
     r = res["ratios"]
     P(ratio_line("dossier -j2 / tesseract 2 processes",
-                 r["dossier_j2_over_tesseract_2proc"]["value"], 0.9, ">="))
+                 r["dossier_j2_over_tesseract_2proc"]["value"], 1.0, ">="))
     P(ratio_line("dossier -j2 / OCRmyPDF --jobs 2",
-                 r["dossier_j2_over_ocrmypdf"]["value"], 3, ">="))
+                 r["dossier_j2_over_ocrmypdf"]["value"], 3.5, ">="))
     v = r["dossier_j1_over_tesseract_1proc"]["value"]
     P("  %-44s %8s" % ("dossier -j1 / tesseract 1 process", f(v, "%.2f")))
+    # CPU seconds a page: what the work costs, whatever else the machine
+    # did meanwhile (wall-time ratios suffer from a busy machine).
+    cpp = {}
+    for key in ("dossier_before_j2", "dossier_j2", "dossier_j2_b", "tesseract_2proc", "ocrmypdf"):
+        run = res["runs"].get(key)
+        if run and run.get("cpu_s") and run["pages"]:
+            cpp[key] = run["cpu_s"] / run["pages"]
+    if cpp:
+        P("  CPU seconds a page (load-independent): " + ", ".join(
+            "%s %.2f" % (res["runs"][k]["label"], v) for k, v in cpp.items()))
+        dj = [cpp[k] for k in ("dossier_j2", "dossier_j2_b") if k in cpp]
+        if dj and "tesseract_2proc" in cpp:
+            P(ratio_line("tesseract CPU/page / dossier -j2 CPU/page",
+                         cpp["tesseract_2proc"] / mean(dj), 1.0, ">="))
+        if dj and "ocrmypdf" in cpp:
+            P(ratio_line("OCRmyPDF CPU/page / dossier -j2 CPU/page",
+                         cpp["ocrmypdf"] / mean(dj), 3.5, ">="))
+        if dj and "dossier_before_j2" in cpp:
+            P(ratio_line("before CPU/page / after CPU/page",
+                         cpp["dossier_before_j2"] / mean(dj), 0.95, ">="))
 
     P("\nStage ms per page (from --stats: time a page spends in each stage in its worker;"
       "\n  with -j2 two pages are in flight at once, so each stage takes longer per page)")
-    keys = [k for k, _ in DOSSIER_RUNS if (res["runs"].get(k) or {}).get("stats")]
+    keys = [k for k in ("dossier_before_j2", "dossier_j1", "dossier_j2", "dossier_j2_no_deskew")
+            if (res["runs"].get(k) or {}).get("stats")]
     P("  %-10s" % "stage" + "".join("%26s" % res["runs"][k]["label"] for k in keys))
     for s in STAGES:
         P("  %-10s" % s + "".join(
@@ -476,12 +516,14 @@ def print_table(res):
 
     P("\nCharacter error rate (Levenshtein / truth length, whitespace collapsed)")
     labels = {"dossier_j2": "dossier -j2 (deskew)",
+              "dossier_before_j2": "before -j2 (BENCH_BEFORE)",
               "dossier_j2_no_deskew": "dossier -j2 --no-deskew",
               "dossier_j1": "dossier -j1 (deskew)",
               "tesseract": "plain tesseract",
               "ocrmypdf": "OCRmyPDF text layer (pdftotext)"}
     P("  %-34s %6s %9s %9s  %s" % ("source", "pages", "mean", "max", "worst page"))
-    for key in ("dossier_j2", "dossier_j2_no_deskew", "dossier_j1", "tesseract", "ocrmypdf"):
+    for key in ("dossier_before_j2", "dossier_j2", "dossier_j2_no_deskew", "dossier_j1",
+                "tesseract", "ocrmypdf"):
         c = res["cer"].get(key)
         if c:
             P("  %-34s %6d %9s %9s  %s" % (labels[key], c["pages"], pct(c["mean"]),
@@ -494,6 +536,19 @@ def print_table(res):
             row = res["cer_by_kind"].get(key)
             if row:
                 P("  %-34s" % labels[key] + "".join("%14s" % pct(row.get(k)) for k in kinds))
+    ba = res.get("before_after")
+    if ba:
+        cb = res["cer"].get("dossier_before_j2")
+        ca = res["cer"].get("dossier_j2")
+        P("\nBefore and after (issue 24: clean pages may not get worse by more than 5%)")
+        P("  before: %s" % ba["binary"])
+        P("  pages/min before %.1f, after %.1f (each the mean of two -j2 runs, in turn)"
+          % (ba["before_pages_per_min"], ba["after_pages_per_min"]))
+        P(ratio_line("after / before, pages/min", ba["ratio"], 0.95, ">="))
+        if cb and ca:
+            P("  CER mean before %s, after %s: %s" % (
+                pct(cb["mean"]), pct(ca["mean"]),
+                "met (not worse)" if ca["mean"] <= cb["mean"] + 1e-9 else "NOT met (worse)"))
     if "j1_j2_identical_text_pages" in res["cer"]:
         P("  -j1 and -j2 gave identical text on %d of %d pages"
           % (res["cer"]["j1_j2_identical_text_pages"], res["pages"]))

@@ -111,6 +111,7 @@ enum cfg_key {
 	CFG_COVER_PREFIX,      /* [ingest] cover sheet barcode prefix */
 	CFG_SEPARATOR,         /* [ingest] separator sheet barcode */
 	CFG_REVIEW_CONFIDENCE, /* [ingest] 0..100 */
+	CFG_REVIEW_UNREAD,     /* [ingest] 0..100 (percent unread) */
 	CFG_MAX_MEGAPIXELS,    /* [ingest] 1..1000000 */
 	CFG_MAX_FILE_MB,       /* [ingest] 1..1048576 */
 	CFG_MAX_FILE_PAGES,    /* [ingest] pages in one file */

@@ -71,6 +71,7 @@ static const struct key {
 	[CFG_SEPARATOR] = {"ingest", "separator", K_TOKEN, 0, 0, 1},
 	[CFG_REVIEW_CONFIDENCE] = {"ingest", "review_confidence", K_REAL, 0,
 				   100, 1},
+	[CFG_REVIEW_UNREAD] = {"ingest", "review_unread", K_REAL, 0, 100, 1},
 	[CFG_MAX_MEGAPIXELS] = {"ingest", "max_megapixels", K_INT, 1, 1000000,
 				1},
 	[CFG_MAX_FILE_MB] = {"ingest", "max_file_mb", K_INT, 1, 1 << 20, 1},
@@ -802,6 +803,8 @@ cli_config_ingest(const struct cli_config *c, struct ing_options *o)
 		o->separator = c->text[CFG_SEPARATOR];
 	if (c->line[CFG_REVIEW_CONFIDENCE])
 		o->review_confidence = c->real[CFG_REVIEW_CONFIDENCE];
+	if (c->line[CFG_REVIEW_UNREAD])
+		o->review_unread = c->real[CFG_REVIEW_UNREAD];
 	if (c->line[CFG_MAX_MEGAPIXELS])
 		o->max_page_pixels = (uint64_t)c->num[CFG_MAX_MEGAPIXELS] *
 				     1000000u;

@@ -431,11 +431,13 @@ cmd_ingest(const char *dir, int argc, char **argv)
 		fprintf(stderr,
 			"{\"stats\":{\"pages\":%d,\"seconds\":%.3f,"
 			"\"pages_per_min\":%.2f,\"stage_ms_per_page\":{"
-			"\"decode\":%.1f,\"orient\":%.1f,\"deskew\":%.1f,"
+			"\"decode\":%.1f,\"prepare\":%.1f,\"orient\":%.1f,"
+			"\"deskew\":%.1f,"
 			"\"ocr\":%.1f,\"barcode\":%.1f,\"encode\":%.1f,"
 			"\"commit\":%.1f}}}\n",
 			st.pages, el, el > 0 ? st.pages * 60.0 / el : 0.0,
 			st.pages ? st.decode * 1e3 / st.pages : 0.0,
+			st.pages ? st.prepare * 1e3 / st.pages : 0.0,
 			st.pages ? st.orient * 1e3 / st.pages : 0.0,
 			st.pages ? st.deskew * 1e3 / st.pages : 0.0,
 			st.pages ? st.ocr * 1e3 / st.pages : 0.0,

@@ -52,6 +52,23 @@ check_page(PIX *pix)
 		 pixGetHeight(bin) == (l_int32)h);
 	pixDestroy(&bin);
 	pixDestroy(&gray);
+	/* Then the page made ready to read (prep.c: resolution, photos;
+	 * binarize.c): whatever the header says, it must come out. */
+	{
+		struct ing_prep pp;
+		struct ing_binarized bz;
+
+		FZ_CHECK(ing_prep(pix, &pp) == DOS_OK);
+		FZ_CHECK((pp.gray != NULL) != (pp.bin != NULL));
+		FZ_CHECK(pp.dpi > 0);
+		if (pp.gray != NULL) {
+			FZ_CHECK(ing_binarize(pp.gray, pp.dpi, &bz) == DOS_OK);
+			FZ_CHECK(bz.ocr != NULL &&
+				 pixGetWidth(bz.ocr) == pixGetWidth(pp.gray));
+			pixDestroy(&bz.ocr);
+		}
+		ing_prep_clear(&pp);
+	}
 }
 
 int

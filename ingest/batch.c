@@ -29,6 +29,7 @@ ing_options_default(struct ing_options *o)
 	o->max_file_bytes = 512ull << 20;
 	o->max_page_pixels = 100000000ull;
 	o->review_confidence = 60.0;
+	o->review_unread = 10.0;
 	o->deskew = 1;
 	o->pdf = 1;
 	o->classify_threshold = 90.0;
@@ -85,6 +86,7 @@ worker_main(void *arg)
 		job.file->remaining--;
 		ing->pages_done++;
 		ing->stats.pages++;
+		ing->stats.prepare += pg.t_prep;
 		ing->stats.orient += pg.t_orient;
 		ing->stats.deskew += pg.t_deskew;
 		ing->stats.ocr += pg.t_ocr;

@@ -69,7 +69,54 @@ ing_page_in(struct arc *a, const struct ing_page *p, struct arc_page_in *q,
 	}
 	q->barcodes = *pbcs;
 	q->nbarcodes = p->nbarcodes;
+	q->read_share = p->read_share;
+	q->unread = (const int (*)[4])p->unread;
+	q->nunread = (size_t)p->nunread;
 	return DOS_OK;
+}
+
+/*
+ * The languages a document was read with: as configured, or with
+ * languages "auto" those of its pages joined (eng, chi_sim+eng ...).
+ */
+static const char *
+doc_langs(struct ing *ing, const struct ing_file *f, const int *pages,
+	  int n, char *buf, size_t len)
+{
+	size_t used = 0;
+	int j;
+
+	if (strcmp(ing->opt.langs, "auto") != 0)
+		return ing->opt.langs;
+	buf[0] = '\0';
+	for (j = 0; j < n; j++) {
+		const char *l = f->pages[pages[j]].langs, *p = l;
+
+		/* Each language once, in the order first seen. */
+		while (*p != '\0') {
+			size_t k = strcspn(p, "+");
+			char one[40];
+			const char *hit;
+
+			if (k > 0 && k < sizeof(one)) {
+				memcpy(one, p, k);
+				one[k] = '\0';
+				hit = strstr(buf, one);
+				if ((hit == NULL ||
+				     (hit != buf && hit[-1] != '+') ||
+				     (hit[k] != '\0' && hit[k] != '+')) &&
+				    used + k + 2 < len) {
+					used += (size_t)snprintf(
+						buf + used, len - used, "%s%s",
+						used ? "+" : "", one);
+				}
+			}
+			p += k;
+			if (*p == '+')
+				p++;
+		}
+	}
+	return buf[0] != '\0' ? buf : "eng";
 }
 
 /* What a page is in the stack. */
@@ -374,6 +421,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	struct arc_barcode **bcs = NULL;
 	char (*shas)[DOS_SHA256_HEX] = NULL;
 	char (*accbuf)[128] = NULL;
+	char (*langbuf)[64] = NULL;
 	char (*pdfsha)[DOS_SHA256_HEX] = NULL;
 	char (*datebuf)[11] = NULL;
 	struct clf_bufs *clf = NULL;
@@ -404,6 +452,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	    (shas = calloc((size_t)f->npages * 2, sizeof(*shas))) == NULL ||
 	    (docs = calloc((size_t)sp.ndocs + 1, sizeof(*docs))) == NULL ||
 	    (accbuf = calloc((size_t)sp.ndocs + 1, sizeof(*accbuf))) == NULL ||
+	    (langbuf = calloc((size_t)sp.ndocs + 1, sizeof(*langbuf))) == NULL ||
 	    (pdfsha = calloc((size_t)sp.ndocs + 1, sizeof(*pdfsha))) == NULL ||
 	    (datebuf = calloc((size_t)sp.ndocs + 1, sizeof(*datebuf))) ==
 		    NULL ||
@@ -443,6 +492,14 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 		for (j = 0; j < d->npages; j++) {
 			const struct ing_page *p = &f->pages[d->pages[j]];
 
+			if (!p->blank && p->nunread > 0 &&
+			    (1.0 - p->read_share) * 100.0 >
+				    ing->opt.review_unread) {
+				review = 1;
+				if (d->review_reason == NULL)
+					d->review_reason =
+						"part of the page was not read";
+			}
 			if (!p->blank &&
 			    p->ocr_confidence < ing->opt.review_confidence) {
 				review = 1;
@@ -474,7 +531,8 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 		docs[i].doc_type = man != NULL && man->type != NULL
 					   ? man->type
 					   : ing->opt.doc_type;
-		docs[i].lang = ing->opt.langs;
+		docs[i].lang = doc_langs(ing, f, d->pages, d->npages,
+					 langbuf[i], sizeof(langbuf[i]));
 		docs[i].status = review ? "review" : "archived";
 		docs[i].review_reason = d->review_reason;
 		if (docs[i].category == NULL &&
@@ -563,6 +621,7 @@ out:
 	free(shas);
 	free(docs);
 	free(accbuf);
+	free(langbuf);
 	free(pdfsha);
 	free(datebuf);
 	for (i = 0; clf != NULL && i < sp.ndocs; i++)

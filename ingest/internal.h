@@ -26,6 +26,10 @@ struct ing_source {
 
 #define ING_PDF_DPI 300
 #define ING_PDF_MIN_DPI 150
+/* Pages under ING_MIN_READ_DPI, or with pixels not square, are resampled
+ * to ING_READ_DPI before they are read (prep.c). */
+#define ING_READ_DPI 300
+#define ING_MIN_READ_DPI 250
 
 /*
  * Recognises the format and counts pages; DOS_FORMAT with a message for
@@ -50,6 +54,96 @@ struct ing_barcode {
 	char *value;
 };
 
+/* ---- a page made ready to read (prep.c) ---- */
+struct ing_prep {
+	PIX *gray;          /* 8 bpp at dpi, square pixels; or NULL when */
+	PIX *bin;           /* the page is a clean 1 bpp scan (bin) */
+	int dpi;
+	int src_xdpi, src_ydpi; /* as the file said (0: not at all) */
+	int resampled;      /* resolution changed */
+	int photo;          /* a photo: cropped to the sheet, unwarped */
+	int corners[4][2];  /* the sheet's corners in the photo (tl tr bl br) */
+	double scale_x, scale_y;
+};
+
+enum dos_err ing_prep(PIX *pix, struct ing_prep *pp);
+void ing_prep_clear(struct ing_prep *pp);
+
+/* ---- the gray image OCR reads (binarize.c) ---- */
+struct ing_binarized {
+	PIX *ocr;           /* what Tesseract is given */
+	const char *method; /* "plain" or "normalized" */
+	double shade, contrast, paper; /* the signals measured */
+};
+
+enum dos_err ing_binarize(PIX *gray, int dpi, struct ing_binarized *pb);
+
+/* ---- the quality gate (quality.c) ---- */
+/* A word read under this confidence counts as not read. */
+#define ING_QUALITY_MIN_CONF 30.0f
+struct ing_quality {
+	int ntext;          /* text-like components */
+	int nread;          /* of which inside words read */
+	int nunread_big;    /* unread ones over 4 mm tall */
+	double read_share;  /* nread / ntext; 1 without text */
+	BOXA *unread;       /* regions of unread text-like ink */
+};
+
+enum dos_err ing_quality_check(PIX *bin, int dpi, const struct arc_word *words,
+			       size_t nwords, BOXA *exclude,
+			       struct ing_quality *q);
+void ing_quality_clear(struct ing_quality *q);
+
+/* ---- OCR engines and reading (ocr.c) ---- */
+#include <tesseract/capi.h>
+
+/* A line of words read: out->words[first .. first + n). */
+struct ing_line {
+	size_t first, n;
+	int x, y, w, h;
+	int para;           /* starts a paragraph or block */
+};
+
+struct ing_lines {
+	struct ing_line *v;
+	size_t n, cap;
+};
+
+struct ing_ocr;
+struct ing_page;
+
+/* langs: "eng+deu" or "auto"; osd: load orientation data too. */
+enum dos_err ing_ocr_new(const char *langs, int osd, struct ing_ocr **po);
+void ing_ocr_free(struct ing_ocr *o);
+int ing_ocr_is_auto(const struct ing_ocr *o);
+/* The handle for langs (NULL: as configured), made when first asked. */
+TessBaseAPI *ing_ocr_handle(struct ing_ocr *o, const char *langs);
+/* The orientation and script detector, or NULL. */
+TessBaseAPI *ing_ocr_osd(struct ing_ocr *o);
+/* The installed languages for OSD's script (auto), else as configured. */
+const char *ing_ocr_auto_langs(struct ing_ocr *o, const char *script,
+			       float conf);
+/* auto: the other script's languages for regions left unread, or NULL. */
+const char *ing_ocr_other_langs(struct ing_ocr *o, const char *langs);
+/*
+ * Recognises img: words, confidence into out; its lines into ls.  shade
+ * (or NULL): a gray rendering of a 1 bpp img, as wide, that the
+ * recognizer reads lines from.
+ */
+enum dos_err ing_ocr_read(TessBaseAPI *api, PIX *img, PIX *shade, int dpi,
+			  struct ing_page *out, struct ing_lines *ls);
+/* Reads each region of img again as one block; adds words and lines. */
+enum dos_err ing_ocr_regions(struct ing_ocr *o, const char *langs, PIX *img,
+			     int dpi, BOXA *regions, struct ing_page *out,
+			     struct ing_lines *ls);
+/*
+ * The page's text from the lines of its reading and those read again;
+ * drops the words a better reading blanked from out's word list.
+ */
+char *ing_ocr_text(struct ing_page *out, const struct ing_lines *main,
+		   const struct ing_lines *extra);
+void ing_ocr_lines_free(struct ing_lines *ls);
+
 /* One processed page (page.c). */
 struct ing_page {
 	int source_index;
@@ -58,7 +152,15 @@ struct ing_page {
 	double orient_conf;
 	double skew_deg, ocr_confidence;
 	/* seconds per stage */
-	double t_decode, t_orient, t_deskew, t_ocr, t_barcode, t_encode;
+	double t_decode, t_prep, t_orient, t_deskew, t_ocr, t_barcode,
+	    t_encode;
+	/* the quality gate: share of text-like ink read, and where not */
+	double read_share;
+	int nunread;
+	int (*unread)[4];   /* x, y, w, h on the processed page */
+	char langs[64];     /* languages the page was read with */
+	const char *method; /* binarization: "binary", "plain", "normalized" */
+	int photo;          /* cropped from a photo */
 	char *text;
 	struct arc_word *words;
 	size_t nwords;

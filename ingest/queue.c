@@ -307,9 +307,11 @@ static char *
 page_result(const struct ing_page *p, const char *proc, const char *thumb,
 	    const char *pdf)
 {
-	json_t *o, *words = json_array(), *bcs = json_array();
+	json_t *o, *words = json_array(), *bcs = json_array(),
+	       *unread = json_array();
 	char *text;
 	size_t i;
+	int k;
 
 	for (i = 0; words != NULL && i < p->nwords; i++)
 		json_array_append_new(
@@ -321,8 +323,15 @@ page_result(const struct ing_page *p, const char *proc, const char *thumb,
 		json_array_append_new(bcs, json_pack("[s,s]",
 						     p->barcodes[i].type,
 						     p->barcodes[i].value));
+	/* The quality gate's findings go with the page to its filing. */
+	for (k = 0; unread != NULL && k < p->nunread; k++)
+		json_array_append_new(unread, json_pack("[i,i,i,i]",
+							p->unread[k][0],
+							p->unread[k][1],
+							p->unread[k][2],
+							p->unread[k][3]));
 	o = json_pack("{s:i,s:i,s:i,s:i,s:b,s:b,s:f,s:f,s:f,s:s,s:o,s:o,"
-		      "s:s,s:s,s:s?,s:[f,f,f,f,f,f]}",
+		      "s:s,s:s,s:s?,s:[f,f,f,f,f,f,f],s:f,s:o,s:s,s:s?,s:b}",
 		      "w", p->width, "h", p->height, "dpi", p->dpi, "rot",
 		      p->rotation, "blank", p->blank, "ou",
 		      p->orient_uncertain, "oconf", p->orient_conf, "skew",
@@ -330,7 +339,9 @@ page_result(const struct ing_page *p, const char *proc, const char *thumb,
 		      p->text ? p->text : "", "words", words, "bc", bcs,
 		      "p", proc, "t", thumb, "pdf", pdf, "times",
 		      p->t_decode, p->t_orient, p->t_deskew, p->t_ocr,
-		      p->t_barcode, p->t_encode);
+		      p->t_barcode, p->t_encode, p->t_prep, "rs",
+		      p->read_share, "un", unread, "langs", p->langs, "m",
+		      p->method, "photo", p->photo);
 	text = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	return text;
@@ -406,6 +417,7 @@ ing_reader_page(struct ing_reader *r, struct arc *a, const struct arc_job *j,
 	}
 	r->stats.pages++;
 	r->stats.decode += pg.t_decode;
+	r->stats.prepare += pg.t_prep;
 	r->stats.orient += pg.t_orient;
 	r->stats.deskew += pg.t_deskew;
 	r->stats.ocr += pg.t_ocr;
@@ -496,6 +508,19 @@ blob_read(struct arc *a, const char *sha, unsigned char **pdata,
 	return DOS_OK;
 }
 
+/* A binarization's name as the pipeline keeps it (a static string). */
+static const char *
+method_name(const char *m)
+{
+	static const char *const names[] = {"binary", "plain", "normalized"};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strcmp(m, names[i]) == 0)
+			return names[i];
+	return NULL;
+}
+
 /* A page's result back into the pipeline's shape. */
 static enum dos_err
 page_from(struct arc *a, const json_t *res, int index, int pdf,
@@ -503,7 +528,7 @@ page_from(struct arc *a, const json_t *res, int index, int pdf,
 {
 	const json_t *words = json_object_get(res, "words"),
 		     *bcs = json_object_get(res, "bc"), *w,
-		     *times = json_object_get(res, "times");
+		     *times = json_object_get(res, "times"), *unread;
 	size_t k;
 	enum dos_err err;
 
@@ -519,6 +544,26 @@ page_from(struct arc *a, const json_t *res, int index, int pdf,
 	p->skew_deg = json_number_value(json_object_get(res, "skew"));
 	p->ocr_confidence = json_number_value(json_object_get(res, "conf"));
 	p->t_decode = json_number_value(json_array_get(times, 0));
+	p->t_prep = json_number_value(json_array_get(times, 6));
+	p->read_share = json_is_number(json_object_get(res, "rs"))
+				? json_number_value(json_object_get(res, "rs"))
+				: 1.0;
+	snprintf(p->langs, sizeof(p->langs), "%s", sget(res, "langs", ""));
+	p->method = method_name(sget(res, "m", ""));
+	p->photo = json_is_true(json_object_get(res, "photo"));
+	unread = json_object_get(res, "un");
+	if (json_array_size(unread) > 0 &&
+	    (p->unread = calloc(json_array_size(unread),
+				sizeof(*p->unread))) == NULL)
+		return DOS_NOMEM;
+	json_array_foreach(unread, k, w) {
+		int c;
+
+		for (c = 0; c < 4; c++)
+			p->unread[p->nunread][c] =
+				(int)json_integer_value(json_array_get(w, c));
+		p->nunread++;
+	}
 	if ((p->text = strdup(sget(res, "text", ""))) == NULL)
 		return DOS_NOMEM;
 	if (json_array_size(words) > 0 &&

@@ -669,6 +669,7 @@ out:
 		pthread_mutex_lock(&w->mu);
 		w->res->stats.pages += st.pages;
 		w->res->stats.decode += st.decode;
+		w->res->stats.prepare += st.prepare;
 		w->res->stats.orient += st.orient;
 		w->res->stats.deskew += st.deskew;
 		w->res->stats.ocr += st.ocr;

@@ -78,10 +78,16 @@ relay() {
 }
 # finish: the trailing plan, then exit 0 when every test passed.
 finish() {
+	if [ -n "${T_PLAN:-}" ] && [ "$T_N" -ne "$T_PLAN" ]; then
+		not_ok "plan: $T_PLAN tests planned, $T_N ran"
+	fi
 	echo "1..$T_N"
 	[ "$T_FAILED" -eq 0 ]
 	exit $?
 }
+# plan N: the number of tests the script means to run; finish fails it
+# when another number ran (the plan line itself is printed at the end).
+plan() { T_PLAN=$1; }
 # start_server ARCHIVE [SERVE-OPTIONS...]: starts `dossier serve` on a
 # kernel-chosen loopback port; sets SERVER_PID and BASE_URL (http: or
 # https:).  stop_server ends it.

@@ -83,6 +83,11 @@ struct arc_page_in {
 	size_t nwords;
 	const struct arc_barcode *barcodes;
 	size_t nbarcodes;
+	/* The quality gate: share of the text-like ink read (0..1), and the
+	 * regions (x, y, w, h on the processed page) that produced no words. */
+	double read_share;
+	const int (*unread)[4];
+	size_t nunread;
 };
 
 struct arc_doc_in {

@@ -27,6 +27,8 @@ struct ing_options {
 	uint64_t max_file_bytes;    /* refuse larger files before reading */
 	uint64_t max_page_pixels;   /* refuse larger pages before decoding */
 	double review_confidence;   /* pages below this OCR confidence: review */
+	double review_unread;       /* pages with more than this percentage of
+				       their text-like ink unread: review */
 	int deskew;                 /* 1 (default) to deskew, 0 to skip */
 	int orient;                 /* 1 (default) to turn pages upright */
 	int jobs;                   /* worker threads, each with its own OCR */
@@ -54,7 +56,7 @@ struct ing_progress {
 /* Seconds spent per stage over all pages since ing_new. */
 struct ing_stats {
 	int pages;
-	double decode, orient, deskew, ocr, barcode, encode, commit;
+	double decode, prepare, orient, deskew, ocr, barcode, encode, commit;
 };
 
 void ing_stats_get(struct ing *ing, struct ing_stats *out);

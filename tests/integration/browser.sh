@@ -53,10 +53,21 @@ run_js() {
 }
 CLERK_USER=cle CLERK_PASSWORD=pass-cle-123 FLAGGED_TITLE="Flagged form" SCANNER="$SCANNER" \
 	UPLOAD_FILES="$(ls "$T_TMP"/u/*.png | paste -sd:)" run_js scan.mjs
+# A Chinese loan form read as English: the quality gate sends it to review
+# with the regions it could not read (issue 24).
+"$GENSAMPLES" --capture --set tune --kinds form-zh --count 1 -o "$T_TMP/zh" >/dev/null 2>&1
+cp "$T_TMP/zh/form-zh-tune-001.tif" "$T_TMP/unread-form.tif"
+echo pass-cle-123 | D --as cle ingest --lang eng "$T_TMP/unread-form.tif" >/dev/null 2>&1
+uid=$(D review --json 2>/dev/null | jq '[.[] | select(.title == "unread-form.tif") | .id] | max')
+regions=$(D show --json "$uid" 2>/dev/null | jq '.pages[0].unread | length')
+CLERK_USER=cle CLERK_PASSWORD=pass-cle-123 UNREAD_TITLE="unread-form.tif" \
+	UNREAD_REGIONS="${regions:-0}" run_js unread.mjs
 for t in tests/browser/*.mjs; do
 	# attacks.mjs runs in attacks.sh, on its own hostile archive;
 	# records.mjs in records_web.sh, on an archive with a schedule.
-	case "$(basename "$t")" in lib.mjs|scan.mjs|attacks.mjs|records.mjs) continue ;; esac
+	case "$(basename "$t")" in
+	lib.mjs|scan.mjs|unread.mjs|attacks.mjs|records.mjs) continue ;;
+	esac
 	USER_NAME=aud USER=aud PASSWORD=pass-aud-123 WORD="$word" \
 		AUDITOR_USER=aud AUDITOR_PASSWORD=pass-aud-123 \
 		ADMIN_USER=adm ADMIN_PASSWORD=pass-adm-123 run_js "$(basename "$t")"

@@ -268,6 +268,10 @@
     let at = 0;
     const left = el('div', 'review-left');
     const img = el('img', 'review-page');
+    // The page with the regions the quality gate found unread outlined.
+    const frame = el('div', 'review-frame');
+    const gate = el('p', 'gate');
+    frame.appendChild(img);
     const text = el('pre', 'ocr');
     const turnSt = D.status('');
     const nav = el('div', 'review-pages');
@@ -282,6 +286,22 @@
       img.src = '/api/documents/' + item.id + '/pages/' + p.seq + '/image?w=800&v=' + (doc.version || 1);
       img.alt = 'Page ' + p.seq + ' of document ' + item.id;
       text.textContent = p.text || '(no text was read)';
+      frame.querySelectorAll('.unread-box').forEach(b => b.remove());
+      const un = Array.isArray(p.unread) ? p.unread : [];
+      for (const r of un) {
+        if (!p.width || !p.height || !Array.isArray(r) || r.length !== 4) continue;
+        const b = el('div', 'unread-box');
+        b.title = 'not read';
+        b.style.left = (100 * r[0] / p.width) + '%';
+        b.style.top = (100 * r[1] / p.height) + '%';
+        b.style.width = (100 * r[2] / p.width) + '%';
+        b.style.height = (100 * r[3] / p.height) + '%';
+        frame.appendChild(b);
+      }
+      gate.textContent = typeof p.read_share === 'number'
+        ? 'Text-like ink read: ' + Math.round(100 * p.read_share) + '%' +
+          (un.length ? '; ' + un.length + (un.length > 1 ? ' regions' : ' region') + ' outlined in red produced no words.' : '.')
+        : '';
       where.textContent = 'Page ' + p.seq + ' of ' + pages.length;
       prev.disabled = at === 0;
       next.disabled = at === pages.length - 1;
@@ -313,7 +333,7 @@
       turns.appendChild(b);
     }
     if (pages.length > 1) nav.append(prev, where, next); else nav.append(where);
-    left.append(img, nav, turns, turnSt);
+    left.append(frame, gate, nav, turns, turnSt);
     const side = el('div', 'review-side');
     side.appendChild(el('h3', null, 'Document ' + item.id + ': ' + (item.title || '')));
     side.appendChild(el('p', 'reason', 'Why it waits: ' + item.reason));

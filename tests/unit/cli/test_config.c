@@ -93,6 +93,7 @@ reads_every_key(void **state)
 		 "cover_prefix = COVER#\n"
 		 "separator = SEP\n"
 		 "review_confidence = 72.5\n"
+		 "review_unread = 4.5\n"
 		 "max_megapixels = 50\n"
 		 "max_file_mb = 20\n"
 		 "[records]\n"
@@ -116,7 +117,7 @@ reads_every_key(void **state)
 	assert_int_equal(c->ncats, 1);
 	assert_string_equal(c->cats[0].code, "LEGAL");
 	assert_string_equal(c->cats[0].name, "Legal matters");
-	assert_int_equal(c->cats[0].line, 22);
+	assert_int_equal(c->cats[0].line, 23);
 	ing_options_default(&o);
 	cli_config_ingest(c, &o);
 	assert_string_equal(o.langs, "eng+chi_sim");
@@ -125,6 +126,7 @@ reads_every_key(void **state)
 	assert_string_equal(o.cover_prefix, "COVER#");
 	assert_string_equal(o.separator, "SEP");
 	assert_true(o.review_confidence == 72.5);
+	assert_true(o.review_unread == 4.5);
 	assert_int_equal(o.max_page_pixels, 50000000u);
 	assert_int_equal(o.max_file_bytes, 20u << 20);
 	cli_config_free(c);
@@ -145,6 +147,8 @@ keys_need_no_section_and_defaults_stay(void **state)
 	ing_options_default(&d);
 	cli_config_ingest(c, &o);
 	assert_true(o.review_confidence == 90.0);
+	assert_true(o.review_unread == d.review_unread);
+	assert_true(d.review_unread == 10.0);
 	assert_string_equal(o.langs, d.langs);
 	assert_string_equal(o.account_regex, d.account_regex);
 	assert_int_equal(o.max_file_bytes, d.max_file_bytes);
@@ -215,6 +219,12 @@ bad_values_say_what_is_expected(void **state)
 	expect("review_confidence = -1\n",
 	       "d.conf:1: review_confidence: expected a number from 0 to 100, "
 	       "got '-1'\n");
+	expect("review_unread = 100.5\n",
+	       "d.conf:1: review_unread: expected a number from 0 to 100, "
+	       "got '100.5'\n");
+	expect("review_unread = ten\n",
+	       "d.conf:1: review_unread: expected a number from 0 to 100, "
+	       "got 'ten'\n");
 	expect("review_confidence = 1e2\n",
 	       "d.conf:1: review_confidence: expected a number from 0 to 100, "
 	       "got '1e2'\n");
