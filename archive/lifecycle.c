@@ -215,6 +215,12 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 			      "the values are already as given%s", "");
 		goto fail;
 	}
+	/* A date a person gave is no longer the one read from the page. */
+	if (!json_equal(json_object_get(before, "doc_date"),
+			json_object_get(after, "doc_date")) &&
+	    (err = exec_args(a, "UPDATE document SET date_note = NULL "
+				"WHERE id = ?", NULL, 0, id)) != DOS_OK)
+		goto fail;
 	/* A new account may belong to another customer; a first category
 	 * gives the document its archive number. */
 	if ((err = arc_file_resolve(

@@ -10,7 +10,7 @@
  * that names another date (birth, expiry, due, valid until, 出生, 有效期)
  * is never taken; otherwise the first date in the text.  Nothing is
  * guessed: a text without a date gives no date.
- * Exports ing_date_find.
+ * Exports ing_date_find, ing_date_span.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -279,10 +279,19 @@ label_before(const char *text, const char *at)
 int
 ing_date_find(const char *text, char pdate[11])
 {
+	size_t off, len;
+
+	return ing_date_span(text, pdate, &off, &len);
+}
+
+int
+ing_date_span(const char *text, char pdate[11], size_t *poff, size_t *plen)
+{
 	const char *s;
 	int y, m, d, n, found = 0;
 
 	pdate[0] = '\0';
+	*poff = *plen = 0;
 	if (text == NULL)
 		return 0;
 	for (s = text; *s != '\0'; s++) {
@@ -298,6 +307,8 @@ ing_date_find(const char *text, char pdate[11])
 		l = label_before(text, s);
 		if (l != LABEL_OTHER && (!found || l == LABEL_DOC)) {
 			snprintf(pdate, 11, "%04d-%02d-%02d", y, m, d);
+			*poff = (size_t)(s - text);
+			*plen = (size_t)n;
 			if (l == LABEL_DOC)
 				return 1;
 			found = 1;

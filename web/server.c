@@ -31,6 +31,7 @@
 #include "dossier/search.h"
 #include "dossier/web.h"
 #include "assets.h"
+#include "http.h"
 #include "notify.h"
 #include "render.h"
 #include "scanjob.h"
@@ -42,37 +43,6 @@
 
 #define MAX_BODY (64u << 10)
 #define SPOOL_MAX_AGE (7L * 24 * 3600) /* abandoned upload folders */
-
-struct web_resp {
-	unsigned status;
-	const char *type;
-	struct dbuf body;
-	const unsigned char *static_data; /* instead of body, not freed */
-	size_t static_len;
-	int fd; /* instead of body: stream this file */
-	uint64_t fd_size;
-	const char *cache; /* Cache-Control value, or NULL for no-store */
-	char cookie[160];  /* a Set-Cookie value, or "" */
-	char disposition[320]; /* a Content-Disposition value, or "" */
-	char etag[72];         /* an ETag value, or "" */
-	unsigned retry_after;  /* seconds for Retry-After, or 0 */
-};
-
-struct conn_ctx;
-
-struct web_req {
-	struct MHD_Connection *conn;
-	struct conn_ctx *cc;  /* what the connection carries */
-	int held;             /* the answer waits for the audit log */
-	const char *method;
-	const char *url;
-	const char *param;  /* the path segment matched by the first '*' */
-	const char *param2; /* ... by the second '*', or NULL */
-	struct arc *arc;
-	struct arc_user user; /* who is signed in (routes needing it) */
-	const char *body;     /* the request body, NUL-terminated */
-	size_t body_len;
-};
 
 /* What a connection carries between libmicrohttpd's calls. */
 struct conn_ctx {
@@ -105,8 +75,6 @@ static atomic_int draining;
 static enum MHD_Result send_resp(struct MHD_Connection *conn,
 				 struct conn_ctx *cc, struct web_resp *rp,
 				 const char *method, const char *url);
-
-typedef void (*web_handler)(struct web_req *, struct web_resp *);
 
 /* Who may call a route: anyone, or a signed-in user whose role has the
  * action (ARC_NACTIONS: any signed-in user).  The object itself is
@@ -394,6 +362,62 @@ resp_outcome(struct web_resp *r, enum dos_err err, const char *msg)
 		resp_err(r, err, msg[0] != '\0' ? msg : NULL);
 }
 
+/* The helpers above, for the handlers in web/'s other files (http.h). */
+void
+web_json(struct web_resp *r, unsigned status, json_t *j)
+{
+	resp_json(r, status, j);
+}
+
+void
+web_error(struct web_resp *r, unsigned status, const char *msg)
+{
+	resp_error(r, status, msg);
+}
+
+void
+web_err(struct web_resp *r, enum dos_err err, const char *msg)
+{
+	resp_err(r, err, msg != NULL && msg[0] != '\0' ? msg : NULL);
+}
+
+void
+web_outcome(struct web_resp *r, enum dos_err err, const char *msg)
+{
+	resp_outcome(r, err, msg);
+}
+
+const char *
+web_arg(struct web_req *q, const char *name)
+{
+	return arg(q, name);
+}
+
+int
+web_int_arg(struct web_req *q, const char *name, int def, int lo, int hi,
+	    int *pout)
+{
+	return int_arg(q, name, def, lo, hi, pout);
+}
+
+int
+web_parse_id(const char *s, int64_t *pid)
+{
+	return parse_id(s, pid);
+}
+
+json_t *
+web_body(struct web_req *q, struct web_resp *r)
+{
+	return body_json(q, r);
+}
+
+const char *
+web_jstr(json_t *j, const char *key)
+{
+	return jstr(j, key);
+}
+
 /* GET /api/documents/ID */
 static void
 h_document(struct web_req *q, struct web_resp *r)
@@ -604,6 +628,12 @@ resp_result(struct web_resp *r, enum dos_err err, json_t *j, const char *msg)
 	else
 		resp_err(r, err, msg != NULL && msg[0] ? msg : NULL);
 	json_decref(j);
+}
+
+void
+web_result(struct web_resp *r, enum dos_err err, json_t *j, const char *msg)
+{
+	resp_result(r, err, j, msg);
 }
 
 /* GET /api/documents/ID/hits?q=QUERY: the query's word boxes on the
@@ -1776,6 +1806,18 @@ static const struct route routes[] = {
 	{"POST", "/api/grants", h_grant_request, ARC_NACTIONS},
 	{"POST", "/api/grants/*/approve", h_grant_approve, ARC_APPROVE},
 	{"POST", "/api/grants/*/refuse", h_grant_refuse, ARC_APPROVE},
+	/* web/home.c: what the landing screens list */
+	{"GET", "/api/saved-searches", web_h_saved_list, ARC_SEARCH},
+	{"POST", "/api/saved-searches", web_h_saved_add, ARC_SEARCH},
+	{"POST", "/api/saved-searches/*/remove", web_h_saved_remove,
+	 ARC_SEARCH},
+	{"GET", "/api/deletions", web_h_deletions, ARC_NACTIONS},
+	{"GET", "/api/holds", web_h_holds, ARC_ADMIN},
+	{"GET", "/api/audit/summary", web_h_audit_summary, ARC_AUDIT_READ},
+	/* web/customers.c */
+	{"GET", "/api/customers", web_h_customers, ARC_VIEW},
+	{"POST", "/api/customers", web_h_customer_add, ARC_EDIT},
+	{"POST", "/api/customers/*/accounts", web_h_account_link, ARC_EDIT},
 };
 
 /* Matches url against pattern; each '*' matches one non-empty segment
