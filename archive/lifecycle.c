@@ -184,8 +184,13 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 			    DOS_OK)
 				goto fail;
 			if (code[0] == '\0') {
+				char known[400];
+
+				arc_category_codes(a, known, sizeof(known));
 				err = arc_say(msg, msglen, DOS_INVAL,
-					      "unknown category '%s'", v);
+					      "unknown category '%.60s'; the "
+					      "categories are %s (or one of "
+					      "their aliases)", v, known);
 				goto fail;
 			}
 			v = code;

@@ -1235,11 +1235,11 @@ cmd_coversheet(const char *dir, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct ing_options o;
+	struct arc *a = NULL;
 	const char *acc = NULL, *cat = NULL, *outp = NULL;
-	char msg[256] = "";
+	char msg[512] = "";
 	int c;
 
-	(void)dir;
 	cli_ingest_defaults(&o);
 	while ((c = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
 		switch (c) {
@@ -1251,11 +1251,21 @@ cmd_coversheet(const char *dir, int argc, char **argv)
 	}
 	if (acc == NULL || cat == NULL || outp == NULL || optind != argc)
 		goto usage;
-	if (ing_coversheet_pdf(o.cover_prefix, acc, cat, outp, msg,
+	/* The category is checked against the archive when there is one. */
+	if (arc_open(dir, ARC_READONLY, &a) != DOS_OK) {
+		a = NULL;
+		fprintf(stderr, "dossier: no archive at %s: the category is "
+				"not checked\n", dir);
+	}
+	if (ing_coversheet_check(a, o.account_regex, acc, cat, msg,
+				 sizeof(msg)) != DOS_OK ||
+	    ing_coversheet_pdf(o.cover_prefix, acc, cat, outp, msg,
 			       sizeof(msg)) != DOS_OK) {
 		fprintf(stderr, "dossier: %s\n", msg);
+		arc_close(a);
 		return 1;
 	}
+	arc_close(a);
 	printf("cover sheet for %s / %s written to %s\n", acc, cat, outp);
 	return 0;
 usage:

@@ -1060,10 +1060,16 @@ h_coversheet(struct web_req *q, struct web_resp *r)
 	}
 	snprintf(path, sizeof(path), "%s/cover.pdf", dir);
 	set = wset_get();
-	err = ing_coversheet_pdf(set->ingest.cover_prefix,
-				 nonempty(arg(q, "account")),
-				 nonempty(arg(q, "category")), path, msg,
-				 sizeof(msg));
+	/* A sheet that would file nothing it says is not printed. */
+	err = ing_coversheet_check(q->arc, set->ingest.account_regex,
+				   nonempty(arg(q, "account")),
+				   nonempty(arg(q, "category")), msg,
+				   sizeof(msg));
+	if (err == DOS_OK)
+		err = ing_coversheet_pdf(set->ingest.cover_prefix,
+					 nonempty(arg(q, "account")),
+					 nonempty(arg(q, "category")), path,
+					 msg, sizeof(msg));
 	wset_put(set);
 	fd = err == DOS_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	/* The open file outlives its name. */

@@ -537,6 +537,10 @@ enum dos_err arc_category_list(struct arc *a, const struct arc_user *who,
 enum dos_err arc_category_add(struct arc *a, const struct arc_user *who,
 			      const char *code, const char *name,
 			      int *pcatalogue, char *msg, size_t msglen);
+/* Whether name is a category code or alias: DOS_OK, or DOS_INVAL with
+ * msg listing the categories there are. */
+enum dos_err arc_category_check(struct arc *a, const char *name, char *msg,
+				size_t msglen);
 /* Gives a category a new name (admin only; audited); DOS_NOTFOUND. */
 enum dos_err arc_category_rename(struct arc *a, const struct arc_user *who,
 				 const char *code, const char *name,

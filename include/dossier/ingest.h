@@ -161,6 +161,15 @@ void ing_set_manifest(struct ing *ing, const struct ing_manifest *m);
 enum dos_err ing_coversheet_pdf(const char *prefix, const char *account,
 				const char *category, const char *path,
 				char *msg, size_t msglen);
+/*
+ * Whether a cover sheet for account and category would file what it
+ * says: the account matches account_regex as a whole and (when a is not
+ * NULL) the category is one the archive knows, by code or alias.
+ * DOS_INVAL with msg saying what is wrong (the known categories listed).
+ */
+enum dos_err ing_coversheet_check(struct arc *a, const char *account_regex,
+				  const char *account, const char *category,
+				  char *msg, size_t msglen);
 
 /*
  * Turns page seq (1-based) of a document by degrees clockwise (90, 180

@@ -315,8 +315,9 @@
       accept.disabled = back.disabled = true;
       try {
         const r = await D.api('/api/review/' + item.id + '/' + action, { method: 'POST', body });
-        st.className = 'status'; st.textContent = r.message;
-        setTimeout(refresh, 600);
+        // The queue is drawn again without this document; the outcome
+        // stays above it until the next decision.
+        refresh('Document ' + item.id + ': ' + r.message);
       } catch (e) {
         st.className = 'status error'; st.setAttribute('role', 'alert'); st.textContent = e.message;
         accept.disabled = back.disabled = false;
@@ -332,15 +333,20 @@
     return li;
   }
 
-  async function queue(box) {
+  async function queue(box, outcome) {
     box.replaceChildren(el('h2', null, 'Review queue'));
+    if (outcome) {
+      const o = D.status(outcome);
+      o.classList.add('review-outcome');
+      box.appendChild(o);
+    }
     let items;
     try { items = await D.api('/api/review'); } catch (e) { box.appendChild(D.status(e.message, true)); return; }
     if (!items.length) { box.appendChild(D.status('Nothing waits for review.')); return; }
     box.appendChild(D.status(items.length + ' document' + (items.length > 1 ? 's wait' : ' waits') + ' for review.'));
     const ul = el('ul', 'review-list');
     box.appendChild(ul);
-    for (const it of items) ul.appendChild(await reviewItem(it, () => queue(box)));
+    for (const it of items) ul.appendChild(await reviewItem(it, (msg) => queue(box, msg)));
   }
 
   function coversheet() {
@@ -354,10 +360,24 @@
     b.type = 'submit';
     const st = D.status('');
     f.append(wa, wc, b, st);
-    f.addEventListener('submit', (e) => {
+    f.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!acc.value.trim() || !cat.value.trim()) { st.className = 'status error'; st.textContent = 'Give the account and the category.'; return; }
-      window.open('/api/coversheet?' + new URLSearchParams({ account: acc.value.trim(), category: cat.value.trim() }), '_blank');
+      const url = '/api/coversheet?' + new URLSearchParams({ account: acc.value.trim(), category: cat.value.trim() });
+      // Checked first: a sheet that would file nothing it says is refused
+      // in words here rather than in a new tab.
+      let res;
+      try { res = await fetch(url); } catch (err) { st.className = 'status error'; st.textContent = 'The archive server could not be reached.'; return; }
+      if (!res.ok) {
+        let why = res.statusText;
+        try { why = (await res.json()).error || why; } catch (err) { /* keep the status text */ }
+        st.className = 'status error'; st.setAttribute('role', 'alert');
+        st.textContent = 'No cover sheet: ' + why;
+        return;
+      }
+      st.className = 'status'; st.removeAttribute('role');
+      st.textContent = 'Cover sheet for ' + acc.value.trim() + ' / ' + cat.value.trim() + ' opened in a new tab.';
+      window.open(url, '_blank');
     });
     box.appendChild(f);
     return box;
@@ -365,7 +385,7 @@
 
   D.screen('review', {
     title: 'scan & review',
-    render: async (view) => {
+    render: async (view, r) => {
       const reviewBox = el('section', 'queue');
       const batches = el('div', 'batches');
       if (D.may('ingest')) {
@@ -377,7 +397,12 @@
         scanner(watch).then((box) => { if (box) scan.appendChild(box); });
       }
       view.appendChild(reviewBox);
-      if (D.may('ingest')) view.appendChild(coversheet());
+      if (D.may('ingest')) {
+        const cs = coversheet();
+        view.appendChild(cs);
+        // From the landing screen's "Print a cover sheet".
+        if (r && r.params.get('cover') === '1') { cs.scrollIntoView(); cs.querySelector('input').focus(); }
+      }
       await queue(reviewBox);
     },
   });
