@@ -26,7 +26,9 @@
 struct cmd {
 	const char *name;
 	int (*run)(const char *archive, int argc, char **argv);
-	const char *usage;
+	const char *usage; /* one line for the list of commands */
+	const char *help;  /* what `dossier help NAME` and `NAME --help`
+			    * print: synopsis, then what it does */
 };
 
 /*
@@ -502,6 +504,29 @@ usage:
 	goto out;
 }
 
+/*
+ * Prints s on one line: line breaks, tabs and runs of blanks become one
+ * blank, other control characters '?', so a row of a table stays a row.
+ */
+static void
+print_flat(const char *s)
+{
+	int blank = 0;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+			blank = 1;
+			continue;
+		}
+		if (blank)
+			putchar(' ');
+		blank = 0;
+		putchar(c < 0x20 || c == 0x7f ? '?' : c);
+	}
+}
+
 static int
 cmd_search(const char *dir, int argc, char **argv)
 {
@@ -576,17 +601,21 @@ cmd_search(const char *dir, int argc, char **argv)
 				       ?: "-",
 			       json_string_value(json_object_get(h, "date"))
 				       ?: "-",
-			       json_string_value(json_object_get(h, "title"))
-				       ?: "");
+			       "");
+			print_flat(json_string_value(json_object_get(h, "title"))
+					   ?: "");
 			json_array_foreach(json_object_get(h, "pages"), j, p)
 				printf("%s%lld", j == 0 ? "  pages " : ",",
 				       (long long)json_integer_value(
 					       json_object_get(p, "seq")));
 			printf("\n");
-			if (*json_string_value(json_object_get(h, "snippet")))
-				printf("        %s\n",
-				       json_string_value(
-					       json_object_get(h, "snippet")));
+			if (*json_string_value(json_object_get(h, "snippet"))) {
+				/* One line each: OCR text has line breaks. */
+				fputs("        ", stdout);
+				print_flat(json_string_value(
+					json_object_get(h, "snippet")));
+				putchar('\n');
+			}
 		}
 		json_object_foreach(json_object_get(res, "facets"), fk, f) {
 			printf("%s:", fk);
@@ -1450,34 +1479,158 @@ usage:
 }
 
 static const struct cmd cmds[] = {
-	{"init", cmd_init, "create an empty archive"},
-	{"ingest", cmd_ingest, "ingest scans (TIFF, PNG, JPEG, PDF)"},
-	{"search", cmd_search, "search the archive"},
-	{"show", cmd_show, "show a document"},
-	{"verify", cmd_verify, "check the audit chain and every blob"},
-	{"backup", cmd_backup, "copy the archive, consistently: backup DEST"},
-	{"serve", cmd_serve, "serve the web UI and API"},
-	{"user", cmd_user, "add a user: user add NAME --role ROLE"},
-	{"role", cmd_role, "list roles, or add one with its actions and scope"},
-	{"borrow", cmd_borrow, "request, approve or list access outside scope"},
-	{"review", cmd_review, "list documents waiting for review"},
-	{"coversheet", cmd_coversheet, "print a cover sheet PDF for a document"},
-	{"watch", cmd_watch, "ingest what is dropped into a folder: watch DIR"},
-	{"scan", cmd_scan, "scan from a scanner (SANE) into a batch; --list"},
-	{"pdf", cmd_pdf, "write a document's searchable PDF: pdf ID -o FILE"},
-	{"batch", cmd_batch, "list batches, show one, or close a stopped scan"},
-	{"customer", cmd_customer, "add, link accounts to, or show a customer"},
-	{"edit", cmd_edit, "change a document's metadata, with a reason"},
-	{"delete", cmd_delete, "request, approve or withdraw a deletion"},
-	{"hold", cmd_hold, "place or release a legal hold"},
-	{"purge", cmd_purge, "purge deletions whose hold period is over"},
-	{"missing", cmd_missing, "list what customers' dossiers lack"},
-	{"checklist", cmd_checklist, "list, add or remove checklist items"},
-	{"stats", cmd_stats, "documents and pages by category, unit, clerk, day"},
-	{"export", cmd_export, "signed bundle for auditors: export QUERY -o F"},
-	{"export-audit", cmd_export_audit, "the audit log of a period: -o F"},
-	{"verify-export", cmd_verify_export, "check an export bundle: FILE"},
-	{"key", cmd_key, "print the archive's public signing key"},
+	{"init", cmd_init, "create an empty archive",
+	 "usage: dossier [-A DIR] init\n"
+	 "Creates an empty archive in DIR (catalogue, blob store, audit log).\n"},
+	{"ingest", cmd_ingest, "ingest scans (TIFF, PNG, JPEG, PDF)",
+	 "usage: dossier ingest [-j N] [--account ACC] [--category CAT]\n"
+	 "         [--type TYPE] [--manifest CSV] [--lang LANGS] [--json]\n"
+	 "         [--stats] [--max-megapixels N] [--max-file-mb N]\n"
+	 "         [--no-deskew] [--no-orient] [--no-pdf] PATH...\n"
+	 "       dossier ingest [OPTIONS] --resume BATCH\n"
+	 "Ingests scans (TIFF, PNG, JPEG, PDF) as one batch: each page is\n"
+	 "turned upright, deskewed, read by OCR and its barcodes read; cover\n"
+	 "and separator sheets cut the stack into documents.  A document's\n"
+	 "date is read from its pages when the manifest gives none; its title\n"
+	 "is made from its type and date, or its heading.  Unsure documents go\n"
+	 "to the review queue.  --resume ingests what an interrupted batch\n"
+	 "did not.\n"},
+	{"search", cmd_search, "search the archive",
+	 "usage: dossier search [--json] [--limit N] [--offset N] [--sort KEY]\n"
+	 "         [--facets] [--] QUERY\n"
+	 "Searches the archive: words, \"phrases\", prefix*, ~fuzzy, OR, -word,\n"
+	 "parentheses and fields (account: customer: category: type: title:\n"
+	 "keywords: signatory: number: unit: manager: status: batch: barcode:\n"
+	 "lang: date: added:).  KEY: relevance, date, added, account, number.\n"},
+	{"show", cmd_show, "show a document",
+	 "usage: dossier show [--json] ID\n"
+	 "Shows a document: its details, pages, text and barcodes.\n"},
+	{"verify", cmd_verify, "check the audit chain and every blob",
+	 "usage: dossier verify [--anchor ID:HASH] [--json]\n"
+	 "Checks the audit chain, every blob and every reference, and prints\n"
+	 "the audit head to keep outside the archive.\n"},
+	{"backup", cmd_backup, "copy the archive, consistently: backup DEST",
+	 "usage: dossier backup DEST\n"
+	 "Copies the archive to DEST (absent or empty) while it is in use.\n"},
+	{"serve", cmd_serve, "serve the web UI and API",
+	 "usage: dossier serve [-n] [--verbose] [--listen HOST:PORT]\n"
+	 "         [--threads N] [--tls-cert PEM --tls-key PEM] [--timeout S]\n"
+	 "         [--max-per-ip N]\n"
+	 "Serves the web UI and JSON API (default 127.0.0.1:8080; beyond\n"
+	 "loopback only with TLS).  -n checks the configuration and exits.\n"},
+	{"user", cmd_user, "add a user: user add NAME --role ROLE",
+	 "usage: dossier user add NAME --role ROLE [--unit U]\n"
+	 "         [--clearance public|internal|confidential|secret]\n"
+	 "         [--categories CODE,CODE]      (password on standard input)\n"
+	 "       dossier user disable|enable NAME\n"
+	 "Adds, disables or enables a user.\n"},
+	{"role", cmd_role, "list roles, or add one with its actions and scope",
+	 "usage: dossier role list [--json]\n"
+	 "       dossier role add NAME --actions A,B\n"
+	 "         --scope own|unit|all|batches|none [--unsearchable]\n"
+	 "         [--clearance C]\n"
+	 "Lists the roles, or adds one with its actions and scope.\n"},
+	{"borrow", cmd_borrow, "request, approve or list access outside scope",
+	 "usage: dossier borrow request (--customer NUMBER | --document ID)\n"
+	 "         --reason WHY [--days 1-90]\n"
+	 "       dossier borrow approve|refuse REQUEST-ID [--note TEXT]\n"
+	 "       dossier borrow list [--json]\n"
+	 "Asks for access outside one's scope, decides on such a request (a\n"
+	 "manager whose scope holds it), or lists requests.\n"},
+	{"review", cmd_review, "list documents waiting for review",
+	 "usage: dossier review [--json]\n"
+	 "Lists the documents waiting for review, with the reasons.\n"},
+	{"coversheet", cmd_coversheet, "print a cover sheet PDF for a document",
+	 "usage: dossier coversheet --account ACC --category CAT -o FILE.pdf\n"
+	 "Prints a cover sheet: its barcode files the pages behind it under\n"
+	 "the account and category.  The account must match the account\n"
+	 "pattern and, when the archive is there, the category must be one\n"
+	 "it knows.\n"},
+	{"watch", cmd_watch, "ingest what is dropped into a folder: watch DIR",
+	 "usage: dossier watch DIR [-j N] [--account ACC] [--category CAT]\n"
+	 "         [--type TYPE] [--lang LANGS] [--max-megapixels N]\n"
+	 "         [--max-file-mb N] [--no-deskew] [--no-orient] [--no-pdf]\n"
+	 "         [--once]\n"
+	 "Hot folder: ingests what is dropped into DIR, then moves it to\n"
+	 "DIR/done/, or to DIR/failed/ beside NAME.reason.txt.\n"},
+	{"scan", cmd_scan, "scan from a scanner (SANE) into a batch; --list",
+	 "usage: dossier scan [--device NAME] [--source ADF|flatbed]\n"
+	 "         [--duplex] [--dpi N] [--mode gray|lineart]\n"
+	 "         [--set NAME=VALUE]... [--account ACC] [--category CAT]\n"
+	 "         [--json]\n"
+	 "       dossier scan --list [--json]\n"
+	 "       dossier scan --resume B [OPTIONS]\n"
+	 "Scans from a SANE scanner into a new batch, lists the scanners, or\n"
+	 "goes on with a stopped scan (exit status 3 when the scanner stopped\n"
+	 "it; the pages scanned are kept).\n"},
+	{"pdf", cmd_pdf, "write a document's searchable PDF: pdf ID -o FILE",
+	 "usage: dossier pdf ID -o FILE|-\n"
+	 "Writes a document's searchable PDF to FILE (- for standard output).\n"},
+	{"batch", cmd_batch, "list batches, show one, or close a stopped scan",
+	 "usage: dossier batch [--json] [ID]\n"
+	 "       dossier batch close ID\n"
+	 "Lists the latest batches, shows one with each file's outcome, or\n"
+	 "closes a stopped scan without resuming it.\n"},
+	{"customer", cmd_customer, "add, link accounts to, or show a customer",
+	 "usage: dossier customer add NUMBER --name NAME --type TYPE\n"
+	 "         [--account ACC]... [--unit U] [--manager USER]\n"
+	 "         [--address A] [--phone P] [--legal-rep R]\n"
+	 "         [--credit-rating R] [--notes N]\n"
+	 "       dossier customer link NUMBER ACCOUNT\n"
+	 "       dossier customer show NUMBER|ACCOUNT [--json]\n"
+	 "Adds a customer with its accounts, links another account to one, or\n"
+	 "shows one.\n"},
+	{"edit", cmd_edit, "change a document's metadata, with a reason",
+	 "usage: dossier edit ID --reason WHY FIELD=VALUE...\n"
+	 "       dossier edit ID --reason WHY --page N --text-file FILE|-\n"
+	 "Changes a document's metadata (title, date, account, category,\n"
+	 "doc_type, signatory, keywords, confidentiality, location,\n"
+	 "searchable) or corrects a page's OCR text; the old values are kept\n"
+	 "as a version with who, when and why.\n"},
+	{"delete", cmd_delete, "request, approve or withdraw a deletion",
+	 "usage: dossier delete request ID --reason WHY\n"
+	 "       dossier delete approve ID --as USER [--hold-days N]\n"
+	 "       dossier delete withdraw ID\n"
+	 "Deletion: requested by one person, approved by another (a manager\n"
+	 "of the document's unit), then held before it may be purged.\n"},
+	{"hold", cmd_hold, "place or release a legal hold",
+	 "usage: dossier hold place (--customer NUMBER|ACCOUNT |\n"
+	 "         --document ID) --reason WHY\n"
+	 "       dossier hold release HOLD-ID\n"
+	 "Places or releases a legal hold; held documents are never purged.\n"},
+	{"purge", cmd_purge, "purge deletions whose hold period is over",
+	 "usage: dossier purge\n"
+	 "Purges the documents whose approved deletion has waited out its\n"
+	 "hold and that no legal hold keeps, leaving tombstones.\n"},
+	{"missing", cmd_missing, "list what customers' dossiers lack",
+	 "usage: dossier missing [--as-of DATE] [--json] [CUSTOMER|ACCOUNT]\n"
+	 "Lists what customers' dossiers lack, by the checklists.\n"},
+	{"checklist", cmd_checklist, "list, add or remove checklist items",
+	 "usage: dossier checklist list [--json]\n"
+	 "       dossier checklist add LABEL --category CAT [--type DOCTYPE]\n"
+	 "         [--customer-type T] [--count N] [--months N]\n"
+	 "         [--if-category CAT]\n"
+	 "       dossier checklist remove ID\n"
+	 "Lists, adds or removes completeness checklist items.\n"},
+	{"stats", cmd_stats, "documents and pages by category, unit, clerk, day",
+	 "usage: dossier stats [--from DATE] [--to DATE] [--json]\n"
+	 "Documents and pages by category, unit, clerk, month and day.\n"},
+	{"export", cmd_export, "signed bundle for auditors: export QUERY -o F",
+	 "usage: dossier export --reason WHY [--originals] [--csv]\n"
+	 "         [--customer NUM]... [--document ID]... [QUERY] -o FILE\n"
+	 "Writes a signed export bundle (ZIP) of what the user may export, or\n"
+	 "its metadata as CSV.\n"},
+	{"export-audit", cmd_export_audit, "the audit log of a period: -o F",
+	 "usage: dossier export-audit [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+	 "         [--format jsonl|csv] -o FILE\n"
+	 "Writes the audit log of a period, with its chain hashes.\n"},
+	{"verify-export", cmd_verify_export, "check an export bundle: FILE",
+	 "usage: dossier verify-export [--json] FILE\n"
+	 "Checks an export bundle: signature, digests, sizes, missing and\n"
+	 "extra files.\n"},
+	{"key", cmd_key, "print the archive's public signing key",
+	 "usage: dossier key [--hex]\n"
+	 "Prints the archive's public signing key (PEM).\n"},
 };
 
 static void
@@ -1498,6 +1651,30 @@ usage(FILE *f)
 		   "acts\ncommands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-13s %s\n", cmds[i].name, cmds[i].usage);
+}
+
+/* dossier help [COMMAND], dossier COMMAND --help: on standard output. */
+static int
+help(const char *name)
+{
+	size_t i;
+
+	if (name == NULL) {
+		usage(stdout);
+		printf("'dossier help COMMAND' or 'dossier COMMAND --help' "
+		       "describes one.\n");
+		return 0;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(name, cmds[i].name) == 0) {
+			fputs(cmds[i].help, stdout);
+			printf("Every command also takes -A DIR, -c FILE and "
+			       "--as USER (see 'dossier help').\n");
+			return 0;
+		}
+	fprintf(stderr, "dossier: no command '%s'; 'dossier help' lists "
+			"them\n", name);
+	return 2;
 }
 
 int
@@ -1562,13 +1739,17 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (strcmp(argv[k], "help") == 0) {
-		usage(stdout);
-		return 0;
-	}
+	if (strcmp(argv[k], "help") == 0)
+		return help(k + 1 < argc ? argv[k + 1] : NULL);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(argv[k], cmds[i].name) != 0)
 			continue;
+		/* COMMAND --help (or -h) anywhere before a "--". */
+		for (int j = k + 1; j < argc && strcmp(argv[j], "--") != 0;
+		     j++)
+			if (strcmp(argv[j], "--help") == 0 ||
+			    strcmp(argv[j], "-h") == 0)
+				return help(cmds[i].name);
 		/* Also accept -A after the command name. */
 		{
 			int j, n = 0;

@@ -442,7 +442,10 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 		/* Else the date printed on its first page that prints one,
 		 * with where it was read. */
 		for (j = 0; docs[i].date == NULL && j < d->npages; j++) {
-			const char *t = f->pages[d->pages[j]].text;
+			const struct ing_page *p = &f->pages[d->pages[j]];
+			/* The lines as printed: labels beside their dates. */
+			char *lines = ing_words_lines(p->words, p->nwords);
+			const char *t = lines != NULL ? lines : p->text;
 			size_t off, len;
 
 			if (ing_date_span(t, datebuf[i], &off, &len)) {
@@ -451,6 +454,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 					      sizeof(notebuf[i]));
 				docs[i].date_note = notebuf[i];
 			}
+			free(lines);
 		}
 		docs[i].doc_type = man != NULL && man->type != NULL
 					   ? man->type

@@ -35,6 +35,26 @@ copy_utf8(char *out, size_t n, const char *s, size_t len)
 	out[len] = '\0';
 }
 
+/* Drops a last character cut short (snprintf cuts bytes, not
+ * characters). */
+static void
+whole_chars(char *s)
+{
+	size_t n = strlen(s), k = n, want;
+	unsigned char c;
+
+	while (k > 0 && n - k < 4 && ((unsigned char)s[k - 1] & 0xc0) == 0x80)
+		k--;
+	if (k == 0)
+		return;
+	c = (unsigned char)s[k - 1];
+	if (c < 0x80)
+		return;
+	want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (n - (k - 1) < want)
+		s[k - 1] = '\0';
+}
+
 /* Trims blanks at both ends of s[0..*plen); returns the new start. */
 static const char *
 trim(const char *s, size_t *plen)
@@ -45,6 +65,39 @@ trim(const char *s, size_t *plen)
 		s++, n--;
 	while (n > 0 && isspace((unsigned char)s[n - 1]))
 		n--;
+	*plen = n;
+	return s;
+}
+
+/* Strips what OCR puts around a heading: punctuation, rules ("|"),
+ * quotation marks (“ ” ‘ ’ « »). */
+static const char *
+tidy(const char *s, size_t *plen)
+{
+	static const char *const quotes[] = {
+		"\xe2\x80\x9c", "\xe2\x80\x9d", "\xe2\x80\x98",
+		"\xe2\x80\x99", "\xc2\xab", "\xc2\xbb",
+	};
+	size_t n = *plen, i, k;
+	int again = 1;
+
+	while (again && n > 0) {
+		again = 0;
+		s = trim(s, &n);
+		if (n > 0 && ispunct((unsigned char)s[0]))
+			s++, n--, again = 1;
+		else if (n > 0 && ispunct((unsigned char)s[n - 1]) &&
+			 s[n - 1] != ')')
+			n--, again = 1;
+		for (i = 0; !again && i < sizeof(quotes) / sizeof(quotes[0]);
+		     i++) {
+			k = strlen(quotes[i]);
+			if (n >= k && memcmp(s, quotes[i], k) == 0)
+				s += k, n -= k, again = 1;
+			else if (n >= k && memcmp(s + n - k, quotes[i], k) == 0)
+				n -= k, again = 1;
+		}
+	}
 	*plen = n;
 	return s;
 }
@@ -67,7 +120,7 @@ subject_line(const char *s, size_t n, char *out, size_t outlen)
 			const char *v = s + k;
 			size_t vn = n - k;
 
-			v = trim(v, &vn);
+			v = tidy(v, &vn);
 			if (vn < 3)
 				return 0;
 			copy_utf8(out, outlen, v, vn);
@@ -84,6 +137,7 @@ caps_line(const char *s, size_t n, char *out, size_t outlen)
 	size_t i, letters = 0, other = 0, words = 0;
 	int inword = 0;
 
+	s = tidy(s, &n);
 	if (n > 80)
 		return 0;
 	for (i = 0; i < n; i++) {
@@ -211,7 +265,7 @@ ing_title_make(const char *text, const char *doc_type, const char *date,
 	else
 		snprintf(out, n, "Scanned document");
 	/* snprintf may have cut a heading mid-character. */
-	copy_utf8(out, n, out, strlen(out));
+	whole_chars(out);
 }
 
 void
@@ -235,7 +289,7 @@ ing_date_note(const char *text, size_t off, size_t len, int page, char *out,
 	s = trim(ls, &k);
 	copy_utf8(quote, sizeof(quote), s, k);
 	snprintf(out, n, "read on page %d: \"%s\"", page, quote);
-	copy_utf8(out, n, out, strlen(out));
+	whole_chars(out);
 }
 
 /* Whether w is a figure (three digits or more, at least half of its

@@ -74,6 +74,12 @@ int ing_date_find(const char *text, char pdate[11]);
 int ing_date_span(const char *text, char pdate[11], size_t *poff,
 		  size_t *plen);
 /*
+ * A page's words as printed, line by line (from their boxes: a word
+ * joins a line when its middle lies within the line's first word's
+ * height), left to right, blanks between; NULL for none (caller frees).
+ */
+char *ing_words_lines(const struct arc_word *w, size_t n);
+/*
  * A document's title when nobody gave one (title.c): its type and date
  * ("Loan contract, 2023-11-14"), else the first heading of its first
  * page (a "Subject:" line, a line in capitals, a Chinese title line)

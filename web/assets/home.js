@@ -94,7 +94,7 @@
       if (h.category) meta.push(h.category);
       if (h.date) meta.push('dated ' + h.date);
       meta.push('filed ' + day(h.added));
-      li.appendChild(el('span', 'hm-meta', meta.join(' · ')));
+      li.appendChild(el('span', 'hm-meta', ' ' + meta.join(' · ')));
       if (h.status && h.status !== 'archived') li.appendChild(stateTag(h.status));
     }, 'Nothing filed yet that you may see.'));
     if (r.total > 8) body.appendChild(link(searchHash('', 'added'), 'All ' + r.total + ', newest first', 'hm-more'));

@@ -194,7 +194,7 @@
   // (POST /api/documents/ID/edit: the same versioned edit as `dossier
   // edit`); only the fields changed are sent.
   const EDITABLE = [['title', 'Title', 'title'], ['date', 'Date', 'date'], ['category', 'Category', 'category'],
-    ['doc_type', 'Type', 'doc_type'], ['account', 'Account (files it under that account’s customer)', 'account'],
+    ['doc_type', 'Type', 'doc_type'], ['account', 'Account', 'account'],
     ['keywords', 'Keywords', 'keywords'], ['signatory', 'Signatory', 'signatory'], ['location', 'Location of the paper', 'location']];
 
   function editForm(doc, onSaved) {
