@@ -174,6 +174,11 @@ arc_account_link(struct arc *a, const struct arc_user *who,
 	cid = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
+	if (account == NULL || *account == '\0') {
+		snprintf(msg, msglen, "name the account to link");
+		err = DOS_INVAL;
+		goto fail;
+	}
 	if ((err = link_account(a, cid, account, now)) != DOS_OK) {
 		snprintf(msg, msglen, "account %s: %s", account,
 			 err == DOS_CONFLICT ? "already belongs to a customer"

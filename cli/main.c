@@ -176,6 +176,7 @@ cmd_init(const char *dir, int argc, char **argv)
 
 struct ingest_ctx {
 	int json, show, failed, pages;
+	int filed, dups; /* documents filed; files archived before */
 	json_t *docs, *errs;
 };
 
@@ -223,8 +224,16 @@ on_file(void *arg, const char *path, enum dos_err err, json_t *docs,
 		printf("%s: no document pages (only blank, separator or cover "
 		       "sheets); kept on record\n", path);
 	json_array_foreach(docs, k, d) {
+		int dup = json_is_true(json_object_get(d, "duplicate"));
+
 		json_object_set_new(d, "path", json_string(path));
-		c->pages += (int)json_integer_value(json_object_get(d, "pages"));
+		/* A file archived before files nothing new: not counted. */
+		if (!dup) {
+			c->pages += (int)json_integer_value(
+				json_object_get(d, "pages"));
+			c->filed++;
+		} else if (k == 0)
+			c->dups++;
 		json_array_append(c->docs, d);
 		if (c->json)
 			continue;
@@ -281,6 +290,34 @@ manifest_check(const struct ing_manifest *m, char *const *paths, int n)
 		}
 	}
 	return bad;
+}
+
+/*
+ * Every path given names a file that can be read; otherwise says which
+ * do not, and why, and returns -1 before a batch is started.
+ */
+static int
+paths_check(char *const *paths, int n)
+{
+	struct stat sb;
+	int k, bad = 0;
+
+	for (k = 0; k < n; k++) {
+		if (stat(paths[k], &sb) != 0 || access(paths[k], R_OK) != 0)
+			fprintf(stderr, "dossier: %s: %s\n", paths[k],
+				strerror(errno));
+		else if (S_ISDIR(sb.st_mode))
+			fprintf(stderr, "dossier: %s: is a folder (give the "
+					"files in it, or use 'dossier watch')\n",
+				paths[k]);
+		else
+			continue;
+		bad++;
+	}
+	if (bad > 0)
+		fprintf(stderr, "dossier: nothing was ingested: %d of the %d "
+				"paths given cannot be read\n", bad, n);
+	return bad > 0 ? -1 : 0;
 }
 
 /*
@@ -381,6 +418,9 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	if (man != NULL && resume == 0 &&
 	    manifest_check(man, paths, npaths) != 0)
 		goto out;
+	/* A path that is not there is a typing mistake: no batch for it. */
+	if (resume == 0 && paths_check(paths, npaths) != 0)
+		goto out;
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
 	if (arc_readonly(a)) {
@@ -454,8 +494,8 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	if (resume > 0 || stopped)
 		arc_batch_finish(a, batch, stopped);
 	else
-		arc_batch_end(a, batch, npaths, ctx.pages,
-			      (int)json_array_size(ctx.docs), ctx.failed);
+		arc_batch_end(a, batch, npaths, ctx.pages, ctx.filed,
+			      ctx.failed);
 	if (stopped) {
 		fprintf(stderr, "dossier: batch %lld stopped: %s; once that is "
 				"put right, 'dossier ingest --resume %lld' "
@@ -474,10 +514,13 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	} else {
 		double el = dos_mono() - t0;
 
-		printf("batch %lld%s: %d file(s), %zu document(s), %d page(s), "
-		       "%d failed, %.1fs (%.1f pages/min)\n",
-		       (long long)batch, resume > 0 ? " resumed" : "", npaths,
-		       json_array_size(ctx.docs), ctx.pages, ctx.failed, el,
+		printf("batch %lld%s: %d file(s), %d document(s), %d page(s), "
+		       "%d failed", (long long)batch,
+		       resume > 0 ? " resumed" : "", npaths, ctx.filed,
+		       ctx.pages, ctx.failed);
+		if (ctx.dups > 0)
+			printf(", %d archived before", ctx.dups);
+		printf(", %.1fs (%.1f pages/min)\n", el,
 		       el > 0 ? ctx.pages * 60.0 / el : 0.0);
 	}
 	rc = ctx.failed ? 1 : 0;

@@ -108,11 +108,6 @@ web_h_account_link(struct web_req *q, struct web_resp *r)
 	if ((j = web_body(q, r)) == NULL)
 		return;
 	acc = web_jstr(j, "account");
-	if (acc == NULL || *acc == '\0') {
-		web_error(r, 400, "name the \"account\" to link");
-		json_decref(j);
-		return;
-	}
 	err = arc_account_link(q->arc, &q->user, q->param, acc, msg,
 			       sizeof(msg));
 	if (err == DOS_OK)
