@@ -7,9 +7,9 @@
  * blanks OCR puts between CJK characters).  Only real calendar dates
  * between 1900 and 2099 count.  A date after a label that names the
  * document's date ("Date:", "Dated", "日期") wins; a date after a label
- * that names another date (birth, expiry, due, valid until, 出生, 有效期)
- * is never taken; otherwise the first date in the text.  Nothing is
- * guessed: a text without a date gives no date.
+ * that names another date (birth, expiry, date of issue, due, valid
+ * until, 出生, 有效期) is never taken; otherwise the first date in the
+ * text.  Nothing is guessed: a text without a date gives no date.
  * OCR reads a form's labels and values as separate columns, so a
  * "Date of birth:" ends up far from its date: ing_words_lines puts the
  * words back on the lines they are printed on, from their boxes.
@@ -37,7 +37,7 @@ static const char *const months[] = {
 /* Words that, before a date on its line, say it is another date. */
 static const char *const other_words[] = {
 	"birth", "born", "expir", "valid", "until", "due", "maturity",
-	"deadline", "\xe5\x87\xba\xe7\x94\x9f" /* 出生 */,
+	"deadline", "of issue", "\xe5\x87\xba\xe7\x94\x9f" /* 出生 */,
 	"\xe6\x9c\x89\xe6\x95\x88" /* 有效 */,
 	"\xe5\x88\xb0\xe6\x9c\x9f" /* 到期 */,
 	"\xe6\x88\xaa\xe6\xad\xa2" /* 截止 */,

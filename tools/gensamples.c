@@ -16,10 +16,14 @@
  *              [--format FMT|mixed] [--dpi N] [--skew DEG | --skew-range DEG]
  *              [--rotate 0|90|180|270] [--barcode TYPE|mixed|none]
  *              [--lang eng|chi_sim] [--noise 0|1] [--pages N] [--prefix NAME]
+ *              [--account ACC] [--customer NAME] [--date-style STYLE]
  *   gensamples --demo -o DIR [--prefix NAME]
  *   gensamples --bench -o DIR [--count N] [--seed N] [--prefix NAME]
  *
- *   KIND    letter, account-form, contract, invoice, coversheet, separator
+ *   KIND    letter, account-form, contract, invoice, coversheet, separator,
+ *           id-copy (a certified copy of an identity document)
+ *   STYLE   iso, dmy, us, long, mixed: how a document prints its own date
+ *           (the ground truth "date" is always YYYY-MM-DD)
  *   FMT     tiff-g4, tiff-gray, tiff-1bit-lzw, tiff-jpeg, tiff-rgb, tiff-jpeg-rgb,
  *           png, jpeg, pdf
  *   TYPE    code128, code39, qr, i25, ean13, upca
@@ -105,14 +109,24 @@ enum kind {
 	KIND_INVOICE,
 	KIND_COVER,
 	KIND_SEPARATOR,
+	KIND_IDCOPY,            /* a customer document, not in "mixed" */
 	KIND__MAX
 };
 
 static const char *const kind_names[KIND__MAX] = {
-	"letter", "account-form", "contract", "invoice", "coversheet", "separator"
+	"letter", "account-form", "contract", "invoice", "coversheet", "separator",
+	"id-copy"
 };
 
 #define DOC_KINDS 4 /* the first four kinds are customer documents */
+/* Customer documents: those, and a certified ID copy (always English). */
+#define IS_DOC(k) ((k) < DOC_KINDS || (k) == KIND_IDCOPY)
+
+/* How the document's own date is printed (its ground truth stays ISO). */
+enum dstyle { DS_ISO, DS_DMY, DS_US, DS_LONG, DS_MIXED, DS__MAX };
+static const char *const dstyle_names[DS__MAX] = {
+	"iso", "dmy", "us", "long", "mixed"
+};
 
 enum fmt {
 	FMT_G4,
@@ -205,6 +219,8 @@ struct page {
 	int part, parts;        /* contract page part of parts, 1-based */
 	const char *account;    /* NULL: random */
 	const char *category;   /* coversheets; NULL: random */
+	const char *customer;   /* NULL: random */
+	enum dstyle dstyle;     /* how the document's date is printed */
 };
 
 /* Who and what a page is about. */
@@ -213,6 +229,7 @@ struct ident {
 	char customer[64];
 	char salutation[64];
 	char date[16];
+	char date_printed[40];  /* the date as printed (date_style) */
 	char category[24];
 	char bank[64];
 	char bank_street[64];
@@ -600,7 +617,7 @@ static void expand(struct sbuf *b, const char *tpl, const struct ident *id, enum
 		case 'N': sbuf_add(b, id->customer); break;
 		case 'S': sbuf_add(b, id->salutation); break;
 		case 'A': sbuf_add(b, id->account); break;
-		case 'D': sbuf_add(b, id->date); break;
+		case 'D': sbuf_add(b, id->date_printed); break;
 		case 'B': sbuf_add(b, id->bank); break;
 		case 'C': sbuf_add(b, id->city); break;
 		case 'P':
@@ -704,6 +721,35 @@ static int is_cjk_punct(const char *s, size_t n)
 /* ------------------------------------------------------------------ */
 /* Identity of the customer on a page.                                 */
 
+/*
+ * iso (YYYY-MM-DD) as style prints it: 14/11/2023, 11/14/2023 (us),
+ * 14 November 2023 or 2023年11月14日 (long); mixed picks one from the
+ * date itself (no random draw).  0, or -1 when it does not fit.
+ */
+static int date_print(char *out, size_t n, const char *iso, enum dstyle style,
+		      enum lang lang)
+{
+	static const char *const mon[] = {
+		"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December"
+	};
+	int y = 0, m = 0, d = 0;
+
+	if (sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3 || m < 1 || m > 12)
+		return fmt_str(out, n, "%s", iso);
+	if (style == DS_MIXED)
+		style = (enum dstyle)((y + m * 3 + d * 7) % 4);
+	switch (style) {
+	case DS_DMY: return fmt_str(out, n, "%02d/%02d/%04d", d, m, y);
+	case DS_US: return fmt_str(out, n, "%02d/%02d/%04d", m, d, y);
+	case DS_LONG:
+		if (lang == LANG_CHI)
+			return fmt_str(out, n, "%d年%d月%d日", y, m, d);
+		return fmt_str(out, n, "%d %s %d", d, mon[m - 1], y);
+	default: return fmt_str(out, n, "%s", iso);
+	}
+}
+
 static void ident_make(struct ident *id, const struct page *pg, enum lang lang)
 {
 	int female = rng_int(0, 1), year, ok = 0;
@@ -749,6 +795,18 @@ static void ident_make(struct ident *id, const struct page *pg, enum lang lang)
 	ok |= fmt_str(id->bank_street, sizeof id->bank_street, "%d %s",
 		      rng_int(1, 90), PICK(streets));
 	ok |= fmt_str(id->bank_city, sizeof id->bank_city, "%s", PICK(cities));
+	/* Given ones replace the drawn ones, after every draw: the rest of
+	 * the page stays as it would be. */
+	if (pg->customer != NULL) {
+		const char *sp = strrchr(pg->customer, ' ');
+
+		ok |= fmt_str(id->customer, sizeof id->customer, "%s", pg->customer);
+		ok |= fmt_str(id->salutation, sizeof id->salutation, "%s%s",
+			      lang == LANG_CHI ? "" : female ? "Ms " : "Mr ",
+			      lang == LANG_CHI || sp == NULL ? pg->customer : sp + 1);
+	}
+	ok |= date_print(id->date_printed, sizeof id->date_printed, id->date,
+			 pg->dstyle, lang);
 	/* Every field is far larger than anything the lists can produce. */
 	if (ok != 0)
 		fprintf(stderr, "%s: %s: field truncated\n", PROG, __func__);
@@ -1203,7 +1261,7 @@ static void draw_letter(struct lay *l, const struct ident *id)
 	if (fmt_str(s, sizeof s, "%s %s", id->postcode, id->city) == 0)
 		lay_line(l, ALIGN_LEFT, s);
 	lay_gap(l, 14);
-	if (fmt_str(s, sizeof s, "Date: %s", id->date) == 0)
+	if (fmt_str(s, sizeof s, "Date: %s", id->date_printed) == 0)
 		lay_line(l, ALIGN_LEFT, s);
 	if (fmt_str(s, sizeof s, "Account number: %s", id->account) == 0)
 		lay_line(l, ALIGN_LEFT, s);
@@ -1276,7 +1334,7 @@ static void draw_form(struct lay *l, const struct ident *id)
 	lay_field(l, "Initial deposit:", amount, vx, 1);
 	if (fmt_str(s, sizeof s, "%s Central", id->city) == 0)
 		lay_field(l, "Branch:", s, vx, 1);
-	lay_field(l, "Opening date:", id->date, vx, 1);
+	lay_field(l, "Opening date:", id->date_printed, vx, 1);
 	lay_gap(l, 10);
 
 	lay_font(l, FACE_SANS, 1, 12);
@@ -1286,7 +1344,7 @@ static void draw_form(struct lay *l, const struct ident *id)
 	lay_para(l, sbuf_str(&p));
 	lay_gap(l, 6);
 	lay_field(l, "Signature:", "", vx, 1);
-	lay_field(l, "Date:", id->date, vx, 1);
+	lay_field(l, "Date:", id->date_printed, vx, 1);
 	lay_gap(l, 8);
 	lay_font(l, FACE_SANS, 0, 9);
 	if (fmt_str(s, sizeof s, "For bank use only: checked by %c%c, reference AO-%06d",
@@ -1351,7 +1409,7 @@ static void draw_contract(struct lay *l, const struct page *pg, const struct ide
 		lay_gap(l, 6);
 		lay_field(l, "For the Lender:", id->officer, vx, 0);
 		lay_field(l, "Signature:", "", vx, 1);
-		lay_field(l, "Date:", id->date, vx, 0);
+		lay_field(l, "Date:", id->date_printed, vx, 0);
 	}
 	sbuf_free(&p);
 }
@@ -1376,7 +1434,7 @@ static void draw_invoice(struct lay *l, const struct ident *id)
 	lay_font(l, FACE_SANS, 0, BODY_PT);
 	if (fmt_str(s, sizeof s, "INV-%.4s-%06d", id->date, rng_int(1, 999999)) == 0)
 		lay_field(l, "Invoice number:", s, vx, 0);
-	lay_field(l, "Invoice date:", id->date, vx, 0);
+	lay_field(l, "Invoice date:", id->date_printed, vx, 0);
 	lay_field(l, "Customer account:", id->account, vx, 0);
 	lay_gap(l, 8);
 	lay_font(l, FACE_SANS, 1, BODY_PT);
@@ -1454,7 +1512,7 @@ static void draw_chinese(struct lay *l, const struct page *pg, const struct iden
 	lay_font(l, FACE_SANS, 0, BODY_PT);
 	lay_field(l, "客户姓名：", id->customer, vx, pg->kind == KIND_FORM);
 	lay_field(l, "账户号码：", id->account, vx, pg->kind == KIND_FORM);
-	lay_field(l, "日期：", id->date, vx, pg->kind == KIND_FORM);
+	lay_field(l, "日期：", id->date_printed, vx, pg->kind == KIND_FORM);
 	if (pg->kind == KIND_FORM) {
 		lay_field(l, "联系地址：", id->street, vx, 1);
 		lay_field(l, "账户类型：", id->product, vx, 1);
@@ -1605,6 +1663,53 @@ static int draw_separator(struct lay *l, json_t *barcodes)
 	return barcode_record(barcodes, BC_CODE39, "PATCHT");
 }
 
+/* A certified copy of an identity document, as a bank files it. */
+static void draw_idcopy(struct lay *l, const struct ident *id)
+{
+	char s[LINE_BUF], num[32];
+	double vx = l->left + mm_px(l, 50);
+	const char *sp = strrchr(id->customer, ' ');
+	int issued = atoi(id->date) - rng_int(1, 8);
+
+	draw_letterhead(l, id);
+	lay_gap(l, 8);
+	lay_font(l, FACE_SANS, 1, 18);
+	lay_line(l, ALIGN_CENTER, "CERTIFIED COPY OF IDENTITY DOCUMENT");
+	lay_gap(l, 10);
+	lay_rule(l, 0.8);
+	lay_font(l, FACE_SANS, 0, BODY_PT);
+	lay_field(l, "Document:", rng_int(0, 1) ? "Passport" : "National identity card", vx, 0);
+	if (fmt_str(num, sizeof num, "%c%c%07d", 'A' + rng_int(0, 25), 'A' + rng_int(0, 25),
+		    rng_int(0, 9999999)) == 0)
+		lay_field(l, "Document number:", num, vx, 0);
+	if (fmt_str(s, sizeof s, "%s", sp != NULL ? sp + 1 : id->customer) == 0)
+		lay_field(l, "Surname:", s, vx, 0);
+	if (sp != NULL && fmt_str(s, sizeof s, "%.*s", (int)(sp - id->customer),
+				  id->customer) == 0)
+		lay_field(l, "Given names:", s, vx, 0);
+	if (fmt_str(s, sizeof s, "%04d-%02d-%02d", rng_int(1945, 2003), rng_int(1, 12),
+		    rng_int(1, 28)) == 0)
+		lay_field(l, "Date of birth:", s, vx, 0);
+	lay_field(l, "Nationality:", PICK(nationalities), vx, 0);
+	if (fmt_str(s, sizeof s, "%04d-%02d-%02d", issued, rng_int(1, 12), rng_int(1, 28)) == 0)
+		lay_field(l, "Date of issue:", s, vx, 0);
+	if (fmt_str(s, sizeof s, "%04d-%02d-%02d", issued + 10, rng_int(1, 12),
+		    rng_int(1, 28)) == 0)
+		lay_field(l, "Date of expiry:", s, vx, 0);
+	lay_rule(l, 0.8);
+	lay_gap(l, 10);
+	lay_field(l, "Account number:", id->account, vx, 0);
+	lay_gap(l, 6);
+	lay_para(l, "I certify that this is a true copy of the original document, which "
+		 "the customer showed me in person.");
+	lay_gap(l, 10);
+	lay_field(l, "Certified by:", id->officer, vx, 0);
+	if (fmt_str(s, sizeof s, "%s, %s", id->role, id->bank) == 0)
+		lay_field(l, "Position:", s, vx, 0);
+	lay_field(l, "Signature:", "", vx, 1);
+	lay_field(l, "Date:", id->date_printed, vx, 0);
+}
+
 /* Footer text for document pages. */
 static void draw_footer(struct lay *l, const struct page *pg, const struct ident *id)
 {
@@ -1673,7 +1778,7 @@ static PIX *render_page(const struct page *pg, const struct ident *id, struct sb
 	char data[64], expect[64];
 	struct lay l;
 	PIX *pix = NULL;
-	int w, h, doc = pg->kind < DOC_KINDS;
+	int w, h, doc = IS_DOC(pg->kind);
 	double band = 0;
 
 	page_size(pg->dpi, &w, &h);
@@ -1723,6 +1828,9 @@ static PIX *render_page(const struct page *pg, const struct ident *id, struct sb
 	case KIND_SEPARATOR:
 		if (draw_separator(&l, barcodes))
 			goto out;
+		break;
+	case KIND_IDCOPY:
+		draw_idcopy(&l, id);
 		break;
 	default:
 		goto out;
@@ -1944,7 +2052,7 @@ static int sample_make(const struct page *pg, struct sample *s)
 	PIX *clean;
 
 	memset(s, 0, sizeof *s);
-	s->lang = pg->kind < DOC_KINDS ? pg->lang : LANG_ENG;
+	s->lang = pg->kind < DOC_KINDS ? pg->lang : LANG_ENG; /* ID copies too */
 	s->barcodes = json_array();
 	if (s->barcodes == NULL)
 		return -1;
@@ -2221,6 +2329,9 @@ struct opts {
 	int noise;
 	int pages;              /* pages per file */
 	int demo, bench;
+	const char *account;    /* every page's account, or NULL */
+	const char *customer;   /* every page's customer, or NULL */
+	int dstyle;             /* how documents print their date */
 };
 
 static double monotonic_s(void)
@@ -2250,6 +2361,9 @@ static void page_from_opts(const struct opts *o, long i, int j, struct page *pg)
 	pg->rotation = o->rotation;
 	pg->noise = o->noise;
 	pg->ident_seed = seed;
+	pg->account = o->account;
+	pg->customer = o->customer;
+	pg->dstyle = (enum dstyle)o->dstyle;
 	/* A single page keeps the seed it had before --pages existed. */
 	pg->seed = o->pages > 1 ? seed_mix(seed, (uint64_t)j + 1) : seed;
 	if (o->pages > 1) {
@@ -2381,10 +2495,13 @@ static void usage(FILE *f)
 		"         [--format FMT|mixed] [--dpi N] [--skew DEG | --skew-range DEG]\n"
 		"         [--rotate 0|90|180|270] [--barcode TYPE|mixed|none]\n"
 		"         [--lang eng|chi_sim] [--noise 0|1] [--pages N] [--prefix NAME]\n"
+		"         [--account ACC] [--customer NAME] [--date-style STYLE]\n"
 		"       %s --demo -o DIR [--prefix NAME]\n"
 		"       %s --bench -o DIR [--count N] [--seed N] [--prefix NAME]\n"
-		"  KIND  letter account-form contract invoice coversheet separator\n"
+		"  KIND  letter account-form contract invoice coversheet separator id-copy\n"
 		"        (mixed cycles the first four)\n"
+		"  STYLE how a document prints its date: iso (2023-11-14), dmy (14/11/2023),\n"
+		"        us (11/14/2023), long (14 November 2023, 2023年11月14日), mixed\n"
 		"  FMT   tiff-g4 tiff-gray tiff-1bit-lzw tiff-jpeg tiff-rgb tiff-jpeg-rgb\n"
 		"        png jpeg pdf\n"
 		"  TYPE  code128 code39 qr i25 ean13 upca\n"
@@ -2478,7 +2595,7 @@ static int make_dirs(const char *path)
 enum {
 	OPT_SEED = 256, OPT_COUNT, OPT_KIND, OPT_FORMAT, OPT_DPI, OPT_SKEW, OPT_SKEW_RANGE,
 	OPT_ROTATE, OPT_BARCODE, OPT_LANG, OPT_NOISE, OPT_PREFIX, OPT_DEMO, OPT_BENCH,
-	OPT_PAGES
+	OPT_PAGES, OPT_ACCOUNT, OPT_CUSTOMER, OPT_DATE_STYLE
 };
 
 /* Options a mode accepts besides -o; demo and bench accept few. */
@@ -2503,6 +2620,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "bench", no_argument, NULL, OPT_BENCH },
 		{ "pages", required_argument, NULL, OPT_PAGES },
+		{ "account", required_argument, NULL, OPT_ACCOUNT },
+		{ "customer", required_argument, NULL, OPT_CUSTOMER },
+		{ "date-style", required_argument, NULL, OPT_DATE_STYLE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -2552,6 +2672,20 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_NOISE: o->noise = (int)parse_long("--noise", optarg, 0, 1); break;
 		case OPT_PREFIX: o->prefix = optarg; break;
 		case OPT_PAGES: o->pages = (int)parse_long("--pages", optarg, 1, PAGES_MAX); break;
+		case OPT_ACCOUNT:
+			if (strlen(optarg) < 9 || strlen(optarg) > 23 ||
+			    strncmp(optarg, "ACC-", 4) != 0)
+				die_usage("--account: expected ACC-YYYY-NNNNNN, got '%s'", optarg);
+			o->account = optarg;
+			break;
+		case OPT_CUSTOMER:
+			if (*optarg == '\0' || strlen(optarg) > 60)
+				die_usage("--customer: expected a name of 1 to 60 bytes");
+			o->customer = optarg;
+			break;
+		case OPT_DATE_STYLE:
+			o->dstyle = parse_name("--date-style", optarg, dstyle_names, DS__MAX, 0);
+			break;
 		case OPT_DEMO: o->demo = 1; break;
 		case OPT_BENCH: o->bench = 1; break;
 		default: fprintf(stderr, "Try '%s --help'.\n", PROG); exit(2);
@@ -2573,7 +2707,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if (o->pages > 1 && (o->fmt < 0 || !(L_FORMAT_IS_TIFF(fmt_specs[o->fmt].iff) ||
 					     fmt_specs[o->fmt].iff == IFF_LPDF)))
 		die_usage("--pages: a multi-page file needs a TIFF --format or pdf");
-	if (o->pages > 1 && o->kind >= DOC_KINDS)
+	if (o->pages > 1 && !IS_DOC(o->kind))
 		die_usage("--pages: a multi-page file holds document pages, not %s",
 			  kind_names[o->kind]);
 	if (o->prefix == NULL)

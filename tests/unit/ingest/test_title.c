@@ -87,6 +87,9 @@ no_date_in_a_code(void **state)
 	assert_int_equal(ing_date_find("Agreement number: LA-2023-11-14-389",
 				       date), 0);
 	assert_int_equal(ing_date_find("ref 2023/11/14/A7", date), 0);
+	assert_int_equal(ing_date_find("Date of issue: 2019-01-02\n"
+				       "Date: 14 Nov 2023", date), 1);
+	assert_string_equal(date, "2023-11-14");
 	assert_int_equal(ing_date_find("made on 2023-11-14.", date), 1);
 	assert_string_equal(date, "2023-11-14");
 }
