@@ -157,8 +157,9 @@ enum dos_err ing_pdf_join(const struct ing_page *const *pages, int n,
 const char *ing_base_name(const char *path);
 
 /*
- * Whether the pages of a document (pages[idx[0..n-1]]) hold a figure or
- * an account number read with less confidence than ARC_WORD_UNSURE and
+ * Whether the pages of a document (pages[idx[0..n-1]]) hold an amount
+ * (digits and two decimals) or an account number (account_re) read with
+ * less confidence than ARC_WORD_UNSURE and
  * confirmed nowhere else (the same digits in a barcode of the page, or
  * the same word read surely elsewhere in the document): 1 with the
  * reason in why (title.c), else 0.  account_re may be NULL.

@@ -292,24 +292,35 @@ ing_date_note(const char *text, size_t off, size_t len, int page, char *out,
 	whole_chars(out);
 }
 
-/* Whether w is a figure (three digits or more, at least half of its
- * letters and digits) or matches the account pattern. */
+/*
+ * Whether w is an amount (2,561.50, 303,90, 1.107,00: digits, maybe
+ * grouped, and two decimals; OCR's stray marks around it ignored) or an
+ * account number (the account pattern).  Dates, phone and reference
+ * numbers read unsurely are marked in the viewer but file as they are.
+ */
 static int
 figure(const char *w, const regex_t *account_re)
 {
-	size_t digits = 0, alnum = 0;
-	const char *p;
+	const char *b = w, *e = w + strlen(w), *p;
+	size_t digits = 0;
 
-	for (p = w; *p != '\0'; p++) {
+	if (account_re != NULL && regexec(account_re, w, 0, NULL, 0) == 0)
+		return 1;
+	while (b < e && !isdigit((unsigned char)*b))
+		b++;
+	while (e > b && !isdigit((unsigned char)e[-1]))
+		e--;
+	/* ...[.,]DD at the end, digits and separators before. */
+	if (e - b < 4 || (e[-3] != '.' && e[-3] != ',') ||
+	    !isdigit((unsigned char)e[-2]))
+		return 0;
+	for (p = b; p < e; p++) {
 		if (isdigit((unsigned char)*p))
 			digits++;
-		if (isalnum((unsigned char)*p))
-			alnum++;
+		else if (*p != ',' && *p != '.' && *p != '\'' && *p != ' ')
+			return 0;
 	}
-	if (digits >= 3 && digits * 2 >= alnum)
-		return 1;
-	return account_re != NULL && digits > 0 &&
-	       regexec(account_re, w, 0, NULL, 0) == 0;
+	return digits >= 3;
 }
 
 /* w's digits, in order, into out. */

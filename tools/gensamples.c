@@ -22,8 +22,9 @@
  *
  *   KIND    letter, account-form, contract, invoice, coversheet, separator,
  *           id-copy (a certified copy of an identity document)
- *   STYLE   iso, dmy, us, long, mixed: how a document prints its own date
- *           (the ground truth "date" is always YYYY-MM-DD)
+ *   STYLE   iso, dmy, us, long, mixed (iso, dmy or long): how a document
+ *           prints its own date (the ground truth "date" is always
+ *           YYYY-MM-DD)
  *   FMT     tiff-g4, tiff-gray, tiff-1bit-lzw, tiff-jpeg, tiff-rgb, tiff-jpeg-rgb,
  *           png, jpeg, pdf
  *   TYPE    code128, code39, qr, i25, ean13, upca
@@ -723,8 +724,8 @@ static int is_cjk_punct(const char *s, size_t n)
 
 /*
  * iso (YYYY-MM-DD) as style prints it: 14/11/2023, 11/14/2023 (us),
- * 14 November 2023 or 2023年11月14日 (long); mixed picks one from the
- * date itself (no random draw).  0, or -1 when it does not fit.
+ * 14 November 2023 or 2023年11月14日 (long); mixed picks iso, dmy or long
+ * from the date itself (no random draw).  0, or -1 when it does not fit.
  */
 static int date_print(char *out, size_t n, const char *iso, enum dstyle style,
 		      enum lang lang)
@@ -737,8 +738,9 @@ static int date_print(char *out, size_t n, const char *iso, enum dstyle style,
 
 	if (sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3 || m < 1 || m > 12)
 		return fmt_str(out, n, "%s", iso);
+	/* One bank, one convention: mixed never mixes in month-first. */
 	if (style == DS_MIXED)
-		style = (enum dstyle)((y + m * 3 + d * 7) % 4);
+		style = (enum dstyle[]){ DS_ISO, DS_DMY, DS_LONG }[(y + m * 3 + d * 7) % 3];
 	switch (style) {
 	case DS_DMY: return fmt_str(out, n, "%02d/%02d/%04d", d, m, y);
 	case DS_US: return fmt_str(out, n, "%02d/%02d/%04d", m, d, y);
@@ -2501,7 +2503,8 @@ static void usage(FILE *f)
 		"  KIND  letter account-form contract invoice coversheet separator id-copy\n"
 		"        (mixed cycles the first four)\n"
 		"  STYLE how a document prints its date: iso (2023-11-14), dmy (14/11/2023),\n"
-		"        us (11/14/2023), long (14 November 2023, 2023年11月14日), mixed\n"
+		"        us (11/14/2023), long (14 November 2023, 2023年11月14日),\n"
+		"        mixed (iso, dmy or long by the date)\n"
 		"  FMT   tiff-g4 tiff-gray tiff-1bit-lzw tiff-jpeg tiff-rgb tiff-jpeg-rgb\n"
 		"        png jpeg pdf\n"
 		"  TYPE  code128 code39 qr i25 ean13 upca\n"

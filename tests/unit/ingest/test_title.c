@@ -131,6 +131,9 @@ unsure_figures(void **state)
 		{"2,001.50", 100, 10, 80, 20, 49},
 		{"Westmere", 10, 40, 80, 20, 30}, /* no figure */
 		{"7", 10, 70, 10, 20, 20},        /* one digit */
+		{"1949-06-27", 10, 90, 90, 20, 30}, /* a date: marked only */
+		{"0800", 10, 110, 40, 20, 30},      /* a phone number */
+		{"INV-2023-882686", 10, 130, 90, 20, 3}, /* a reference */
 	};
 	struct arc_word w2[] = {
 		{"ACC-2024-000101", 10, 10, 150, 20, 40},
@@ -147,7 +150,7 @@ unsure_figures(void **state)
 			 0);
 	memset(pages, 0, sizeof(pages));
 	pages[0].words = w1;
-	pages[0].nwords = 4;
+	pages[0].nwords = sizeof(w1) / sizeof(w1[0]);
 	pages[1].words = w2;
 	pages[1].nwords = 2;
 	assert_int_equal(ing_unsure_figures(pages, one, 1, &re, why,
@@ -166,6 +169,24 @@ unsure_figures(void **state)
 					    sizeof(why)), 1);
 	assert_string_equal(why, "figures read with low confidence: "
 				 "ACC-2024-000101 (40%, page 2)");
+	/* Amounts as OCR reads them, with stray marks around. */
+	{
+		struct arc_word w3[] = {
+			{"d5201.00", 0, 0, 9, 9, 0}, {"303,90", 0, 0, 9, 9, 30},
+			{"979.50\xc2\xb0", 0, 0, 9, 9, 40},
+			{"30,6", 0, 0, 9, 9, 0}, /* one decimal: no amount */
+		};
+		struct ing_page p3;
+
+		memset(&p3, 0, sizeof(p3));
+		p3.words = w3;
+		p3.nwords = 4;
+		assert_int_equal(ing_unsure_figures(&p3, one, 1, &re, why,
+						    sizeof(why)), 1);
+		assert_string_equal(why, "figures read with low confidence: "
+					 "d5201.00 (0%, page 1), 303,90 (30%, "
+					 "page 1), 979.50\xc2\xb0 (40%, page 1)");
+	}
 	/* A blank page counts for nothing. */
 	pages[0].blank = 1;
 	assert_int_equal(ing_unsure_figures(pages, one, 1, &re, why,
