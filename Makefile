@@ -25,7 +25,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export clean samples install uninstall soak
+.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export bench-dates clean samples install uninstall soak
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -106,6 +106,12 @@ run: deps
 bench-ingest: deps
 	@$(MAKE) --no-print-directory all
 	@bench/ingest.sh $(BUILD)
+
+# Dates read from the page against the generated documents' ground truth:
+# right, missed, another date taken, a date invented (bench/dates.sh).
+bench-dates: deps
+	@$(MAKE) --no-print-directory all samples
+	@bench/dates.sh $(BUILD)
 
 # Archive layer: commit rate and catalogue size per 1,000 pages.
 BENCH_PAGES ?= 10000

@@ -2,6 +2,7 @@
 """dates_report.py: how well ingest reads a document's date from its pages.
 
 Usage: dates_report.py CATALOGUE.db SAMPLE_DIR...
+       dates_report.py --many CATALOGUE.db SAMPLE_DIR [CATALOGUE.db SAMPLE_DIR]...
 
 Each sample's ground truth JSON (gensamples) says the date printed on the
 document as its own (null when it prints none).  Every document the
@@ -72,23 +73,46 @@ def main():
     if len(sys.argv) < 3:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    db = sqlite3.connect(sys.argv[1])
-    gt = truth(sys.argv[2:])
+    # --many DB DIR DB DIR ...: pairs, summed.
+    pairs = ([(sys.argv[i], [sys.argv[i + 1]]) for i in range(2, len(sys.argv) - 1, 2)]
+             if sys.argv[1] == "--many" else [(sys.argv[1], sys.argv[2:])])
+    counts = {k: 0 for k in ("right", "missed", "other", "invented", "quiet")}
+    printed_docs = 0
+    for dbpath, dirs in pairs:
+        printed_docs += compare(dbpath, dirs, counts)
+    print()
+    print("documents: %d (%d print a date of their own)" % (
+        sum(counts.values()), printed_docs))
+    for k, v in counts.items():
+        print("  %-9s %d" % (k, v))
+    if printed_docs:
+        print("right: %d of %d documents that print a date (%.1f %%); "
+              "a date not printed on the document: %d" % (
+                  counts["right"], printed_docs,
+                  100.0 * counts["right"] / printed_docs, counts["invented"]))
+    return 0
+
+
+def compare(dbpath, dirs, counts):
+    """Prints each document's line; adds to counts; returns how many of
+    the filed documents print a date of their own."""
+    db = sqlite3.connect(dbpath)
+    gt = truth(dirs)
+    printed_docs = 0
     rows = db.execute("SELECT s.name, d.id, d.doc_date, d.title, "
                       "coalesce(d.date_note, '') FROM document d JOIN source s "
                       "ON s.id = d.source_id ORDER BY s.name, d.id").fetchall()
     bysrc = {}
     for name, did, date, title, note in rows:
         bysrc.setdefault(name, []).append((did, date, title, note))
-    counts = {k: 0 for k in ("right", "missed", "other", "invented", "quiet")}
     lines = []
     for name, docs in sorted(gt.items()):
         got = bysrc.get(name, [])
         for k, (want, text) in enumerate(docs):
             if k >= len(got):
-                lines.append("%-28s doc %d not filed" % (name, k + 1))
-                continue
+                continue  # not filed (a bad scan): not a date read
             did, date, title, note = got[k]
+            printed_docs += 1 if want else 0
             if want is None:
                 verdict = "quiet" if date is None else (
                     "other" if printed(date, text) else "invented")
@@ -103,18 +127,7 @@ def main():
                 name, verdict, want or "-", date or "-", title, note))
     for line in lines:
         print(line)
-    printed_docs = sum(1 for docs in gt.values() for w, _ in docs if w)
-    print()
-    print("documents: %d (%d print a date of their own)" % (
-        sum(counts.values()), printed_docs))
-    for k, v in counts.items():
-        print("  %-9s %d" % (k, v))
-    if printed_docs:
-        print("right: %d of %d documents that print a date (%.1f %%); "
-              "a date not printed on the document: %d" % (
-                  counts["right"], printed_docs,
-                  100.0 * counts["right"] / printed_docs, counts["invented"]))
-    return 0
+    return printed_docs
 
 
 if __name__ == "__main__":

@@ -249,10 +249,13 @@ ing_title_make(const char *text, const char *doc_type, const char *date,
 	if (n == 0)
 		return;
 	if (doc_type != NULL && *doc_type != '\0') {
+		/* loan_contract: "Loan contract"; id_copy: "ID copy". */
 		snprintf(head, sizeof(head), "%s", doc_type);
 		for (i = 0; head[i] != '\0'; i++)
 			if (head[i] == '_')
 				head[i] = ' ';
+		if (strncmp(head, "id ", 3) == 0 || strcmp(head, "id") == 0)
+			head[1] = 'D';
 		head[0] = (char)toupper((unsigned char)head[0]);
 	} else if (text == NULL || !heading(text, head, sizeof(head)))
 		head[0] = '\0';

@@ -618,7 +618,8 @@
         pre.setAttribute('aria-label', 'Text of page ' + p.seq);
         side.appendChild(pre);
         if (q && n) head.appendChild(el('span', 'dv-count', ' · ' + n + ' marked'));
-        if (unsure.size) head.appendChild(el('span', 'dv-count dv-unsurecount', ' · ' + unsure.size + ' uncertain'));
+        const nu = Array.isArray(p.words) ? p.words.filter((w) => Array.isArray(w) && w[5] < below0).length : 0;
+        if (nu) head.appendChild(el('span', 'dv-count dv-unsurecount', ' · ' + nu + ' uncertain'));
       }
 
       function drawBarcodes() {

@@ -27,6 +27,7 @@ titles(void **state)
 	title("ACCOUNT OPENING FORM", "loan_contract", "2023-11-14",
 	      "Loan contract, 2023-11-14");
 	title(NULL, "statement", NULL, "Statement");
+	title(NULL, "id_copy", "2024-02-08", "ID copy, 2024-02-08");
 	/* A subject line wins over a line in capitals. */
 	title("Crescent Bank\nDate: 2023-06-09\nSubject: Changes to our "
 	      "terms\nDear Mr Petrov,", NULL, "2023-06-09",
