@@ -30,11 +30,11 @@ rm -rf "$W"
 mkdir -p "$W"
 "$HERE/../scripts/demo-samples" "$BUILD" "$BUILD/demo-set" >/dev/null
 "$G" -o "$W/mixed" --count 24 --kind mixed --format mixed --seed 91 \
-	--skew-range 3 --barcode mixed --date-style mixed 2>/dev/null
+	--skew-range 3 --barcode mixed --date-style mixed >/dev/null 2>&1
 "$G" -o "$W/idcopy" --count 8 --kind id-copy --format mixed --seed 92 \
-	--skew-range 2 --date-style mixed 2>/dev/null
+	--skew-range 2 --date-style mixed >/dev/null 2>&1
 "$G" -o "$W/chinese" --count 8 --kind mixed --lang chi_sim --format png \
-	--seed 93 --date-style long 2>/dev/null
+	--seed 93 --date-style long >/dev/null 2>&1
 files() { (cd "$1" && ls | grep -v '\.json$'); }
 ingest() { # ingest SET DIR [OPTIONS...]: into its own archive
 	local set=$1 dir=$2

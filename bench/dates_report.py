@@ -22,7 +22,7 @@ import os
 import sqlite3
 import sys
 
-DOC_KINDS = {"letter", "account-form", "contract", "invoice"}
+DOC_KINDS = {"letter", "account-form", "contract", "invoice", "id-copy"}
 MONTHS = ["January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December"]
 

@@ -321,12 +321,12 @@
       if (may('report') && may('approve')) card(grid, 'incomplete', 'Incomplete dossiers', incomplete);
       if (may('view') && !may('ingest') && !may('audit_read'))
         card(grid, 'customers', me.role === 'staff' ? 'My customers' : 'Customers', (b) => customers(b, me.role === 'staff'));
+      if (may('audit_read')) card(grid, 'audit', 'Audit log, last 7 days', auditSummary);
+      if (may('export')) card(grid, 'exports', 'Recent exports', exportsCard);
       if (may('search')) {
         card(grid, 'saved', 'Saved searches', saved);
         card(grid, 'recent', 'Recently filed', recent);
       }
-      if (may('audit_read')) card(grid, 'audit', 'Audit log, last 7 days', auditSummary);
-      if (may('export')) card(grid, 'exports', 'Recent exports', exportsCard);
       if (may('ingest')) card(grid, 'covers', 'Cover sheets', covers);
       if (may('delete_request')) card(grid, 'my-deletions', 'My deletion requests', (b) => deletions(b, 'mine'));
       if (may('view')) card(grid, 'my-grants', 'My access requests', (b) => grants(b, true));
