@@ -327,6 +327,9 @@ on_job_file(void *arg, const char *path, enum dos_err err, json_t *docs,
 					"duplicate",
 					json_is_true(json_object_get(
 						d, "duplicate"))));
+		/* A file archived before files nothing new. */
+		if (json_is_true(json_object_get(d, "duplicate")))
+			continue;
 		j->pages += (int)json_integer_value(json_object_get(d, "pages"));
 		j->docs++;
 	}

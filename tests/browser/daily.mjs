@@ -132,8 +132,16 @@ await step('cle uploads a scan of that account at the scan station', async () =>
   await page.waitForSelector('.batch .docthumb', { timeout: 3 * WAIT });
   await page.waitForFunction(() => !/…$/.test((document.querySelector('.batch .status') || {}).textContent || '…'),
     null, { timeout: 3 * WAIT });
+  await page.waitForSelector('.upload .status:has-text("read; 1 document filed.")', { timeout: WAIT });
   await shot(page, 'daily-upload-done');
-  return true;
+  return !/ingesting/.test(await page.textContent('.upload .status'));
+});
+await step('the same scan again: archived before, not counted as a document', async () => {
+  await page.setInputFiles('.upload input[type=file]', [process.env.UPLOAD_FILE]);
+  await page.waitForSelector('.upload .status:has-text("read; 0 documents filed, 1 file archived before.")',
+    { timeout: 3 * WAIT });
+  await shot(page, 'daily-upload-duplicate');
+  return (await page.locator('.batch .flag:has-text("archived before")').count()) >= 1;
 });
 await step('the document is found by its account and filed under the new customer', async () => {
   await page.goto(base + '/#/search?q=' + encodeURIComponent('account:' + process.env.NEW_ACCOUNT));
@@ -148,9 +156,10 @@ await step('the document is found by its account and filed under the new custome
 await step('the customer list finds it by part of the account', async () => {
   await page.goto(base + '/#/customers?q=' + encodeURIComponent(process.env.NEW_ACCOUNT.slice(-6)));
   await page.waitForSelector('.cu-table tbody tr', { timeout: WAIT });
-  const row = await page.textContent('.cu-table tbody tr');
+  const cells = await page.$$eval('.cu-table tbody tr:first-child td', (tds) => tds.map((t) => t.textContent));
   await shot(page, 'daily-customers-found');
-  return row.includes('Grace Hopper') && /\b1$/.test(row.trim());
+  if (cells[0] !== 'Grace Hopper' || cells[6] !== '1') throw new Error(JSON.stringify(cells));
+  return true;
 });
 
 // ---- request access ----

@@ -48,7 +48,7 @@ DOSSIER_SCAN_FAULT=3:read-return-value=SANE_STATUS_JAMMED start_server "$A" || {
 export BASE_URL OUT_DIR="$SHOTS"
 run_js() {
 	local out
-	out=$(cd tests/browser && timeout 300 node "$1" 2>&1)
+	out=$(cd tests/browser && timeout "${JS_TIMEOUT:-300}" node "$1" 2>&1)
 	# Renumber the script's TAP lines into this file's count.
 	while IFS= read -r line; do
 		case "$line" in
@@ -98,6 +98,8 @@ sqlite3 "$A/catalogue.db" "UPDATE document SET status = 'review', review_reason 
 echo pass-sta-123 | D --as sta delete request "$doc" --reason "filed twice" >/dev/null
 D hold place --customer C-0002 --reason "litigation 2024-7" >/dev/null
 start_server "$A" || { not_ok "server for daily.mjs starts"; finish; }
-DOC_ID=$doc UPLOAD_FILE="$T_TMP/d/upload-0001.png" NEW_ACCOUNT=ACC-2024-555001 run_js daily.mjs
+# Many steps, each waiting up to 90 s on a busy machine.
+JS_TIMEOUT=1200 DOC_ID=$doc UPLOAD_FILE="$T_TMP/d/upload-0001.png" NEW_ACCOUNT=ACC-2024-555001 \
+	run_js daily.mjs
 stop_server
 finish

@@ -17,7 +17,7 @@
     const lr = el('label', null, 'Reason');
     lr.htmlFor = 'access-reason';
     const reason = el('input');
-    Object.assign(reason, { id: 'access-reason', required: true, maxLength: 500 });
+    Object.assign(reason, { id: 'access-reason', maxLength: 500 });
     reason.placeholder = 'e.g. complaint 2024-117 from this customer';
     wr.append(lr, reason);
     const wd = el('div', 'field');

@@ -67,8 +67,10 @@
           st.textContent = 'Uploading: ' + Math.round(done / 1048576) + ' of ' + Math.round(total / 1048576) + ' MB';
         });
         bar.hidden = true;
-        st.textContent = b.message;
-        onBatch(b.batch);
+        // Said while the batch is read; its watcher says when it is done.
+        st.textContent = 'Batch ' + b.batch + ': ' + files.length + ' file' + (files.length > 1 ? 's' : '') +
+          ' received; being read (see below).';
+        onBatch(b.batch, (outcome) => { st.textContent = 'Batch ' + b.batch + ': ' + outcome; });
       } catch (e) {
         bar.hidden = true;
         st.className = 'status error';
@@ -78,7 +80,8 @@
     }
     drop.addEventListener('click', () => input.click());
     drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); input.click(); } });
-    input.addEventListener('change', () => go([...input.files]));
+    // Cleared after each choice: choosing the same file again is a change.
+    input.addEventListener('change', () => { const fs = [...input.files]; input.value = ''; go(fs); });
     drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
     drop.addEventListener('dragleave', () => drop.classList.remove('over'));
     drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); go([...e.dataTransfer.files]); });
@@ -147,7 +150,7 @@
 
   // Polls a batch's progress until it is done; shows finished pages.  A
   // scan the scanner stopped offers to resume or close it.
-  function watcher(batch, onDone) {
+  function watcher(batch, onDone, onOutcome) {
     const box = el('section', 'batch');
     box.appendChild(el('h2', null, 'Batch ' + batch));
     const line = D.status('Starting…');
@@ -217,11 +220,23 @@
               a.appendChild(img);
             }
             if (d.status === 'review') a.appendChild(el('span', 'flag', 'review'));
+            if (d.duplicate) { a.title = 'Archived before as document ' + d.id; a.appendChild(el('span', 'flag', 'archived before')); }
             li.appendChild(a);
           }
           files.appendChild(li);
         }
-        if (p.state !== 'running') { onDone(); return; }
+        if (p.state !== 'running') {
+          if (onOutcome) {
+            const nd = p.files.reduce((t, f) => t + (f.documents || []).filter((d) => !d.duplicate).length, 0);
+            const nu = p.files.reduce((t, f) => t + ((f.documents || []).some((d) => d.duplicate) ? 1 : 0), 0);
+            const nf = p.files.filter((f) => f.error).length;
+            onOutcome(p.state === 'done' ? 'read; ' + nd + ' document' + (nd === 1 ? '' : 's') + ' filed' +
+              (nu ? ', ' + nu + ' file' + (nu === 1 ? '' : 's') + ' archived before' : '') +
+              (nf ? ', ' + nf + ' file' + (nf === 1 ? '' : 's') + ' not filed' : '') + '.' : 'stopped; see below.');
+          }
+          onDone();
+          return;
+        }
         await new Promise(r => setTimeout(r, 1000));
       }
     }
@@ -389,7 +404,7 @@
       const reviewBox = el('section', 'queue');
       const batches = el('div', 'batches');
       if (D.may('ingest')) {
-        const watch = (batch) => { batches.prepend(watcher(batch, () => queue(reviewBox))); };
+        const watch = (batch, onOutcome) => { batches.prepend(watcher(batch, () => queue(reviewBox), onOutcome)); };
         view.appendChild(uploader(watch));
         const scan = el('div', 'scan-slot');
         view.appendChild(scan);

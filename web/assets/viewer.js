@@ -226,7 +226,8 @@
     const lr = el('label', null, 'Reason for the change (kept with the version)');
     lr.htmlFor = 'ed-reason';
     const reason = el('input');
-    Object.assign(reason, { id: 'ed-reason', required: true, minLength: 3, maxLength: 500 });
+    // Checked below, in words (a browser's own bubble shows in no screenshot).
+    Object.assign(reason, { id: 'ed-reason', maxLength: 500 });
     wr.appendChild(lr);
     wr.appendChild(reason);
     const b = el('button', null, 'Save as a new version');
@@ -280,7 +281,7 @@
         for (const k of Object.keys(a)) {
           if (JSON.stringify(a[k]) === JSON.stringify(b[k])) continue;
           const c = el('li');
-          c.appendChild(el('span', 'dv-field', k.replace(/_/g, ' ') + ': '));
+          c.appendChild(el('span', 'dv-field', (k === 'doc_date' ? 'date' : k.replace(/_/g, ' ')) + ': '));
           c.appendChild(el('del', null, b[k] === null || b[k] === undefined ? '—' : String(b[k])));
           c.appendChild(document.createTextNode(' → '));
           c.appendChild(el('ins', null, a[k] === null ? '—' : String(a[k])));
