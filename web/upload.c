@@ -4,6 +4,8 @@
  * spool folder as it streams in, refused past UPLOAD_MAX_FILE, the batch
  * past UPLOAD_MAX_TOTAL or UPLOAD_MAX_FILES, before the bytes are written.
  * Writes stop short of the space the archive keeps free (arc_space_check).
+ * Fields "account" and "category" before the files file the batch's
+ * documents where no cover sheet or printed account says otherwise.
  * A finished upload becomes a batch ingested by a detached job thread with
  * its own archive connection and OCR engine; its progress is kept in
  * memory for the scan station to poll.  Spooled files are removed once
@@ -39,6 +41,9 @@ struct upload {
 	uint64_t received;     /* body bytes, multipart framing included */
 	unsigned status;       /* 0, or the HTTP status of a failure */
 	char error[256];
+	/* Fields before the files: where the batch's documents are filed
+	 * when no cover sheet or printed account says otherwise. */
+	char account[65], category[33];
 };
 
 struct job {
@@ -48,6 +53,7 @@ struct job {
 	char dir[4096];
 	char **paths;
 	int npaths;
+	char account[65], category[33]; /* "" for none */
 	const char *state;
 	struct ing_progress prog;
 	json_t *files;         /* guarded by lock */
@@ -116,6 +122,22 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 	(void)transfer_encoding;
 	if (up->status != 0)
 		return MHD_YES; /* drain; the failure is answered at the end */
+	/* The batch's account and category, short plain fields. */
+	if (filename == NULL && key != NULL &&
+	    (strcmp(key, "account") == 0 || strcmp(key, "category") == 0)) {
+		char *f = key[0] == 'a' ? up->account : up->category;
+		size_t cap = key[0] == 'a' ? sizeof(up->account)
+					   : sizeof(up->category);
+
+		if (off + size >= cap) {
+			fail(up, 400, "account and category are at most 64 "
+				      "and 32 characters");
+			return MHD_YES;
+		}
+		memcpy(f + off, data, size);
+		f[off + size] = '\0';
+		return MHD_YES;
+	}
 	/* A part without a readable name (name=*files") has key NULL. */
 	if (filename == NULL || key == NULL || strcmp(key, "files") != 0)
 		return MHD_YES; /* other fields carry nothing we use */
@@ -355,6 +377,10 @@ job_run(void *arg)
 	o = set->ingest;
 	o.user = j->user;
 	o.jobs = 1; /* the server's other threads keep answering */
+	if (j->account[0] != '\0')
+		o.account = j->account;
+	if (j->category[0] != '\0')
+		o.category = j->category;
 	if ((err = arc_open(j->archive, 0, &a)) == DOS_OK) {
 		stage = "cannot start the ingest (OCR engine)";
 		if ((err = ing_new(&o, &ing)) == DOS_OK) {
@@ -452,6 +478,10 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 				      "\"files\")");
 		return DOS_INVAL;
 	}
+	/* A category nobody knows is refused before a page is read. */
+	if (up->category[0] != '\0' &&
+	    arc_category_check(up->a, up->category, msg, msglen) != DOS_OK)
+		return DOS_INVAL;
 	if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    (j->files = json_array()) == NULL) {
 		free(j);
@@ -459,6 +489,8 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 	}
 	snprintf(j->user, sizeof(j->user), "%s", user);
 	snprintf(j->archive, sizeof(j->archive), "%s", dir);
+	snprintf(j->account, sizeof(j->account), "%s", up->account);
+	snprintf(j->category, sizeof(j->category), "%s", up->category);
 	j->state = "running";
 	/* A slot first: a batch is begun only when it can be followed. */
 	pthread_mutex_lock(&lock);

@@ -125,9 +125,15 @@ await step('cle adds a customer with an account on the Customers screen', async 
   await shot(page, 'daily-customer-added');
   return true;
 });
-await step('cle uploads a scan of that account at the scan station', async () => {
+await step('cle uploads a scan for that account and a category at the scan station', async () => {
   await page.click('#menu a[data-screen=review]');
   await page.waitForSelector('.upload input[type=file]', { state: 'attached', timeout: WAIT });
+  // An unknown category is refused before anything is read.
+  await page.fill('#up-cat', 'NOPE');
+  await page.setInputFiles('.upload input[type=file]', [process.env.UPLOAD_FILE]);
+  await page.waitForSelector('.upload .status.error:has-text("unknown category")', { timeout: WAIT });
+  await page.fill('#up-acc', process.env.NEW_ACCOUNT);
+  await page.fill('#up-cat', 'CREDIT');
   await page.setInputFiles('.upload input[type=file]', [process.env.UPLOAD_FILE]);
   await page.waitForSelector('.batch .docthumb', { timeout: 3 * WAIT });
   await page.waitForFunction(() => !/…$/.test((document.querySelector('.batch .status') || {}).textContent || '…'),
@@ -148,7 +154,7 @@ await step('the document is found by its account and filed under the new custome
   await page.waitForSelector('.hits li', { timeout: WAIT });
   const meta = await page.textContent('.hits li .meta');
   await shot(page, 'daily-found-by-account');
-  if (!meta.includes('Grace Hopper')) throw new Error(meta);
+  if (!meta.includes('Grace Hopper') || !meta.includes('CREDIT')) throw new Error(meta);
   await page.click('.hits li a');
   await page.waitForSelector('.dv-sub a', { timeout: WAIT });
   return (await page.textContent('.dv-sub')).includes('C-0300');

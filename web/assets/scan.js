@@ -22,9 +22,11 @@
   }
 
   // Uploads with XMLHttpRequest, which reports upload progress.
-  function send(files, onProgress) {
+  function send(files, fields, onProgress) {
     return new Promise((resolve, reject) => {
       const fd = new FormData();
+      // Fields first: the server reads them before the files stream in.
+      for (const [k, v] of Object.entries(fields)) if (v) fd.append(k, v);
       for (const f of files) fd.append('files', f, f.name);
       const x = new XMLHttpRequest();
       x.open('POST', '/api/batches');
@@ -55,14 +57,26 @@
     const bar = el('progress');
     bar.max = 100; bar.value = 0; bar.hidden = true;
     const st = D.status('');
-    box.append(drop, input, bar, st);
+    // Where the batch is filed when no cover sheet or printed account
+    // says otherwise: an account (its customer follows) and a category.
+    const opts = el('div', 'upload-opts');
+    const [wa, acc] = field('Account (its customer follows)', 'up-acc', '', 'if no cover sheet: e.g. ACC-2024-000101');
+    const [wc, cat] = field('Category', 'up-cat', '', 'e.g. CREDIT');
+    const cats = el('datalist');
+    cats.id = 'up-cats';
+    cat.setAttribute('list', 'up-cats');
+    D.api('/api/categories').then((list) => {
+      for (const c of list) { const o = el('option', null, c.name); o.value = c.code; cats.appendChild(o); }
+    }).catch(() => {});
+    opts.append(wa, wc, cats);
+    box.append(opts, drop, input, bar, st);
     async function go(files) {
       if (!files.length) return;
       bar.hidden = false; bar.value = 0;
       st.className = 'status';
       st.textContent = 'Uploading ' + files.length + ' file' + (files.length > 1 ? 's' : '') + '…';
       try {
-        const b = await send(files, (done, total) => {
+        const b = await send(files, { account: acc.value.trim(), category: cat.value.trim() }, (done, total) => {
           bar.value = Math.round(done * 100 / total);
           st.textContent = 'Uploading: ' + Math.round(done / 1048576) + ' of ' + Math.round(total / 1048576) + ' MB';
         });
