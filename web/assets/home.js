@@ -197,7 +197,8 @@
       li.appendChild(el('span', 'hm-meta', ' ' + c.number + ' · ' + plural(c.documents, 'document') +
         (c.accounts.length ? ' · ' + c.accounts.join(', ') : '')));
     }, mine ? 'You manage no customers yet.' : 'No customers yet.'));
-    body.appendChild(link('#/customers' + (mine ? '?mine=1' : ''), r.total > 8 ? 'All ' + r.total : 'Customers', 'hm-more'));
+    body.appendChild(link('#/customers' + (mine ? '?mine=1' : ''), r.total > 8 ? 'All ' + r.total
+      : mine ? 'All my customers' : 'All customers', 'hm-more'));
   }
 
   // ---- manager: incomplete dossiers ----

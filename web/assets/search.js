@@ -161,6 +161,15 @@
       const q = r.params.get('q') || '';
       const offset = Math.max(0, parseInt(r.params.get('offset') || '0', 10) || 0);
       sortNow = r.params.get('sort') || '';
+      // A bookmark can bring a role that does not search here.
+      if (!D.may('search')) {
+        const p = D.status('Your role (' + D.me().role + ') does not search documents. ');
+        const a = el('a', null, 'Your work is on the home screen.');
+        a.href = '#/home';
+        p.appendChild(a);
+        view.appendChild(p);
+        return;
+      }
       view.appendChild(form(q));
       const listAll = !q.trim() && sortNow;
       const st = D.status(q.trim() || listAll ? 'Searching…' : 'Type words, an account, a customer or an archive number.');
