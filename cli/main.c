@@ -293,31 +293,25 @@ manifest_check(const struct ing_manifest *m, char *const *paths, int n)
 }
 
 /*
- * Every path given names a file that can be read; otherwise says which
- * do not, and why, and returns -1 before a batch is started.
+ * Why a path given cannot be ingested (not there, a folder, unreadable),
+ * or NULL when it can.  Such a path is reported and left out of the
+ * batch: a mistyped name leaves no record.
  */
-static int
-paths_check(char *const *paths, int n)
+static const char *
+path_problem(const char *path, char *buf, size_t n)
 {
 	struct stat sb;
-	int k, bad = 0;
 
-	for (k = 0; k < n; k++) {
-		if (stat(paths[k], &sb) != 0 || access(paths[k], R_OK) != 0)
-			fprintf(stderr, "dossier: %s: %s\n", paths[k],
-				strerror(errno));
-		else if (S_ISDIR(sb.st_mode))
-			fprintf(stderr, "dossier: %s: is a folder (give the "
-					"files in it, or use 'dossier watch')\n",
-				paths[k]);
-		else
-			continue;
-		bad++;
-	}
-	if (bad > 0)
-		fprintf(stderr, "dossier: nothing was ingested: %d of the %d "
-				"paths given cannot be read\n", bad, n);
-	return bad > 0 ? -1 : 0;
+	if (stat(path, &sb) != 0)
+		return errno == ENOENT ? "no such file"
+				       : (snprintf(buf, n, "%s", strerror(errno)),
+					  buf);
+	if (S_ISDIR(sb.st_mode))
+		return "is a folder (give the files in it, or use 'dossier "
+		       "watch')";
+	if (access(path, R_OK) != 0)
+		return snprintf(buf, n, "%s", strerror(errno)), buf;
+	return NULL;
 }
 
 /*
@@ -376,7 +370,7 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	struct ing *ing = NULL;
 	struct arc *a = NULL;
 	struct ingest_ctx ctx;
-	json_t *out, *pending = NULL, *v;
+	json_t *out, *pending = NULL, *v, *missing = json_array();
 	char **paths, **owned = NULL;
 	int c, rc = 1, stats = 0, npaths, stopped = 0;
 	long resume = 0;
@@ -418,9 +412,45 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	if (man != NULL && resume == 0 &&
 	    manifest_check(man, paths, npaths) != 0)
 		goto out;
-	/* A path that is not there is a typing mistake: no batch for it. */
-	if (resume == 0 && paths_check(paths, npaths) != 0)
-		goto out;
+	/* A path that is not there is a typing mistake: reported, and no
+	 * part of the batch (nor a batch, when no path is left). */
+	if (resume == 0) {
+		char why[256];
+		const char *p;
+		int kept = 0;
+
+		if ((paths = owned = calloc((size_t)npaths + 1,
+					    sizeof(*paths))) == NULL)
+			goto out;
+		for (k = 0; k < (size_t)npaths; k++) {
+			if ((p = path_problem(argv[optind + k], why,
+					      sizeof(why))) == NULL) {
+				paths[kept++] = argv[optind + k];
+				continue;
+			}
+			ctx.failed++;
+			json_array_append_new(missing,
+					      json_pack("{s:s,s:s}", "path",
+							argv[optind + k],
+							"error", p));
+			if (!ctx.json)
+				fprintf(stderr, "%s: %s\n", argv[optind + k],
+					p);
+		}
+		npaths = kept;
+		if (npaths == 0) {
+			if (ctx.json) {
+				out = json_pack("{s:n,s:[],s:O}", "batch",
+						"documents", "errors",
+						missing);
+				cli_print_json(out);
+				json_decref(out);
+			} else
+				fprintf(stderr, "dossier: nothing to ingest; "
+						"no batch was started\n");
+			goto out;
+		}
+	}
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
 	if (arc_readonly(a)) {
@@ -503,6 +533,8 @@ cmd_ingest(const char *dir, int argc, char **argv)
 			(long long)batch, dos_strerror(err), (long long)batch);
 		goto out;
 	}
+	/* The paths left out, after the files' own outcomes. */
+	json_array_extend(ctx.errs, missing);
 	/* A resumed upload's files were the archive's to keep until now. */
 	for (k = 0; resume > 0 && k < (size_t)npaths; k++)
 		arc_spool_release(a, paths[k]);
@@ -516,7 +548,8 @@ cmd_ingest(const char *dir, int argc, char **argv)
 
 		printf("batch %lld%s: %d file(s), %d document(s), %d page(s), "
 		       "%d failed", (long long)batch,
-		       resume > 0 ? " resumed" : "", npaths, ctx.filed,
+		       resume > 0 ? " resumed" : "",
+		       npaths + (int)json_array_size(missing), ctx.filed,
 		       ctx.pages, ctx.failed);
 		if (ctx.dups > 0)
 			printf(", %d archived before", ctx.dups);
@@ -526,6 +559,7 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	rc = ctx.failed ? 1 : 0;
 out:
 	free(owned);
+	json_decref(missing);
 	json_decref(pending);
 	json_decref(ctx.docs);
 	json_decref(ctx.errs);
@@ -1263,14 +1297,40 @@ cmd_review(const char *dir, int argc, char **argv)
 	json_t *list = NULL, *d;
 	size_t k;
 	int json = argc == 2 && strcmp(argv[1], "--json") == 0, rc = 1;
+	char msg[512] = "", *end;
+	const char *note = NULL;
+	long long id = 0;
 	enum dos_err err;
 
-	if (argc > 2 || (argc == 2 && !json)) {
-		fprintf(stderr, "usage: dossier review [-A DIR] [--json]\n");
-		return 2;
-	}
+	/* review accept|return ID [--note TEXT]: what the scan station's
+	 * buttons do (accepting files the document and numbers it). */
+	if (argc >= 3 && (strcmp(argv[1], "accept") == 0 ||
+			  strcmp(argv[1], "return") == 0)) {
+		id = strtoll(argv[2], &end, 10);
+		if (*end != '\0' || id <= 0)
+			goto usage;
+		if (argc == 5 && strcmp(argv[3], "--note") == 0)
+			note = argv[4];
+		else if (argc != 3)
+			goto usage;
+	} else if (argc > 2 || (argc == 2 && !json))
+		goto usage;
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		return 1;
+	if (id > 0) {
+		err = arc_review_decide(a, &cli_user, id,
+					argv[1][0] == 'a' ? ARC_REVIEW_ACCEPT
+							  : ARC_REVIEW_RETURN,
+					NULL, note, msg, sizeof(msg));
+		if (err != DOS_OK) {
+			fprintf(stderr, "dossier: %s\n",
+				msg[0] ? msg : dos_strerror(err));
+			goto out;
+		}
+		printf("%s\n", msg);
+		rc = 0;
+		goto out;
+	}
 	if ((err = arc_review_list(a, &cli_user, &list)) != DOS_OK) {
 		fprintf(stderr, "dossier: %s\n", dos_strerror(err));
 		goto out;
@@ -1294,6 +1354,10 @@ out:
 	json_decref(list);
 	arc_close(a);
 	return rc;
+usage:
+	fprintf(stderr, "usage: dossier review [-A DIR] [--json]\n"
+			"       dossier review accept|return ID [--note TEXT]\n");
+	return 2;
 }
 
 /* dossier coversheet --account ACC --category CAT -o FILE.pdf */
@@ -1580,9 +1644,12 @@ static const struct cmd cmds[] = {
 	 "       dossier borrow list [--json]\n"
 	 "Asks for access outside one's scope, decides on such a request (a\n"
 	 "manager whose scope holds it), or lists requests.\n"},
-	{"review", cmd_review, "list documents waiting for review",
+	{"review", cmd_review, "list, accept or return documents waiting for review",
 	 "usage: dossier review [--json]\n"
-	 "Lists the documents waiting for review, with the reasons.\n"},
+	 "       dossier review accept|return ID [--note TEXT]\n"
+	 "Lists the documents waiting for review, with the reasons; accepts\n"
+	 "one (it is filed and numbered) or returns it to be scanned again\n"
+	 "(a note saying why is required).\n"},
 	{"coversheet", cmd_coversheet, "print a cover sheet PDF for a document",
 	 "usage: dossier coversheet --account ACC --category CAT -o FILE.pdf\n"
 	 "Prints a cover sheet: its barcode files the pages behind it under\n"

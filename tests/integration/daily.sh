@@ -35,22 +35,28 @@ contains "help: 'search -- --help' searches, it is no request for help" \
 "$GENSAMPLES" -o "$T_TMP/s" --count 2 --kind letter --format png --seed 41 >/dev/null 2>&1
 L1=$T_TMP/s/page-0001.png
 L2=$T_TMP/s/page-0002.png
-out=$(D ingest "$L1" "$T_TMP/no-such.tif" 2>&1)
+out=$(D ingest "$T_TMP/no-such.tif" 2>&1)
 is "ingest of a path that is not there: refused" "$?" 1
-contains "... saying which and why" "$out" "no-such.tif: No such file or directory"
-contains "... and that nothing was ingested" "$out" "nothing was ingested: 1 of the 2 paths given cannot be read"
+contains "... saying which and why" "$out" "no-such.tif: no such file"
+contains "... and that no batch was started" "$out" "nothing to ingest; no batch was started"
 is "... leaving no batch record" "$(D batch --json | jq length)" 0
 out=$(D ingest "$T_TMP/s" 2>&1)
 contains "a folder is refused in words" "$out" "is a folder"
+is "... leaving no batch record either" "$(D batch --json | jq length)" 0
 
-# ---- duplicates are not documents ----
+# ---- duplicates are not documents; a missing path is no part of a batch ----
 cp "$L1" "$T_TMP/again.png"
-out=$(D ingest "$L1" "$T_TMP/again.png" 2>&1)
+out=$(D ingest "$L1" "$T_TMP/again.png" "$T_TMP/no-such.tif" 2>&1)
 contains "a file given twice: one document, one archived before" "$out" \
-	"2 file(s), 1 document(s), 1 page(s), 0 failed, 1 archived before"
+	"3 file(s), 1 document(s), 1 page(s), 1 failed, 1 archived before"
+contains "the missing one is named" "$out" "no-such.tif: no such file"
 b=$(D batch --json | jq -r '.[0].id')
-is "the batch record counts one document" \
-	"$(D batch --json "$b" | jq -c '[.files, .documents]')" "[2,1]"
+is "the batch record holds the two files read and counts one document" \
+	"$(D batch --json "$b" | jq -c '[.files, .documents, ([.entries[].outcome] | sort)]')" \
+	'[2,1,["duplicate","ingested"]]'
+D review accept 999 2>"$T_TMP/err"
+is "review accept of an unknown document: refused in words" "$? $(cat "$T_TMP/err")" \
+	"1 dossier: no such document"
 
 # ---- title and date from the page ----
 id=$(D search --json "" | jq -r '.hits[0].id')
