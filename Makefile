@@ -18,14 +18,17 @@ LIBS       = $(PKG_LIBS) -lzint -lcsv -lm -lpthread
 
 MODULES  = common archive ingest search export web
 LIB_SRC  = $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web/assets_gen.o
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web/assets_gen.o \
+           $(BUILD)/ingest/icc_gen.o
+# The sRGB profile of PDF/A output intents (Debian's icc-profiles-free).
+ICC_PROFILE ?= /usr/share/color/icc/sRGB.icc
 ASSETS   = $(wildcard web/assets/*)
 CLI_SRC  = $(wildcard cli/*.c)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export bench-dates clean samples install uninstall soak
+.PHONY: all deps browser-deps run test check asan fuzz bench-ingest bench-archive bench-search bench-web bench-export bench-classify bench-dates clean samples install uninstall soak
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -46,6 +49,20 @@ $(BUILD)/web/assets_gen.c: $(BUILD)/embed $(ASSETS)
 
 $(BUILD)/web/assets_gen.o: $(BUILD)/web/assets_gen.c web/assets.h
 	$(CC) $(CFLAGS_ALL) -Iweb -c $< -o $@
+
+$(BUILD)/ingest/icc_gen.c: $(ICC_PROFILE)
+	@mkdir -p $(dir $@)
+	@test -r $< || { echo "no $<: install icc-profiles-free (scripts/install-deps)" >&2; exit 1; }
+	{ echo '/* generated from $< */'; echo '#include <stddef.h>'; \
+	  echo 'extern const unsigned char ing_srgb_icc[];'; \
+	  echo 'extern const size_t ing_srgb_icc_len;'; \
+	  echo 'const unsigned char ing_srgb_icc[] = {'; \
+	  od -An -v -tu1 $< | sed 's/\([0-9][0-9]*\)/\1,/g'; \
+	  echo '};'; echo "const size_t ing_srgb_icc_len = $$(wc -c <$<);"; } >$@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/ingest/icc_gen.o: $(BUILD)/ingest/icc_gen.c
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/libdossier.a: $(LIB_OBJ)
 	rm -f $@
@@ -79,7 +96,7 @@ samples: $(BUILD)/gensamples
 		touch $(BUILD)/samples/demo/.done; fi
 
 # The whole test suite: unit (cmocka), integration (the real binary).
-check: all $(UNIT_BIN) samples
+check: all $(UNIT_BIN) samples $(BUILD)/bench/classify_bench
 	@BUILD=$(BUILD) tests/run
 
 # The browser tests' tools: Debian's chromium and node, playwright-core
@@ -164,7 +181,7 @@ SEARCH_PAGES ?= 1000000
 # HTTP load with wrk on loopback: searches/s, p99, resident memory.
 bench-web: deps
 	@scripts/install-deps bench
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/search_bench
+	@$(MAKE) --no-print-directory all samples $(BUILD)/bench/search_bench
 	@bench/web.sh $(BUILD) $(WEB_PAGES)
 
 # Export throughput (pages/s), bundle size and peak memory on a generated
@@ -174,6 +191,16 @@ bench-export: deps
 	@scripts/install-deps bench
 	@$(MAKE) --no-print-directory all samples $(BUILD)/bench/export_bench
 	@bench/export.sh $(BUILD) $(EXPORT_PAGES)
+
+# The learned classifier, cross-validated on generated documents.
+bench-classify: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/classify_bench
+	@$(BUILD)/bench/classify_bench --docs $(CLASSIFY_DOCS) --folds 5
+
+CLASSIFY_DOCS ?= 800
+$(BUILD)/bench/classify_bench: bench/classify_bench.c $(BUILD)/libdossier.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(BUILD)/libdossier.a $(LIBS) -o $@
 
 $(BUILD)/bench/export_bench: bench/export_bench.c $(BUILD)/libdossier.a
 	@mkdir -p $(dir $@)

@@ -30,6 +30,7 @@ static const char *const action_names[ARC_NACTIONS] = {
 	[ARC_REVIEW] = "review",
 	[ARC_ADMIN] = "admin",
 	[ARC_REPORT] = "report",
+	[ARC_DISPOSE] = "dispose",
 };
 
 static const char *const levels[] = {"public", "internal", "confidential",
@@ -104,19 +105,19 @@ arc_user_load(struct arc *a, const char *name, struct arc_user *u)
 {
 	sqlite3_stmt *st = NULL;
 	enum dos_err err;
-	int rc;
+	int row;
 
 	memset(u, 0, sizeof(*u));
-	if ((err = arc_prepare(a, "SELECT u.name, u.role, coalesce(u.unit, "
-				  "''), coalesce(u.categories, ''), "
-				  "u.clearance, r.actions, r.scope, "
-				  "r.unsearchable, u.disabled FROM user u "
-				  "JOIN role r ON r.name = u.role WHERE "
-				  "u.name = ?",
-			       &st)) != DOS_OK)
+	if ((err = arc_stmt(a, "SELECT u.name, u.role, coalesce(u.unit, "
+			       "''), coalesce(u.categories, ''), "
+			       "u.clearance, r.actions, r.scope, "
+			       "r.unsearchable, u.disabled FROM user u "
+			       "JOIN role r ON r.name = u.role WHERE "
+			       "u.name = ?",
+			    &st)) != DOS_OK)
 		return err;
 	arc_bind_text(st, 1, name);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((err = arc_stmt_step(a, st, &row)) == DOS_OK && row) {
 		snprintf(u->name, sizeof(u->name), "%s", arc_col_text(st, 0));
 		snprintf(u->role, sizeof(u->role), "%s", arc_col_text(st, 1));
 		snprintf(u->unit, sizeof(u->unit), "%s", arc_col_text(st, 2));
@@ -129,9 +130,9 @@ arc_user_load(struct arc *a, const char *name, struct arc_user *u)
 		snprintf(u->scope, sizeof(u->scope), "%s", arc_col_text(st, 6));
 		u->unsearchable = sqlite3_column_int(st, 7);
 		err = sqlite3_column_int(st, 8) ? DOS_PERM : DOS_OK;
-	} else
-		err = rc == SQLITE_DONE ? DOS_NOTFOUND : DOS_DB;
-	sqlite3_finalize(st);
+	} else if (err == DOS_OK)
+		err = DOS_NOTFOUND;
+	arc_stmt_done(a, st);
 	if (err != DOS_OK)
 		memset(u, 0, sizeof(*u));
 	return err;
@@ -240,14 +241,15 @@ static int
 exists(struct arc_sql *q)
 {
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int row = 0;
+	enum dos_err err;
 
-	if (q->err != DOS_OK || arc_prepare(q->a, q->sql.data, &st) != DOS_OK)
+	if (q->err != DOS_OK || arc_stmt(q->a, q->sql.data, &st) != DOS_OK)
 		return -1;
 	arc_sql_bind(q, st);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	err = arc_stmt_step(q->a, st, &row);
+	arc_stmt_done(q->a, st);
+	return err != DOS_OK ? -1 : row;
 }
 
 /* Why a document or customer is out of reach, in words. */

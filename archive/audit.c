@@ -55,23 +55,25 @@ arc_audit(struct arc *a, const char *actor, const char *action,
 {
 	sqlite3_stmt *last = NULL, *ins = NULL;
 	char prev[DOS_SHA256_HEX], hash[DOS_SHA256_HEX], ts[32];
-	int own_tx = sqlite3_get_autocommit(a->db);
+	int own_tx = sqlite3_get_autocommit(a->db), row;
 	enum dos_err err;
 
 	if (a->flags & ARC_READONLY)
 		return DOS_OK; /* a read-only replica records nothing */
 	if (own_tx && (err = arc_tx_begin(a)) != DOS_OK)
 		return err;
-	if ((err = arc_prepare(a, "SELECT hash FROM audit ORDER BY id DESC "
-				  "LIMIT 1", &last)) ||
-	    (err = arc_prepare(a, "INSERT INTO audit(ts, actor, action, "
-				  "object, detail, prev, hash) "
-				  "VALUES (?, ?, ?, ?, ?, ?, ?)", &ins)))
+	if ((err = arc_stmt(a, "SELECT hash FROM audit ORDER BY id DESC "
+			       "LIMIT 1", &last)) ||
+	    (err = arc_stmt(a, "INSERT INTO audit(ts, actor, action, "
+			       "object, detail, prev, hash) "
+			       "VALUES (?, ?, ?, ?, ?, ?, ?)", &ins)))
 		goto out;
-	if (sqlite3_step(last) == SQLITE_ROW)
-		snprintf(prev, sizeof(prev), "%s", arc_col_text(last, 0));
-	else
-		snprintf(prev, sizeof(prev), "%s", GENESIS);
+	if ((err = arc_stmt_step(a, last, &row)) != DOS_OK)
+		goto out;
+	snprintf(prev, sizeof(prev), "%s", row ? arc_col_text(last, 0)
+					       : GENESIS);
+	arc_stmt_done(a, last);
+	last = NULL;
 	dos_now_iso(ts);
 	if (object == NULL)
 		object = "";
@@ -85,16 +87,13 @@ arc_audit(struct arc *a, const char *actor, const char *action,
 	arc_bind_text(ins, 5, detail);
 	arc_bind_text(ins, 6, prev);
 	arc_bind_text(ins, 7, hash);
-	if (sqlite3_step(ins) != SQLITE_DONE) {
-		dos_errx("%s: %s", __func__, arc_errmsg(a));
-		err = arc_db_err(a);
+	if ((err = arc_stmt_run(a, ins)) != DOS_OK)
 		goto out;
-	}
 	if (own_tx)
 		err = arc_tx_commit(a);
 out:
-	sqlite3_finalize(last);
-	sqlite3_finalize(ins);
+	arc_stmt_done(a, last);
+	arc_stmt_done(a, ins);
 	if (err != DOS_OK && own_tx)
 		arc_tx_rollback(a);
 	return err;
@@ -198,7 +197,8 @@ hash_fd(int fd, char out[DOS_SHA256_HEX])
 }
 
 static enum dos_err
-verify_blobs(struct arc *a, json_t *problems, json_int_t *pcount)
+verify_blobs(struct arc *a, json_t *problems, json_int_t *pcount,
+	     json_int_t *pdestroyed_left)
 {
 	sqlite3_stmt *st = NULL;
 	char hash[DOS_SHA256_HEX];
@@ -207,10 +207,21 @@ verify_blobs(struct arc *a, json_t *problems, json_int_t *pcount)
 	int fd;
 	enum dos_err err;
 
-	if ((err = arc_prepare(a, "SELECT sha256, size FROM blob", &st)))
+	if ((err = arc_prepare(a, "SELECT sha256, size, destroyed IS NOT "
+				  "NULL FROM blob", &st)))
 		return err;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		sha = arc_col_text(st, 0);
+		/* Destroyed on purpose (a purged original): its row says
+		 * what it was; a file left by an interrupted purge is
+		 * counted with the unreferenced ones. */
+		if (sqlite3_column_int(st, 2)) {
+			if (arc_blob_open(a, sha, &fd, &size) == DOS_OK) {
+				close(fd);
+				(*pdestroyed_left)++;
+			}
+			continue;
+		}
 		(*pcount)++;
 		if (arc_blob_open(a, sha, &fd, &size) != DOS_OK) {
 			problem(problems, "blob", sha, "missing");
@@ -346,12 +357,22 @@ verify_refs(struct arc *a, json_t *problems)
 {
 	static const char *const checks[][2] = {
 		{"SELECT 'page:' || id FROM page WHERE processed_sha256 NOT IN "
-		 "(SELECT sha256 FROM blob) OR thumb_sha256 NOT IN "
-		 "(SELECT sha256 FROM blob)",
+		 "(SELECT sha256 FROM blob WHERE destroyed IS NULL) OR "
+		 "thumb_sha256 NOT IN (SELECT sha256 FROM blob WHERE "
+		 "destroyed IS NULL)",
 		 "page refers to a blob the catalogue does not hold"},
 		{"SELECT 'document:' || id FROM document WHERE pdf_sha256 "
-		 "NOT IN (SELECT sha256 FROM blob)",
+		 "NOT IN (SELECT sha256 FROM blob WHERE destroyed IS NULL)",
 		 "document's searchable PDF refers to a missing blob"},
+		{"SELECT 'source:' || s.id FROM source s WHERE EXISTS (SELECT 1 "
+		 "FROM document d WHERE d.source_id = s.id AND d.status <> "
+		 "'purged') AND s.sha256 IN (SELECT sha256 FROM blob WHERE "
+		 "destroyed IS NOT NULL)",
+		 "the original of a file with documents left was destroyed"},
+		{"SELECT 'certificate:' || id FROM disposal_certificate WHERE "
+		 "sha256 NOT IN (SELECT sha256 FROM blob WHERE destroyed IS "
+		 "NULL)",
+		 "disposal certificate refers to a missing blob"},
 		{"SELECT 'source:' || id FROM source WHERE sha256 NOT IN "
 		 "(SELECT sha256 FROM blob)",
 		 "source file refers to a missing blob"},
@@ -386,7 +407,7 @@ enum dos_err
 arc_verify(struct arc *a, json_t **preport)
 {
 	json_t *problems = json_array(), *notes = json_array();
-	json_int_t nentries = 0, nblobs = 0, norphans = 0;
+	json_int_t nentries = 0, nblobs = 0, norphans = 0, nleft = 0;
 	char head[96];
 	enum dos_err err;
 
@@ -398,7 +419,7 @@ arc_verify(struct arc *a, json_t **preport)
 	}
 	if ((err = verify_audit(a, problems, &nentries, head,
 				sizeof(head))) != DOS_OK ||
-	    (err = verify_blobs(a, problems, &nblobs)) != DOS_OK ||
+	    (err = verify_blobs(a, problems, &nblobs, &nleft)) != DOS_OK ||
 	    (err = verify_unreferenced(a, problems, notes, &norphans)) !=
 		    DOS_OK ||
 	    (err = verify_refs(a, problems)) != DOS_OK) {
@@ -406,6 +427,13 @@ arc_verify(struct arc *a, json_t **preport)
 		json_decref(notes);
 		return err;
 	}
+	if (nleft > 0)
+		json_array_append_new(
+			notes, json_sprintf("%lld file(s) of purged originals "
+					    "still on disk (a purge was "
+					    "interrupted after it committed); "
+					    "no document refers to them",
+					    (long long)nleft));
 	*preport = json_pack("{s:b,s:I,s:s,s:I,s:I,s:o,s:o}", "ok",
 			     json_array_size(problems) == 0, "audit_entries",
 			     nentries, "audit_head", head, "blobs", nblobs,

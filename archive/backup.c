@@ -401,10 +401,12 @@ copy_blobs(struct bk *b, sqlite3 *db)
 	int rc, i;
 	enum dos_err err = DOS_OK;
 
-	if (db_text(db, "SELECT count(*) FROM blob", cnt, sizeof(cnt)) !=
-		    DOS_OK ||
-	    sqlite3_prepare_v2(db, "SELECT sha256, size FROM blob ORDER BY "
-				   "sha256", -1, &st, NULL) != SQLITE_OK)
+	/* Destroyed originals keep their rows, not their bytes. */
+	if (db_text(db, "SELECT count(*) FROM blob WHERE destroyed IS NULL",
+		    cnt, sizeof(cnt)) != DOS_OK ||
+	    sqlite3_prepare_v2(db, "SELECT sha256, size FROM blob WHERE "
+				   "destroyed IS NULL ORDER BY sha256", -1,
+			       &st, NULL) != SQLITE_OK)
 		return say(b, DOS_DB, "cannot read the blob list of the "
 			   "catalogue copy: %s", sqlite3_errmsg(db));
 	total = strtoull(cnt, NULL, 10);

@@ -11,6 +11,32 @@
 
 #include "internal.h"
 
+/* What the classifier said of a new document, and a customer it chose
+ * (when no account gave one). */
+static enum dos_err
+classified(struct arc *a, struct arc_doc_in *d)
+{
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+
+	if ((err = arc_prepare(a, "UPDATE document SET suggestion = ?, "
+				  "filed_by = ?, customer_id = "
+				  "coalesce(customer_id, (SELECT id FROM "
+				  "customer WHERE number = ?)) WHERE id = ?",
+			       &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, d->suggestion);
+	arc_bind_text(st, 2, d->filed_by);
+	arc_bind_text(st, 3, d->customer);
+	sqlite3_bind_int64(st, 4, d->id);
+	if ((err = arc_step_once(a, st, "classified")) != DOS_OK)
+		return err;
+	if (d->customer_id == 0 && d->customer != NULL &&
+	    arc_customer_id(a, d->customer, &d->customer_id) != DOS_OK)
+		d->customer_id = 0;
+	return DOS_OK;
+}
+
 enum dos_err
 arc_source_find(struct arc *a, const char *sha256, int *pfound, json_t **pdocs)
 {
@@ -337,6 +363,10 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 		if ((err = step_done(a, dst, "insert document")) != DOS_OK)
 			goto out;
 		d->id = sqlite3_last_insert_rowid(a->db);
+		if ((d->suggestion != NULL || d->filed_by != NULL ||
+		     d->customer != NULL) &&
+		    (err = classified(a, d)) != DOS_OK)
+			goto out;
 		for (j = 0; j < d->npages; j++)
 			if ((err = insert_page(a, pst, bst, blobst, d->id,
 					       (int)j + 1, &d->pages[j], now)) !=
@@ -457,6 +487,7 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 	sqlite3_stmt *dst = NULL, *pst = NULL, *bst = NULL;
 	json_t *doc = NULL, *pages = NULL, *page, *words;
 	char obj[32];
+	int row;
 	enum dos_err err;
 
 	*pout = NULL;
@@ -466,7 +497,7 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 	snprintf(obj, sizeof(obj), "document %lld", (long long)id);
 	if ((err = arc_audit(a, who->name, "view", obj, "")) != DOS_OK)
 		return err;
-	if ((err = arc_prepare(a, "SELECT d.id, d.account, d.category, "
+	if ((err = arc_stmt(a, "SELECT d.id, d.account, d.category, "
 				  "d.title, d.added, d.status, d.npages, "
 				  "d.version, s.name, s.sha256, s.format, "
 				  "d.batch_id, d.serial, d.review_reason, "
@@ -478,18 +509,20 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 				  "LEFT JOIN customer c ON c.id = d.customer_id "
 				  "JOIN source s ON s.id = d.source_id "
 				  "WHERE d.id = ?", &dst)) ||
-	    (err = arc_prepare(a, "SELECT id, seq, source_index, "
+	    (err = arc_stmt(a, "SELECT id, seq, source_index, "
 				  "processed_sha256, thumb_sha256, width, "
 				  "height, dpi, rotation, skew_deg, "
 				  "ocr_confidence, blank, text, words, "
 				  "text_version FROM page WHERE document_id = "
 				  "? ORDER BY seq",
 			       &pst)) ||
-	    (err = arc_prepare(a, "SELECT type, value FROM barcode "
+	    (err = arc_stmt(a, "SELECT type, value FROM barcode "
 				  "WHERE page_id = ? ORDER BY rowid", &bst)))
 		goto out;
 	sqlite3_bind_int64(dst, 1, id);
-	if (sqlite3_step(dst) != SQLITE_ROW) {
+	if ((err = arc_stmt_step(a, dst, &row)) != DOS_OK)
+		goto out;
+	if (!row) {
 		err = DOS_NOTFOUND;
 		goto out;
 	}
@@ -513,7 +546,7 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 		goto out;
 	}
 	sqlite3_bind_int64(pst, 1, id);
-	while (sqlite3_step(pst) == SQLITE_ROW) {
+	while ((err = arc_stmt_step(a, pst, &row)) == DOS_OK && row) {
 		int64_t pid = sqlite3_column_int64(pst, 0);
 
 		words = json_loads(arc_col_text(pst, 13), 0, NULL);
@@ -540,6 +573,8 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 		}
 		json_array_append_new(pages, page);
 	}
+	if (err != DOS_OK)
+		goto out;
 	json_object_set_new(doc, "serial",
 			    arc_col_json_int(dst, 12));
 	json_object_set_new(doc, "review_reason",
@@ -577,9 +612,9 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 out:
 	json_decref(doc);
 	json_decref(pages);
-	sqlite3_finalize(dst);
-	sqlite3_finalize(pst);
-	sqlite3_finalize(bst);
+	arc_stmt_done(a, dst);
+	arc_stmt_done(a, pst);
+	arc_stmt_done(a, bst);
 	return err;
 }
 
@@ -631,9 +666,10 @@ arc_review_list(struct arc *a, const struct arc_user *who, json_t **pout)
 	 * of their own batches). */
 	arc_sql_init(&q, a, msg, sizeof(msg));
 	arc_sql_add(&q, "SELECT d.id, d.title, d.account, d.category, "
-			"d.npages, d.review_reason, d.added, d.batch_id FROM "
-			"document d LEFT JOIN customer c ON c.id = "
-			"d.customer_id WHERE d.status = 'review'");
+			"d.npages, d.review_reason, d.added, d.batch_id, "
+			"d.suggestion FROM document d LEFT JOIN customer c "
+			"ON c.id = d.customer_id WHERE d.status = "
+			"'review'");
 	arc_scope_cond(&q, who, ARC_REVIEW);
 	arc_sql_add(&q, " ORDER BY d.id");
 	err = q.err == DOS_OK ? arc_prepare(a, q.sql.data, &st) : q.err;
@@ -646,7 +682,7 @@ arc_review_list(struct arc *a, const struct arc_user *who, json_t **pout)
 		sqlite3_finalize(st);
 		return DOS_NOMEM;
 	}
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (sqlite3_step(st) == SQLITE_ROW) {
 		json_array_append_new(
 			arr,
 			json_pack("{s:I,s:s,s:o,s:o,s:i,s:s,s:s,s:o}", "id",
@@ -661,6 +697,14 @@ arc_review_list(struct arc *a, const struct arc_user *who, json_t **pout)
 					  : arc_col_text(st, 5),
 				  "added", arc_col_text(st, 6), "batch",
 				  arc_col_json_int(st, 7)));
+		/* The classifier's suggestion, with its confidences. */
+		json_object_set_new(
+			json_array_get(arr, json_array_size(arr) - 1),
+			"suggestion",
+			sqlite3_column_type(st, 8) != SQLITE_NULL
+				? json_loads(arc_col_text(st, 8), 0, NULL)
+				: json_null());
+	}
 	sqlite3_finalize(st);
 	*pout = arr;
 	return DOS_OK;
@@ -674,23 +718,24 @@ lookup_blob(struct arc *a, const char *sql, int64_t id, int seq, char *sha,
 {
 	sqlite3_stmt *st = NULL;
 	enum dos_err err;
-	int rc;
+	int row;
 
-	if ((err = arc_prepare(a, sql, &st)) != DOS_OK)
+	if ((err = arc_stmt(a, sql, &st)) != DOS_OK)
 		return err;
 	sqlite3_bind_int64(st, 1, id);
 	if (seq > 0)
 		sqlite3_bind_int(st, 2, seq);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		snprintf(sha, DOS_SHA256_HEX, "%s", arc_col_text(st, 0));
-		if (extra != NULL)
-			snprintf(extra, extralen, "%s", arc_col_text(st, 1));
-		err = DOS_OK;
-	} else
-		err = rc == SQLITE_ROW || rc == SQLITE_DONE ? DOS_NOTFOUND
-							    : DOS_DB;
-	sqlite3_finalize(st);
+	if ((err = arc_stmt_step(a, st, &row)) == DOS_OK) {
+		if (row && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			snprintf(sha, DOS_SHA256_HEX, "%s",
+				 arc_col_text(st, 0));
+			if (extra != NULL)
+				snprintf(extra, extralen, "%s",
+					 arc_col_text(st, 1));
+		} else
+			err = DOS_NOTFOUND;
+	}
+	arc_stmt_done(a, st);
 	return err;
 }
 

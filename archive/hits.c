@@ -219,13 +219,17 @@ arc_hit_pages(struct arc *a, const struct arc_node *root, json_t *hits)
 	int nterms = 0, i;
 	enum dos_err err;
 
-	/* The tokenizer and the searched terms once for all hits. */
-	if ((err = arc_tokenizer_open(a->db, &tk)) != DOS_OK)
+	/* The connection's tokenizer (opened once, closed with the
+	 * archive) and the searched terms once for all hits. */
+	if (a->tok == NULL &&
+	    (err = arc_tokenizer_open(a->db, &a->tok)) != DOS_OK)
 		return err;
+	tk = a->tok;
 	gather(tk, root, terms, &nterms);
-	if ((err = arc_prepare(a, "SELECT seq, words FROM page WHERE "
-				  "document_id = ? ORDER BY seq",
-			       &st)) != DOS_OK)
+	if (nterms > 0 &&
+	    (err = arc_stmt(a, "SELECT seq, words FROM page WHERE "
+			       "document_id = ? ORDER BY seq",
+			    &st)) != DOS_OK)
 		goto out;
 	json_array_foreach(hits, k, h) {
 		if ((pages = json_array()) == NULL) {
@@ -240,10 +244,9 @@ arc_hit_pages(struct arc *a, const struct arc_node *root, json_t *hits)
 			break;
 	}
 out:
-	sqlite3_finalize(st);
+	arc_stmt_done(a, st);
 	for (i = 0; i < nterms; i++)
 		tokens_free(&terms[i].tok);
-	arc_tokenizer_close(tk);
 	return err;
 }
 

@@ -16,15 +16,40 @@ struct arc {
 	sqlite3 *db;
 	unsigned flags;
 	long long search_serial; /* arc_search's count, for rank.c */
+	struct arc_stmts *stmts; /* prepared statements kept (stmt.c) */
+	struct arc_tokenizer *tok; /* hits.c's, opened on first use */
 };
+
+/*
+ * The statement discipline (stmt.c).  arc_stmt gives the statement for
+ * sql, prepared once per connection and kept; arc_stmt_done gives it back
+ * (reset, bindings cleared; NULL-safe).  arc_stmt_step steps once (*prow:
+ * a row or the end), arc_stmt_run to the end; both log a failure once and
+ * map it to the project's error (arc_db_err).  arc_stmt_flush finalizes
+ * every kept statement (after a schema change); arc_stmt_cache_free at
+ * close.  arc_stmt_counts: statements prepared and reused so far, and
+ * those kept now.
+ */
+#define ARC_STMT_SLOTS 64
+struct arc_stmts;
+enum dos_err arc_stmt_cache_new(struct arc *a);
+void arc_stmt_cache_free(struct arc *a);
+enum dos_err arc_stmt(struct arc *a, const char *sql, sqlite3_stmt **pst);
+void arc_stmt_done(struct arc *a, sqlite3_stmt *st);
+enum dos_err arc_stmt_step(struct arc *a, sqlite3_stmt *st, int *prow);
+enum dos_err arc_stmt_run(struct arc *a, sqlite3_stmt *st);
+void arc_stmt_flush(struct arc *a);
+void arc_stmt_counts(const struct arc *a, long *pprepared, long *preused,
+		     int *pkept);
 
 /* SQL built from fixed fragments, every value bound (sql.c). */
 #define ARC_SQL_MAX_BINDS 256
 struct arc_sql_bind {
-	int is_int;
+	int is_int;	  /* 0 text, 1 integer, 2 candidates (cand.c) */
 	const char *text; /* borrowed, or owned when own */
 	char *own;
 	long long num;
+	const void *ptr;  /* the candidates (borrowed) */
 };
 struct arc_sql {
 	struct arc *a;
@@ -44,6 +69,26 @@ void arc_sql_int(struct arc_sql *q, long long v);
 void arc_sql_bind(const struct arc_sql *q, sqlite3_stmt *st);
 void arc_sql_free(struct arc_sql *q);
 
+/*
+ * A search's candidates: documents with their scores, from one walk of
+ * the index (cand.c).  arc_sql_cand appends a placeholder for the list
+ * (borrowed: it must outlive the statement's use); the SQL reads it as
+ * dossier_cand(?N) with columns id and score.
+ */
+struct arc_cand_row {
+	int64_t id;
+	double score;
+};
+struct arc_cand {
+	struct arc_cand_row *v;
+	size_t n, cap;
+};
+enum dos_err arc_cand_register(sqlite3 *db);
+enum dos_err arc_cand_add(struct arc_cand *c, int64_t id, double score);
+void arc_cand_free(struct arc_cand *c);
+void arc_sql_cand(struct arc_sql *q, const struct arc_cand *c);
+void arc_cand_bind(sqlite3_stmt *st, int i, const struct arc_cand *c);
+
 /* Appends " AND (...)": the documents (alias d, customer c) user u may
  * act on, as of q->now (access.c).  Nothing for the local administrator
  * or a NULL user. */
@@ -62,6 +107,9 @@ enum dos_err arc_schema_migrate(struct arc *a);
 /* Transaction helpers (store.c). */
 enum dos_err arc_tx_begin(struct arc *a);
 enum dos_err arc_tx_commit(struct arc *a);
+/* A read transaction (BEGIN DEFERRED): one snapshot; end it with
+ * arc_tx_commit. */
+enum dos_err arc_read_begin(struct arc *a);
 void arc_tx_rollback(struct arc *a);
 /* Rolls back a failed change and returns err, putting its generic
  * meaning in msg unless msg already says why. */
@@ -118,6 +166,16 @@ fts5_api *arc_fts5_api(sqlite3 *db);
 /* Registers the ranking function dossier_rank (rank.c). */
 enum dos_err arc_fts_rank_register(sqlite3 *db);
 /*
+ * BM25 as dossier_rank computes it (rank.c): a phrase's IDF among nrow
+ * documents, nhit of which hold it; a document's score (negative: lower
+ * ranks first) from each phrase's IDF and weighted frequency.
+ */
+double arc_rank_idf(double nrow, double nhit);
+double arc_rank_score(const double *idf, int nphrase, double avgdl,
+		      double doclen, const double *freq);
+/* Registers dossier_search(), the connection's search number (rank.c). */
+enum dos_err arc_search_fn_register(struct arc *a);
+/*
  * The same tokenizer called directly (tokenizer.c): run() cuts text into
  * the index's tokens, calling cb(ctx, flags, token, n, start, end) for
  * each; query selects query-time rules.
@@ -165,19 +223,76 @@ enum dos_err arc_fsync_path(const char *path, int dir);
  * (through tmpdir, on the same file system) for a backup (key.c). */
 enum dos_err arc_key_copy(struct arc *a, const char *dir, const char *tmpdir);
 
+/* Removes the kept renderings of page blob sha (viewcache.c). */
+void arc_view_cache_drop(struct arc *a, const char *sha);
+
 /* Blob path for a digest (blob.c); DOS_INVAL for a malformed digest. */
 enum dos_err arc_blob_path(const struct arc *a, const char *sha, char *out,
 			   size_t n);
 /*
  * Records a stored blob in the catalogue (doc.c): st is a prepared
- * "INSERT OR IGNORE INTO blob(sha256, size, created) VALUES (?, ?, ?)";
+ * ARC_BLOB_ROW_SQL (a blob stored again after its bytes were destroyed
+ * is no longer destroyed);
  * DOS_CORRUPT when the blob file is missing.
  */
-#define ARC_BLOB_ROW_SQL \
-	"INSERT OR IGNORE INTO blob(sha256, size, created) VALUES (?, ?, ?)"
+#define ARC_BLOB_ROW_SQL                                                 \
+	"INSERT INTO blob(sha256, size, created) VALUES (?, ?, ?) ON "     \
+	"CONFLICT(sha256) DO UPDATE SET destroyed = NULL WHERE destroyed " \
+	"IS NOT NULL"
 enum dos_err arc_blob_row(struct arc *a, sqlite3_stmt *st, const char *sha,
 			  const char *now);
 /* A page's word boxes as stored: [[text,x,y,w,h,conf],...] (doc.c). */
 char *arc_words_json(const struct arc_page_in *p);
+
+/* ---- retention and disposal (retention.c, disposal.c) ---- */
+
+/* Whether s is a real day, YYYY-MM-DD; today's (UTC) (retention.c). */
+int arc_day_valid(const char *s);
+void arc_today(char out[11]);
+/* A document whose retention runs out, as arc_retention_walk sees it
+ * (strings borrowed for the call). */
+struct arc_retention_doc {
+	int64_t id;
+	const char *archive_no, *customer, *customer_name, *account;
+	const char *category, *doc_type, *title, *date;
+	char rule[160];         /* "CREDIT: 10y after relationship_end" */
+	const char *trigger, *trigger_date, *due;
+	int held;     /* under a legal hold */
+	int deleting; /* an open deletion */
+	int listed;   /* on a disposal list under way */
+};
+typedef enum dos_err (*arc_retention_fn)(void *arg,
+					 const struct arc_retention_doc *d);
+/*
+ * Calls fn for each document within who's reach (ARC_REPORT) whose
+ * retention runs out between lo (NULL: any time before) and hi,
+ * inclusive; only the listed documents when ndocs > 0.  In customer,
+ * category, due order.
+ */
+enum dos_err arc_retention_walk(struct arc *a, const struct arc_user *who,
+				const char *lo, const char *hi,
+				const int64_t *docs, size_t ndocs,
+				arc_retention_fn fn, void *arg, char *msg,
+				size_t msglen);
+json_t *arc_retention_doc_json(const struct arc_retention_doc *d);
+/*
+ * Purge's part in disposal (disposal.c), inside its transaction: what
+ * the certificate will say of a document about to be purged by deletion
+ * xid, if that deletion belongs to a disposal list (*precord NULL
+ * otherwise); then, once purged, the item recorded as destroyed with
+ * whether its original went too.
+ */
+enum dos_err arc_disposal_record(struct arc *a, int64_t xid, int64_t doc,
+				 json_t **precord);
+enum dos_err arc_disposal_destroyed(struct arc *a, int64_t xid,
+				    json_t *record, int original_gone);
+/*
+ * After a purge committed: items whose deletion was withdrawn are kept,
+ * and each disposal with destroyed items not yet certified gets a signed
+ * certificate (a blob), audited; a list with nothing pending is done.
+ * *pn says how many certificates were written.
+ */
+enum dos_err arc_disposal_certify(struct arc *a, const char *actor,
+				  json_t *certs);
 
 #endif

@@ -4,6 +4,10 @@
  * go, its blobs go unless something else still refers to them (an
  * original scan shared with other documents of the same file stays), and
  * a tombstone keeps who, when, why and the hashes of what was removed.
+ * When the last document of a source file goes, its original goes too
+ * (its blob row stays, marked destroyed).  A document purged for a
+ * disposal list is recorded for the list's certificate, written once the
+ * purge has committed.
  * Blob files are unlinked only after the catalogue commits; a crash in
  * between leaves unreferenced files that verify reports and explains.
  * Exports arc_purge.
@@ -145,22 +149,117 @@ out:
 	return err;
 }
 
+/* A source none of whose documents is left: its original and its pages
+ * set aside (separators, cover sheets, blank pages) go too, unless other
+ * rows still use the same bytes.  Their blob rows stay, marked destroyed
+ * (what they were, for the record); the files are removed after the
+ * commit (added to gone).  *pgone: whether doc's original went. */
+#define RETIRED(src)                                                       \
+	"(EXISTS (SELECT 1 FROM document x WHERE x.source_id = " src ") "  \
+	"AND NOT EXISTS (SELECT 1 FROM document x WHERE x.source_id = "     \
+	src " AND x.status <> 'purged'))"
+
+static enum dos_err
+destroy_source(struct arc *a, int64_t doc, const char *now, json_t *gone,
+	       int *pgone)
+{
+	sqlite3_stmt *st = NULL, *refs = NULL, *mark = NULL;
+	json_t *shas = json_array(), *v;
+	int64_t sid = 0;
+	size_t i;
+	enum dos_err err;
+
+	*pgone = 0;
+	if (shas == NULL)
+		return DOS_NOMEM;
+	if ((err = arc_prepare(a, "SELECT s.id, s.sha256 FROM source s JOIN "
+				  "document d ON d.source_id = s.id WHERE "
+				  "d.id = ? AND " RETIRED("s.id"),
+			       &st)) != DOS_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, doc);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		sid = sqlite3_column_int64(st, 0);
+		json_array_append_new(shas, json_string(arc_col_text(st, 1)));
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sid == 0)
+		goto out;
+	if ((err = arc_prepare(a, "SELECT processed_sha256, thumb_sha256 "
+				  "FROM skipped_page WHERE source_id = ?",
+			       &st)) != DOS_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, sid);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_array_append_new(shas, json_string(arc_col_text(st, 0)));
+		json_array_append_new(shas, json_string(arc_col_text(st, 1)));
+	}
+	if ((err = arc_prepare(a, "SELECT (SELECT count(*) FROM page WHERE "
+				  "processed_sha256 = ?1 OR thumb_sha256 = ?1) "
+				  "+ (SELECT count(*) FROM skipped_page k WHERE "
+				  "(k.processed_sha256 = ?1 OR k.thumb_sha256 = "
+				  "?1) AND NOT " RETIRED("k.source_id") ") + "
+				  "(SELECT count(*) FROM source WHERE sha256 = "
+				  "?1 AND NOT " RETIRED("source.id") ") + "
+				  "(SELECT count(*) FROM document WHERE "
+				  "pdf_sha256 = ?1) + (SELECT count(*) FROM "
+				  "page_image_version WHERE processed_sha256 = "
+				  "?1 OR thumb_sha256 = ?1 OR pdf_sha256 = ?1)",
+			       &refs)) != DOS_OK ||
+	    (err = arc_prepare(a, "UPDATE blob SET destroyed = ? WHERE "
+				  "sha256 = ? AND destroyed IS NULL",
+			       &mark)) != DOS_OK)
+		goto out;
+	json_array_foreach(shas, i, v) {
+		sqlite3_reset(refs);
+		arc_bind_text(refs, 1, json_string_value(v));
+		if (sqlite3_step(refs) != SQLITE_ROW) {
+			err = arc_db_err(a);
+			goto out;
+		}
+		if (sqlite3_column_int(refs, 0) > 0)
+			continue;
+		sqlite3_reset(mark);
+		arc_bind_text(mark, 1, now);
+		arc_bind_text(mark, 2, json_string_value(v));
+		if (sqlite3_step(mark) != SQLITE_DONE) {
+			err = arc_db_err(a);
+			goto out;
+		}
+		if (sqlite3_changes(a->db) > 0) {
+			json_array_append(gone, v);
+			if (i == 0)
+				*pgone = 1;
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(refs);
+	sqlite3_finalize(mark);
+	json_decref(shas);
+	return err;
+}
+
 /* Purges one document inside a transaction; fills gone with blob shas. */
 static enum dos_err
 purge_one(struct arc *a, const char *actor, int64_t xid, int64_t doc,
 	  const char *reason, const char *archive_no, const char *now,
-	  json_t *gone)
+	  json_t *gone, int *poriginals)
 {
 	sqlite3_stmt *st = NULL;
-	json_t *hashes = json_object(), *shas = json_array();
+	json_t *hashes = json_object(), *shas = json_array(), *record = NULL;
 	char *hs = NULL, obj[32];
+	int orig_gone = 0;
 	enum dos_err err;
 
 	if (hashes == NULL || shas == NULL) {
 		err = DOS_NOMEM;
 		goto out;
 	}
-	if ((err = doc_blobs(a, doc, hashes, shas)) != DOS_OK)
+	/* What a disposal certificate will say of it, read before it goes. */
+	if ((err = arc_disposal_record(a, xid, doc, &record)) != DOS_OK ||
+	    (err = doc_blobs(a, doc, hashes, shas)) != DOS_OK)
 		goto out;
 	/* The index row goes with the text it was built from. */
 	if ((err = arc_fts_unindex(a, doc)) != DOS_OK ||
@@ -181,7 +280,13 @@ purge_one(struct arc *a, const char *actor, int64_t xid, int64_t doc,
 			  "signatory = NULL, keywords = NULL, pdf_sha256 = NULL "
 			  "WHERE id = ?", doc)) != DOS_OK)
 		goto out;
-	if ((err = drop_unreferenced(a, shas, gone)) != DOS_OK)
+	if ((err = drop_unreferenced(a, shas, gone)) != DOS_OK ||
+	    (err = destroy_source(a, doc, now, gone, &orig_gone)) != DOS_OK)
+		goto out;
+	*poriginals += orig_gone;
+	if (record != NULL &&
+	    (err = arc_disposal_destroyed(a, xid, record, orig_gone)) !=
+		    DOS_OK)
 		goto out;
 	if ((hs = json_dumps(hashes, JSON_SORT_KEYS | JSON_COMPACT)) == NULL) {
 		err = DOS_NOMEM;
@@ -222,6 +327,7 @@ out:
 	free(hs);
 	json_decref(hashes);
 	json_decref(shas);
+	json_decref(record);
 	return err;
 }
 
@@ -231,8 +337,10 @@ arc_purge(struct arc *a, const struct arc_user *who, json_t **preport)
 	const char *actor = who->name;
 	sqlite3_stmt *st = NULL;
 	json_t *report = NULL, *gone = NULL, *held = NULL, *done = NULL, *v;
+	json_t *certs = NULL;
 	char now[32], path[4096];
 	size_t i;
+	int originals = 0;
 	enum dos_err err;
 
 	*preport = NULL;
@@ -241,7 +349,8 @@ arc_purge(struct arc *a, const struct arc_user *who, json_t **preport)
 		return err;
 	dos_now_iso(now);
 	if ((report = json_object()) == NULL || (gone = json_array()) == NULL ||
-	    (held = json_array()) == NULL || (done = json_array()) == NULL) {
+	    (held = json_array()) == NULL || (done = json_array()) == NULL ||
+	    (certs = json_array()) == NULL) {
 		err = DOS_NOMEM;
 		goto out;
 	}
@@ -288,7 +397,7 @@ arc_purge(struct arc *a, const struct arc_user *who, json_t **preport)
 				     json_string_value(
 					     json_object_get(v, "reason")),
 				     json_string_value(json_object_get(v, "no")),
-				     now, gone)) != DOS_OK) {
+				     now, gone, &originals)) != DOS_OK) {
 				json_decref(due);
 				goto fail;
 			}
@@ -301,9 +410,20 @@ arc_purge(struct arc *a, const struct arc_user *who, json_t **preport)
 	/* Only now that nothing refers to them. */
 	json_array_foreach(gone, i, v)
 		if (arc_blob_path(a, json_string_value(v), path,
-				  sizeof(path)) == DOS_OK)
+				  sizeof(path)) == DOS_OK) {
 			unlink(path);
+			/* and the page images rendered from it */
+			arc_view_cache_drop(a, json_string_value(v));
+		}
+	/* Disposal lists whose documents went get their certificates; one
+	 * that cannot be written now is written by the next purge. */
+	if (arc_disposal_certify(a, actor, certs) != DOS_OK)
+		dos_errx("%s: a disposal certificate could not be written; "
+			 "the next purge tries again", __func__);
 	json_object_set(report, "purged", done);
+	json_object_set_new(report, "originals_destroyed",
+			    json_integer(originals));
+	json_object_set(report, "certificates", certs);
 	json_object_set(report, "held", held);
 	json_object_set_new(report, "blobs_removed",
 			    json_integer((json_int_t)json_array_size(gone)));
@@ -318,5 +438,6 @@ out:
 	json_decref(gone);
 	json_decref(held);
 	json_decref(done);
+	json_decref(certs);
 	return err;
 }

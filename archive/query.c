@@ -145,9 +145,9 @@ fuzzy(struct arc_sql *q, struct dbuf *b, const char *word, enum dos_err *perr)
 	/* Terms from lw's first byte up to the next byte value. */
 	snprintf(hi, sizeof(hi), "%c", (unsigned char)lw[0] + 1);
 	if (*perr == DOS_OK &&
-	    arc_prepare(q->a, "SELECT term FROM doc_fts_vocab WHERE term >= "
-			      "?1 AND term < ?2 ORDER BY doc DESC",
-			&st) == DOS_OK) {
+	    arc_stmt(q->a, "SELECT term FROM doc_fts_vocab WHERE term >= "
+			   "?1 AND term < ?2 ORDER BY doc DESC",
+		     &st) == DOS_OK) {
 		char first[2] = {lw[0], '\0'};
 
 		arc_bind_text(st, 1, first);
@@ -163,7 +163,7 @@ fuzzy(struct arc_sql *q, struct dbuf *b, const char *word, enum dos_err *perr)
 			fts_string(b, t, strlen(t), perr);
 			nterms++;
 		}
-		sqlite3_finalize(st);
+		arc_stmt_done(q->a, st);
 	}
 	if (*perr == DOS_OK)
 		*perr = dbuf_adds(b, ")");
@@ -439,6 +439,7 @@ struct plan {
 	int nexcl;
 	const struct arc_node *rest[MAX_CONJ]; /* other conditions */
 	int nrest;
+	char *match; /* the ranked MATCH expression, once (make_match) */
 };
 
 static void
@@ -468,35 +469,50 @@ make_plan(const struct arc_node *root, struct plan *p)
 	}
 }
 
-/* The ranked MATCH expression: rank AND rank ... NOT excl NOT excl. */
-static void
-bind_match(struct arc_sql *q, const struct plan *p)
+/* The ranked MATCH expression: rank AND rank ... NOT excl NOT excl,
+ * made once per search into p->match (a fuzzy word reads the index's
+ * vocabulary for it). */
+static enum dos_err
+make_match(struct arc *a, struct plan *p)
 {
+	struct arc_sql q;
 	struct dbuf b;
+	char msg[1];
 	enum dos_err err = DOS_OK;
 	int i;
 
+	if (p->nrank == 0)
+		return DOS_OK;
+	arc_sql_init(&q, a, msg, sizeof(msg));
 	dbuf_init(&b, 64 * 1024);
 	if (p->nrank > 1 && p->nexcl > 0)
 		err = dbuf_adds(&b, "(");
 	for (i = 0; i < p->nrank; i++) {
 		if (i > 0 && err == DOS_OK)
 			err = dbuf_adds(&b, " AND ");
-		fts_expr(q, &b, p->rank[i], &err);
+		fts_expr(&q, &b, p->rank[i], &err);
 	}
 	if (p->nrank > 1 && p->nexcl > 0 && err == DOS_OK)
 		err = dbuf_adds(&b, ")");
 	for (i = 0; i < p->nexcl; i++) {
 		if (err == DOS_OK)
 			err = dbuf_adds(&b, " NOT ");
-		fts_expr(q, &b, p->excl[i]->left, &err);
+		fts_expr(&q, &b, p->excl[i]->left, &err);
 	}
+	arc_sql_free(&q);
 	if (err != DOS_OK) {
 		dbuf_free(&b);
-		q->err = err;
-		return;
+		return err;
 	}
-	arc_sql_text(q, dbuf_take(&b, NULL), 1);
+	p->match = dbuf_take(&b, NULL);
+	return p->match != NULL ? DOS_OK : DOS_NOMEM;
+}
+
+/* Appends the ranked MATCH expression as a value. */
+static void
+bind_match(struct arc_sql *q, const struct plan *p)
+{
+	arc_sql_text(q, p->match, 0);
 }
 
 /*
@@ -512,8 +528,14 @@ bind_match(struct arc_sql *q, const struct plan *p)
  *  - NEWEST: both are many: rank the NEWEST_K most recent documents the
  *    words are in (a bounded candidate set, newest first from the index),
  *    then filter; the total and facets count those candidates and say so.
+ * FULL_IN, FULL and NEWEST walk the index once (collect): the documents
+ * with their scores are kept in memory (struct arc_cand), and the hits,
+ * the total and the facets are read from that list joined with the
+ * documents (dossier_cand, cand.c).  A phrase of two common words is a
+ * walk of both words' whole position lists: done once, not once per
+ * statement.
  */
-enum mode { M_NONE, M_FIRST, M_FULL, M_FULL_IN, M_NEWEST, M_NEWEST_IDS };
+enum mode { M_NONE, M_FIRST, M_FULL, M_FULL_IN, M_NEWEST };
 #define CAP 2000
 #define NEWEST_K 2000
 #define FIRST_CAP 300
@@ -533,11 +555,12 @@ filters(struct arc_sql *q, const struct arc_query *aq, const struct plan *p)
 	arc_scope_cond(q, aq->user, ARC_SEARCH);
 }
 
-/* FROM ... WHERE ... shared by hits, count and facets; the ranked match,
- * when there is one, is always ?1. */
+/* FROM ... WHERE ... shared by hits, count and facets; in FIRST, the
+ * ranked match is always ?1; in FULL, FULL_IN and NEWEST the candidates
+ * (cand) are read instead of the index. */
 static void
 from_where(struct arc_sql *q, const struct arc_query *aq, const struct plan *p,
-	   enum mode m)
+	   enum mode m, const struct arc_cand *cand)
 {
 	switch (m) {
 	case M_NONE:
@@ -545,25 +568,14 @@ from_where(struct arc_sql *q, const struct arc_query *aq, const struct plan *p,
 		       " ON c.id = d.customer_id WHERE 1");
 		break;
 	case M_FULL:
-		arc_sql_add(q, " FROM doc_fts JOIN document d ON d.id = doc_fts.rowid"
-		       " LEFT JOIN customer c ON c.id = d.customer_id"
-		       " WHERE doc_fts MATCH ");
-		bind_match(q, p);
-		break;
 	case M_FULL_IN:
-		/* The filtered documents (a few thousand at most) are
-		 * listed once; the words' matches are checked against the
-		 * list before any document row is read.  The unary + keeps
-		 * the list from becoming one index lookup per document. */
-		arc_sql_add(q, " FROM doc_fts JOIN document d ON d.id = doc_fts.rowid"
-		       " LEFT JOIN customer c ON c.id = d.customer_id"
-		       " WHERE doc_fts MATCH ");
-		bind_match(q, p);
-		arc_sql_add(q, " AND +doc_fts.rowid IN (SELECT d.id FROM document d"
-		       " LEFT JOIN customer c ON c.id = d.customer_id WHERE 1");
-		filters(q, aq, p);
-		arc_sql_add(q, ")");
-		return;
+	case M_NEWEST:
+		arc_sql_add(q, " FROM dossier_cand(");
+		arc_sql_cand(q, cand);
+		arc_sql_add(q, ") m JOIN document d ON d.id = m.id"
+			       " LEFT JOIN customer c ON c.id = d.customer_id"
+			       " WHERE 1");
+		break;
 	case M_FIRST:
 		arc_sql_add(q, " FROM document d LEFT JOIN customer c"
 		       " ON c.id = d.customer_id WHERE EXISTS (SELECT 1 FROM"
@@ -571,30 +583,11 @@ from_where(struct arc_sql *q, const struct arc_query *aq, const struct plan *p,
 		bind_match(q, p);
 		arc_sql_add(q, " AND doc_fts.rowid = d.id)");
 		break;
-	case M_NEWEST:
-	case M_NEWEST_IDS: /* for counts: no score needed */
-		if (m == M_NEWEST_IDS)
-			arc_sql_add(q, " FROM (SELECT rowid AS id FROM doc_fts WHERE"
-			       " doc_fts MATCH ");
-		else {
-			char s[256];
-
-			snprintf(s, sizeof(s),
-				 " FROM (SELECT rowid AS id, dossier_rank("
-				 "doc_fts, %lld, (SELECT max(id) FROM document))"
-				 " AS score FROM doc_fts WHERE"
-				 " doc_fts MATCH ",
-				 q->a->search_serial);
-			arc_sql_add(q, s);
-		}
-		bind_match(q, p);
-		arc_sql_add(q, " ORDER BY rowid DESC LIMIT 2000) m"
-		       " JOIN document d ON d.id = m.id"
-		       " LEFT JOIN customer c ON c.id = d.customer_id WHERE 1");
-		break;
 	}
 	filters(q, aq, p);
 }
+
+static enum dos_err step_error(struct arc_sql *q, const char *what);
 
 /* count(*) of a statement's rows, stopping past CAP. */
 static enum dos_err
@@ -611,42 +604,211 @@ capped_count(struct arc_sql *q, const char *what, long cap, long *pn)
 	if ((err = dbuf_addf(&b, "SELECT count(*) FROM (SELECT 1%s LIMIT %ld)",
 			     q->sql.data, cap + 1)) != DOS_OK)
 		goto out;
-	if ((err = arc_prepare(q->a, b.data, &st)) != DOS_OK)
+	if ((err = arc_stmt(q->a, b.data, &st)) != DOS_OK)
 		goto out;
 	arc_sql_bind(q, st);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*pn = (long)sqlite3_column_int64(st, 0);
-	else {
-		dos_debugx("%s: %s", what, arc_errmsg(q->a));
-		err = DOS_DB;
-	}
+	else
+		err = step_error(q, what);
 out:
-	sqlite3_finalize(st);
+	arc_stmt_done(q->a, st);
 	dbuf_free(&b);
 	return err;
 }
 
-/* Picks the mode for a query (see enum mode). */
+/*
+ * Whether every document that holds one of the ranked phrases matches
+ * the ranked expression: one ranked condition of words joined by OR only,
+ * in the text (no field, no exclusion).  Then a walk that saw every match
+ * saw every document holding each phrase, and counts them for the IDF.
+ */
+static int
+or_of_phrases(const struct arc_node *n)
+{
+	if (n->kind == ARC_N_WORDS)
+		return n->field == ARC_F_TEXT;
+	return n->kind == ARC_N_OR && or_of_phrases(n->left) &&
+	       or_of_phrases(n->right);
+}
+
+/* The rows' parts (stride doubles each: rows, tokens, length, then one
+ * weighted frequency per phrase), kept during the walk. */
+struct parts {
+	double *v;
+	size_t n, cap, stride;
+};
+
+static enum dos_err
+parts_add(struct parts *pt, const void *blob, int len)
+{
+	size_t k = (size_t)len / sizeof(double);
+
+	if (len <= 0 || (size_t)len % sizeof(double) != 0 || k < 3 ||
+	    (pt->stride != 0 && k != pt->stride))
+		return DOS_DB;
+	pt->stride = k;
+	if (pt->n == pt->cap) {
+		size_t cap = pt->cap ? 2 * pt->cap : 256;
+		double *v = realloc(pt->v, cap * k * sizeof(double));
+
+		if (v == NULL)
+			return DOS_NOMEM;
+		pt->v = v;
+		pt->cap = cap;
+	}
+	memcpy(pt->v + pt->n * k, blob, (size_t)len);
+	pt->n++;
+	return DOS_OK;
+}
+
+/* The IDFs and average length from dossier_rank_idf (the phrases'
+ * documents counted the index's way). */
+static enum dos_err
+index_idf(struct arc_sql *q, const struct plan *p, double *idf, int nphrase,
+	  double *pavgdl)
+{
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+	int rc;
+
+	if ((err = arc_stmt(q->a, "SELECT dossier_rank_idf(doc_fts,"
+				  " dossier_search(), (SELECT max(id) FROM"
+				  " document)) FROM doc_fts WHERE doc_fts"
+				  " MATCH ?1 LIMIT 1", &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, p->match);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 0) ==
+		    (int)sizeof(double) * (1 + nphrase)) {
+		const double *v = sqlite3_column_blob(st, 0);
+
+		*pavgdl = v[0];
+		memcpy(idf, v + 1, sizeof(double) * (size_t)nphrase);
+	} else
+		err = rc == SQLITE_ROW || rc == SQLITE_DONE
+			      ? DOS_DB
+			      : step_error(q, "search ranking");
+	arc_stmt_done(q->a, st);
+	return err;
+}
+
+/* Scores the walked rows into c (dossier_rank's arithmetic). */
+static enum dos_err
+score(struct arc_sql *q, const struct plan *p, enum mode m,
+      const struct parts *pt, struct arc_cand *c)
+{
+	double idf[64], nhit[64], avgdl = 1.0;
+	int nphrase = (int)pt->stride - 3, i;
+	size_t r;
+	enum dos_err err = DOS_OK;
+
+	if (pt->n == 0)
+		return DOS_OK;
+	if (nphrase < 0 || nphrase > 64)
+		return DOS_DB;
+	if (m == M_FULL && c->n <= CAP && p->nrank == 1 && p->nexcl == 0 &&
+	    or_of_phrases(p->rank[0])) {
+		/* Every document holding a phrase was walked. */
+		memset(nhit, 0, sizeof(nhit));
+		for (r = 0; r < pt->n; r++)
+			for (i = 0; i < nphrase; i++)
+				if (pt->v[r * pt->stride + 3 + i] > 0.0)
+					nhit[i] += 1.0;
+		for (i = 0; i < nphrase; i++)
+			idf[i] = arc_rank_idf(pt->v[0], nhit[i]);
+		avgdl = pt->v[0] > 0 ? pt->v[1] / pt->v[0] : 1.0;
+	} else if ((err = index_idf(q, p, idf, nphrase, &avgdl)) != DOS_OK)
+		return err;
+	for (r = 0; r < pt->n; r++) {
+		const double *v = pt->v + r * pt->stride;
+
+		c->v[r].score = arc_rank_score(idf, nphrase, avgdl, v[2],
+					       v + 3);
+	}
+	return DOS_OK;
+}
+
+/*
+ * The one walk of the index (FULL_IN, FULL, NEWEST): the words' matches
+ * into c, scored after the walk.  FULL_IN: those among the filtered
+ * documents; else newest first, at most CAP + 1, so that more than CAP
+ * means NEWEST (and the first NEWEST_K are its candidates).
+ */
+static enum dos_err
+collect(struct arc *a, const struct arc_query *aq, const struct plan *p,
+	enum mode m, struct arc_cand *c, char *msg, size_t msglen)
+{
+	struct arc_sql q;
+	struct parts pt;
+	sqlite3_stmt *st = NULL;
+	char tail[64];
+	int rc;
+	enum dos_err err = DOS_OK;
+
+	memset(&pt, 0, sizeof(pt));
+	arc_sql_init(&q, a, msg, msglen);
+	arc_sql_add(&q, "SELECT rowid, dossier_rank_parts(doc_fts,"
+			" dossier_search()) FROM doc_fts WHERE doc_fts MATCH ");
+	bind_match(&q, p);
+	if (m == M_FULL_IN) {
+		/* The filtered documents (a few thousand at most) are
+		 * listed once; the words' matches are checked against the
+		 * list.  The unary + keeps the list from becoming one
+		 * index lookup per document. */
+		arc_sql_add(&q, " AND +doc_fts.rowid IN (SELECT d.id FROM"
+				" document d LEFT JOIN customer c ON c.id ="
+				" d.customer_id WHERE 1");
+		filters(&q, aq, p);
+		arc_sql_add(&q, ")");
+	} else {
+		snprintf(tail, sizeof(tail), " ORDER BY rowid DESC LIMIT %d",
+			 CAP + 1);
+		arc_sql_add(&q, tail);
+	}
+	if ((err = q.err) != DOS_OK ||
+	    (err = arc_stmt(a, q.sql.data, &st)) != DOS_OK)
+		goto out;
+	arc_sql_bind(&q, st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((err = arc_cand_add(c, sqlite3_column_int64(st, 0), 0.0)) !=
+			    DOS_OK ||
+		    (err = parts_add(&pt, sqlite3_column_blob(st, 1),
+				     sqlite3_column_bytes(st, 1))) != DOS_OK)
+			goto out;
+	if (rc != SQLITE_DONE) {
+		err = step_error(&q, "search");
+		goto out;
+	}
+	arc_stmt_done(a, st);
+	st = NULL;
+	err = score(&q, p, m, &pt, c);
+out:
+	arc_stmt_done(a, st);
+	arc_sql_free(&q);
+	free(pt.v);
+	return err;
+}
+
+/* Picks the mode for a query (see enum mode) and collects its
+ * candidates. */
 static enum dos_err
 choose(struct arc *a, const struct arc_query *aq, const struct plan *p,
-       char *msg, size_t msglen, enum mode *pm)
+       char *msg, size_t msglen, enum mode *pm, struct arc_cand *c)
 {
-	struct arc_sql f, w;
-	long nf = CAP + 1, nw = 0;
+	struct arc_sql f;
+	long nf = CAP + 1;
 	enum dos_err err = DOS_OK;
 
 	*pm = M_NONE;
 	if (p->nrank == 0)
 		return DOS_OK;
 	arc_sql_init(&f, a, msg, msglen);
-	arc_sql_init(&w, a, msg, msglen);
 	if (p->nrest > 0 || (aq->user != NULL && !aq->user->local)) {
-		from_where(&f, aq, p, M_NONE);
+		from_where(&f, aq, p, M_NONE, NULL);
 		if ((err = capped_count(&f, "filters", CAP, &nf)) != DOS_OK)
 			goto out;
 	}
-	arc_sql_add(&w, " FROM doc_fts WHERE doc_fts MATCH ");
-	bind_match(&w, p);
 	/*
 	 * Looking a document up in the index costs about as much as
 	 * walking a few hundred index entries: a few filtered documents
@@ -659,20 +821,17 @@ choose(struct arc *a, const struct arc_query *aq, const struct plan *p,
 		*pm = M_FIRST;
 		goto out;
 	}
-	if (nf <= CAP) {
-		*pm = M_FULL_IN;
+	*pm = nf <= CAP ? M_FULL_IN : M_FULL;
+	if ((err = collect(a, aq, p, *pm, c, msg, msglen)) != DOS_OK)
 		goto out;
+	if (*pm == M_FULL && c->n > CAP) {
+		*pm = M_NEWEST;
+		c->n = NEWEST_K;
 	}
-	if ((err = capped_count(&w, "words", CAP, &nw)) != DOS_OK)
-		goto out;
-	*pm = nw <= CAP ? M_FULL : M_NEWEST;
 out:
-	if (err == DOS_DB && (f.err == DOS_OK && w.err == DOS_OK))
-		err = DOS_OK, *pm = M_FULL; /* let the real query report it */
-	else if (err == DOS_OK)
-		err = f.err != DOS_OK ? f.err : w.err;
+	if (err == DOS_OK)
+		err = f.err;
 	arc_sql_free(&f);
-	arc_sql_free(&w);
 	return err;
 }
 
@@ -698,7 +857,7 @@ prepare_with(struct arc_sql *q, const char *head, const char *tail,
 	if ((err = dbuf_adds(&b, head)) == DOS_OK &&
 	    (err = dbuf_add(&b, q->sql.data, q->sql.len)) == DOS_OK &&
 	    (err = dbuf_adds(&b, tail)) == DOS_OK &&
-	    (err = arc_prepare(q->a, b.data, pst)) == DOS_OK)
+	    (err = arc_stmt(q->a, b.data, pst)) == DOS_OK)
 		arc_sql_bind(q, *pst);
 	dbuf_free(&b);
 	return err;
@@ -721,43 +880,52 @@ step_error(struct arc_sql *q, const char *what)
 
 static enum dos_err
 run_hits(struct arc_sql *q, const struct arc_query *aq, enum mode m,
-	 json_t *hits)
+	 const char *match, json_t *hits)
 {
 	sqlite3_stmt *st = NULL;
 	char head[1024], tail[512], score[256];
 	int rc;
 	enum dos_err err;
 
-	/* The score ranks (rank.c); snippets are made for the page of hits
-	 * only.  The search's serial number is ours, not the user's. */
+	/* The score ranks (rank.c): in FIRST computed here, else read with
+	 * the candidates; snippets are made for the page of hits only. */
 	if (m == M_NONE)
 		snprintf(score, sizeof(score), "0.0");
-	else if (m == M_NEWEST)
+	else if (m != M_FIRST)
 		snprintf(score, sizeof(score), "m.score");
 	else
-		snprintf(score, sizeof(score),
-			 m == M_FULL || m == M_FULL_IN
-				 ? "dossier_rank(doc_fts, %lld, "
-				       "(SELECT max(id) FROM document))"
-				     : "(SELECT dossier_rank(doc_fts, %lld, "
-				       "(SELECT max(id) FROM document)) "
-				       "FROM doc_fts WHERE doc_fts MATCH ?1 "
-				       "AND doc_fts.rowid = d.id)",
-			 q->a->search_serial);
+		snprintf(score, sizeof(score), "%s",
+			 "(SELECT dossier_rank(doc_fts, dossier_search(), "
+			 "(SELECT max(id) FROM document)) FROM doc_fts WHERE "
+			 "doc_fts MATCH ?1 AND doc_fts.rowid = d.id)");
 	snprintf(head, sizeof(head),
-		 "SELECT x.*, %s FROM (SELECT d.id, d.archive_no, d.account,"
-		 " c.number, c.name, d.category, d.doc_type, d.title,"
-		 " d.doc_date, d.added, d.status, d.npages, %s AS score",
-		 m == M_NONE ? "''"
-			     : "(SELECT snippet(doc_fts, -1, '[', ']', '...',"
-			       " 12) FROM doc_fts WHERE doc_fts MATCH ?1 AND"
-			       " doc_fts.rowid = x.id)",
-		 score);
-	snprintf(tail, sizeof(tail), " ORDER BY %s%s LIMIT %d OFFSET %d) x",
+		 "SELECT x.*, %s%d%s FROM (SELECT d.id, d.archive_no,"
+		 " d.account, c.number, c.name, d.category, d.doc_type,"
+		 " d.title, d.doc_date, d.added, d.status, d.npages, %s AS"
+		 " score",
+		 m == M_NONE ? "''" : "(SELECT snippet(doc_fts, -1, '[', ']',"
+				      " '...', 12) FROM doc_fts WHERE doc_fts"
+				      " MATCH ?",
+		 m == M_NONE ? 0 : q->n + 3,
+		 m == M_NONE ? "" : " AND doc_fts.rowid = x.id)", score);
+	if (m == M_NONE || m == M_NEWEST)
+		/* NEWEST: the snippets come after (newest_snippets). */
+		snprintf(head, sizeof(head),
+			 "SELECT x.*, '' FROM (SELECT d.id, d.archive_no,"
+			 " d.account, c.number, c.name, d.category,"
+			 " d.doc_type, d.title, d.doc_date, d.added, d.status,"
+			 " d.npages, %s AS score", score);
+	/* Limit and offset are bound too: one statement text per kind of
+	 * query, prepared once (stmt.c). */
+	snprintf(tail, sizeof(tail), " ORDER BY %s%s LIMIT ?%d OFFSET ?%d) x",
 		 m != M_NONE && aq->sort == ARC_SORT_RELEVANCE ? "score, " : "",
-		 order_by[aq->sort], aq->limit, aq->offset);
+		 order_by[aq->sort], q->n + 1, q->n + 2);
 	if ((err = prepare_with(q, head, tail, &st)) != DOS_OK)
 		return err;
+	sqlite3_bind_int(st, q->n + 1, aq->limit);
+	sqlite3_bind_int(st, q->n + 2, aq->offset);
+	if (m != M_NONE && m != M_NEWEST)
+		arc_bind_text(st, q->n + 3, match);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *h = json_pack(
 			"{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:i,s:f,"
@@ -784,7 +952,62 @@ run_hits(struct arc_sql *q, const struct arc_query *aq, enum mode m,
 	}
 	if (err == DOS_OK && rc != SQLITE_DONE)
 		err = step_error(q, "search");
-	sqlite3_finalize(st);
+	arc_stmt_done(q->a, st);
+	return err;
+}
+
+/*
+ * NEWEST: the page's snippets in one walk of the index over the rowids
+ * the page spans (within the newest NEWEST_K matches, a short walk),
+ * keeping the page's documents only, instead of one index lookup per hit
+ * (a lookup costs as much as walking a few hundred entries).
+ */
+static enum dos_err
+newest_snippets(struct arc_sql *q, const char *match, json_t *hits)
+{
+	struct arc_cand page;
+	sqlite3_stmt *st = NULL;
+	json_t *h;
+	int64_t lo = INT64_MAX, hi = 0, id;
+	size_t i, k;
+	int rc;
+	enum dos_err err = DOS_OK;
+
+	memset(&page, 0, sizeof(page));
+	json_array_foreach(hits, i, h) {
+		id = json_integer_value(json_object_get(h, "id"));
+		if ((err = arc_cand_add(&page, id, 0.0)) != DOS_OK)
+			goto out;
+		if (id < lo)
+			lo = id;
+		if (id > hi)
+			hi = id;
+	}
+	if (page.n == 0)
+		goto out;
+	if ((err = arc_stmt(q->a, "SELECT rowid, snippet(doc_fts, -1, '[',"
+				  " ']', '...', 12) FROM doc_fts WHERE doc_fts"
+				  " MATCH ?1 AND rowid >= ?2 AND rowid <= ?3"
+				  " AND +rowid IN (SELECT id FROM"
+				  " dossier_cand(?4))", &st)) != DOS_OK)
+		goto out;
+	arc_bind_text(st, 1, match);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	arc_cand_bind(st, 4, &page);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		for (k = 0; k < page.n; k++)
+			if (page.v[k].id == id)
+				json_object_set_new(
+					json_array_get(hits, k), "snippet",
+					json_string(arc_col_text(st, 1)));
+	}
+	if (rc != SQLITE_DONE)
+		err = step_error(q, "search snippets");
+out:
+	arc_stmt_done(q->a, st);
+	arc_cand_free(&page);
 	return err;
 }
 
@@ -800,7 +1023,7 @@ run_count(struct arc_sql *q, json_int_t *pn)
 		*pn = sqlite3_column_int64(st, 0);
 	else
 		err = step_error(q, "search count");
-	sqlite3_finalize(st);
+	arc_stmt_done(q->a, st);
 	return err;
 }
 
@@ -828,7 +1051,7 @@ run_facets(struct arc_sql *q, json_t *facets)
 					&st)) != DOS_OK)
 			break;
 		if ((o = json_object()) == NULL) {
-			sqlite3_finalize(st);
+			arc_stmt_done(q->a, st);
 			return DOS_NOMEM;
 		}
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -837,7 +1060,7 @@ run_facets(struct arc_sql *q, json_t *facets)
 						    st, 1)));
 		if (rc != SQLITE_DONE)
 			err = step_error(q, "search facets");
-		sqlite3_finalize(st);
+		arc_stmt_done(q->a, st);
 		json_object_set_new(facets, f[i].name, o);
 	}
 	return err;
@@ -849,13 +1072,19 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 {
 	struct arc_sql q;
 	struct plan p;
-	enum mode m;
+	struct arc_cand cand;
+	enum mode m = M_NONE;
 	json_t *res = NULL, *hits = NULL, *facets = NULL;
 	json_int_t total = 0;
+	double t[6];
+	int prof = getenv("DOSSIER_SQL_PROFILE") != NULL;
 	enum dos_err err;
 
 	*pout = NULL;
 	msg[0] = '\0';
+	t[0] = prof ? dos_mono() : 0;
+	memset(&p, 0, sizeof(p));
+	memset(&cand, 0, sizeof(cand));
 	arc_sql_init(&q, a, msg, msglen);
 	if (aq->user != NULL &&
 	    (err = arc_may(a, aq->user, ARC_SEARCH, ARC_OBJ_NONE, 0, msg,
@@ -864,37 +1093,48 @@ arc_search(struct arc *a, const struct arc_query *aq, json_t **pout,
 	make_plan(aq->root, &p);
 	a->search_serial++; /* rank.c keeps word statistics per search */
 	/* One read snapshot: the plan, hits, total and facets agree. */
-	if ((err = arc_exec(a, "BEGIN")) != DOS_OK)
+	if ((err = arc_read_begin(a)) != DOS_OK)
 		goto out;
-	if ((err = choose(a, aq, &p, msg, msglen, &m)) == DOS_OK) {
-		from_where(&q, aq, &p, m);
+	if ((err = make_match(a, &p)) == DOS_OK &&
+	    (err = choose(a, aq, &p, msg, msglen, &m, &cand)) == DOS_OK) {
+		from_where(&q, aq, &p, m, &cand);
 		err = q.err;
 	}
+	t[1] = prof ? dos_mono() : 0;
 	if (err == DOS_LIMIT)
 		err = invalid(&q, "the query is too large%s", "");
 	if (err != DOS_OK) {
-		arc_exec(a, "COMMIT");
+		arc_tx_commit(a);
 		goto out;
 	}
 	if ((res = json_object()) == NULL || (hits = json_array()) == NULL ||
 	    (aq->facets && (facets = json_object()) == NULL))
 		err = DOS_NOMEM;
 	if (err == DOS_OK)
-		err = run_hits(&q, aq, m, hits);
-	if (err == DOS_OK && m == M_NEWEST) {
-		/* Counts need the candidates, not their scores. */
-		arc_sql_free(&q);
-		arc_sql_init(&q, a, msg, msglen);
-		from_where(&q, aq, &p, M_NEWEST_IDS);
-		err = q.err;
-	}
-	if (err == DOS_OK)
+		err = run_hits(&q, aq, m, p.match, hits);
+	if (err == DOS_OK && m == M_NEWEST)
+		err = newest_snippets(&q, p.match, hits);
+	t[2] = prof ? dos_mono() : 0;
+	/* A first page that is not full holds every hit: no count. */
+	if (err == DOS_OK && aq->offset == 0 &&
+	    json_array_size(hits) < (size_t)aq->limit)
+		total = (json_int_t)json_array_size(hits);
+	else if (err == DOS_OK)
 		err = run_count(&q, &total);
+	t[3] = prof ? dos_mono() : 0;
 	if (err == DOS_OK && facets != NULL)
 		err = run_facets(&q, facets);
+	t[4] = prof ? dos_mono() : 0;
 	if (err == DOS_OK)
 		err = arc_hit_pages(a, aq->root, hits);
-	arc_exec(a, "COMMIT");
+	arc_tx_commit(a);
+	t[5] = prof ? dos_mono() : 0;
+	if (prof)
+		fprintf(stderr, "search-stages mode %d: plan %.2f hits %.2f "
+			"count %.2f facets %.2f boxes %.2f ms\n", (int)m,
+			1e3 * (t[1] - t[0]), 1e3 * (t[2] - t[1]),
+			1e3 * (t[3] - t[2]), 1e3 * (t[4] - t[3]),
+			1e3 * (t[5] - t[4]));
 	if (err != DOS_OK)
 		goto out;
 	json_object_set_new(res, "total", json_integer(total));
@@ -918,5 +1158,7 @@ out:
 	json_decref(hits);
 	json_decref(facets);
 	arc_sql_free(&q);
+	arc_cand_free(&cand);
+	free(p.match);
 	return err;
 }

@@ -16,7 +16,19 @@
  * them roughly evenly).  A word that frequent has a small weight anyway
  * (log(N/n) changes little with n); exact counts below WALK_CAP.
  *
- * Exports arc_fts_rank_register.
+ * The search number reaches the SQL through dossier_search() (the
+ * connection's arc_search count), so a search's statement text stays the
+ * same from one search to the next and is prepared once (stmt.c).
+ *
+ * A search that walks the matches once (query.c's collect) reads each
+ * row's parts with dossier_rank_parts and scores after the walk with the
+ * same arithmetic (arc_rank_score); when its walk saw every document a
+ * phrase is in, it counts them itself (arc_rank_idf) instead of walking
+ * the phrase again, which for a phrase of common words is the whole cost;
+ * else it takes the figures from dossier_rank_idf.
+ *
+ * Exports arc_fts_rank_register, arc_search_fn_register, arc_rank_idf,
+ * arc_rank_score.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -30,6 +42,8 @@
 static const double weight[] = {1.0, 4.0, 2.0, 2.0};
 
 struct rank_cache {
+	sqlite3_int64 totals_search; /* the search nrow, ntok belong to */
+	sqlite3_int64 nrow, ntok;    /* the index's rows and tokens */
 	sqlite3_int64 search; /* the search the figures belong to, or 0 */
 	int nphrase;
 	double avgdl;
@@ -37,6 +51,30 @@ struct rank_cache {
 };
 
 #define WALK_CAP 20000
+
+double
+arc_rank_idf(double nrow, double nhit)
+{
+	double x;
+
+	if (nhit > nrow)
+		nhit = nrow;
+	x = log((nrow - nhit + 0.5) / (nhit + 0.5));
+	return x <= 0.0 ? 1e-6 : x;
+}
+
+double
+arc_rank_score(const double *idf, int nphrase, double avgdl, double doclen,
+	       const double *freq)
+{
+	double score = 0.0;
+	int i;
+
+	for (i = 0; i < nphrase; i++)
+		score += idf[i] * (freq[i] * (K1 + 1.0)) /
+			 (freq[i] + K1 * (1 - B + B * doclen / avgdl));
+	return -score;
+}
 
 struct walk {
 	sqlite3_int64 n, last; /* documents seen, the last one's rowid */
@@ -58,7 +96,7 @@ fill(struct rank_cache *c, const Fts5ExtensionApi *api, Fts5Context *fts,
 {
 	sqlite3_int64 nrow = 0, ntok = 0;
 	int i, n = api->xPhraseCount(fts), rc;
-	double *idf;
+	double *idf, nhit;
 
 	if ((rc = api->xRowCount(fts, &nrow)) != SQLITE_OK ||
 	    (rc = api->xColumnTotalSize(fts, -1, &ntok)) != SQLITE_OK)
@@ -67,7 +105,6 @@ fill(struct rank_cache *c, const Fts5ExtensionApi *api, Fts5Context *fts,
 		return SQLITE_NOMEM;
 	for (i = 0; i < n; i++) {
 		struct walk w = {0, 0};
-		double x, nhit;
 
 		if ((rc = api->xQueryPhrase(fts, i, &w, count_cb)) !=
 		    SQLITE_OK) {
@@ -77,10 +114,7 @@ fill(struct rank_cache *c, const Fts5ExtensionApi *api, Fts5Context *fts,
 		nhit = (double)w.n;
 		if (w.n >= WALK_CAP && w.last > 0 && maxid > w.last)
 			nhit = nhit * (double)maxid / (double)w.last;
-		if (nhit > (double)nrow)
-			nhit = (double)nrow;
-		x = log((nrow - nhit + 0.5) / (nhit + 0.5));
-		idf[i] = x <= 0.0 ? 1e-6 : x;
+		idf[i] = arc_rank_idf((double)nrow, nhit);
 	}
 	free(c->idf);
 	c->idf = idf;
@@ -90,14 +124,43 @@ fill(struct rank_cache *c, const Fts5ExtensionApi *api, Fts5Context *fts,
 	return SQLITE_OK;
 }
 
+#define MAX_PHRASES 64
+
+/* A document's weighted frequency per phrase (freq[0..n-1]) and its
+ * length; SQLite's error code. */
+static int
+row_parts(const Fts5ExtensionApi *api, Fts5Context *fts, int n,
+	  double *freq, double *pdoclen)
+{
+	int i, ninst = 0, ntok = 0, rc;
+
+	memset(freq, 0, sizeof(double) * (size_t)n);
+	if ((rc = api->xInstCount(fts, &ninst)) != SQLITE_OK)
+		return rc;
+	for (i = 0; i < ninst; i++) {
+		int phrase, col, off;
+
+		if ((rc = api->xInst(fts, i, &phrase, &col, &off)) !=
+		    SQLITE_OK)
+			return rc;
+		if (phrase >= 0 && phrase < n && col >= 0 &&
+		    col < (int)(sizeof(weight) / sizeof(weight[0])))
+			freq[phrase] += weight[col];
+	}
+	if ((rc = api->xColumnSize(fts, -1, &ntok)) != SQLITE_OK)
+		return rc;
+	*pdoclen = (double)ntok;
+	return SQLITE_OK;
+}
+
 static void
 rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *out,
 	int nval, sqlite3_value **val)
 {
 	struct rank_cache *c = api->xUserData(fts);
 	sqlite3_int64 search, maxid;
-	double freq[64], score = 0.0, d;
-	int i, ninst = 0, ntok = 0, rc;
+	double freq[MAX_PHRASES], d;
+	int rc;
 
 	if (nval != 2 || (search = sqlite3_value_int64(val[0])) == 0) {
 		sqlite3_result_error(out, "dossier_rank(doc_fts, SEARCH, "
@@ -110,36 +173,97 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *out,
 		sqlite3_result_error_code(out, rc);
 		return;
 	}
-	if (c->nphrase > (int)(sizeof(freq) / sizeof(freq[0]))) {
+	if (c->nphrase > MAX_PHRASES) {
 		sqlite3_result_error(out, "too many phrases to rank", -1);
 		return;
 	}
-	memset(freq, 0, sizeof(freq));
-	if ((rc = api->xInstCount(fts, &ninst)) != SQLITE_OK) {
+	if ((rc = row_parts(api, fts, c->nphrase, freq, &d)) != SQLITE_OK) {
 		sqlite3_result_error_code(out, rc);
 		return;
 	}
-	for (i = 0; i < ninst; i++) {
-		int phrase, col, off;
+	sqlite3_result_double(out, arc_rank_score(c->idf, c->nphrase,
+						  c->avgdl, d, freq));
+}
 
-		if ((rc = api->xInst(fts, i, &phrase, &col, &off)) !=
-		    SQLITE_OK) {
+/*
+ * dossier_rank_parts(doc_fts, SEARCH): what dossier_rank needs of the
+ * row, for a caller that scores after its walk (arc_rank_score): a blob
+ * of doubles [rows in the index, tokens in the index, the document's
+ * length, the weighted frequency of each phrase].  The index's totals are
+ * read once per search.
+ */
+static void
+parts_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *out,
+	 int nval, sqlite3_value **val)
+{
+	struct rank_cache *c = api->xUserData(fts);
+	double v[3 + MAX_PHRASES];
+	sqlite3_int64 search;
+	int n = api->xPhraseCount(fts), rc;
+
+	if (nval != 1 || (search = sqlite3_value_int64(val[0])) == 0 ||
+	    n > MAX_PHRASES) {
+		sqlite3_result_error(out, n <= MAX_PHRASES
+						  ? "dossier_rank_parts("
+						    "doc_fts, SEARCH)"
+						  : "too many phrases to rank",
+				     -1);
+		return;
+	}
+	if (c->totals_search != search) {
+		if ((rc = api->xRowCount(fts, &c->nrow)) != SQLITE_OK ||
+		    (rc = api->xColumnTotalSize(fts, -1, &c->ntok)) !=
+			    SQLITE_OK) {
+			c->totals_search = 0;
 			sqlite3_result_error_code(out, rc);
 			return;
 		}
-		if (phrase >= 0 && phrase < c->nphrase && col >= 0 &&
-		    col < (int)(sizeof(weight) / sizeof(weight[0])))
-			freq[phrase] += weight[col];
+		c->totals_search = search;
 	}
-	if ((rc = api->xColumnSize(fts, -1, &ntok)) != SQLITE_OK) {
+	if ((rc = row_parts(api, fts, n, v + 3, &v[2])) != SQLITE_OK) {
 		sqlite3_result_error_code(out, rc);
 		return;
 	}
-	d = (double)ntok;
-	for (i = 0; i < c->nphrase; i++)
-		score += c->idf[i] * (freq[i] * (K1 + 1.0)) /
-			 (freq[i] + K1 * (1 - B + B * d / c->avgdl));
-	sqlite3_result_double(out, -score);
+	v[0] = (double)c->nrow;
+	v[1] = (double)c->ntok;
+	sqlite3_result_blob(out, v, (int)(sizeof(double) * (size_t)(3 + n)),
+			    SQLITE_TRANSIENT);
+}
+
+/*
+ * dossier_rank_idf(doc_fts, SEARCH, MAXID): the figures dossier_rank
+ * scores with for search SEARCH, as a blob of doubles [average document
+ * length, the IDF of each phrase].
+ */
+static void
+idf_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *out,
+       int nval, sqlite3_value **val)
+{
+	struct rank_cache *c = api->xUserData(fts);
+	double v[1 + MAX_PHRASES];
+	sqlite3_int64 search;
+	int rc;
+
+	if (nval != 2 || (search = sqlite3_value_int64(val[0])) == 0) {
+		sqlite3_result_error(out, "dossier_rank_idf(doc_fts, SEARCH, "
+					  "MAXID)", -1);
+		return;
+	}
+	if ((c->search != search || c->nphrase != api->xPhraseCount(fts)) &&
+	    (rc = fill(c, api, fts, search, sqlite3_value_int64(val[1]))) !=
+		    SQLITE_OK) {
+		sqlite3_result_error_code(out, rc);
+		return;
+	}
+	if (c->nphrase > MAX_PHRASES) {
+		sqlite3_result_error(out, "too many phrases to rank", -1);
+		return;
+	}
+	v[0] = c->avgdl;
+	memcpy(v + 1, c->idf, sizeof(double) * (size_t)c->nphrase);
+	sqlite3_result_blob(out, v,
+			    (int)(sizeof(double) * (size_t)(1 + c->nphrase)),
+			    SQLITE_TRANSIENT);
 }
 
 static void
@@ -164,9 +288,37 @@ arc_fts_rank_register(sqlite3 *db)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return DOS_NOMEM;
 	rc = api->xCreateFunction(api, "dossier_rank", c, rank_fn, rank_free);
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction(api, "dossier_rank_idf", c, idf_fn,
+					  NULL);
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction(api, "dossier_rank_parts", c,
+					  parts_fn, NULL);
 	if (rc != SQLITE_OK) {
 		rank_free(c);
 		dos_errx("%s: %s", __func__, sqlite3_errstr(rc));
+		return DOS_DB;
+	}
+	return DOS_OK;
+}
+
+/* dossier_search(): the connection's search number (struct arc). */
+static void
+search_fn(sqlite3_context *ctx, int n, sqlite3_value **v)
+{
+	const struct arc *a = sqlite3_user_data(ctx);
+
+	(void)n;
+	(void)v;
+	sqlite3_result_int64(ctx, a->search_serial);
+}
+
+enum dos_err
+arc_search_fn_register(struct arc *a)
+{
+	if (sqlite3_create_function(a->db, "dossier_search", 0, SQLITE_UTF8,
+				    a, search_fn, NULL, NULL) != SQLITE_OK) {
+		dos_errx("%s: %s", __func__, sqlite3_errmsg(a->db));
 		return DOS_DB;
 	}
 	return DOS_OK;

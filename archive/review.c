@@ -58,9 +58,9 @@ arc_review_decide(struct arc *a, const struct arc_user *who, int64_t doc,
 		return err;
 	if ((err = arc_prepare(a, act == ARC_REVIEW_ACCEPT
 					  ? "UPDATE document SET status = "
-					    "'archived', review_reason = NULL "
-					    "WHERE id = ?1 AND status = "
-					    "'review'"
+					    "'archived', review_reason = NULL, "
+					    "filed_by = 'person' WHERE id = ?1 "
+					    "AND status = 'review'"
 					  : "UPDATE document SET status = "
 					    "'returned', review_reason = ?2 "
 					    "WHERE id = ?1 AND status = "

@@ -403,7 +403,88 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE batch ADD COLUMN scan TEXT;",
 	/*
-	 * 11 -> 12: searches a user keeps (their landing screen counts
+	 * 11 -> 12: records management.  Retention rules per category (and
+	 * document type), as the configuration file declares them; the
+	 * end of a customer relationship and an account's closing; disposal
+	 * lists proposed by a records manager and approved by a second
+	 * person, with their signed certificates; an original destroyed
+	 * keeps its blob row (what it was) but not its bytes.  The learned
+	 * classifier's counts (features are 64-bit hashes of words and word
+	 * pairs), what each document taught it, and its suggestions.
+	 */
+	"CREATE TABLE retention_rule("
+	"  category TEXT NOT NULL,"
+	"  doc_type TEXT NOT NULL DEFAULT '',"	/* '': every type */
+	"  amount INTEGER NOT NULL CHECK (amount > 0),"
+	"  unit TEXT NOT NULL CHECK (unit IN ('y', 'm', 'd')),"
+	"  trigger TEXT NOT NULL CHECK (trigger IN ('document_date',"
+	"    'relationship_end', 'account_closed')),"
+	"  set_at TEXT NOT NULL,"
+	"  PRIMARY KEY(category, doc_type)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE customer ADD COLUMN closed TEXT;"
+	"ALTER TABLE customer ADD COLUMN closed_reason TEXT;"
+	"ALTER TABLE account ADD COLUMN closed TEXT;"
+	"ALTER TABLE blob ADD COLUMN destroyed TEXT;"
+	"INSERT INTO role VALUES ('records',"
+	"  'search,view,report,dispose', 'all', 1, 3, 1);"
+	"CREATE TABLE disposal("
+	"  id INTEGER PRIMARY KEY,"
+	"  status TEXT NOT NULL CHECK (status IN ('proposed', 'approved',"
+	"    'refused', 'withdrawn', 'done')),"
+	"  as_of TEXT NOT NULL,"
+	"  note TEXT NOT NULL,"
+	"  proposed_by TEXT NOT NULL,"
+	"  proposed_at TEXT NOT NULL,"
+	"  decided_by TEXT,"
+	"  decided_at TEXT,"
+	"  decision_note TEXT,"
+	"  hold_until TEXT"
+	");"
+	"CREATE TABLE disposal_item("
+	"  disposal_id INTEGER NOT NULL REFERENCES disposal(id),"
+	"  document_id INTEGER NOT NULL REFERENCES document(id),"
+	"  rule TEXT NOT NULL,"
+	"  trigger_date TEXT NOT NULL,"
+	"  due TEXT NOT NULL,"
+	"  deletion_id INTEGER REFERENCES deletion(id),"
+	"  outcome TEXT,"		/* destroyed, kept, or NULL: pending */
+	"  note TEXT,"
+	"  record TEXT,"		/* what the certificate says of it */
+	"  certificate_id INTEGER REFERENCES disposal_certificate(id),"
+	"  PRIMARY KEY(disposal_id, document_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX disposal_item_document ON disposal_item(document_id);"
+	"CREATE TABLE disposal_certificate("
+	"  id INTEGER PRIMARY KEY,"
+	"  disposal_id INTEGER NOT NULL REFERENCES disposal(id),"
+	"  created TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL REFERENCES blob(sha256),"
+	"  documents INTEGER NOT NULL"
+	");"
+	"CREATE TABLE clf_count("
+	"  kind INTEGER NOT NULL,"
+	"  feature INTEGER NOT NULL,"
+	"  label TEXT NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  PRIMARY KEY(kind, feature, label)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE clf_label("
+	"  kind INTEGER NOT NULL,"
+	"  label TEXT NOT NULL,"
+	"  docs INTEGER NOT NULL,"
+	"  tokens INTEGER NOT NULL,"
+	"  PRIMARY KEY(kind, label)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE clf_vocab("
+	"  feature INTEGER PRIMARY KEY,"
+	"  n INTEGER NOT NULL"
+	");"
+	"ALTER TABLE document ADD COLUMN clf_learned TEXT;"
+	"ALTER TABLE document ADD COLUMN suggestion TEXT;"
+	"ALTER TABLE document ADD COLUMN filed_by TEXT;",
+	/*
+	 * 12 -> 13: searches a user keeps (their landing screen counts
 	 * them); where a document's date was read (its page and the words
 	 * printed), shown beside the date until someone changes it.
 	 */
@@ -455,6 +536,8 @@ arc_schema_migrate(struct arc *a)
 			 __func__);
 		return DOS_PERM;
 	}
+	/* Statements prepared against the old schema are not kept. */
+	arc_stmt_flush(a);
 	for (i = v; i < NMIGRATIONS; i++) {
 		if ((err = arc_tx_begin(a)) != DOS_OK)
 			return err;

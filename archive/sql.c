@@ -79,7 +79,9 @@ arc_sql_bind(const struct arc_sql *q, sqlite3_stmt *st)
 	int i;
 
 	for (i = 0; i < q->n; i++)
-		if (q->b[i].is_int)
+		if (q->b[i].is_int == 2)
+			arc_cand_bind(st, i + 1, q->b[i].ptr);
+		else if (q->b[i].is_int)
 			sqlite3_bind_int64(st, i + 1, q->b[i].num);
 		else
 			arc_bind_text(st, i + 1, q->b[i].text);

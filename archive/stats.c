@@ -202,6 +202,13 @@ arc_stats(struct arc *a, const struct arc_user *who, const char *from,
 	for (i = 0; err == DOS_OK && i < sizeof(groupings) /
 						sizeof(groupings[0]); i++)
 		err = group(a, who, &groupings[i], from, to, res);
+	if (err == DOS_OK) {
+		json_t *ret = NULL;
+
+		/* Retention: due now and in the next quarter. */
+		if ((err = arc_retention_figures(a, who, &ret)) == DOS_OK)
+			json_object_set_new(res, "retention", ret);
+	}
 	arc_exec(a, "COMMIT");
 	if (err != DOS_OK) {
 		json_decref(res);

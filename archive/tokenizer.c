@@ -249,6 +249,16 @@ tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text,
 	s.text = text;
 	s.flags = flags;
 	for (i = 0; i < n && rc == SQLITE_OK; i += len) {
+		/* Fast path: outside a CJK run, ASCII is text for
+		 * unicode61; skip it a byte at a time without decoding
+		 * (most OCR text is ASCII). */
+		if (s.run == 0 && u[i] < 0x80) {
+			if (seg < 0)
+				seg = i;
+			for (len = 1; i + len < n && u[i + len] < 0x80; len++)
+				;
+			continue;
+		}
 		len = utf8_next(u + i, n - i, &cp);
 		cls = char_class(cp);
 		/* OCR puts blanks between CJK characters: a run goes on

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -306,6 +307,28 @@ make_query(const char *kind, long ndocs, char *q, size_t n)
 		snprintf(q, n, "%s", vocab[rnd() % 20]);
 }
 
+/* The target of a kind: p99 under this many ms (issue 20). */
+static double
+target_ms(const char *kind)
+{
+	if (strcmp(kind, "phrase") == 0)
+		return 50;
+	if (strcmp(kind, "account") == 0)
+		return 5;
+	return 20;
+}
+
+/* This thread's processor time in seconds: on a shared machine it moves
+ * less with the other load than the time on the clock. */
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int
 run(const char *dir, int n, const char *out, const char *only)
 {
@@ -315,27 +338,39 @@ run(const char *dir, int n, const char *out, const char *only)
 	struct arc *a;
 	FILE *f = fopen(out, "w");
 	double *t = calloc((size_t)n, sizeof(double));
+	double *c = calloc((size_t)n, sizeof(double));
 	long ndocs;
 	size_t k;
 	int i;
 	json_t *r;
 
-	if (f == NULL || t == NULL || arc_open(dir, ARC_READONLY, &a) != DOS_OK)
+	if (f == NULL || t == NULL || c == NULL ||
+	    arc_open(dir, ARC_READONLY, &a) != DOS_OK)
 		return 1;
 	{
-		json_t *all;
-		struct arc_query aq = {NULL, NULL, ARC_SORT_RELEVANCE, 1, 0, 0};
-		char msg[256];
+		/* The number of documents, straight from the catalogue (a
+		 * search for everything would count them the slow way). */
+		sqlite3 *db = NULL;
+		sqlite3_stmt *st = NULL;
+		char path[4096];
 
-		if (arc_search(a, &aq, &all, msg, sizeof(msg)) != DOS_OK)
+		snprintf(path, sizeof(path), "%s/catalogue.db", dir);
+		if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+			    SQLITE_OK ||
+		    sqlite3_prepare_v2(db, "SELECT count(*) FROM document", -1,
+				       &st, NULL) != SQLITE_OK ||
+		    sqlite3_step(st) != SQLITE_ROW)
 			return 1;
-		ndocs = (long)json_integer_value(json_object_get(all, "total"));
-		json_decref(all);
+		ndocs = (long)sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
 	}
-	printf("%-18s %9s %9s %9s %8s\n", "query (library)", "p50 ms",
-	       "p99 ms", "max ms", "hits");
+	printf("%-18s %8s %8s %8s %8s %7s %6s  %s\n", "query (library)",
+	       "p50 ms", "p99 ms", "max ms", "cpu p99", "hits", "exact",
+	       "target: p99");
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		long hits = 0;
+		long hits = 0, exact = 0;
+		double p99, goal = target_ms(kinds[k]);
 
 		if (only != NULL && strcmp(only, kinds[k]) != 0)
 			continue;
@@ -343,11 +378,12 @@ run(const char *dir, int n, const char *out, const char *only)
 			struct srch_query *sq;
 			struct arc_query aq;
 			char q[256], *msg = NULL, m2[256];
-			double t0;
+			double t0, c0;
 
 			make_query(kinds[k], ndocs, q, sizeof(q));
 			fprintf(f, "%s\t%s\n", kinds[k], q);
 			t0 = dos_mono();
+			c0 = cpu_now();
 			if (srch_parse(q, &sq, &msg) != DOS_OK) {
 				fprintf(stderr, "%s: %s\n", q, msg);
 				return 1;
@@ -360,18 +396,34 @@ run(const char *dir, int n, const char *out, const char *only)
 				return 1;
 			}
 			t[i] = 1000 * (dos_mono() - t0);
+			c[i] = 1000 * (cpu_now() - c0);
 			hits += (long)json_integer_value(
 				json_object_get(r, "total"));
+			exact += json_is_true(json_object_get(r,
+							      "total_exact"));
 			json_decref(r);
 			srch_query_free(sq);
 		}
 		qsort(t, (size_t)n, sizeof(double), cmpd);
-		printf("%-18s %9.2f %9.2f %9.2f %8ld\n", kinds[k], t[n / 2],
-		       t[(int)ceil(n * 0.99) - 1], t[n - 1], hits / n);
+		qsort(c, (size_t)n, sizeof(double), cmpd);
+		p99 = t[(int)ceil(n * 0.99) - 1];
+		printf("%-18s %8.2f %8.2f %8.2f %8.2f %7ld %5.0f%%  < %.0f ms "
+		       "%s\n", kinds[k], t[n / 2], p99, t[n - 1],
+		       c[(int)ceil(n * 0.99) - 1], hits / n,
+		       100.0 * (double)exact / n, goal,
+		       p99 < goal ? "met" : "NOT met");
+		/* The compound kinds narrow below 2,000 documents (an
+		 * account; a category in half a year): their totals must be
+		 * exact. */
+		if (strncmp(kinds[k], "compound", 8) == 0)
+			printf("%-18s exact totals: %ld of %d answers  "
+			       "target: all %s\n", kinds[k], exact, n,
+			       exact == n ? "met" : "NOT met");
 	}
 	arc_close(a);
 	fclose(f);
 	free(t);
+	free(c);
 	return 0;
 }
 

@@ -66,6 +66,14 @@ int cmd_delete(const char *archive, int argc, char **argv);
 int cmd_hold(const char *archive, int argc, char **argv);
 int cmd_purge(const char *archive, int argc, char **argv);
 
+/* dossier pdf ID -o FILE [--copy --reason WHY] (cli/pdf.c). */
+int cmd_pdf(const char *archive, int argc, char **argv);
+
+/* Retention and disposal (cli/retention.c); customer close, reopen and
+ * close-account, called by cmd_customer. */
+int cmd_retention(const char *archive, int argc, char **argv);
+int cli_customer_close(const char *archive, int argc, char **argv);
+
 /* Completeness and statistics (cli/reports.c). */
 int cmd_missing(const char *archive, int argc, char **argv);
 int cmd_checklist(const char *archive, int argc, char **argv);
@@ -105,6 +113,7 @@ enum cfg_key {
 	CFG_REVIEW_CONFIDENCE, /* [ingest] 0..100 */
 	CFG_MAX_MEGAPIXELS,    /* [ingest] 1..1000000 */
 	CFG_MAX_FILE_MB,       /* [ingest] 1..1048576 */
+	CFG_CLASSIFY_THRESHOLD, /* [ingest] 0..101 */
 	CFG_HOLD_DAYS,         /* [records] 0..3650 */
 	CFG_UNITS,             /* [records] comma list */
 	CFG__MAX
@@ -117,6 +126,10 @@ struct cli_category {
 	char *aliases; /* comma list, or NULL */
 	int line;      /* of the section header */
 	int name_line, aliases_line;
+	/* retain = 10y after relationship_end; retain_types =
+	 * statement: 7y after document_date, ... (checked) */
+	char *retain, *retain_types;
+	int retain_line, retain_types_line;
 };
 
 struct cli_config {
@@ -159,6 +172,20 @@ int cli_config_hold_days(const struct cli_config *c);
  * be made is logged and the others go on.  Returns the number of faults.
  */
 int cli_config_sync(const struct cli_config *c, struct arc *a);
+
+/*
+ * The retention schedule c declares (rules of every [category] section
+ * with retain or retain_types), as *prules (caller frees) and *pn.
+ */
+enum dos_err cli_config_retention(const struct cli_config *c,
+				  struct arc_retention_rule **prules,
+				  size_t *pn);
+/*
+ * Makes c's schedule the archive's (as the local administrator; audited
+ * when it changes, logged).  Nothing without a configuration file.
+ * Returns the number of faults.
+ */
+int cli_config_sync_retention(const struct cli_config *c, struct arc *a);
 
 /*
  * The configuration main() read for this command (NULL without a file)

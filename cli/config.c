@@ -72,6 +72,8 @@ static const struct key {
 	[CFG_MAX_MEGAPIXELS] = {"ingest", "max_megapixels", K_INT, 1, 1000000,
 				1},
 	[CFG_MAX_FILE_MB] = {"ingest", "max_file_mb", K_INT, 1, 1 << 20, 1},
+	[CFG_CLASSIFY_THRESHOLD] = {"ingest", "classify_threshold", K_REAL, 0,
+				    101, 1},
 	[CFG_HOLD_DAYS] = {"records", "hold_days", K_INT, 0, 3650, 1},
 	[CFG_UNITS] = {"records", "units", K_LIST, 0, 0, 1},
 };
@@ -114,6 +116,8 @@ cli_config_free(struct cli_config *c)
 	for (i = 0; i < c->ncats; i++) {
 		free(c->cats[i].name);
 		free(c->cats[i].aliases);
+		free(c->cats[i].retain);
+		free(c->cats[i].retain_types);
 	}
 	free(c->cats);
 	free(c->path);
@@ -437,6 +441,109 @@ section_line(struct reader *r, char *s)
 	snprintf(r->section, sizeof(r->section), "category %s", code);
 }
 
+/* "10y after relationship_end"; says what is expected when it is not. */
+static int
+retain_valid(struct reader *r, const char *v)
+{
+	struct arc_retention_rule rule;
+	char msg[300];
+
+	if (arc_retention_parse(v, &rule, msg, sizeof(msg)) == DOS_OK)
+		return 1;
+	say(r, r->line, "%s", msg);
+	return 0;
+}
+
+/* A document type: 1..64 of a-z 0-9 _. */
+static int
+type_valid(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!(s[i] >= 'a' && s[i] <= 'z') &&
+		    !(s[i] >= '0' && s[i] <= '9') && s[i] != '_')
+			return 0;
+	return 1;
+}
+
+/*
+ * retain_types = TYPE: N(y|m|d) after TRIGGER, ...; with rules, fills
+ * them (category set from cat) and *pn.  0 after saying what is wrong.
+ */
+static int
+retain_types_parse(struct reader *r, const struct cli_category *cat,
+		   const char *v, struct arc_retention_rule *rules,
+		   size_t *pn)
+{
+	struct arc_retention_rule rule;
+	const char *p = v, *b, *colon;
+	char item[200], msg[300];
+	size_t len, k, n = 0, tn;
+
+	while (p != NULL) {
+		p = list_item(p, &b, &len);
+		snprintf(item, sizeof(item), "%.*s", (int)len, b);
+		if ((colon = strchr(item, ':')) == NULL ||
+		    !type_valid(item, (size_t)(colon - item))) {
+			if (r != NULL)
+				say(r, r->line, "retain_types: expected "
+					"TYPE: N(y|m|d) after TRIGGER, ... "
+					"with a document type of a-z, 0-9 "
+					"and _ (e.g. statement: 7y after "
+					"document_date), got '%s'", item);
+			return 0;
+		}
+		tn = (size_t)(colon - item);
+		memset(&rule, 0, sizeof(rule));
+		if (arc_retention_parse(colon + 1, &rule, msg, sizeof(msg)) !=
+		    DOS_OK) {
+			if (r != NULL)
+				say(r, r->line, "retain_types: %.*s: %s",
+				    (int)tn, item, msg);
+			return 0;
+		}
+		snprintf(rule.category, sizeof(rule.category), "%s",
+			 cat->code);
+		snprintf(rule.doc_type, sizeof(rule.doc_type), "%.*s",
+			 (int)tn, item);
+		for (k = 0; rules != NULL && k < n; k++)
+			if (strcmp(rules[k].doc_type, rule.doc_type) == 0)
+				break;
+		if (rules != NULL && k < n) {
+			if (r != NULL)
+				say(r, r->line, "retain_types: %s is given "
+					"twice", rule.doc_type);
+			return 0;
+		}
+		if (rules != NULL)
+			rules[n] = rule;
+		n++;
+	}
+	if (pn != NULL)
+		*pn = n;
+	return 1;
+}
+
+static int
+retain_types_valid(struct reader *r, const struct cli_category *cat,
+		   const char *v)
+{
+	struct arc_retention_rule rules[256];
+	size_t n = 0;
+
+	if (!retain_types_parse(r, cat, v, NULL, &n))
+		return 0;
+	if (n > sizeof(rules) / sizeof(rules[0])) {
+		say(r, r->line, "retain_types: more than %zu types",
+		    sizeof(rules) / sizeof(rules[0]));
+		return 0;
+	}
+	return retain_types_parse(r, cat, v, rules, &n);
+}
+
 /* A key in a [category CODE] section. */
 static void
 category_key(struct reader *r, const char *key, const char *v)
@@ -451,9 +558,16 @@ category_key(struct reader *r, const char *key, const char *v)
 	} else if (strcmp(key, "aliases") == 0) {
 		slot = &cat->aliases;
 		pline = &cat->aliases_line;
+	} else if (strcmp(key, "retain") == 0) {
+		slot = &cat->retain;
+		pline = &cat->retain_line;
+	} else if (strcmp(key, "retain_types") == 0) {
+		slot = &cat->retain_types;
+		pline = &cat->retain_types_line;
 	} else {
 		say(r, r->line, "unknown key '%s' in [category %s] (expected "
-			"name or aliases)", key, cat->code);
+			"name, aliases, retain or retain_types)", key,
+		    cat->code);
 		return;
 	}
 	if (*pline != 0) {
@@ -475,6 +589,10 @@ category_key(struct reader *r, const char *key, const char *v)
 			"commas, got '%s'", v);
 		return;
 	}
+	if (slot == &cat->retain && !retain_valid(r, v))
+		return;
+	if (slot == &cat->retain_types && !retain_types_valid(r, cat, v))
+		return;
 	if ((*slot = strdup(v)) == NULL) {
 		say(r, r->line, "out of memory");
 		return;
@@ -679,6 +797,8 @@ cli_config_ingest(const struct cli_config *c, struct ing_options *o)
 				     1000000u;
 	if (c->line[CFG_MAX_FILE_MB])
 		o->max_file_bytes = (uint64_t)c->num[CFG_MAX_FILE_MB] << 20;
+	if (c->line[CFG_CLASSIFY_THRESHOLD])
+		o->classify_threshold = c->real[CFG_CLASSIFY_THRESHOLD];
 }
 
 void
@@ -797,5 +917,74 @@ cli_config_sync(const struct cli_config *c, struct arc *a)
 						  : NULL);
 	}
 	json_decref(list);
+	return bad;
+}
+
+enum dos_err
+cli_config_retention(const struct cli_config *c,
+		     struct arc_retention_rule **prules, size_t *pn)
+{
+	struct arc_retention_rule *rules = NULL, *t;
+	size_t i, n = 0, m;
+	char msg[300];
+
+	*prules = NULL;
+	*pn = 0;
+	for (i = 0; c != NULL && i < c->ncats; i++) {
+		const struct cli_category *d = &c->cats[i];
+
+		m = 0;
+		if (d->retain_types != NULL &&
+		    !retain_types_parse(NULL, d, d->retain_types, NULL, &m))
+			m = 0;
+		if ((t = realloc(rules, (n + m + 1) * sizeof(*rules))) ==
+		    NULL) {
+			free(rules);
+			return DOS_NOMEM;
+		}
+		rules = t;
+		if (d->retain != NULL) {
+			memset(&rules[n], 0, sizeof(rules[n]));
+			if (arc_retention_parse(d->retain, &rules[n], msg,
+						sizeof(msg)) == DOS_OK) {
+				snprintf(rules[n].category,
+					 sizeof(rules[n].category), "%s",
+					 d->code);
+				n++;
+			}
+		}
+		if (m > 0 && retain_types_parse(NULL, d, d->retain_types,
+						&rules[n], &m))
+			n += m;
+	}
+	*prules = rules;
+	*pn = n;
+	return DOS_OK;
+}
+
+int
+cli_config_sync_retention(const struct cli_config *c, struct arc *a)
+{
+	struct arc_retention_rule *rules = NULL;
+	struct arc_user who;
+	char msg[1024];
+	size_t n;
+	int changed = 0, bad = 0;
+
+	if (c == NULL || arc_readonly(a))
+		return 0;
+	if (cli_config_retention(c, &rules, &n) != DOS_OK) {
+		dos_log(DOS_LOG_ERR, "config", "out of memory");
+		return 1;
+	}
+	arc_user_local(&who);
+	if (arc_retention_set(a, &who, rules, n, &changed, msg,
+			      sizeof(msg)) != DOS_OK) {
+		dos_log(DOS_LOG_ERR, "config", "%s: retention schedule not "
+			"set: %s", c->path, msg);
+		bad = 1;
+	} else if (changed)
+		dos_log(DOS_LOG_INFO, "config", "%s", msg);
+	free(rules);
 	return bad;
 }

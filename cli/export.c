@@ -222,6 +222,58 @@ archive_key(const char *dir, unsigned char pk[ARC_KEY_PUBLIC_BYTES])
 	return ok;
 }
 
+/* A disposal certificate rather than a bundle; the exit status. */
+static int
+verify_certificate(const char *path, const unsigned char *pk, int json)
+{
+	json_t *rep = NULL, *f;
+	size_t k;
+	enum dos_err err;
+	int rc = 1;
+
+	err = exp_cert_verify(path, pk, &rep);
+	if (rep == NULL) {
+		fprintf(stderr, "dossier: verify-export: %s\n",
+			dos_strerror(err));
+		return 1;
+	}
+	json_object_set_new(rep, "archive_key_checked",
+			    json_boolean(pk != NULL));
+	if (json)
+		cli_print_json(rep);
+	else if (err == DOS_OK)
+		printf("disposal certificate %lld verifies: disposal list "
+		       "%lld, %lld document(s) destroyed, %lld original(s) "
+		       "destroyed; approved by %s, purged by %s%s\n",
+		       (long long)json_integer_value(
+			       json_object_get(rep, "certificate")),
+		       (long long)json_integer_value(
+			       json_object_get(rep, "disposal")),
+		       (long long)json_integer_value(
+			       json_object_get(rep, "documents")),
+		       (long long)json_integer_value(
+			       json_object_get(rep, "originals_destroyed")),
+		       json_string_value(json_object_get(rep, "approved_by")),
+		       json_string_value(json_object_get(rep, "purged_by")),
+		       pk != NULL ? "; signed with this archive's key"
+				  : "; signed by the key it names (run beside "
+				    "the archive, -A DIR, to check it is the "
+				    "archive's)");
+	else {
+		json_array_foreach(json_object_get(rep, "faults"), k, f)
+			fprintf(stderr, "%s\n", json_string_value(f));
+		fprintf(stderr, "dossier: verify-export: the certificate does "
+				"NOT verify (%zu fault%s)\n",
+			json_array_size(json_object_get(rep, "faults")),
+			json_array_size(json_object_get(rep, "faults")) == 1
+				? ""
+				: "s");
+	}
+	rc = err == DOS_OK ? 0 : 1;
+	json_decref(rep);
+	return rc;
+}
+
 int
 cmd_verify_export(const char *dir, int argc, char **argv)
 {
@@ -245,6 +297,11 @@ cmd_verify_export(const char *dir, int argc, char **argv)
 		goto usage;
 	/* Checked against the archive's key too when there is one here. */
 	have_key = archive_key(dir, pk);
+	if (exp_cert_is(argv[optind])) {
+		rc = verify_certificate(argv[optind], have_key ? pk : NULL,
+					json);
+		goto out;
+	}
 	err = exp_verify(argv[optind], have_key ? pk : NULL, &rep);
 	if (rep == NULL) {
 		fprintf(stderr, "dossier: verify-export: %s\n",

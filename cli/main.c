@@ -1410,90 +1410,6 @@ usage:
 	return 2;
 }
 
-/* Copies a document's searchable PDF to a file (or standard output). */
-static int
-cmd_pdf(const char *dir, int argc, char **argv)
-{
-	struct arc *a = NULL;
-	const char *outpath = NULL;
-	char *end, tmp[4096], buf[65536], msg[512] = "";
-	long long id;
-	uint64_t size;
-	ssize_t n;
-	int c, fd = -1, ofd = -1, rc = 1;
-	enum dos_err err;
-
-	tmp[0] = '\0';
-	while ((c = getopt(argc, argv, "o:")) != -1) {
-		if (c == 'o')
-			outpath = optarg;
-		else
-			goto usage;
-	}
-	if (optind != argc - 1 || outpath == NULL)
-		goto usage;
-	id = strtoll(argv[optind], &end, 10);
-	if (*end != '\0' || id <= 0)
-		goto usage;
-	if (cli_open_archive(dir, &a) != DOS_OK)
-		goto out;
-	if ((err = arc_doc_pdf(a, &cli_user, id, &fd, &size, msg,
-			       sizeof(msg))) != DOS_OK) {
-		fprintf(stderr, "dossier: document %lld: %s\n", id,
-			msg[0] ? msg
-			: err == DOS_NOTFOUND ? "no such document, or it has no "
-						"searchable PDF"
-					      : dos_strerror(err));
-		goto out;
-	}
-	if (strcmp(outpath, "-") == 0)
-		ofd = STDOUT_FILENO;
-	else {
-		/* Never a half-written PDF under the name asked for. */
-		if (dos_snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", outpath) !=
-			    DOS_OK ||
-		    (ofd = mkstemp(tmp)) < 0) {
-			fprintf(stderr, "dossier: %s: %s\n", outpath,
-				strerror(errno));
-			tmp[0] = '\0';
-			goto out;
-		}
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (write(ofd, buf, (size_t)n) != n) {
-			n = -1;
-			break;
-		}
-	if (n < 0 || (ofd != STDOUT_FILENO &&
-		      (fsync(ofd) != 0 || fchmod(ofd, 0640) != 0 ||
-		       close(ofd) != 0 || rename(tmp, outpath) != 0))) {
-		fprintf(stderr, "dossier: %s: %s\n", outpath, strerror(errno));
-		if (ofd == STDOUT_FILENO)
-			ofd = -1;
-		goto out;
-	}
-	if (ofd != STDOUT_FILENO)
-		tmp[0] = '\0';
-	ofd = -1;
-	if (strcmp(outpath, "-") != 0)
-		fprintf(stderr, "document %lld: %llu bytes written to %s\n", id,
-			(unsigned long long)size, outpath);
-	rc = 0;
-out:
-	if (ofd >= 0 && ofd != STDOUT_FILENO)
-		close(ofd);
-	if (tmp[0] != '\0')
-		unlink(tmp);
-	if (fd >= 0)
-		close(fd);
-	arc_close(a);
-	return rc;
-usage:
-	fprintf(stderr, "usage: dossier pdf [-A DIR] ID -o FILE|-\n");
-	rc = 2;
-	goto out;
-}
-
 /* Lists recent batches, or shows one with every file and its outcome. */
 static int
 cmd_batch(const char *dir, int argc, char **argv)
@@ -1675,7 +1591,10 @@ static const struct cmd cmds[] = {
 	 "it; the pages scanned are kept).\n"},
 	{"pdf", cmd_pdf, "write a document's searchable PDF: pdf ID -o FILE",
 	 "usage: dossier pdf ID -o FILE|-\n"
-	 "Writes a document's searchable PDF to FILE (- for standard output).\n"},
+	 "       dossier pdf ID --copy --reason WHY [--print] -o FILE|-\n"
+	 "Writes a document's searchable PDF (PDF/A-2b) to FILE (- for\n"
+	 "standard output), or a stamped copy saying who made it, when and\n"
+	 "why.\n"},
 	{"batch", cmd_batch, "list batches, show one, or close a stopped scan",
 	 "usage: dossier batch [--json] [ID]\n"
 	 "       dossier batch close ID\n"
@@ -1688,8 +1607,12 @@ static const struct cmd cmds[] = {
 	 "         [--credit-rating R] [--notes N]\n"
 	 "       dossier customer link NUMBER ACCOUNT\n"
 	 "       dossier customer show NUMBER|ACCOUNT [--json]\n"
-	 "Adds a customer with its accounts, links another account to one, or\n"
-	 "shows one.\n"},
+	 "       dossier customer close|reopen NUMBER|ACCOUNT --reason WHY\n"
+	 "         [--date YYYY-MM-DD]\n"
+	 "       dossier customer close-account ACCOUNT [--date YYYY-MM-DD]\n"
+	 "Adds a customer with its accounts, links another account to one,\n"
+	 "shows one, or records the end of the relationship or an account's\n"
+	 "closing (retention counts from them).\n"},
 	{"edit", cmd_edit, "change a document's metadata, with a reason",
 	 "usage: dossier edit ID --reason WHY FIELD=VALUE...\n"
 	 "       dossier edit ID --reason WHY --page N --text-file FILE|-\n"
@@ -1712,6 +1635,20 @@ static const struct cmd cmds[] = {
 	 "usage: dossier purge\n"
 	 "Purges the documents whose approved deletion has waited out its\n"
 	 "hold and that no legal hold keeps, leaving tombstones.\n"},
+	{"retention", cmd_retention, "retention schedule, what is due, "
+				     "disposal lists and certificates",
+	 "usage: dossier retention rules|due|list [--as-of D] [--json]\n"
+	 "       dossier retention propose --note WHY [--as-of D]\n"
+	 "         [--customer N]... [--category C]... [--document ID]...\n"
+	 "       dossier retention show ID [--json]\n"
+	 "       dossier retention approve ID --as USER [--hold-days N]\n"
+	 "         [--note WHY]\n"
+	 "       dossier retention refuse ID --as USER --note WHY\n"
+	 "       dossier retention withdraw ID\n"
+	 "       dossier retention certificate ID -o FILE\n"
+	 "The retention schedule, the documents due for disposal, disposal\n"
+	 "lists (proposed by a records manager, approved by a manager) and\n"
+	 "their signed certificates.\n"},
 	{"missing", cmd_missing, "list what customers' dossiers lack",
 	 "usage: dossier missing [--as-of DATE] [--json] [CUSTOMER|ACCOUNT]\n"
 	 "Lists what customers' dossiers lack, by the checklists.\n"},

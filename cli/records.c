@@ -72,6 +72,9 @@ cmd_customer(const char *dir, int argc, char **argv)
 	if (argc < 2)
 		goto usage;
 	sub = argv[1];
+	if (strcmp(sub, "close") == 0 || strcmp(sub, "reopen") == 0 ||
+	    strcmp(sub, "close-account") == 0)
+		return cli_customer_close(dir, argc, argv);
 	optind = 2;
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (ch) {
@@ -160,7 +163,12 @@ usage:
 		"[--legal-rep R]\n"
 		"         [--credit-rating R] [--notes N]\n"
 		"       dossier customer link NUMBER ACCOUNT\n"
-		"       dossier customer show NUMBER|ACCOUNT [--json]\n");
+		"       dossier customer show NUMBER|ACCOUNT [--json]\n"
+		"       dossier customer close NUMBER|ACCOUNT --reason WHY "
+		"[--date YYYY-MM-DD]\n"
+		"       dossier customer reopen NUMBER|ACCOUNT --reason WHY\n"
+		"       dossier customer close-account ACCOUNT "
+		"[--date YYYY-MM-DD]\n");
 	rc = 2;
 	goto out;
 }
@@ -416,7 +424,8 @@ int
 cmd_purge(const char *dir, int argc, char **argv)
 {
 	struct arc *a = NULL;
-	json_t *rep = NULL;
+	json_t *rep = NULL, *v;
+	size_t k;
 	int rc = 1;
 	enum dos_err err;
 
@@ -432,12 +441,26 @@ cmd_purge(const char *dir, int argc, char **argv)
 			dos_strerror(err));
 		goto out;
 	}
-	printf("purged %zu document(s), %lld blob file(s) removed; %zu held "
-	       "back by a legal hold\n",
+	printf("purged %zu document(s), %lld blob file(s) removed, %lld "
+	       "original(s) destroyed; %zu held back by a legal hold\n",
 	       json_array_size(json_object_get(rep, "purged")),
 	       (long long)json_integer_value(
 		       json_object_get(rep, "blobs_removed")),
+	       (long long)json_integer_value(
+		       json_object_get(rep, "originals_destroyed")),
 	       json_array_size(json_object_get(rep, "held")));
+	json_array_foreach(json_object_get(rep, "certificates"), k, v)
+		printf("disposal %lld: certificate %lld written (%lld "
+		       "document(s) destroyed); dossier retention certificate "
+		       "%lld -o FILE\n",
+		       (long long)json_integer_value(
+			       json_object_get(v, "disposal")),
+		       (long long)json_integer_value(
+			       json_object_get(v, "certificate")),
+		       (long long)json_integer_value(
+			       json_object_get(v, "documents")),
+		       (long long)json_integer_value(
+			       json_object_get(v, "certificate")));
 	rc = 0;
 out:
 	json_decref(rep);

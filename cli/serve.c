@@ -96,14 +96,15 @@ ocr_starts(const struct ing_options *o)
 	return 1;
 }
 
-/* Brings the archive's categories in line with c's; 0 on success. */
+/* Brings the archive's categories and retention schedule in line with
+ * c's; 0 on success. */
 static int
 sync_categories(const char *dir, const struct cli_config *c)
 {
 	struct arc *a = NULL;
 	int bad;
 
-	if (c == NULL || c->ncats == 0)
+	if (c == NULL)
 		return 0;
 	if (arc_open(dir, 0, &a) != DOS_OK) {
 		dos_log(DOS_LOG_ERR, "config", "cannot open archive %s to "
@@ -111,6 +112,7 @@ sync_categories(const char *dir, const struct cli_config *c)
 		return 1;
 	}
 	bad = cli_config_sync(c, a);
+	bad += cli_config_sync_retention(c, a);
 	arc_close(a);
 	return bad;
 }

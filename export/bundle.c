@@ -14,15 +14,20 @@
  *   documents/<archive number>/metadata.json, document.pdf,
  *                     original.<format> (with originals)
  *
- * Stored files are named by their SHA-256 in the archive, so the manifest
- * is made and signed before any PDF is read; each PDF and original then
- * streams from its blob into the ZIP (a libzip source function reading
- * the file in chunks, one file open at a time) and is checked against
- * its digest on the way: a damaged blob fails the export.
+ * Each searchable PDF leaves as PDF/A-2b carrying the document's current
+ * metadata (ing_pdf_pdfa: title, customer, archive number): it is read
+ * from its blob and checked against its digest first, then written to a
+ * private folder beside the output, whose digest the manifest lists.
+ * Originals are named by their SHA-256 in the archive.  So the manifest
+ * is made and signed before the ZIP is written; each file then streams
+ * into it (a libzip source function reading the file in chunks, one
+ * file open at a time) and is checked against its digest on the way: a
+ * damaged blob fails the export.
  * Exports exp_bundle.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +38,7 @@
 #include <sodium.h>
 #include <zip.h>
 
+#include "dossier/ingest.h"
 #include "dossier/search.h"
 #include "internal.h"
 
@@ -45,8 +51,9 @@ struct doc {
 	char *meta;   /* metadata.json */
 	size_t metalen;
 	int has_pdf;
-	char pdf_sha[DOS_SHA256_HEX];
+	char pdf_sha[DOS_SHA256_HEX]; /* of the PDF/A in the bundle */
 	uint64_t pdf_size;
+	char *pdf_path;               /* where it waits, or NULL */
 	char orig_sha[DOS_SHA256_HEX];
 	uint64_t orig_size;
 	char orig_ext[16];
@@ -80,6 +87,7 @@ struct bundle {
 	size_t msglen;
 	json_t *files; /* manifest "files" */
 	struct dbuf sums; /* SHA256SUMS */
+	char pdfdir[4200]; /* the PDF/A files until zipped, or "" */
 };
 
 /* An archive number as a folder name: letters, digits, . _ - only. */
@@ -211,8 +219,19 @@ src_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 
 	switch (cmd) {
 	case ZIP_SOURCE_OPEN:
-		if (arc_export_open(b->e, b->docs[s->doc].id, s->part, &s->fd,
-				    &size, b->msg, b->msglen) != DOS_OK)
+		if (s->part == ARC_EXPORT_PDF &&
+		    b->docs[s->doc].pdf_path != NULL) {
+			struct stat sb;
+
+			if ((s->fd = open(b->docs[s->doc].pdf_path,
+					  O_RDONLY | O_CLOEXEC)) < 0 ||
+			    fstat(s->fd, &sb) != 0)
+				return src_fail(s, ZIP_ER_OPEN,
+						"cannot be opened");
+			size = (uint64_t)sb.st_size;
+		} else if (arc_export_open(b->e, b->docs[s->doc].id, s->part,
+					   &s->fd, &size, b->msg,
+					   b->msglen) != DOS_OK)
 			return src_fail(s, ZIP_ER_OPEN, "cannot be opened");
 		if (size != s->size)
 			return src_fail(s, ZIP_ER_INCONS,
@@ -461,6 +480,112 @@ unique_dir(struct bundle *b, size_t i)
 		}
 }
 
+/* Reads a stored file whole, checking it against its digest. */
+static enum dos_err
+read_stored(struct bundle *b, struct doc *d, const char *sha,
+	    unsigned char **pout, size_t *plen)
+{
+	unsigned char *p = NULL;
+	char hex[DOS_SHA256_HEX];
+	uint64_t size;
+	size_t got = 0;
+	ssize_t r;
+	int fd = -1;
+	enum dos_err err;
+
+	*pout = NULL;
+	if ((err = arc_export_open(b->e, d->id, ARC_EXPORT_PDF, &fd, &size,
+				   b->msg, b->msglen)) != DOS_OK)
+		return err;
+	if (size == 0 || size > (1u << 30)) {
+		err = DOS_LIMIT;
+		goto out;
+	}
+	if ((p = malloc((size_t)size)) == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	while (got < size && (r = read(fd, p + got, (size_t)size - got)) > 0)
+		got += (size_t)r;
+	if (got != size || dos_sha256_hex(p, got, hex) != DOS_OK ||
+	    strcmp(hex, sha) != 0) {
+		snprintf(b->msg, b->msglen, "%s/document.pdf: the stored file "
+			 "does not match its SHA-256 (damaged in the archive; "
+			 "run dossier verify)", d->dir);
+		err = DOS_CORRUPT;
+		goto out;
+	}
+	*pout = p;
+	*plen = got;
+	p = NULL;
+out:
+	free(p);
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/*
+ * The document's PDF as PDF/A with its metadata, written to the bundle's
+ * private folder; d's digest and size become the new file's, and meta's
+ * "pdf" says both it and what the archive stores.
+ */
+static enum dos_err
+pdfa_prepare(struct bundle *b, struct doc *d, json_t *meta)
+{
+	struct ing_pdf_meta m;
+	unsigned char *in = NULL, *out = NULL;
+	char path[4400], stored[DOS_SHA256_HEX];
+	size_t inlen = 0, outlen = 0;
+	int fd = -1;
+	enum dos_err err;
+
+	snprintf(stored, sizeof(stored), "%s", d->pdf_sha);
+	if ((err = read_stored(b, d, stored, &in, &inlen)) != DOS_OK)
+		goto out;
+	memset(&m, 0, sizeof(m));
+	m.doc_id = d->id;
+	m.title = json_string_value(json_object_get(meta, "title"));
+	m.archive_no = json_string_value(json_object_get(meta, "archive_no"));
+	m.customer = json_string_value(json_object_get(meta, "customer"));
+	m.customer_name = json_string_value(json_object_get(meta,
+							    "customer_name"));
+	m.created = json_string_value(json_object_get(meta, "added"));
+	m.lang = json_string_value(json_object_get(meta, "lang"));
+	if ((err = ing_pdf_pdfa(in, inlen, &m, &out, &outlen)) != DOS_OK) {
+		snprintf(b->msg, b->msglen, "%s/document.pdf: cannot be made "
+			 "PDF/A: %s", d->dir, dos_strerror(err));
+		goto out;
+	}
+	if ((err = dos_snprintf(path, sizeof(path), "%s/%lld.pdf", b->pdfdir,
+				(long long)d->id)) != DOS_OK)
+		goto out;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		       0600)) < 0 ||
+	    write(fd, out, outlen) != (ssize_t)outlen) {
+		snprintf(b->msg, b->msglen, "cannot write %s: %s", path,
+			 strerror(errno));
+		err = DOS_IO;
+		goto out;
+	}
+	if ((d->pdf_path = strdup(path)) == NULL ||
+	    (err = dos_sha256_hex(out, outlen, d->pdf_sha)) != DOS_OK) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	d->pdf_size = outlen;
+	json_object_set_new(meta, "pdf",
+			    json_pack("{s:s,s:I,s:s,s:s}", "sha256", d->pdf_sha,
+				      "size", (json_int_t)outlen, "format",
+				      "PDF/A-2b", "archive_sha256", stored));
+out:
+	if (fd >= 0)
+		close(fd);
+	free(in);
+	free(out);
+	return err;
+}
+
 /* Collects each document's metadata, file list and CSV row. */
 static enum dos_err
 collect(struct bundle *b, const int64_t *ids, json_t *mdocs,
@@ -487,6 +612,8 @@ collect(struct bundle *b, const int64_t *ids, json_t *mdocs,
 					 json_object_get(pdf, "sha256")));
 			d->pdf_size = (uint64_t)json_integer_value(
 				json_object_get(pdf, "size"));
+			if ((err = pdfa_prepare(b, d, meta)) != DOS_OK)
+				break;
 		}
 		snprintf(d->orig_sha, sizeof(d->orig_sha), "%s",
 			 json_string_value(json_object_get(orig, "sha256")));
@@ -609,6 +736,15 @@ exp_bundle(struct arc *a, const struct arc_user *u, const struct exp_opts *o,
 	}
 	exp_key_pem(pk, pem);
 	dos_hex(pk, sizeof(pk), pkhex);
+	if (dos_snprintf(b.pdfdir, sizeof(b.pdfdir), "%s.pdfa.XXXXXX",
+			 path) != DOS_OK ||
+	    mkdtemp(b.pdfdir) == NULL) {
+		snprintf(msg, msglen, "cannot make a folder beside %s: %s",
+			 path, strerror(errno));
+		b.pdfdir[0] = '\0';
+		err = DOS_IO;
+		goto out;
+	}
 	if ((err = exp_csv_header(&csv)) != DOS_OK ||
 	    (err = collect(&b, ids, mdocs, &csv, &pages)) != DOS_OK)
 		goto out;
@@ -714,8 +850,14 @@ out:
 	exp_out_abort(&out);
 	for (i = 0; i < T__MAX; i++)
 		free(text[i]);
-	for (i = 0; b.docs != NULL && i < b.n; i++)
+	for (i = 0; b.docs != NULL && i < b.n; i++) {
 		free(b.docs[i].meta);
+		if (b.docs[i].pdf_path != NULL)
+			unlink(b.docs[i].pdf_path);
+		free(b.docs[i].pdf_path);
+	}
+	if (b.pdfdir[0] != '\0')
+		rmdir(b.pdfdir);
 	for (i = 0; i < b.nsrc; i++)
 		zip_error_fini(&b.srcs[i].err);
 	free(b.docs);

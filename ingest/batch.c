@@ -31,6 +31,7 @@ ing_options_default(struct ing_options *o)
 	o->review_confidence = 60.0;
 	o->deskew = 1;
 	o->pdf = 1;
+	o->classify_threshold = 90.0;
 	o->orient = 1;
 	o->separator = "PATCHT";
 	o->cover_prefix = "DOS:";

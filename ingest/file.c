@@ -310,6 +310,35 @@ doc_account(const struct ing *ing, const struct ing_file *f,
 	return NULL;
 }
 
+/* What the classifier's suggestion for a document keeps alive. */
+struct clf_bufs {
+	char *sug;
+	char reason[200], cust[80], type[80], cat[40];
+};
+
+/* A document with no category given: the classifier's suggestion. */
+static enum dos_err
+classify_doc(struct ing *ing, struct arc *a, const struct ing_file *f,
+	     const struct split_doc *d, struct arc_doc_in *in,
+	     struct clf_bufs *b)
+{
+	struct dbuf text;
+	int j;
+	enum dos_err err;
+
+	dbuf_init(&text, 64u << 10);
+	for (j = 0; j < d->npages && text.len < (60u << 10); j++) {
+		dbuf_adds(&text, f->pages[d->pages[j]].text);
+		dbuf_adds(&text, "\n");
+	}
+	err = ing_classify(ing, a, text.data != NULL ? text.data : "", in,
+			   &b->sug, b->reason, sizeof(b->reason), b->cust,
+			   sizeof(b->cust), b->type, sizeof(b->type), b->cat,
+			   sizeof(b->cat));
+	dbuf_free(&text);
+	return err;
+}
+
 /* Joins a document's page PDFs and stores the result as a blob. */
 static enum dos_err
 doc_pdf(struct arc *a, const struct ing_file *f, const struct split_doc *d,
@@ -345,6 +374,7 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	/* per document: its title, where its date was read, why it waits */
 	char (*titlebuf)[200] = NULL, (*notebuf)[160] = NULL;
 	char (*whybuf)[240] = NULL;
+	struct clf_bufs *clf = NULL;
 	const struct ing_manifest_row *man;
 	struct arc_doc_in *docs = NULL;
 	struct arc_source_in sin;
@@ -375,7 +405,8 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	    (notebuf = calloc((size_t)sp.ndocs + 1, sizeof(*notebuf))) ==
 		    NULL ||
 	    (whybuf = calloc((size_t)sp.ndocs + 1, sizeof(*whybuf))) ==
-		    NULL) {
+		    NULL ||
+	    (clf = calloc((size_t)sp.ndocs + 1, sizeof(*clf))) == NULL) {
 		err = DOS_NOMEM;
 		goto out;
 	}
@@ -459,8 +490,19 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 		docs[i].doc_type = man != NULL && man->type != NULL
 					   ? man->type
 					   : ing->opt.doc_type;
-		/* Else its type and date, or the heading on its first page
-		 * (never the file's name: an upload's has a spool number). */
+		docs[i].lang = ing->opt.langs;
+		docs[i].status = review ? "review" : "archived";
+		docs[i].review_reason = d->review_reason;
+		if (docs[i].category == NULL &&
+		    (err = classify_doc(ing, a, f, d, &docs[i], &clf[i])) !=
+			    DOS_OK) {
+			snprintf(f->msg, sizeof(f->msg), "cannot classify "
+				 "document %d: %s", i + 1, dos_strerror(err));
+			goto out;
+		}
+		/* Else its type (given or suggested) and date, or the
+		 * heading on its first page (never the file's name: an
+		 * upload's has a spool number). */
 		if (man != NULL && man->title != NULL)
 			docs[i].title = man->title;
 		else {
@@ -471,9 +513,6 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 				       titlebuf[i], sizeof(titlebuf[i]));
 			docs[i].title = titlebuf[i];
 		}
-		docs[i].lang = ing->opt.langs;
-		docs[i].status = review ? "review" : "archived";
-		docs[i].review_reason = d->review_reason;
 		docs[i].serial = d->serial;
 		docs[i].pages = dp;
 		docs[i].npages = (size_t)d->npages;
@@ -556,6 +595,9 @@ out:
 	free(titlebuf);
 	free(notebuf);
 	free(whybuf);
+	for (i = 0; clf != NULL && i < sp.ndocs; i++)
+		free(clf[i].sug);
+	free(clf);
 	split_free(&sp);
 	return err;
 }

@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include <leptonica/allheaders.h>
+#include <qpdf/qpdf-c.h>
 
 #include "dossier/ingest.h"
 
@@ -144,7 +145,20 @@ struct ing {
 	int stop;
 	struct ing_stats stats; /* under mu */
 	const struct ing_manifest *manifest; /* borrowed, or NULL */
+	double clf_synced; /* when the classifier last learned (dos_mono) */
 };
+
+/*
+ * The learned classifier's part in filing (classify.c): for a document
+ * with no category given, its suggestion (JSON text into d->suggestion,
+ * kept in *psug for the caller to free); filed on it at or above the
+ * threshold (d->filed_by = "model"), else sent to review with it.
+ */
+enum dos_err ing_classify(struct ing *ing, struct arc *a, const char *text,
+			  struct arc_doc_in *d, char **psug,
+			  char *reason, size_t reasonlen, char *custbuf,
+			  size_t custlen, char *typebuf, size_t typelen,
+			  char *catbuf, size_t catlen);
 
 /*
  * Joins the pages' one-page PDFs into one document PDF (pdfout.c);
@@ -175,6 +189,13 @@ int ing_unsure_figures(const struct ing_page *pages, const int *idx, int n,
 enum dos_err ing_page_in(struct arc *a, const struct ing_page *p,
 			 struct arc_page_in *q, char (*shas)[DOS_SHA256_HEX],
 			 struct arc_barcode **pbcs);
+
+/*
+ * Makes the document open in q PDF/A-2b (pdfa.c): XMP metadata (m may be
+ * NULL: the identification only), the Info dictionary to match, an sRGB
+ * output intent.  Releases q's object handles.
+ */
+enum dos_err ing_pdfa_apply(qpdf_data q, const struct ing_pdf_meta *m);
 
 /*
  * A document PDF with page n (0-based) replaced by a one-page PDF

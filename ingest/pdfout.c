@@ -2,7 +2,8 @@
  * pdfout.c: a document's searchable PDF, made by joining the one-page PDFs
  * Tesseract's renderer wrote for each page (libqpdf), so the text layer
  * comes from the one recognition pass that also fed the catalogue; and
- * the same document with one page swapped for a page read again.
+ * the same document with one page swapped for a page read again; both
+ * PDF/A-2b (pdfa.c).
  * Exports ing_pdf_join, ing_pdf_replace.
  */
 #include <stdlib.h>
@@ -32,6 +33,10 @@ write_out(qpdf_data out, unsigned char **pout, size_t *plen)
 		qpdf_fail(out, "write");
 		return DOS_FORMAT;
 	}
+	/* PDF/A-2b from the start (the metadata of the moment is added
+	 * when it leaves the archive: ing_doc_pdf). */
+	if (ing_pdfa_apply(out, NULL) != DOS_OK)
+		return DOS_FORMAT;
 	/* Same pages, same bytes: the PDF's blob is content-addressed. */
 	qpdf_set_deterministic_ID(out, QPDF_TRUE);
 	qpdf_set_object_stream_mode(out, qpdf_o_generate);

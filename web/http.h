@@ -84,5 +84,21 @@ void web_h_audit_summary(struct web_req *q, struct web_resp *r);
 void web_h_customers(struct web_req *q, struct web_resp *r);
 void web_h_customer_add(struct web_req *q, struct web_resp *r);
 void web_h_account_link(struct web_req *q, struct web_resp *r);
+/* records.c: retention, disposal lists and certificates, closings,
+ * document PDFs and stamped copies */
+void web_h_document_pdf(struct web_req *q, struct web_resp *r);
+void web_h_document_copy(struct web_req *q, struct web_resp *r);
+void web_h_retention_rules(struct web_req *q, struct web_resp *r);
+void web_h_retention_due(struct web_req *q, struct web_resp *r);
+void web_h_disposals(struct web_req *q, struct web_resp *r);
+void web_h_disposal(struct web_req *q, struct web_resp *r);
+void web_h_disposal_propose(struct web_req *q, struct web_resp *r);
+void web_h_disposal_approve(struct web_req *q, struct web_resp *r);
+void web_h_disposal_refuse(struct web_req *q, struct web_resp *r);
+void web_h_disposal_withdraw(struct web_req *q, struct web_resp *r);
+void web_h_certificate(struct web_req *q, struct web_resp *r);
+void web_h_customer_close(struct web_req *q, struct web_resp *r);
+void web_h_customer_reopen(struct web_req *q, struct web_resp *r);
+void web_h_account_close(struct web_req *q, struct web_resp *r);
 
 #endif

@@ -60,6 +60,7 @@ struct conn_ctx {
 	struct web_resp held;
 	int holding;
 	enum dos_err audit_err; /* set by the audit writer, then resumed */
+	int held_view;          /* the held answer is a page image */
 	int started;            /* the handler has seen the request */
 	const char *bad_url;    /* why the raw address is refused, or NULL */
 	unsigned bad_status;    /* ... and with which status */
@@ -439,33 +440,6 @@ h_document(struct web_req *q, struct web_resp *r)
 	json_decref(doc);
 }
 
-/* GET /api/documents/ID/pdf: streamed from the blob store. */
-static void
-h_document_pdf(struct web_req *q, struct web_resp *r)
-{
-	char msg[512] = "";
-	int64_t id;
-	int fd;
-	uint64_t size;
-	enum dos_err err;
-
-	if (!parse_id(q->param, &id)) {
-		resp_error(r, 404, "no such document");
-		return;
-	}
-	err = arc_doc_pdf(q->arc, &q->user, id, &fd, &size, msg, sizeof(msg));
-	if (err != DOS_OK) {
-		resp_err(r, err, msg[0] ? msg : err == DOS_NOTFOUND
-						? "this document has no "
-						  "searchable PDF"
-						: NULL);
-		return;
-	}
-	r->status = 200;
-	r->type = "application/pdf";
-	r->fd = fd;
-	r->fd_size = size;
-}
 
 /* POST /api/documents/ID/edit {"changes": {...}, "reason": "..."} */
 static void
@@ -740,10 +714,77 @@ page_image(struct web_req *q, struct web_resp *r, enum arc_page_part part)
 	free(png);
 }
 
+/*
+ * GET /api/documents/ID/pages/N/image?w=WIDTH: the page at screen size,
+ * as PNG.  A rendering is kept in the archive (arc_page_view), so a page
+ * shown again is sent as a file; the view's audit entry goes to the group
+ * writer, and the connection waits, suspended, until it is on disk.
+ */
 static void
 h_page_image(struct web_req *q, struct web_resp *r)
 {
-	page_image(q, r, ARC_PAGE_PROCESSED);
+	struct arc_page_view v;
+	char msg[512] = "";
+	int64_t id, seq;
+	int width, hold;
+	unsigned char *png;
+	size_t len;
+	enum dos_err err;
+
+	if (!parse_id(q->param, &id) || !parse_id(q->param2, &seq) ||
+	    seq > 100000) {
+		resp_error(r, 404, "no such page");
+		return;
+	}
+	if (!int_arg(q, "w", 1200, RENDER_MIN_WIDTH, RENDER_MAX_WIDTH,
+		     &width)) {
+		resp_error(r, 400, "w must be 200-2400 pixels");
+		return;
+	}
+	/* Suspended before the entry is posted, so that the writer's
+	 * resume finds it suspended (as h_search). */
+	atomic_fetch_add(&nsuspended, 1);
+	hold = auditq != NULL && !atomic_load(&draining);
+	if (hold) {
+		MHD_suspend_connection(q->conn);
+		q->cc->conn = q->conn;
+		q->cc->audit_err = DOS_OK;
+		q->cc->held_view = 1;
+	} else
+		atomic_fetch_sub(&nsuspended, 1);
+	err = arc_page_view(q->arc, &q->user, id, (int)seq, width,
+			    hold ? auditq : NULL, on_audited, q->cc, &v, msg,
+			    sizeof(msg));
+	if (hold && !v.posted) {
+		/* Nothing was posted: no writer will resume it. */
+		MHD_resume_connection(q->conn);
+		atomic_fetch_sub(&nsuspended, 1);
+	} else if (hold)
+		q->held = 1;
+	if (err != DOS_OK) {
+		resp_err(r, err, msg[0] ? msg : NULL);
+		return;
+	}
+	r->cache = "private, max-age=3600";
+	if (v.cached) {
+		resp_fd(r, v.fd, v.size, "image/png");
+		r->cache = "private, max-age=3600";
+		return;
+	}
+	err = render_png(v.fd, v.size, width, &png, &len);
+	close(v.fd);
+	if (err != DOS_OK) {
+		resp_err(r, err, "the page image cannot be shown");
+		return;
+	}
+	/* Kept for the next view; a full disk only means it is not. */
+	(void)arc_page_view_put(q->arc, v.key, png, len);
+	r->status = 200;
+	r->type = "image/png";
+	dbuf_reset(&r->body);
+	if (dbuf_add(&r->body, png, len) != DOS_OK)
+		resp_error(r, 500, "out of memory");
+	free(png);
 }
 
 static void
@@ -1755,7 +1796,8 @@ static const struct route routes[] = {
 	{"GET", "/api/me", h_me, ARC_NACTIONS},
 	{"GET", "/api/search", h_search, ARC_SEARCH},
 	{"GET", "/api/documents/*", h_document, ARC_VIEW},
-	{"GET", "/api/documents/*/pdf", h_document_pdf, ARC_DOWNLOAD},
+	{"GET", "/api/documents/*/pdf", web_h_document_pdf, ARC_DOWNLOAD},
+	{"POST", "/api/documents/*/copy", web_h_document_copy, ARC_VIEW},
 	{"POST", "/api/documents/*/edit", h_document_edit, ARC_EDIT},
 	{"POST", "/api/documents/*/delete", h_document_delete,
 	 ARC_DELETE_REQUEST},
@@ -1824,6 +1866,22 @@ static const struct route routes[] = {
 	{"GET", "/api/customers", web_h_customers, ARC_VIEW},
 	{"POST", "/api/customers", web_h_customer_add, ARC_EDIT},
 	{"POST", "/api/customers/*/accounts", web_h_account_link, ARC_EDIT},
+	/* web/records.c: retention, disposal, closings */
+	{"GET", "/api/retention/rules", web_h_retention_rules, ARC_NACTIONS},
+	{"GET", "/api/retention/due", web_h_retention_due, ARC_REPORT},
+	{"GET", "/api/disposals", web_h_disposals, ARC_NACTIONS},
+	{"POST", "/api/disposals", web_h_disposal_propose, ARC_DISPOSE},
+	{"GET", "/api/disposals/*", web_h_disposal, ARC_NACTIONS},
+	{"POST", "/api/disposals/*/approve", web_h_disposal_approve,
+	 ARC_APPROVE},
+	{"POST", "/api/disposals/*/refuse", web_h_disposal_refuse,
+	 ARC_APPROVE},
+	{"POST", "/api/disposals/*/withdraw", web_h_disposal_withdraw,
+	 ARC_DISPOSE},
+	{"GET", "/api/certificates/*", web_h_certificate, ARC_NACTIONS},
+	{"POST", "/api/customers/*/close", web_h_customer_close, ARC_EDIT},
+	{"POST", "/api/customers/*/reopen", web_h_customer_reopen, ARC_EDIT},
+	{"POST", "/api/accounts/*/close", web_h_account_close, ARC_EDIT},
 };
 
 /* Matches url against pattern; each '*' matches one non-empty segment
@@ -2192,15 +2250,26 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		r = cc->held;
 		cc->holding = 0;
 		if (cc->audit_err != DOS_OK) {
+			/* Not the page image either: the view is not on
+			 * record. */
+			if (r.fd >= 0)
+				close(r.fd);
+			r.fd = -1;
+			r.cache = NULL;
 			dbuf_reset(&r.body);
 			/* A busy or full archive is said as such (503, 507). */
 			resp_error(&r, (unsigned)cc->audit_err < DOS_ERR__MAX &&
 					       err_status[cc->audit_err] > 500
 					       ? err_status[cc->audit_err]
 					       : 500,
-				   "the search could not be recorded in the "
-				   "audit log, so it is not answered; see the "
-				   "server log");
+				   cc->held_view
+					   ? "the page view could not be "
+					     "recorded in the audit log, so "
+					     "the page is not shown; see the "
+					     "server log"
+					   : "the search could not be recorded "
+					     "in the audit log, so it is not "
+					     "answered; see the server log");
 		}
 		return send_resp(conn, cc, &r, method, url);
 	} else if (cc->answered) {
@@ -2372,8 +2441,11 @@ on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	*ctx = NULL;
 	if (cc != NULL) {
 		upload_free(cc->up);
-		if (cc->holding)
+		if (cc->holding) {
 			dbuf_free(&cc->held.body);
+			if (cc->held.fd >= 0)
+				close(cc->held.fd);
+		}
 		dbuf_free(&cc->body);
 		free(cc);
 		*ctx = NULL;
@@ -2579,6 +2651,10 @@ each_minute(const char *dir, long minute)
 		dos_infox("%d borrow grant(s) expired", n);
 	if (h != NULL && minute % 60 == 0)
 		arc_spool_sweep(h, SPOOL_MAX_AGE);
+	if (h != NULL && minute % 10 == 0 &&
+	    (n = (int)arc_view_cache_sweep(h, 0)) > 0)
+		dos_infox("%d kept page image(s) removed to keep the cache "
+			  "under its size", n);
 	arc_close(h);
 }
 

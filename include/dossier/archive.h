@@ -105,6 +105,10 @@ struct arc_doc_in {
 	const char *review_reason; /* why it needs a person, or NULL */
 	int64_t serial;       /* archive serial number from a label, 0: none */
 	const char *pdf;      /* SHA-256 of the searchable PDF blob, or NULL */
+	const char *suggestion; /* the classifier's (JSON text), or NULL */
+	const char *filed_by;   /* "model" when filed on its suggestion */
+	const char *customer;   /* a customer number, when no account
+				 * gives one (a suggestion), or NULL */
 	const struct arc_page_in *pages;
 	size_t npages;
 	/* out, set by arc_source_commit: */
@@ -254,6 +258,27 @@ enum dos_err arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
  */
 enum dos_err arc_doc_pdf(struct arc *a, const struct arc_user *who, int64_t id,
 			 int *pfd, uint64_t *psize, char *msg, size_t msglen);
+
+/*
+ * What a document's PDF says of it when it leaves the archive (its
+ * current metadata), for who may view it: {"id","title","archive_no",
+ * "customer","customer_name","added","lang","category","date"} (caller
+ * frees).
+ */
+enum dos_err arc_doc_pdf_meta(struct arc *a, const struct arc_user *who,
+			      int64_t id, json_t **pmeta, char *msg,
+			      size_t msglen);
+/*
+ * Opens a document's searchable PDF to make a stamped copy of it for
+ * who, who needs only ARC_VIEW (the untouched PDF and original need
+ * ARC_DOWNLOAD): purpose ("print", "download", NULL) and reason (3 to
+ * 300 characters) are audited as a "copy".  The caller stamps every page
+ * (ing_pdf_copy) and closes *pfd.
+ */
+enum dos_err arc_doc_copy_open(struct arc *a, const struct arc_user *who,
+			       int64_t id, const char *purpose,
+			       const char *reason, int *pfd, uint64_t *psize,
+			       char *msg, size_t msglen);
 
 /* A page's stored renditions: the processed page (TIFF G4) and its
  * thumbnail (PNG). */
@@ -667,6 +692,7 @@ enum arc_action {
 	ARC_REVIEW,         /* work the review queue */
 	ARC_ADMIN,          /* users, roles, checklists, legal holds */
 	ARC_REPORT,         /* statistics and completeness over the archive */
+	ARC_DISPOSE,        /* propose disposal lists (records management) */
 	ARC_NACTIONS
 };
 
@@ -843,6 +869,38 @@ enum dos_err arc_auditq_post(struct arc_auditq *q, const char *actor,
 			     const char *action, const char *object,
 			     const char *detail, arc_auditq_fn cb, void *arg);
 void arc_auditq_stop(struct arc_auditq *q);
+
+/*
+ * A page image for the viewer at a width (viewcache.c).  arc_page_view
+ * checks that who may view the document (arc_may ARC_VIEW), opens the
+ * rendering kept from an earlier view at this width (cached = 1: fd is a
+ * PNG to send), else the processed page (cached = 0: render it, send it,
+ * and keep it with arc_page_view_put(key)), and audits the view as
+ * arc_page_open does.  Given a group-committing writer q, the entry is
+ * posted to it and cb(cb_arg, err) is called once it is on disk (posted =
+ * 1); the caller answers only then.  Nothing fails after the entry is
+ * posted.  The caller closes fd.  Renderings are named after the page's
+ * digest, written through tmp/ with fsync and rename, never into the
+ * space kept free, removed with the page's blob by a purge;
+ * arc_view_cache_sweep removes the least recently shown until the folder
+ * holds at most max_bytes (0: $DOSSIER_VIEW_CACHE_MB MiB, else 2 GiB),
+ * and returns how many it removed.
+ */
+struct arc_page_view {
+	int fd;
+	uint64_t size;
+	int cached;   /* fd is the kept rendering */
+	int posted;   /* the audit entry went to q: wait for cb */
+	char key[96]; /* the rendering's name, for arc_page_view_put */
+};
+enum dos_err arc_page_view(struct arc *a, const struct arc_user *who,
+			   int64_t doc, int seq, int width,
+			   struct arc_auditq *q, arc_auditq_fn cb,
+			   void *cb_arg, struct arc_page_view *v, char *msg,
+			   size_t msglen);
+enum dos_err arc_page_view_put(struct arc *a, const char *key,
+			       const void *png, size_t len);
+long arc_view_cache_sweep(struct arc *a, uint64_t max_bytes);
 /* Appends a hash-chained audit entry. */
 enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,
 		       const char *object, const char *detail);
@@ -963,6 +1021,167 @@ enum dos_err arc_audit_export(struct arc *a, const struct arc_user *who,
 			      const char *from, const char *to,
 			      arc_audit_fn fn, void *arg, size_t *pn,
 			      char *msg, size_t msglen);
+
+/* ---- learned classification (classify.c) ---- */
+
+/* What the model suggests. */
+enum arc_clf_kind { ARC_CLF_CATEGORY, ARC_CLF_TYPE, ARC_CLF_CUSTOMER,
+		    ARC_CLF__MAX };
+const char *arc_clf_kind_name(enum arc_clf_kind k);
+/*
+ * Brings the model in line with the documents people filed or confirmed
+ * (archived, not filed by the model itself, with a category or type):
+ * learns the new, takes back what changed or went, at most max documents
+ * a call (*pn says how many; NULL allowed).  One transaction.
+ */
+enum dos_err arc_clf_sync(struct arc *a, int max, int *pn);
+/*
+ * Suggests category, document type and customer for text: {"category":
+ * {"value", "confidence" (0-100), "features"} or null, "doc_type": ...,
+ * "customer": ... (only a customer who may view; else null),
+ * "trained_on": N}.  *pout stays NULL while the model has learned too
+ * little (fewer than 10 documents or 2 categories).
+ */
+enum dos_err arc_clf_suggest(struct arc *a, const struct arc_user *who,
+			     const char *text, json_t **pout);
+/* A labelled text, for training and measuring the model directly. */
+struct arc_clf_example {
+	const char *text;
+	const char *labels[ARC_CLF__MAX]; /* category, type, customer number;
+					   * NULL or "" for none */
+};
+/* Learns (sign 1) or takes back (-1) examples, in one transaction. */
+enum dos_err arc_clf_train(struct arc *a, const struct arc_clf_example *ex,
+			   size_t n, int sign);
+/* Forgets everything learned (arc_clf_sync learns it again). */
+enum dos_err arc_clf_reset(struct arc *a);
+
+/* ---- retention schedules and disposal (retention.c, disposal.c) ---- */
+
+/*
+ * A retention rule: documents of a category (and, if doc_type is not
+ * empty, of that type only; a type's rule wins over its category's) are
+ * kept amount years, months or days after their trigger: the document's
+ * date, the end of its customer's relationship, or the closing of its
+ * account.  Until the trigger has a date, a document is never due.
+ */
+#define ARC_TRIGGER_MAX 20
+struct arc_retention_rule {
+	char category[17];
+	char doc_type[65];             /* "" for the whole category */
+	int amount;                    /* 1.. (200 years, 2400 months,
+					* 73000 days at most) */
+	char unit;                     /* 'y', 'm' or 'd' */
+	char trigger[ARC_TRIGGER_MAX]; /* document_date, relationship_end,
+					* account_closed */
+};
+/*
+ * Parses "10y after relationship_end" into r (category and doc_type are
+ * left as they are).  DOS_INVAL with what is expected in msg.
+ */
+enum dos_err arc_retention_parse(const char *text,
+				 struct arc_retention_rule *r, char *msg,
+				 size_t msglen);
+/* "10y after relationship_end" (out needs 48 bytes). */
+void arc_retention_text(const struct arc_retention_rule *r, char *out,
+			size_t n);
+/*
+ * Makes the n rules the archive's whole schedule (administrators; the
+ * configuration file declares it).  Each category must exist.  A change
+ * is audited ("retention.set", with the schedule); *pchanged says
+ * whether there was one.
+ */
+enum dos_err arc_retention_set(struct arc *a, const struct arc_user *who,
+			       const struct arc_retention_rule *rules,
+			       size_t n, int *pchanged, char *msg,
+			       size_t msglen);
+/* The schedule, for anyone signed in: [{"category","doc_type" (or null),
+ * "retain" ("10y after relationship_end"),"amount","unit","trigger",
+ * "set_at"}]. */
+enum dos_err arc_retention_rules(struct arc *a, json_t **pout);
+/*
+ * Ends a customer's relationship on date (YYYY-MM-DD, not in the future;
+ * NULL: today) with a reason, or (reopen) takes it up again; the
+ * customer by number or account.  Needs ARC_EDIT on the dossier;
+ * audited ("customer-close", "customer-reopen").
+ */
+enum dos_err arc_customer_close(struct arc *a, const struct arc_user *who,
+				const char *key, const char *date,
+				const char *reason, char *msg, size_t msglen);
+enum dos_err arc_customer_reopen(struct arc *a, const struct arc_user *who,
+				 const char *key, const char *reason,
+				 char *msg, size_t msglen);
+/* Records that an account was closed on date (NULL: today); audited
+ * ("account-close").  DOS_NOTFOUND for an account no customer holds. */
+enum dos_err arc_account_close(struct arc *a, const struct arc_user *who,
+			       const char *account, const char *date,
+			       char *msg, size_t msglen);
+/*
+ * The documents whose retention has run out by as_of (YYYY-MM-DD;
+ * NULL: today), within who's reach (ARC_REPORT), by customer and
+ * category: {"as_of", "due": N, "documents": [{"id", "archive_no",
+ * "customer", "customer_name", "account", "category", "doc_type",
+ * "title", "date", "rule", "trigger", "trigger_date", "due"}],
+ * "kept_off": {"legal_hold", "deletion", "disposal"}: documents due but
+ * kept off the list by a legal hold, an open deletion or a disposal
+ * list already under way, "rules": N}.  DOS_INVAL for a malformed date.
+ */
+enum dos_err arc_retention_due(struct arc *a, const struct arc_user *who,
+			       const char *as_of, json_t **pout, char *msg,
+			       size_t msglen);
+/* What is due now and what falls due in the next calendar quarter, for
+ * the statistics: {"due_now", "due_next_quarter", "next_quarter"
+ * ("2027-Q1"), "kept_off"}, within who's reach. */
+enum dos_err arc_retention_figures(struct arc *a, const struct arc_user *who,
+				   json_t **pout);
+
+/*
+ * A disposal list: a records manager (ARC_DISPOSE) proposes the
+ * documents due by as_of (all of them, or those of the listed customers,
+ * categories or documents; a listed document that is not due is an
+ * error); a second person with ARC_APPROVE over every document on it
+ * approves it (each document then waits out hold_days as an approved
+ * deletion) or refuses it; the proposer may withdraw it before.  The
+ * purge that destroys its documents writes a signed certificate.
+ */
+struct arc_disposal_sel {
+	const char *as_of; /* NULL: today */
+	const char *const *customers;  /* numbers or accounts */
+	size_t ncustomers;
+	const char *const *categories; /* codes */
+	size_t ncategories;
+	const int64_t *docs;
+	size_t ndocs;
+	const char *note;  /* why, required */
+};
+enum dos_err arc_disposal_propose(struct arc *a, const struct arc_user *who,
+				  const struct arc_disposal_sel *sel,
+				  int64_t *pid, char *msg, size_t msglen);
+enum dos_err arc_disposal_decide(struct arc *a, const struct arc_user *who,
+				 int64_t id, int approve, int hold_days,
+				 const char *note, char *msg, size_t msglen);
+enum dos_err arc_disposal_withdraw(struct arc *a, const struct arc_user *who,
+				   int64_t id, char *msg, size_t msglen);
+/* The disposal lists, newest first (ARC_DISPOSE, ARC_APPROVE or
+ * ARC_PURGE): [{"id","status","as_of","note","proposed_by",
+ * "proposed_at","decided_by","decided_at","decision_note","hold_until",
+ * "documents","destroyed","kept","pending","certificates":[ids]}]. */
+enum dos_err arc_disposal_list(struct arc *a, const struct arc_user *who,
+			       json_t **pout, char *msg, size_t msglen);
+/* One list with its documents ("items": [{"id","archive_no",
+ * "customer","category","doc_type","title","date","rule","trigger_date",
+ * "due","outcome","note","certificate"}]). */
+enum dos_err arc_disposal_get(struct arc *a, const struct arc_user *who,
+			      int64_t id, json_t **pout, char *msg,
+			      size_t msglen);
+/*
+ * Opens disposal certificate id (the signed JSON file) for who
+ * (ARC_DISPOSE, ARC_APPROVE, ARC_PURGE or ARC_AUDIT_READ).  The caller
+ * closes *pfd.
+ */
+enum dos_err arc_certificate_open(struct arc *a, const struct arc_user *who,
+				  int64_t id, int *pfd, uint64_t *psize,
+				  char *msg, size_t msglen);
 
 /* ---- backup ---- */
 

@@ -93,6 +93,21 @@ enum dos_err exp_audit_log(struct arc *a, const struct arc_user *u,
 enum dos_err exp_verify(const char *path, const unsigned char *archive_pk,
 			json_t **preport);
 
+/*
+ * Disposal certificates (certificate.c): whether path looks like one (a
+ * JSON file, where a bundle is a ZIP), and its check: the Ed25519
+ * signature by the key it names (and, if trusted_pk is not NULL, that
+ * it is that key), and that its list holds together.  *preport (caller
+ * frees): {"kind": "disposal certificate", "certificate", "disposal",
+ * "documents", "originals_destroyed", "signature_valid",
+ * "trusted_key_matched", "approved_by", "purged_by", "faults": [...]}.
+ * DOS_OK, DOS_CORRUPT with faults, DOS_FORMAT when it is no certificate.
+ */
+int exp_cert_is(const char *path);
+enum dos_err exp_cert_verify(const char *path,
+			     const unsigned char *trusted_pk,
+			     json_t **preport);
+
 /* A public key as the PEM text of public_key.txt (openssl reads it);
  * out needs EXP_PEM_MAX bytes. */
 #define EXP_PEM_MAX 160

@@ -35,6 +35,12 @@ struct ing_options {
 	const char *label_regex;    /* label barcode; group 1 = serial number */
 	int keep_blank;             /* keep blank pages inside documents */
 	int pdf;                    /* 1 (default): searchable PDF per document */
+	/* A document with no category given (cover sheet, manifest,
+	 * --category) is filed on the learned classifier's suggestion when
+	 * its confidence reaches this (0-100; default 90; above 100: never),
+	 * and goes to review with the suggestion otherwise (once the model
+	 * has learned enough to suggest). */
+	double classify_threshold;
 };
 
 /* Progress of a batch, reported from the calling thread. */
@@ -189,6 +195,55 @@ enum dos_err ing_page_turn(const struct ing_options *o, struct arc *a,
 			   const struct arc_user *who, int64_t doc, int seq,
 			   int degrees, const char *reason, char *msg,
 			   size_t msglen);
+
+/* ---- PDF/A and stamped copies (pdfa.c) ---- */
+
+/* The XMP namespace of the archive's own properties (prefix dossier:). */
+#define ING_XMP_NS "http://dossier-archive.org/ns/record/1.0/"
+
+/* What a PDF says of its document (each may be NULL). */
+struct ing_pdf_meta {
+	int64_t doc_id;
+	const char *title;
+	const char *customer, *customer_name; /* number and name */
+	const char *archive_no;
+	const char *created; /* filing time, "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *lang;    /* OCR languages */
+};
+/* Fills m from arc_doc_pdf_meta's JSON (strings borrowed from j). */
+void ing_pdf_meta_from(const json_t *j, struct ing_pdf_meta *m);
+/*
+ * The PDF at in as PDF/A-2b with m's metadata: XMP (PDF/A identification,
+ * title, customer, archive number), the Info dictionary to match, an sRGB
+ * output intent.  *pout is malloc'd; same input, same bytes.
+ */
+enum dos_err ing_pdf_pdfa(const unsigned char *in, size_t n,
+			  const struct ing_pdf_meta *m, unsigned char **pout,
+			  size_t *plen);
+/* Who takes a copy, when (as printed) and why. */
+struct ing_pdf_stamp {
+	const char *who, *when, *reason;
+	const char *purpose; /* "Copy", "Printed copy" */
+};
+/*
+ * The same, every page stamped with s in a light diagonal band that
+ * does not hide the page's text (PDF/A too: no transparency).
+ */
+enum dos_err ing_pdf_copy(const unsigned char *in, size_t n,
+			  const struct ing_pdf_meta *m,
+			  const struct ing_pdf_stamp *s, unsigned char **pout,
+			  size_t *plen);
+/*
+ * A document's searchable PDF as it leaves the archive, for who: with
+ * reason NULL the PDF/A with its current metadata (arc_doc_pdf: needs
+ * ARC_DOWNLOAD, audited as a download); with a reason a stamped copy
+ * (arc_doc_copy_open: needs ARC_VIEW, audited as a copy with purpose,
+ * "print" or "download").  *pout is malloc'd; msg says why not.
+ */
+enum dos_err ing_doc_pdf(struct arc *a, const struct arc_user *who,
+			 int64_t id, const char *purpose, const char *reason,
+			 unsigned char **pout, size_t *plen, char *msg,
+			 size_t msglen);
 
 /* ---- scanning straight from a scanner (SANE; scan.c, sane.c) ---- */
 

@@ -17,7 +17,7 @@ A="$T_TMP/archive"
 D() { "$DOSSIER" -A "$A" "$@"; }
 D init >/dev/null
 for u in cle1:clerk: cle2:clerk: ann:staff:north bob:staff:south \
-	mia:manager:north aud:auditor: aud2:auditor: adm:admin:; do
+	mia:manager:north aud:auditor: aud2:auditor: adm:admin: rec:records:; do
 	IFS=: read -r name role unit <<<"$u"
 	echo "pass-$name-123" | D user add "$name" --role "$role" ${unit:+--unit "$unit"} >/dev/null
 done
@@ -68,7 +68,7 @@ is "fixture: three documents, the first read by OCR with its markup" \
 	"true	$evil_name"
 
 start_server "$A" || { not_ok "server starts"; finish; }
-for u in cle1 cle2 ann bob mia aud aud2 adm; do
+for u in cle1 cle2 ann bob mia aud aud2 adm rec; do
 	sign_in "$u" "pass-$u-123" >/dev/null || not_ok "$u signs in"
 done
 sign_out
@@ -176,7 +176,16 @@ PROBES='/api/documents/*|aud|1|no such document
 /api/grants/*/approve|mia|1|no such request
 /api/grants/*/refuse|mia|1|no such request
 /api/saved-searches/*/remove|bob|1|you have no saved search with that number
-/api/customers/*/accounts|ann|C-EVIL|no customer {}'
+/api/customers/*/accounts|ann|C-EVIL|no customer {}
+/api/documents/*/copy|aud|1|no such document
+/api/disposals/*|aud|1|no such disposal list
+/api/disposals/*/approve|mia|1|no such disposal list
+/api/disposals/*/refuse|mia|1|no such disposal list
+/api/disposals/*/withdraw|rec|1|no such disposal list
+/api/certificates/*|aud|1|no such certificate
+/api/customers/*/close|ann|C-EVIL|no customer has the number or account {}
+/api/customers/*/reopen|ann|C-EVIL|no customer has the number or account {}
+/api/accounts/*/close|ann|ACC-EVIL|no customer holds account {} (link it first: dossier customer link)'
 missing=""
 while read -r m p need; do
 	case "$p" in *'*'*) ;; *) continue ;; esac
@@ -228,7 +237,7 @@ done 3<<<"$PROBES"
 is "$nprobes hostile path parameters: each the route's own 404 (or 400 for %00), in words" "$bad" ""
 is "nothing changed by them: the titles and users are as they were" \
 	"$(sqlite3 "$A/catalogue.db" "SELECT (SELECT group_concat(coalesce(title, ''), '|') FROM (SELECT title FROM document ORDER BY id)) || ' ' || (SELECT count(*) FROM user WHERE disabled = 0)")" \
-	"<img src=x onerror=\"window.__pwned=7\">|Scanned document|Scanned document 8"
+	"<img src=x onerror=\"window.__pwned=7\">|Scanned document|Scanned document 9"
 
 # ---- SQL and FTS5 injection through every query field ----
 FIELDS=$(grep -ohE '(web_)?(int_)?arg\(q, "[a-z_]+"' web/*.c | sed -E 's/.*"([a-z_]+)"/\1/' | sort -u | paste -sd' ')
@@ -311,7 +320,7 @@ is "... a title is kept as typed" \
 	"200  '); DROP TABLE document; --"
 st ann POST /api/documents/1/edit '{"changes":{"title":"<img src=x onerror=\"window.__pwned=7\">"},"reason":"back"}' >/dev/null
 is "the catalogue is intact after all of it" \
-	"$(sqlite3 "$A/catalogue.db" "PRAGMA integrity_check; SELECT count(*) FROM document; SELECT count(*) FROM user;" | paste -sd' ')" "ok 3 8"
+	"$(sqlite3 "$A/catalogue.db" "PRAGMA integrity_check; SELECT count(*) FROM document; SELECT count(*) FROM user;" | paste -sd' ')" "ok 3 9"
 
 # ---- script injection: markup is text everywhere ----
 sign_in adm pass-adm-123 >/dev/null

@@ -87,6 +87,9 @@ contains "audit.json holds the documents' entries and the request" \
 mkdir "$T_TMP/x"
 (cd "$T_TMP/x" && unzip -q "$T_TMP/aud.zip")
 check "qpdf --check passes on an exported PDF" sh -c "qpdf --check '$T_TMP/x/documents/$n1/document.pdf' >/dev/null"
+check "every exported PDF is PDF/A with its document's customer and archive number" \
+	python3 tests/pdfa_check.py --customer N-1 --archive-no "$n1" "$T_TMP/x/documents/$n1/document.pdf"
+check "... and so are the others (tests/pdfa_check.py)" sh -c "python3 tests/pdfa_check.py '$T_TMP'/x/documents/*/document.pdf"
 contains "pdftotext finds an OCR word in the exported PDF" \
 	"$(pdftotext "$T_TMP/x/documents/$n1/document.pdf" - | tr -s ' \n' '  ')" "$word"
 is "metadata.json: archive number, customer, account, category, pages" \

@@ -35,8 +35,9 @@ is "the page image is bilevel G4" \
 pdftext=$(pdftotext "$T_TMP/doc.pdf" - | tr -s ' \n' '  ')
 word=$(echo "$doc" | jq -r '[.pages[0].words[] | select(.[5] > 90 and (.[0] | length) > 5) | .[0]][0]')
 contains "the PDF's text layer holds the OCR words" "$pdftext" "$word"
-is "the PDF is the blob the document names" \
-	"$(sha256sum <"$T_TMP/doc.pdf" | cut -d' ' -f1)" "$(echo "$doc" | jq -r '.pdf')"
+check "the document names a stored PDF" test -f "$A/blobs/$(echo "$doc" | jq -r '.pdf | .[0:2]')/$(echo "$doc" | jq -r '.pdf')"
+check "the PDF written is PDF/A with the document's archive number" \
+	python3 tests/pdfa_check.py --archive-no "$(echo "$doc" | jq -r '.archive_no')" "$T_TMP/doc.pdf"
 check "pdf of an unknown document fails" \
 	sh -c "! '$DOSSIER' -A '$A' pdf 999 -o '$T_TMP/none.pdf' 2>/dev/null"
 check "no file left behind by a failed pdf" test ! -e "$T_TMP/none.pdf"

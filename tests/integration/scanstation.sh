@@ -85,6 +85,8 @@ D show --json "$1" | jq -r .pdf >"$T_TMP/pdfsha"
 is "the document has a new searchable PDF" "$([ "$(cat "$T_TMP/pdfsha")" != "$6" ] && echo new)" new
 cp "$A/blobs/$(cut -c1-2 "$T_TMP/pdfsha")/$(cat "$T_TMP/pdfsha")" "$T_TMP/turned.pdf"
 is "its page is landscape now" "$(pdfinfo "$T_TMP/turned.pdf" 2>/dev/null | awk '/^Page size/ { print ($3 > $5) ? "landscape" : "portrait" }')" landscape
+check "the document's PDF after a page turn is PDF/A (tests/pdfa_check.py)" \
+	python3 tests/pdfa_check.py "$T_TMP/turned.pdf"
 is "turning back: 200" "$(turn "$1" '{"degrees":270,"reason":"turned back"}')" 200
 is "upright again, two versions kept" \
 	"$(D show --json "$1" | jq -r '.pages[0].rotation'):$(sqlite3 "$A/catalogue.db" "SELECT count(*) FROM page_image_version")" "0:2"

@@ -766,6 +766,38 @@
     cs.appendChild(checkForm.form);
     root.appendChild(cs);
 
+    // Retention schedule: read-only, from the configuration file.
+    const ret = section('admin-retention', 'Retention schedule');
+    const rnote = D.el('p', 'rp-note');
+    rnote.appendChild(document.createTextNode('Set in the configuration file, in each [category CODE] section: '));
+    rnote.appendChild(D.el('code', null, 'retain = 10y after relationship_end'));
+    rnote.appendChild(document.createTextNode(' (and '));
+    rnote.appendChild(D.el('code', null, 'retain_types = statement: 7y after document_date'));
+    rnote.appendChild(document.createTextNode(').'));
+    ret.appendChild(rnote);
+    try {
+      const rules = await D.api('/api/retention/rules') || [];
+      if (!rules.length) ret.appendChild(D.el('p', null, 'No retention rules are declared.'));
+      else {
+        const t = D.el('table', 'rp-table rp-retention-rules');
+        const hr = D.el('tr');
+        for (const h of ['Category', 'Document type', 'Kept', 'Since']) hr.appendChild(D.el('th', null, h));
+        const th = D.el('thead'); th.appendChild(hr);
+        const tb = D.el('tbody');
+        for (const r of rules) {
+          const tr = D.el('tr');
+          for (const v of [r.category, r.doc_type || 'every type', r.retain, (r.set_at || '').slice(0, 10)])
+            tr.appendChild(D.el('td', null, v));
+          tb.appendChild(tr);
+        }
+        t.append(th, tb);
+        ret.appendChild(t);
+      }
+    } catch (e) {
+      if (e.status !== 401) ret.appendChild(D.status(plainError(e, 'the retention schedule'), true));
+    }
+    root.appendChild(ret);
+
     // Roles: read-only.
     const rs = section('admin-roles', 'Roles');
     const note = D.el('p', 'rp-note');

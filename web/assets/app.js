@@ -61,6 +61,28 @@ window.D = (function () {
     return body;
   }
 
+  // POSTs JSON and returns the answer's bytes (a PDF) as a Blob; errors
+  // as api() throws them.
+  async function blob(path, body) {
+    let res;
+    try {
+      res = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+        body: JSON.stringify(body) });
+    } catch (e) {
+      throw new ApiError(0, 'The archive server could not be reached. Check that dossier is running and try again.');
+    }
+    if (res.status === 401) {
+      showSignIn('Your session has ended; please sign in again.', true);
+      throw new ApiError(401, 'please sign in');
+    }
+    if (!res.ok) {
+      let b = null;
+      try { b = await res.json(); } catch (e) { b = null; }
+      throw new ApiError(res.status, (b && b.error) || res.statusText);
+    }
+    return res.blob();
+  }
+
   // The current route: name, the path's rest, and the query parameters.
   function route() {
     const h = location.hash.replace(/^#\/?/, '');
@@ -103,7 +125,8 @@ window.D = (function () {
     menu.replaceChildren();
     const items = [['home', 'Home', null], ['search', 'Search', 'search'], ['customers', 'Customers', 'view'],
       ['review', 'Scan & review', 'review'],
-      ['audit', 'Audit log', 'audit_read'], ['exports', 'Exports', 'export'], ['stats', 'Statistics', 'report'], ['admin', 'Administration', 'admin']];
+      ['audit', 'Audit log', 'audit_read'], ['exports', 'Exports', 'export'], ['stats', 'Statistics', 'report'],
+      ['records', 'Retention', 'report'], ['admin', 'Administration', 'admin']];
     for (const [name, label, action] of items) {
       if ((action && !may(action)) || !screens[name]) continue;
       const a = el('a', null, label);
@@ -178,5 +201,5 @@ window.D = (function () {
 
   window.addEventListener('hashchange', render);
   window.addEventListener('DOMContentLoaded', start);
-  return { api, el, marked, status, route, go, may, screen, me: () => me };
+  return { api, blob, el, marked, status, route, go, may, screen, me: () => me };
 })();

@@ -319,10 +319,25 @@
     const side = el('div', 'review-side');
     side.appendChild(el('h3', null, 'Document ' + item.id + ': ' + (item.title || '')));
     side.appendChild(el('p', 'reason', 'Why it waits: ' + item.reason));
+    // The classifier's suggestion, each part with its confidence.
+    const sg = item.suggestion;
+    if (sg && (sg.category || sg.doc_type || sg.customer)) {
+      const p = el('p', 'suggestion');
+      p.appendChild(el('strong', null, 'Suggested: '));
+      const parts = [];
+      if (sg.category) parts.push('category ' + sg.category.value + ' (' + Math.round(sg.category.confidence) + '%)');
+      if (sg.doc_type) parts.push('type ' + sg.doc_type.value + ' (' + Math.round(sg.doc_type.confidence) + '%)');
+      if (sg.customer) parts.push('customer ' + sg.customer.value + ' (' + Math.round(sg.customer.confidence) + '%)');
+      p.appendChild(document.createTextNode(parts.join(', ') + ', learned from ' + sg.trained_on + ' filed documents'));
+      side.appendChild(p);
+    }
     side.appendChild(text);
     const f = el('form', 'decide');
     const [wa, acc] = field('Account', 'acc-' + item.id, doc.account, 'e.g. ACC-2024-000101');
-    const [wc, cat] = field('Category', 'cat-' + item.id, doc.category, 'e.g. CREDIT');
+    const [wc, cat] = field('Category', 'cat-' + item.id,
+      doc.category || (sg && sg.category ? sg.category.value : ''), 'e.g. CREDIT');
+    const [wt, typ] = field('Document type', 'type-' + item.id,
+      doc.doc_type || (sg && sg.doc_type ? sg.doc_type.value : ''), 'e.g. loan_application');
     const [wn, note] = field('Note (why)', 'note-' + item.id, '', 'required to send back');
     const accept = el('button', null, 'Accept and file');
     accept.type = 'submit';
@@ -331,7 +346,7 @@
     const open = el('a', null, 'Open in the viewer');
     open.href = '#/doc/' + item.id;
     const st = D.status('');
-    f.append(wa, wc, wn, accept, back, open, st);
+    f.append(wa, wc, wt, wn, accept, back, open, st);
     side.appendChild(f);
     async function decide(action) {
       const body = { note: note.value.trim() };
@@ -339,6 +354,7 @@
         const changes = {};
         if (acc.value.trim() && acc.value.trim() !== (doc.account || '')) changes.account = acc.value.trim();
         if (cat.value.trim() && cat.value.trim() !== (doc.category || '')) changes.category = cat.value.trim();
+        if (typ.value.trim() && typ.value.trim() !== (doc.doc_type || '')) changes.doc_type = typ.value.trim();
         if (Object.keys(changes).length) body.changes = changes;
       }
       accept.disabled = back.disabled = true;

@@ -498,6 +498,18 @@
       summary.textContent = 'Documents filed ' + describePeriod(s.from || from, s.to || to) + ': ' +
         num(t.documents || 0) + ' documents, ' + num(t.pages || 0) + ' pages.';
       root.appendChild(totalsList(t));
+      // Retention: what may be destroyed now, and in the next quarter.
+      if (s.retention) {
+        const r = s.retention;
+        const p = D.el('p', 'rp-note rp-retention');
+        p.appendChild(document.createTextNode('Retention: ' + num(r.due_now) + ' documents due for disposal now, ' +
+          num(r.due_next_quarter) + ' falling due in ' + r.next_quarter +
+          (r.kept_off ? ' (' + num(r.kept_off) + ' kept off by legal holds, deletions or lists under way)' : '') + '. '));
+        const a = D.el('a', null, 'Review what is due');
+        a.href = '#/records';
+        p.appendChild(a);
+        root.appendChild(p);
+      }
 
       const charts = D.el('section', 'rp-section');
       charts.setAttribute('aria-labelledby', 'stats-charts');

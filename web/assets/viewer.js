@@ -337,6 +337,56 @@
     s.append(t, more);
   }
 
+  // "Print" and "Download copy": the archive stamps every page of the copy
+  // with who took it, when and why (audited); the untouched PDF and the
+  // original stay with those who may download.
+  function copyForm(id) {
+    const f = el('form', 'dv-copy');
+    const lab = el('label', null, 'Copy for (reason)');
+    const reason = el('input');
+    reason.id = 'copy-reason';
+    reason.placeholder = 'e.g. customer asked at the counter';
+    reason.maxLength = 300;
+    lab.htmlFor = reason.id;
+    const pr = el('button', 'secondary', 'Print');
+    const dl = el('button', 'secondary', 'Download copy');
+    pr.type = dl.type = 'button';
+    const st = el('span', 'dv-copy-status');
+    st.setAttribute('role', 'status');
+    async function take(purpose) {
+      const why = reason.value.trim();
+      if (why.length < 3) { st.className = 'dv-copy-status error'; st.textContent = 'Say who the copy is for, or why.'; reason.focus(); return; }
+      pr.disabled = dl.disabled = true;
+      st.className = 'dv-copy-status'; st.textContent = 'Stamping the copy\u2026';
+      try {
+        const b = await D.blob('/api/documents/' + id + '/copy', { reason: why, purpose });
+        const url = URL.createObjectURL(b);
+        if (purpose === 'download') {
+          const a = el('a');
+          a.href = url; a.download = 'document-' + id + '-copy.pdf';
+          document.body.appendChild(a); a.click(); a.remove();
+          st.textContent = 'Copy downloaded, stamped with your name, the time and the reason.';
+        } else {
+          const fr = el('iframe', 'dv-print');
+          fr.title = 'Copy to print';
+          fr.src = url;
+          fr.addEventListener('load', () => { try { fr.contentWindow.print(); } catch (e) { window.open(url, '_blank'); } });
+          document.body.appendChild(fr);
+          st.textContent = 'Copy sent to print, stamped with your name, the time and the reason.';
+        }
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+      } catch (e) {
+        st.className = 'dv-copy-status error'; st.textContent = e.message;
+      }
+      pr.disabled = dl.disabled = false;
+    }
+    pr.addEventListener('click', () => take('print'));
+    dl.addEventListener('click', () => take('download'));
+    f.addEventListener('submit', (e) => { e.preventDefault(); take('download'); });
+    f.append(lab, reason, pr, dl, st);
+    return f;
+  }
+
   D.screen('doc', {
     title: 'document',
     render: async (view, r) => {
@@ -404,6 +454,8 @@
         headText.appendChild(u);
       }
       top.appendChild(headText);
+      // A copy for someone: stamped on every page with who, when and why.
+      if (doc.pdf) top.appendChild(copyForm(id));
       if (D.may('download')) {
         const dl = el('div', 'dv-downloads');
         const o = link('/api/documents/' + id + '/original', 'Download original');

@@ -2,7 +2,10 @@
  * test_rank.c: dossier_rank (archive/rank.c) gives FTS5's bm25() scores
  * with the same column weights, for words, phrases, OR, NOT and prefixes;
  * a new search number recounts after the index changes; past the walk cap
- * the extrapolated count stays close to the true one.
+ * the extrapolated count stays close to the true one; scoring after a
+ * walk (dossier_rank_parts with dossier_rank_idf's figures, or with the
+ * phrase's documents counted during the walk) gives dossier_rank's
+ * scores.
  */
 #include "harness.h"
 
@@ -14,6 +17,9 @@
 /* Private to archive/ (archive/internal.h). */
 enum dos_err arc_fts_tokenizer_register(sqlite3 *db);
 enum dos_err arc_fts_rank_register(sqlite3 *db);
+double arc_rank_idf(double nrow, double nhit);
+double arc_rank_score(const double *idf, int nphrase, double avgdl,
+		      double doclen, const double *freq);
 
 static const char *const docs[][4] = {
 	{"loan contract signed by the borrower", "Loan contract", "loan",
@@ -114,6 +120,97 @@ scores_equal_bm25(void **state)
 	assert_int_equal(same_as_bm25(db, "title:loan", 8), 1);
 }
 
+/*
+ * Scores every matching row after the walk, as query.c's collect does:
+ * with dossier_rank_idf's figures, and (counted) with each phrase's
+ * documents counted among the rows; both must equal dossier_rank.
+ */
+static int
+same_after_walk(sqlite3 *db, const char *match, long long search,
+		int counted)
+{
+	sqlite3_stmt *st, *idf_st;
+	double parts[64][8], want[64], idf[4], nhit[4], avgdl;
+	int n = 0, k = 0, r, i, len;
+
+	assert_int_equal(
+		sqlite3_prepare_v2(db,
+				   "SELECT dossier_rank(t, ?2, (SELECT max(rowid)"
+				   " FROM t)), dossier_rank_parts(t, ?2) FROM t"
+				   " WHERE t MATCH ?1",
+				   -1, &st, NULL),
+		SQLITE_OK);
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, search);
+	while (sqlite3_step(st) == SQLITE_ROW && n < 64) {
+		want[n] = sqlite3_column_double(st, 0);
+		len = sqlite3_column_bytes(st, 1);
+		assert_true(len >= 4 * (int)sizeof(double) &&
+			    len <= 7 * (int)sizeof(double));
+		k = len / (int)sizeof(double) - 3;
+		memcpy(parts[n], sqlite3_column_blob(st, 1), (size_t)len);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (counted) {
+		memset(nhit, 0, sizeof(nhit));
+		for (r = 0; r < n; r++)
+			for (i = 0; i < k; i++)
+				nhit[i] += parts[r][3 + i] > 0.0;
+		for (i = 0; i < k; i++)
+			idf[i] = arc_rank_idf(parts[0][0], nhit[i]);
+		avgdl = parts[0][1] / parts[0][0];
+	} else {
+		assert_int_equal(
+			sqlite3_prepare_v2(db,
+					   "SELECT dossier_rank_idf(t, ?2,"
+					   " (SELECT max(rowid) FROM t)) FROM t"
+					   " WHERE t MATCH ?1 LIMIT 1",
+					   -1, &idf_st, NULL),
+			SQLITE_OK);
+		sqlite3_bind_text(idf_st, 1, match, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(idf_st, 2, search + 1000);
+		assert_int_equal(sqlite3_step(idf_st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_bytes(idf_st, 0),
+				 (int)sizeof(double) * (1 + k));
+		memcpy(idf, (const double *)sqlite3_column_blob(idf_st, 0) + 1,
+		       sizeof(double) * (size_t)k);
+		avgdl = ((const double *)sqlite3_column_blob(idf_st, 0))[0];
+		sqlite3_finalize(idf_st);
+	}
+	for (r = 0; r < n; r++) {
+		double got = arc_rank_score(idf, k, avgdl, parts[r][2],
+					    parts[r] + 3);
+
+		if (got != want[r]) {
+			print_message("%s: dossier_rank %.17g, after the walk "
+				      "%.17g\n", match, want[r], got);
+			fail();
+		}
+	}
+	return n;
+}
+
+static void
+scoring_after_the_walk_is_the_same(void **state)
+{
+	sqlite3 *db = *state;
+
+	/* Every document holding the phrases matched: counted. */
+	assert_int_equal(same_after_walk(db, "loan", 21, 1), 3);
+	assert_int_equal(same_after_walk(db, "\"loan contract\"", 22, 1), 1);
+	assert_int_equal(same_after_walk(db, "repayment OR account", 23, 1),
+			 4);
+	assert_int_equal(same_after_walk(db, "贷款", 24, 1), 1);
+	/* Not so for AND, NOT, prefixes and fields: the index's figures. */
+	assert_int_equal(same_after_walk(db, "loan signed", 25, 0), 2);
+	assert_int_equal(same_after_walk(db, "customer NOT statement", 26, 0),
+			 1);
+	assert_int_equal(same_after_walk(db, "repay*", 27, 0), 2);
+	assert_int_equal(same_after_walk(db, "title:loan", 28, 0), 1);
+	assert_int_equal(same_after_walk(db, "\"loan contract\"", 29, 0), 1);
+}
+
 /* The title weighs four times the text: a title match ranks first. */
 static void
 title_match_ranks_first(void **state)
@@ -208,6 +305,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(scores_equal_bm25),
+		T(scoring_after_the_walk_is_the_same),
 		T(title_match_ranks_first),
 		T(new_search_recounts),
 		T(frequent_word_extrapolated),

@@ -2,7 +2,9 @@
  * test_tokenizer.c: the "dossier" FTS5 tokenizer: CJK bigrams, phrase and
  * prefix queries, mixed Latin and CJK text, highlight offsets, Japanese
  * and Korean, CJK punctuation, invalid UTF-8, a long run, and the
- * tokenizer called directly (offsets, query flags, xToken's return code).
+ * tokenizer called directly (offsets, query flags, xToken's return code);
+ * Latin text cuts exactly as unicode61 (remove_diacritics 2) cuts it,
+ * tokens and byte offsets, on random ASCII and mixed input.
  */
 #include "harness.h"
 
@@ -12,6 +14,7 @@
 
 /* Private to archive/ (archive/internal.h). */
 enum dos_err arc_fts_tokenizer_register(sqlite3 *db);
+fts5_api *arc_fts5_api(sqlite3 *db);
 
 #define OUTMAX 4096
 
@@ -595,6 +598,89 @@ arguments_are_refused(void **state)
 			     SQLITE_OK);
 }
 
+/* Tokens as "text@start-end ..." (FTS5's xToken). */
+static int
+list_token(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+	char one[300];
+
+	(void)flags;
+	snprintf(one, sizeof(one), "%.*s@%d-%d", n, tok, start, end);
+	append(ctx, one);
+	return SQLITE_OK;
+}
+
+/* The dossier tokenizer and unicode61 cut Latin text the same way. */
+static void
+latin_cut_as_unicode61(void **state)
+{
+	static const char *const fixed[] = {
+		"Hello, World! ACC-2024-000123 x_y a.b.c 3.14 don't",
+		"  leading and trailing  ", "", "!!!", "MiXeD CaSe 99z",
+		"caf\xc3\xa9 na\xc3\xafve R\xc3\xa9sum\xc3\xa9 ok",
+		"tab\tnew\nline\rcarriage\x01\x7f end",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa long",
+	};
+	static const char *u61args[] = {"remove_diacritics", "2"};
+	fts5_api *api = arc_fts5_api(*state);
+	fts5_tokenizer u61, dos;
+	Fts5Tokenizer *tu = NULL, *td = NULL;
+	void *cu = NULL, *cd = NULL;
+	static char got[OUTMAX], want[OUTMAX];
+	char text[200];
+	unsigned long long r = 88172645463325252ull;
+	size_t k;
+	int i, j, n;
+
+	assert_non_null(api);
+	assert_int_equal(api->xFindTokenizer(api, "unicode61", &cu, &u61),
+			 SQLITE_OK);
+	assert_int_equal(u61.xCreate(cu, u61args, 2, &tu), SQLITE_OK);
+	assert_int_equal(api->xFindTokenizer(api, "dossier", &cd, &dos),
+			 SQLITE_OK);
+	assert_int_equal(dos.xCreate(cd, NULL, 0, &td), SQLITE_OK);
+	for (i = 0; i < 2000 + (int)(sizeof(fixed) / sizeof(fixed[0])); i++) {
+		if (i < (int)(sizeof(fixed) / sizeof(fixed[0]))) {
+			snprintf(text, sizeof(text), "%s", fixed[i]);
+			n = (int)strlen(text);
+		} else {
+			/* Random ASCII, weighted toward letters, digits and
+			 * blanks; every 10th with a byte of Latin-1 in
+			 * UTF-8. */
+			n = (int)(r % 120);
+			for (j = 0; j < n; j++) {
+				r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+				k = r % 100;
+				text[j] = k < 50   ? (char)('a' + r / 100 % 26)
+					  : k < 60 ? (char)('A' + r / 100 % 26)
+					  : k < 70 ? (char)('0' + r / 100 % 10)
+					  : k < 85 ? ' '
+						   : (char)(1 + r / 100 % 127);
+			}
+			if (i % 10 == 0 && n > 3) {
+				text[n / 2] = (char)0xc3;
+				text[n / 2 + 1] = (char)0xa9;
+			}
+			text[n] = '\0';
+		}
+		got[0] = want[0] = '\0';
+		assert_int_equal(u61.xTokenize(tu, want, FTS5_TOKENIZE_DOCUMENT,
+					       text, n, list_token),
+				 SQLITE_OK);
+		assert_int_equal(dos.xTokenize(td, got, FTS5_TOKENIZE_DOCUMENT,
+					       text, n, list_token),
+				 SQLITE_OK);
+		if (strcmp(got, want) != 0) {
+			print_message("text '%s'\n dossier:   %s\n unicode61: "
+				      "%s\n", text, got, want);
+			fail();
+		}
+	}
+	u61.xDelete(tu);
+	dos.xDelete(td);
+}
+
 int
 main(void)
 {
@@ -623,6 +709,7 @@ main(void)
 		T(direct_query_flags_keep_single_char),
 		T(direct_stops_on_xtoken_error),
 		T(arguments_are_refused),
+		T(latin_cut_as_unicode61),
 #undef T
 	};
 

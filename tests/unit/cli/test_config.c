@@ -277,7 +277,21 @@ category_sections(void **state)
 	       "line 2)\n");
 	expect("[category LEGAL]\nname = a\nlisten = 127.0.0.1:1\n",
 	       "d.conf:3: unknown key 'listen' in [category LEGAL] (expected "
-	       "name or aliases)\n");
+	       "name, aliases, retain or retain_types)\n");
+	expect("[category LEGAL]\nname = a\nretain = 10 years\n",
+	       "d.conf:3: retain: expected N(y|m|d) after TRIGGER, TRIGGER "
+	       "one of document_date, relationship_end, account_closed (e.g. "
+	       "10y after relationship_end), got '10 years'\n");
+	expect("[category LEGAL]\nname = a\nretain = 0y after "
+	       "document_date\n",
+	       "d.conf:3: retain: a period of 1 to 200 years, got '0y after "
+	       "document_date'\n");
+	expect("[category LEGAL]\nname = a\nretain_types = deed: 5y after "
+	       "account_closed, deed: 6y after account_closed\n",
+	       "d.conf:3: retain_types: deed is given twice\n");
+	expect("[ingest]\nclassify_threshold = 102\n",
+	       "d.conf:2: classify_threshold: expected a number from 0 to "
+	       "101, got '102'\n");
 	expect("[category LEGAL]\nname = a\naliases = in court\n",
 	       "d.conf:3: aliases: expected words of 1 to 32 characters "
 	       "without blanks or : \" ( ), separated by commas, got 'in "
