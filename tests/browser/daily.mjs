@@ -57,7 +57,7 @@ const step = async (name, fn) => {
 const want = {
   cle: ['batches', 'review', 'saved', 'recent', 'covers', 'my-grants'],
   sta: ['customers', 'saved', 'recent', 'my-deletions', 'my-grants'],
-  mgr: ['approve-grants', 'approve-deletions', 'incomplete', 'customers', 'saved', 'recent'],
+  mgr: ['approve-grants', 'approve-deletions', 'approve-disposals', 'incomplete', 'customers', 'saved', 'recent'],
   aud: ['saved', 'recent', 'audit', 'exports', 'my-grants'],
   adm: ['users', 'units', 'categories', 'retention'],
 };

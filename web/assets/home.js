@@ -4,9 +4,9 @@
 // access requests.  A clerk: their batches, the review queue, cover
 // sheets.  Staff: their customers and deletion requests.  A manager:
 // approvals waiting (deletions, borrow requests) and the unit's
-// incomplete dossiers.  An auditor: recent exports and the audit log in
+// incomplete dossiers; disposal lists to decide on.  An auditor: recent exports and the audit log in
 // numbers.  An administrator: users, units, categories, checklists and
-// retention (deletions on hold, legal holds).  Each card loads by
+// retention (deletions on hold, legal holds, the schedule).  Each card loads by
 // itself; one that fails says so and the others stay.  No card calls
 // what the role may not do.
 'use strict';
@@ -201,6 +201,18 @@
       : mine ? 'All my customers' : 'All customers', 'hm-more'));
   }
 
+  // ---- manager: disposal lists a records manager proposed ----
+  async function disposals(body) {
+    const me = D.me().user;
+    const items = (await D.api('/api/disposals')).filter((x) => x.status === 'proposed' && x.proposed_by !== me);
+    body.appendChild(list(items, (li, x) => {
+      li.appendChild(link('#/records', 'Disposal list ' + x.id));
+      li.appendChild(el('span', 'hm-meta', ' ' + plural(x.documents, 'document') + ' due by ' + x.as_of +
+        ', proposed by ' + x.proposed_by + ': ' + x.note));
+    }, 'No disposal list waits for you.'));
+    if (items.length) body.appendChild(link('#/records', 'Decide on the Retention screen', 'hm-more'));
+  }
+
   // ---- manager: incomplete dossiers ----
   async function incomplete(body, h) {
     const r = await D.api('/api/missing');
@@ -261,7 +273,8 @@
     body.appendChild(link('#/admin', 'Categories and checklists', 'hm-more'));
   }
   async function retention(body) {
-    const [dels, holds] = await Promise.all([D.api('/api/deletions'), D.api('/api/holds')]);
+    const [dels, holds, rules] = await Promise.all([D.api('/api/deletions'), D.api('/api/holds'),
+      D.api('/api/retention/rules')]);
     const hold = dels.filter((x) => x.status === 'approved');
     const due = hold.filter((x) => x.hold_until && new Date(x.hold_until) <= new Date() && !x.held);
     body.appendChild(el('p', null, plural(dels.length - hold.length, 'deletion') + ' waiting for approval, ' +
@@ -276,6 +289,10 @@
       li.appendChild(el('span', 'hm-meta', ' deletion approved by ' + x.approved_by + ', on hold until ' + day(x.hold_until)));
       if (x.held) li.appendChild(stateTag('legal hold'));
     }, 'No deletion is on hold.'));
+    body.appendChild(el('p', null, rules.length ? plural(rules.length, 'retention rule') + ' in the schedule (' +
+      rules.slice(0, 4).map((r) => r.category + (r.doc_type ? '/' + r.doc_type : '') + ' ' + r.retain).join(', ') +
+      (rules.length > 4 ? ', …' : '') + ').' : 'No retention rules are declared: nothing falls due.'));
+    body.appendChild(link('#/admin', 'Retention schedule', 'hm-more'));
   }
 
   const ROLE_LINES = {
@@ -318,6 +335,7 @@
       if (may('approve')) {
         card(grid, 'approve-grants', 'Access requests waiting for you', (b) => grants(b, false));
         card(grid, 'approve-deletions', 'Deletions waiting for your approval', (b) => deletions(b, 'approve'));
+        if (may('report')) card(grid, 'approve-disposals', 'Disposal lists waiting for you', disposals);
       }
       if (may('report') && may('approve')) card(grid, 'incomplete', 'Incomplete dossiers', incomplete);
       if (may('view') && !may('ingest') && !may('audit_read'))
