@@ -5,7 +5,10 @@
  * past UPLOAD_MAX_TOTAL or UPLOAD_MAX_FILES, before the bytes are written.
  * Writes stop short of the space the archive keeps free (arc_space_check).
  * Fields "account" and "category" before the files file the batch's
- * documents where no cover sheet or printed account says otherwise.
+ * documents where no cover sheet or printed account says otherwise;
+ * "file_account" and "file_category" just before a file say it for that
+ * file alone (kept as the batch's manifest, manifest.csv in its spool
+ * folder, which wins over the batch's).
  * A finished upload becomes a batch ingested by a detached job thread with
  * its own archive connection and OCR engine; its progress is kept in
  * memory for the scan station to poll.  Spooled files are removed once
@@ -44,6 +47,10 @@ struct upload {
 	/* Fields before the files: where the batch's documents are filed
 	 * when no cover sheet or printed account says otherwise. */
 	char account[65], category[33];
+	/* The next file's own, and each file's (parallel to paths). */
+	char next_account[65], next_category[33];
+	char (*faccount)[65], (*fcategory)[33];
+	int per_file;          /* some file has its own */
 };
 
 struct job {
@@ -54,6 +61,7 @@ struct job {
 	char **paths;
 	int npaths;
 	char account[65], category[33]; /* "" for none */
+	int manifest;          /* dir/manifest.csv files some files */
 	const char *state;
 	struct ing_progress prog;
 	json_t *files;         /* guarded by lock */
@@ -107,6 +115,55 @@ safe_name(const char *name, int seq, char *out, size_t n)
 	snprintf(out, n, "%04d-%s", seq, clean[0] ? clean : "scan");
 }
 
+/* Keeps the file about to be received's own account and category (its
+ * slot npaths), and clears them for the next. */
+static int
+per_file_add(struct upload *up)
+{
+	size_t n = (size_t)up->npaths + 1;
+	char (*fa)[65], (*fc)[33];
+
+	if ((fa = realloc(up->faccount, n * sizeof(*fa))) == NULL)
+		return 0;
+	up->faccount = fa;
+	if ((fc = realloc(up->fcategory, n * sizeof(*fc))) == NULL)
+		return 0;
+	up->fcategory = fc;
+	memcpy(fa[n - 1], up->next_account, sizeof(fa[0]));
+	memcpy(fc[n - 1], up->next_category, sizeof(fc[0]));
+	if (up->next_account[0] != '\0' || up->next_category[0] != '\0')
+		up->per_file = 1;
+	up->next_account[0] = up->next_category[0] = '\0';
+	return 1;
+}
+
+/* Writes the files' own accounts and categories as the batch's manifest
+ * (dir/manifest.csv; temp file, fsync, rename).  0 on failure. */
+static int
+manifest_write(const struct upload *up)
+{
+	char path[4200], tmp[4200];
+	FILE *f;
+	int i, ok;
+
+	snprintf(path, sizeof(path), "%s/manifest.csv", up->dir);
+	snprintf(tmp, sizeof(tmp), "%s/.manifest.csv.tmp", up->dir);
+	if ((f = fopen(tmp, "wx")) == NULL)
+		return 0;
+	fputs("file,account,category\n", f);
+	/* No value holds a quote or a line break (on_part): quoted as is. */
+	for (i = 0; i < up->npaths; i++)
+		fprintf(f, "\"%s\",\"%s\",\"%s\"\n", up->paths[i],
+			up->faccount[i], up->fcategory[i]);
+	ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return 0;
+	}
+	return 1;
+}
+
 static enum MHD_Result
 on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 	const char *filename, const char *content_type,
@@ -138,6 +195,31 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 		f[off + size] = '\0';
 		return MHD_YES;
 	}
+	/* The next file's own account and category. */
+	if (filename == NULL && key != NULL &&
+	    (strcmp(key, "file_account") == 0 ||
+	     strcmp(key, "file_category") == 0)) {
+		int isacc = key[5] == 'a';
+		char *f = isacc ? up->next_account : up->next_category;
+		size_t cap = isacc ? sizeof(up->next_account)
+				   : sizeof(up->next_category);
+
+		if (off + size >= cap) {
+			fail(up, 400, "account and category are at most 64 "
+				      "and 32 characters");
+			return MHD_YES;
+		}
+		if (memchr(data, '\n', size) != NULL ||
+		    memchr(data, '\r', size) != NULL ||
+		    memchr(data, '"', size) != NULL) {
+			fail(up, 400, "an account or category holds a line "
+				      "break or a quote");
+			return MHD_YES;
+		}
+		memcpy(f + off, data, size);
+		f[off + size] = '\0';
+		return MHD_YES;
+	}
 	/* A part without a readable name (name=*files") has key NULL. */
 	if (filename == NULL || key == NULL || strcmp(key, "files") != 0)
 		return MHD_YES; /* other fields carry nothing we use */
@@ -161,6 +243,11 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 			return MHD_YES;
 		}
 		up->paths = np;
+		if (!per_file_add(up)) {
+			free(np[up->npaths]);
+			fail(up, 500, "out of memory");
+			return MHD_YES;
+		}
 		up->npaths++;
 		up->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			      0600);
@@ -219,13 +306,18 @@ remove_spool(const char *dir, char **paths, int n)
 {
 	int i;
 
+	char m[4200];
+
 	for (i = 0; i < n; i++) {
 		unlink(paths[i]);
 		free(paths[i]);
 	}
 	free(paths);
-	if (dir[0] != '\0')
+	if (dir[0] != '\0') {
+		snprintf(m, sizeof(m), "%s/manifest.csv", dir);
+		unlink(m);
 		rmdir(dir);
+	}
 }
 
 struct upload *
@@ -301,6 +393,8 @@ upload_free(struct upload *up)
 	if (up->pp != NULL)
 		MHD_destroy_post_processor(up->pp);
 	remove_spool(up->dir, up->paths, up->npaths);
+	free(up->faccount);
+	free(up->fcategory);
 	free(up);
 }
 
@@ -368,7 +462,9 @@ job_run(void *arg)
 	const struct wset *set = wset_get();
 	struct ing_options o;
 	struct ing *ing = NULL;
+	struct ing_manifest *man = NULL;
 	struct arc *a = NULL;
+	char mpath[4200], mmsg[256];
 	const char *stage = "cannot open the archive";
 	int i, stopped, started = 0;
 	enum dos_err err;
@@ -383,7 +479,19 @@ job_run(void *arg)
 		o.category = j->category;
 	if ((err = arc_open(j->archive, 0, &a)) == DOS_OK) {
 		stage = "cannot start the ingest (OCR engine)";
-		if ((err = ing_new(&o, &ing)) == DOS_OK) {
+		if ((err = ing_new(&o, &ing)) == DOS_OK && j->manifest) {
+			/* The files' own accounts and categories. */
+			stage = "cannot read the files' own accounts";
+			snprintf(mpath, sizeof(mpath), "%s/manifest.csv",
+				 j->dir);
+			if ((err = ing_manifest_load(mpath, &man, mmsg,
+						     sizeof(mmsg))) !=
+			    DOS_OK)
+				dos_errx("upload: %s: %s", mpath, mmsg);
+			else
+				ing_set_manifest(ing, man);
+		}
+		if (err == DOS_OK) {
 			started = 1;
 			j->a = a;
 			err = ing_batch(ing, a, j->batch, j->paths,
@@ -402,6 +510,7 @@ job_run(void *arg)
 		arc_batch_end(a, j->batch, j->npaths, j->pages, j->docs,
 			      j->failed);
 	ing_free(ing);
+	ing_manifest_free(man);
 	wset_put(set);
 	arc_close(a);
 	if (stopped) {
@@ -460,7 +569,7 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 	pthread_t t;
 	pthread_attr_t at;
 	int64_t batch = 0;
-	int slot, nfiles;
+	int i, slot, nfiles;
 	enum dos_err err;
 
 	*pbatch = 0;
@@ -482,6 +591,27 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 	if (up->category[0] != '\0' &&
 	    arc_category_check(up->a, up->category, msg, msglen) != DOS_OK)
 		return DOS_INVAL;
+	for (i = 0; up->per_file && i < up->npaths; i++) {
+		const char *b = strrchr(up->paths[i], '/');
+		char why[400];
+
+		if (up->fcategory[i][0] == '\0' ||
+		    arc_category_check(up->a, up->fcategory[i], why,
+				       sizeof(why)) == DOS_OK)
+			continue;
+		/* Which file (its name without the spool number), and why. */
+		b = b != NULL ? b + 1 : up->paths[i];
+		snprintf(msg, msglen, "%s: %s", strlen(b) > 5 ? b + 5 : b,
+			 why);
+		return DOS_INVAL;
+	}
+	if (up->per_file && !manifest_write(up)) {
+		snprintf(msg, msglen, "the upload cannot be stored; see the "
+				      "server log");
+		dos_errx("upload: %s/manifest.csv: %s", up->dir,
+			 strerror(errno));
+		return DOS_IO;
+	}
 	if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    (j->files = json_array()) == NULL) {
 		free(j);
@@ -491,6 +621,7 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 	snprintf(j->archive, sizeof(j->archive), "%s", dir);
 	snprintf(j->account, sizeof(j->account), "%s", up->account);
 	snprintf(j->category, sizeof(j->category), "%s", up->category);
+	j->manifest = up->per_file;
 	j->state = "running";
 	/* A slot first: a batch is begun only when it can be followed. */
 	pthread_mutex_lock(&lock);

@@ -3,11 +3,12 @@
 // the administrator never lands on a search); an edit in the viewer seen
 // as a version and in the history; a customer made in the browser and a
 // document uploaded for its account found by that account and filed
-// under it; the request-access flow (refused, asked, approved on the
+// under it, and one file given its own account and category; the request-access flow (refused, asked, approved on the
 // manager's landing screen, opened); then a screenshot of every screen
 // each role reaches from its menu.
 // Env: BASE_URL, OUT_DIR, DOC_ID (a document of customer C-0001, managed
-// by sta), UPLOAD_FILE (a scan printing NEW_ACCOUNT), NEW_ACCOUNT; users
+// by sta), UPLOAD_FILE (a scan printing NEW_ACCOUNT), NEW_ACCOUNT,
+// PERFILE_FILE (a scan printing C-0002's account); users
 // cle, sta, stb, mgr, aud, adm with password pass-NAME-123.
 import { ok, launch, shot } from './lib.mjs';
 
@@ -168,6 +169,24 @@ await step('the customer list finds it by part of the account', async () => {
   return true;
 });
 
+await step('cle sets one file\'s own account and category before uploading it', async () => {
+  // The scan prints ACC-2024-100002; the file's own account wins.
+  await page.click('#menu a[data-screen=review]');
+  await page.waitForSelector('.upload input[type=file]', { state: 'attached', timeout: WAIT });
+  await page.fill('#up-acc', process.env.NEW_ACCOUNT);
+  await page.fill('#up-cat', 'CREDIT');
+  await page.check('#up-perfile');
+  await page.setInputFiles('.upload input[type=file]', [process.env.PERFILE_FILE]);
+  await page.waitForSelector('#up-file-acc-0', { timeout: WAIT });
+  if (await page.inputValue('#up-file-acc-0') !== process.env.NEW_ACCOUNT) throw new Error('not prefilled with the batch\'s account');
+  await page.fill('#up-file-cat-0', 'COMPLAINT');
+  await shot(page, 'daily-upload-perfile');
+  await page.click('.upload-files button:has-text("Upload 1 file")');
+  await page.waitForSelector('.upload .status:has-text("read; 1 document filed.")', { timeout: 3 * WAIT });
+  await page.goto(base + '/#/search?q=' + encodeURIComponent('account:' + process.env.NEW_ACCOUNT + ' category:COMPLAINT'));
+  await page.waitForSelector('.hits li', { timeout: WAIT });
+  return (await page.locator('.hits li').count()) === 1;
+});
 // ---- request access ----
 await step('stb, out of scope, is refused once and offered a request', async () => {
   await signIn(page, 'stb');

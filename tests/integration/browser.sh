@@ -92,6 +92,8 @@ for k in 1 2 3; do
 done
 "$GENSAMPLES" -o "$T_TMP/d" --kind letter --format png --seed 70 --account ACC-2024-555001 \
 	--prefix upload >/dev/null 2>&1
+"$GENSAMPLES" -o "$T_TMP/d" --kind letter --format png --seed 71 --account ACC-2024-100002 \
+	--prefix perfile >/dev/null 2>&1
 echo pass-cle-123 | D --as cle ingest "$T_TMP"/d/d*.png >/dev/null 2>&1
 doc=$(D search --json "account:ACC-2024-100001" | jq -r '[.hits[].id] | min')
 last=$(D search --json "" | jq -r '[.hits[].id] | max')
@@ -101,6 +103,7 @@ D hold place --customer C-0002 --reason "litigation 2024-7" >/dev/null
 start_server "$A" || { not_ok "server for daily.mjs starts"; finish; }
 # Many steps, each waiting up to 90 s on a busy machine.
 JS_TIMEOUT=1200 DOC_ID=$doc UPLOAD_FILE="$T_TMP/d/upload-0001.png" NEW_ACCOUNT=ACC-2024-555001 \
+	PERFILE_FILE="$T_TMP/d/perfile-0001.png" \
 	run_js daily.mjs
 stop_server
 finish

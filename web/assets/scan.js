@@ -1,5 +1,6 @@
 // dossier scan station (#/review): upload a batch (several files, drag and
-// drop, upload progress), or scan one on a scanner attached to the server
+// drop, upload progress; an account and category for the batch or for
+// each file), or scan one on a scanner attached to the server
 // (shown only when the server sees one); watch it being ingested (files
 // or pages scanned and read, each finished document's pages as
 // thumbnails; a scan the scanner stopped can be resumed or closed), then
@@ -22,12 +23,19 @@
   }
 
   // Uploads with XMLHttpRequest, which reports upload progress.
-  function send(files, fields, onProgress) {
+  // own[i], when given, is file i's own {account, category}: sent just
+  // before the file, it wins over the batch's.
+  function send(files, fields, onProgress, own) {
     return new Promise((resolve, reject) => {
       const fd = new FormData();
       // Fields first: the server reads them before the files stream in.
       for (const [k, v] of Object.entries(fields)) if (v) fd.append(k, v);
-      for (const f of files) fd.append('files', f, f.name);
+      files.forEach((f, i) => {
+        const o = (own && own[i]) || {};
+        if (o.account) fd.append('file_account', o.account);
+        if (o.category) fd.append('file_category', o.category);
+        fd.append('files', f, f.name);
+      });
       const x = new XMLHttpRequest();
       x.open('POST', '/api/batches');
       x.setRequestHeader('X-CSRF-Token', sessionStorage.getItem('csrf') || '');
@@ -68,10 +76,62 @@
     D.api('/api/categories').then((list) => {
       for (const c of list) { const o = el('option', null, c.name); o.value = c.code; cats.appendChild(o); }
     }).catch(() => {});
-    opts.append(wa, wc, cats);
-    box.append(opts, drop, input, bar, st);
-    async function go(files) {
+    // Each file its own account and category: the files chosen wait in a
+    // table until "Upload" is pressed.
+    const wp = el('div', 'field upload-perfile');
+    const per = el('input');
+    Object.assign(per, { type: 'checkbox', id: 'up-perfile' });
+    const pl = el('label', null, 'Set the account and category of each file');
+    pl.htmlFor = 'up-perfile';
+    wp.append(per, pl);
+    opts.append(wa, wc, cats, wp);
+    const pending = el('div', 'upload-files');
+    pending.hidden = true;
+    box.append(opts, drop, input, pending, bar, st);
+    function stage(files) {
+      pending.replaceChildren();
+      const t = el('table', 'upload-files-table');
+      const hr = el('tr');
+      for (const h of ['File', 'Account', 'Category']) hr.appendChild(el('th', null, h));
+      const th = el('thead');
+      th.appendChild(hr);
+      const tb = el('tbody');
+      const rows = files.map((f, i) => {
+        const tr = el('tr');
+        const a = el('input');
+        Object.assign(a, { id: 'up-file-acc-' + i, value: acc.value.trim(), placeholder: 'the batch\'s' });
+        a.setAttribute('aria-label', 'Account of ' + f.name);
+        const c = el('input');
+        Object.assign(c, { id: 'up-file-cat-' + i, value: cat.value.trim(), placeholder: 'the batch\'s' });
+        c.setAttribute('aria-label', 'Category of ' + f.name);
+        c.setAttribute('list', 'up-cats');
+        const ta = el('td'), tc = el('td');
+        ta.appendChild(a); tc.appendChild(c);
+        tr.append(el('td', null, f.name), ta, tc);
+        tb.appendChild(tr);
+        return [a, c];
+      });
+      t.append(th, tb);
+      const up = el('button', null, 'Upload ' + files.length + ' file' + (files.length > 1 ? 's' : ''));
+      up.type = 'button';
+      const cancel = el('button', 'secondary', 'Cancel');
+      cancel.type = 'button';
+      cancel.addEventListener('click', () => { pending.hidden = true; pending.replaceChildren(); });
+      up.addEventListener('click', () => {
+        const own = rows.map(([a, c]) => ({ account: a.value.trim(), category: c.value.trim() }));
+        pending.hidden = true;
+        pending.replaceChildren();
+        go(files, own, true);
+      });
+      pending.append(t, up, document.createTextNode(' '), cancel);
+      pending.hidden = false;
+      st.className = 'status';
+      st.textContent = files.length + ' file' + (files.length > 1 ? 's' : '') +
+        ' chosen: say each one\'s account and category, then upload.';
+    }
+    async function go(files, own, staged) {
       if (!files.length) return;
+      if (per.checked && !staged) { stage(files); return; }
       bar.hidden = false; bar.value = 0;
       st.className = 'status';
       st.textContent = 'Uploading ' + files.length + ' file' + (files.length > 1 ? 's' : '') + '…';
@@ -79,7 +139,7 @@
         const b = await send(files, { account: acc.value.trim(), category: cat.value.trim() }, (done, total) => {
           bar.value = Math.round(done * 100 / total);
           st.textContent = 'Uploading: ' + Math.round(done / 1048576) + ' of ' + Math.round(total / 1048576) + ' MB';
-        });
+        }, own);
         bar.hidden = true;
         // Said while the batch is read; its watcher says when it is done.
         st.textContent = 'Batch ' + b.batch + ': ' + files.length + ' file' + (files.length > 1 ? 's' : '') +
