@@ -595,12 +595,18 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 		const char *b = strrchr(up->paths[i], '/');
 		char why[400];
 
+		/* Which file (its name without the spool number), and why. */
+		b = b != NULL ? b + 1 : up->paths[i];
+		if (!dos_utf8_valid(up->faccount[i]) ||
+		    !dos_utf8_valid(up->fcategory[i])) {
+			snprintf(msg, msglen, "%s: its account or category "
+				 "is not UTF-8 text", strlen(b) > 5 ? b + 5 : b);
+			return DOS_INVAL;
+		}
 		if (up->fcategory[i][0] == '\0' ||
 		    arc_category_check(up->a, up->fcategory[i], why,
 				       sizeof(why)) == DOS_OK)
 			continue;
-		/* Which file (its name without the spool number), and why. */
-		b = b != NULL ? b + 1 : up->paths[i];
 		snprintf(msg, msglen, "%s: %s", strlen(b) > 5 ? b + 5 : b,
 			 why);
 		return DOS_INVAL;
@@ -611,6 +617,21 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 		dos_errx("upload: %s/manifest.csv: %s", up->dir,
 			 strerror(errno));
 		return DOS_IO;
+	}
+	if (up->per_file) {
+		/* Read back as the job will: refused now, not mid-batch. */
+		struct ing_manifest *m = NULL;
+		char mpath[4200], why[256];
+
+		snprintf(mpath, sizeof(mpath), "%s/manifest.csv", up->dir);
+		if (ing_manifest_load(mpath, &m, why, sizeof(why)) != DOS_OK) {
+			dos_errx("upload: %s: %s", mpath, why);
+			snprintf(msg, msglen, "the files' own accounts and "
+				 "categories cannot be read back; see the "
+				 "server log");
+			return DOS_INVAL;
+		}
+		ing_manifest_free(m);
 	}
 	if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    (j->files = json_array()) == NULL) {

@@ -123,6 +123,11 @@ code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "file_category=NOPE" -F "files
 is "a file's unknown category: 400" "$code" 400
 contains "... naming the file and the category" "$(json .error <"$T_TMP/r")" "$(basename "$1"): unknown category 'NOPE'"
 is "... and no batch was begun for it" "$(D batch --json | jq 'length')" 1
+printf '\377\376ACC' >"$T_TMP/badacc"
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "file_account=<$T_TMP/badacc" -F "files=@$1" "$BASE_URL/api/batches")
+is "a file's account that is not UTF-8: 400 before a batch begins" \
+	"$code $(D batch --json | jq 'length')" "400 1"
+is "... in words, naming the file" "$(json .error <"$T_TMP/r")" "$(basename "$1"): its account or category is not UTF-8 text"
 code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "account=ACC-2024-300009" -F "category=CREDIT" \
 	-F "file_account=ACC-2024-300001" -F "file_category=COMPLAINT" -F "files=@$1" \
 	-F "files=@$2" "$BASE_URL/api/batches")
