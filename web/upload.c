@@ -595,12 +595,13 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 		const char *b = strrchr(up->paths[i], '/');
 		char why[400];
 
-		/* Which file (its name without the spool number), and why. */
+		/* Which file (its name without the spool number), why. */
 		b = b != NULL ? b + 1 : up->paths[i];
 		if (!dos_utf8_valid(up->faccount[i]) ||
 		    !dos_utf8_valid(up->fcategory[i])) {
 			snprintf(msg, msglen, "%s: its account or category "
-				 "is not UTF-8 text", strlen(b) > 5 ? b + 5 : b);
+				 "is not UTF-8 text",
+				 strlen(b) > 5 ? b + 5 : b);
 			return DOS_INVAL;
 		}
 		if (up->fcategory[i][0] == '\0' ||
@@ -624,7 +625,8 @@ upload_finish(struct upload *up, const char *dir, const char *user,
 		char mpath[4200], why[256];
 
 		snprintf(mpath, sizeof(mpath), "%s/manifest.csv", up->dir);
-		if (ing_manifest_load(mpath, &m, why, sizeof(why)) != DOS_OK) {
+		if (ing_manifest_load(mpath, &m, why, sizeof(why)) !=
+		    DOS_OK) {
 			dos_errx("upload: %s: %s", mpath, why);
 			snprintf(msg, msglen, "the files' own accounts and "
 				 "categories cannot be read back; see the "
