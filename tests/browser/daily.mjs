@@ -82,6 +82,26 @@ await step('adm: no search anywhere on the landing screen, no search card', asyn
     !(await page.isVisible('text=Search failed'));
 });
 
+// ---- words read unsurely, marked where they are seen ----
+await step('the viewer frames and counts the words read with low confidence, as the API has them', async () => {
+  await signIn(page, 'sta');
+  await page.goto(base + '/#/doc/' + DOC);
+  await page.waitForSelector('.dv-ocr', { timeout: WAIT });
+  await page.waitForTimeout(500);
+  const n = await page.evaluate(async (id) => {
+    const d = await (await fetch('/api/documents/' + id)).json();
+    const below = typeof d.unsure_below === 'number' ? d.unsure_below : 60;
+    return (d.pages[0].words || []).filter((w) => w[5] < below).length;
+  }, DOC);
+  const boxes = await page.locator('.dv-unsurebox').count();
+  const under = await page.locator('.dv-ocr .dv-unsure').count();
+  const note = n ? await page.textContent('.dv-unsurenote') : '';
+  const head = n ? await page.textContent('.dv-unsurecount') : '';
+  if (boxes !== n || (n && under < 1) || (n && !note.startsWith(n + ' word')) || (n && !head.includes(n + ' uncertain')))
+    throw new Error('API ' + n + ', boxes ' + boxes + ', underlined ' + under + ', note "' + note + '", head "' + head + '"');
+  return true;
+});
+
 // ---- an edit in the viewer, seen in the history ----
 await step('sta edits the title and date in the viewer with a reason', async () => {
   await signIn(page, 'sta');
@@ -107,6 +127,24 @@ await step('the new version shows with its reason and the old values, and in the
   if (!/Version 2/.test(text) || !/title and date checked against the paper/.test(text) || !/2024-02-29/.test(text))
     throw new Error(text);
   return (await page.textContent('.dv-meta')).includes('2024-02-29');
+});
+
+// ---- a search saved under its results, on the landing screen ----
+await step('sta saves a search; the landing screen shows it with what it finds now', async () => {
+  await page.goto(base + '/#/search?q=' + encodeURIComponent('customer:C-0001'));
+  await page.waitForSelector('.hits li', { timeout: WAIT });
+  const n = await page.locator('.hits li').count();
+  await page.fill('#sv-name', 'Ada\'s papers');
+  await page.click('.sv-save button[type=submit]');
+  await page.waitForSelector('.sv-save .status:has-text("it is on your home screen")', { timeout: WAIT });
+  await page.goto(base + '/#/home');
+  await homeLoaded(page);
+  const li = page.locator('#home-saved li:has-text("Ada\'s papers")');
+  await li.waitFor({ timeout: WAIT });
+  const count = (await li.locator('.hm-count').textContent()).trim();
+  await shot(page, 'daily-home-saved');
+  if (count !== String(n)) throw new Error('card says ' + count + ', the search found ' + n);
+  return n > 0;
 });
 
 // ---- a customer made in the browser, a document uploaded for it ----
