@@ -7,8 +7,8 @@
  * arc_may asks it about one document, so the two cannot disagree.
  * Exports arc_action_name, arc_clearance_level, arc_user_local,
  * arc_user_load, arc_may and the internal arc_scope_cond,
- * arc_customer_scope_cond (the same for a dossier), arc_act_bits,
- * arc_object_name.
+ * arc_customer_scope_cond (the same for a dossier), arc_audit_scope_cond
+ * (the audit entries a reader may read), arc_act_bits, arc_object_name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,6 +161,27 @@ granted(struct arc_sql *q, const struct arc_user *u, const char *col,
 	arc_sql_add(q, ")");
 }
 
+/*
+ * "EXISTS (a grant of d's customer to u that counts and covers d)": a
+ * whole-customer grant lends what its approver could see, the categories
+ * and clearance kept on it (NULL: no limit).
+ */
+static void
+granted_in_dossier(struct arc_sql *q, const struct arc_user *u)
+{
+	arc_sql_add(q, "EXISTS (SELECT 1 FROM access_grant g WHERE "
+		       "g.user_name = ");
+	arc_sql_text(q, u->name, 0);
+	arc_sql_add(q, " AND g.status = 'approved' AND g.until > ");
+	arc_sql_text(q, q->now, 0);
+	arc_sql_add(q, " AND g.customer_id = d.customer_id AND (g.categories "
+		       "IS NULL OR instr(',' || g.categories || ',', ',' || "
+		       "coalesce(d.category, '') || ',') > 0) AND "
+		       "(g.clearance IS NULL OR g.clearance >= (CASE "
+		       "d.confidentiality WHEN 'public' THEN 0 WHEN 'internal' "
+		       "THEN 1 WHEN 'confidential' THEN 2 ELSE 3 END)))");
+}
+
 /* The role's reach over document d (customer c). */
 static void
 reach_cond(struct arc_sql *q, const struct arc_user *u)
@@ -203,7 +224,7 @@ arc_scope_cond(struct arc_sql *q, const struct arc_user *u,
 		arc_sql_add(q, " OR ");
 		granted(q, u, "d.id", "document_id");
 		arc_sql_add(q, " OR ");
-		granted(q, u, "d.customer_id", "customer_id");
+		granted_in_dossier(q, u);
 	}
 	arc_sql_add(q, ") AND (CASE d.confidentiality WHEN 'public' THEN 0"
 		       " WHEN 'internal' THEN 1 WHEN 'confidential' THEN 2"
@@ -355,4 +376,49 @@ arc_may(struct arc *a, const struct arc_user *u, enum arc_action act,
 		return DOS_OK;
 	explain(u, act, kind, why, whylen);
 	return deny(a, u, act, kind, id, why);
+}
+
+/* " OR (cond ... unit = u's unit)", cond ending in "unit = " and one
+ * parenthesis to close after the unit. */
+static void
+or_unit(struct arc_sql *q, const struct arc_user *u, const char *cond)
+{
+	arc_sql_add(q, " OR (");
+	arc_sql_add(q, cond);
+	arc_sql_text(q, u->unit, 0);
+	arc_sql_add(q, "))");
+}
+
+void
+arc_audit_scope_cond(struct arc_sql *q, const struct arc_user *u)
+{
+	/* A reader of no unit (and the local administrator) reads it all. */
+	if (u == NULL || u->local || u->unit[0] == '\0')
+		return;
+	/*
+	 * An entry belongs to a unit when it is about one of the unit's
+	 * documents, customers (by id or number), users or their batches,
+	 * or when one of the unit's users made it (what they searched,
+	 * read, tried).  Entries about the archive as a whole (categories,
+	 * roles, checklists, backups, users of no unit) belong to no unit.
+	 * Each test looks the entry's object up by key, so reading the
+	 * newest page of a long log reads no more than that page.
+	 */
+	arc_sql_add(q, " AND (0");
+	or_unit(q, u, "x.actor IN (SELECT name FROM user WHERE unit = ");
+	or_unit(q, u, "x.object IN (SELECT name FROM user WHERE unit = ");
+	or_unit(q, u, "x.object GLOB 'document [0-9]*' AND EXISTS (SELECT 1 "
+		      "FROM document d JOIN customer c ON c.id = "
+		      "d.customer_id WHERE d.id = CAST(substr(x.object, 10) "
+		      "AS INTEGER) AND c.unit = ");
+	or_unit(q, u, "x.object GLOB 'customer [0-9]*' AND EXISTS (SELECT 1 "
+		      "FROM customer c WHERE c.id = CAST(substr(x.object, 10) "
+		      "AS INTEGER) AND c.unit = ");
+	or_unit(q, u, "EXISTS (SELECT 1 FROM customer c WHERE (c.number = "
+		      "x.object OR (x.object GLOB 'customer *' AND c.number = "
+		      "substr(x.object, 10))) AND c.unit = ");
+	or_unit(q, u, "x.object GLOB 'batch [0-9]*' AND EXISTS (SELECT 1 FROM "
+		      "batch b JOIN user s ON s.name = b.user WHERE b.id = "
+		      "CAST(substr(x.object, 7) AS INTEGER) AND s.unit = ");
+	arc_sql_add(q, ")");
 }

@@ -107,6 +107,57 @@ problem(json_t *list, const char *kind, const char *object, const char *what)
 					      what));
 }
 
+/*
+ * A loop over rows that ended on something other than SQLITE_DONE read
+ * only part of what it checks: a problem (never a silent success), with
+ * SQLite's reason.
+ */
+static void
+unread(struct arc *a, json_t *problems, const char *object, const char *what,
+       int rc)
+{
+	char s[512];
+
+	snprintf(s, sizeof(s), "%s could not be read to its end (%s)", what,
+		 rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB
+			 ? "the catalogue is damaged"
+			 : sqlite3_errmsg(a->db));
+	problem(problems, "catalogue", object, s);
+}
+
+/* SQLite's own check of the catalogue's pages and indexes. */
+static enum dos_err
+verify_catalogue(struct arc *a, json_t *problems)
+{
+	sqlite3_stmt *st = NULL;
+	char s[600];
+	enum dos_err err;
+	int rc, n = 0;
+
+	if ((err = arc_prepare(a, "PRAGMA quick_check", &st)) != DOS_OK) {
+		problem(problems, "catalogue", "catalogue.db",
+			"quick_check could not run");
+		return DOS_OK;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *r = arc_col_text(st, 0);
+
+		if (strcmp(r, "ok") == 0)
+			continue;
+		if (++n > 20)
+			continue; /* the first ones say enough */
+		snprintf(s, sizeof(s), "quick_check: %s", r);
+		problem(problems, "catalogue", "catalogue.db", s);
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(s, sizeof(s), "quick_check stopped: %s",
+			 sqlite3_errmsg(a->db));
+		problem(problems, "catalogue", "catalogue.db", s);
+	}
+	sqlite3_finalize(st);
+	return DOS_OK;
+}
+
 static enum dos_err
 verify_audit(struct arc *a, json_t *problems, json_int_t *pcount,
 	     char *head, size_t headlen)
@@ -114,6 +165,7 @@ verify_audit(struct arc *a, json_t *problems, json_int_t *pcount,
 	sqlite3_stmt *st = NULL;
 	char prev[DOS_SHA256_HEX], hash[DOS_SHA256_HEX], obj[32];
 	enum dos_err err;
+	int rc;
 
 	head[0] = '\0';
 	snprintf(prev, sizeof(prev), "%s", GENESIS);
@@ -121,7 +173,7 @@ verify_audit(struct arc *a, json_t *problems, json_int_t *pcount,
 				  "detail, prev, hash FROM audit ORDER BY id",
 			       &st)) != DOS_OK)
 		return err;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		snprintf(obj, sizeof(obj), "audit:%lld",
 			 (long long)sqlite3_column_int64(st, 0));
 		(*pcount)++;
@@ -139,6 +191,8 @@ verify_audit(struct arc *a, json_t *problems, json_int_t *pcount,
 		snprintf(head, headlen, "%lld:%s",
 			 (long long)sqlite3_column_int64(st, 0), prev);
 	}
+	if (rc != SQLITE_DONE)
+		unread(a, problems, "audit", "the audit log", rc);
 	sqlite3_finalize(st);
 	return DOS_OK;
 }
@@ -204,13 +258,13 @@ verify_blobs(struct arc *a, json_t *problems, json_int_t *pcount,
 	char hash[DOS_SHA256_HEX];
 	const char *sha;
 	uint64_t size;
-	int fd;
+	int fd, rc;
 	enum dos_err err;
 
 	if ((err = arc_prepare(a, "SELECT sha256, size, destroyed IS NOT "
 				  "NULL FROM blob", &st)))
 		return err;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		sha = arc_col_text(st, 0);
 		/* Destroyed on purpose (a purged original): its row says
 		 * what it was; a file left by an interrupted purge is
@@ -236,6 +290,8 @@ verify_blobs(struct arc *a, json_t *problems, json_int_t *pcount,
 				"content altered (SHA-256 mismatch)");
 		close(fd);
 	}
+	if (rc != SQLITE_DONE)
+		unread(a, problems, "blob", "the list of blobs", rc);
 	sqlite3_finalize(st);
 	return DOS_OK;
 }
@@ -273,6 +329,7 @@ verify_unreferenced(struct arc *a, json_t *problems, json_t *notes,
 	char dir[4096], path[4096], obj[4200];
 	json_int_t temps = 0;
 	enum dos_err err;
+	int rc;
 
 	if ((err = arc_prepare(a, "SELECT 1 FROM blob WHERE sha256 = ?",
 			       &st)) != DOS_OK)
@@ -309,8 +366,13 @@ verify_unreferenced(struct arc *a, json_t *problems, json_t *notes,
 			}
 			sqlite3_reset(st);
 			arc_bind_text(st, 1, f->d_name);
-			if (sqlite3_step(st) == SQLITE_ROW)
+			if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 				continue; /* checked by verify_blobs */
+			if (rc != SQLITE_DONE) {
+				unread(a, problems, f->d_name,
+				       "the blob's catalogue row", rc);
+				continue;
+			}
 			if (!file_matches(path, f->d_name))
 				problem(problems, "blob", f->d_name,
 					"unreferenced file whose content does "
@@ -391,13 +453,17 @@ verify_refs(struct arc *a, json_t *problems)
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	enum dos_err err;
+	int rc;
 
 	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
 		if ((err = arc_prepare(a, checks[i][0], &st)) != DOS_OK)
 			return err;
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			problem(problems, "reference", arc_col_text(st, 0),
 				checks[i][1]);
+		if (rc != SQLITE_DONE)
+			unread(a, problems, "references",
+			       "the check of references", rc);
 		sqlite3_finalize(st);
 	}
 	return DOS_OK;
@@ -417,7 +483,8 @@ arc_verify(struct arc *a, json_t **preport)
 		json_decref(notes);
 		return DOS_NOMEM;
 	}
-	if ((err = verify_audit(a, problems, &nentries, head,
+	if ((err = verify_catalogue(a, problems)) != DOS_OK ||
+	    (err = verify_audit(a, problems, &nentries, head,
 				sizeof(head))) != DOS_OK ||
 	    (err = verify_blobs(a, problems, &nblobs, &nleft)) != DOS_OK ||
 	    (err = verify_unreferenced(a, problems, notes, &norphans)) !=
@@ -444,34 +511,61 @@ arc_verify(struct arc *a, json_t **preport)
 	return json_array_size(problems) == 0 ? DOS_OK : DOS_CORRUPT;
 }
 
-/* The entries matching f (at most f->limit, newest first), after the
- * caller checked who may read them. */
+/* " AND x.col = value" when value is given. */
+static void
+equal(struct arc_sql *q, const char *col, const char *value)
+{
+	if (value == NULL)
+		return;
+	arc_sql_add(q, " AND x.");
+	arc_sql_add(q, col);
+	arc_sql_add(q, " = ");
+	arc_sql_text(q, value, 0);
+}
+
+/* The entries matching f (at most f->limit, newest first) that who may
+ * read (arc_audit_scope_cond; NULL: all), after the caller checked that
+ * who may read the log. */
 static enum dos_err
-audit_rows(struct arc *a, const struct arc_audit_filter *f, json_t **pout)
+audit_rows(struct arc *a, const struct arc_user *who,
+	   const struct arc_audit_filter *f, json_t **pout)
 {
 	sqlite3_stmt *st = NULL;
+	struct arc_sql q;
+	char qmsg[64];
 	json_t *arr;
 	enum dos_err err;
 	int rc;
 
 	*pout = NULL;
-	if ((err = arc_prepare(a, "SELECT id, ts, actor, action, object, "
-				  "detail FROM audit WHERE (?1 <= 0 OR id < ?1)"
-				  " AND (?3 IS NULL OR actor = ?3) AND (?4 IS "
-				  "NULL OR action = ?4) AND (?5 IS NULL OR "
-				  "object = ?5) AND (?6 IS NULL OR ts >= ?6) "
-				  "AND (?7 IS NULL OR substr(ts, 1, 10) <= ?7) "
-				  "ORDER BY id DESC LIMIT ?2",
-			       &st)) != DOS_OK)
+	arc_sql_init(&q, a, qmsg, sizeof(qmsg));
+	arc_sql_add(&q, "SELECT x.id, x.ts, x.actor, x.action, x.object, "
+			"x.detail FROM audit x WHERE 1");
+	if (f->before > 0) {
+		arc_sql_add(&q, " AND x.id < ");
+		arc_sql_int(&q, f->before);
+	}
+	equal(&q, "actor", f->actor);
+	equal(&q, "action", f->action);
+	equal(&q, "object", f->object);
+	if (f->from != NULL) {
+		arc_sql_add(&q, " AND x.ts >= ");
+		arc_sql_text(&q, f->from, 0);
+	}
+	if (f->to != NULL) {
+		arc_sql_add(&q, " AND substr(x.ts, 1, 10) <= ");
+		arc_sql_text(&q, f->to, 0);
+	}
+	arc_audit_scope_cond(&q, who);
+	arc_sql_add(&q, " ORDER BY x.id DESC LIMIT ");
+	arc_sql_int(&q, f->limit < 1 ? 100 : f->limit > 1000 ? 1000
+							  : f->limit);
+	if ((err = q.err) == DOS_OK &&
+	    (err = arc_prepare(a, q.sql.data, &st)) == DOS_OK)
+		arc_sql_bind(&q, st);
+	arc_sql_free(&q);
+	if (err != DOS_OK)
 		return err;
-	sqlite3_bind_int64(st, 1, f->before);
-	sqlite3_bind_int(st, 2, f->limit < 1 ? 100 : f->limit > 1000 ? 1000
-								  : f->limit);
-	arc_bind_text(st, 3, f->actor);
-	arc_bind_text(st, 4, f->action);
-	arc_bind_text(st, 5, f->object);
-	arc_bind_text(st, 6, f->from);
-	arc_bind_text(st, 7, f->to);
 	if ((arr = json_array()) == NULL) {
 		sqlite3_finalize(st);
 		return DOS_NOMEM;
@@ -507,7 +601,7 @@ arc_audit_list(struct arc *a, const struct arc_user *who,
 		return err;
 	if ((err = arc_audit(a, who->name, "audit.read", "-", "")) != DOS_OK)
 		return err;
-	return audit_rows(a, f, pout);
+	return audit_rows(a, who, f, pout);
 }
 
 enum dos_err
@@ -522,9 +616,13 @@ arc_doc_history(struct arc *a, const struct arc_user *who, int64_t doc,
 	if ((err = arc_may(a, who, ARC_VIEW, ARC_OBJ_DOC, doc, msg, msglen)) !=
 	    DOS_OK)
 		return err;
-	memset(&f, 0, sizeof(f));
 	snprintf(obj, sizeof(obj), "document %lld", (long long)doc);
+	/* Who did what to a document says much of it: a read. */
+	if ((err = arc_audit_read(a, who->name, "view", obj, "history")) !=
+	    DOS_OK)
+		return err;
+	memset(&f, 0, sizeof(f));
 	f.object = obj;
 	f.limit = 200;
-	return audit_rows(a, &f, pout);
+	return audit_rows(a, NULL, &f, pout);
 }

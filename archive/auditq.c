@@ -8,8 +8,10 @@
  * committed, so nothing is answered before it is on disk.  A server that
  * answers without holding a thread per waiting request posts its entry
  * with a callback instead, called by the writer once the group is on disk.
+ * Connections of the same server use it for their reads (arc_auditq_use,
+ * arc_audit_read).
  * Exports arc_auditq_start, arc_auditq_add, arc_auditq_post,
- * arc_auditq_stop.
+ * arc_auditq_stop, arc_auditq_use and the internal arc_audit_read.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -134,6 +136,11 @@ arc_auditq_add(struct arc_auditq *q, const char *actor, const char *action,
 			  NULL, NULL};
 
 	pthread_mutex_lock(&q->lock);
+	if (q->stop) {
+		/* The writer may be gone: nobody would write it. */
+		pthread_mutex_unlock(&q->lock);
+		return DOS_IO;
+	}
 	*q->tail = &e;
 	q->tail = &e.next;
 	pthread_cond_signal(&q->work);
@@ -141,6 +148,26 @@ arc_auditq_add(struct arc_auditq *q, const char *actor, const char *action,
 		pthread_cond_wait(&q->committed, &q->lock);
 	pthread_mutex_unlock(&q->lock);
 	return e.err;
+}
+
+void
+arc_auditq_use(struct arc *a, struct arc_auditq *q)
+{
+	a->reads = q;
+}
+
+enum dos_err
+arc_audit_read(struct arc *a, const char *actor, const char *action,
+	       const char *object, const char *detail)
+{
+	/* In a transaction of its own, this connection would hold the lock
+	 * the writer waits for. */
+	if (a->reads != NULL && sqlite3_get_autocommit(a->db) &&
+	    !(a->flags & ARC_READONLY) &&
+	    arc_auditq_add(a->reads, actor, action, object != NULL ? object : "",
+			   detail != NULL ? detail : "") == DOS_OK)
+		return DOS_OK;
+	return arc_audit(a, actor, action, object, detail);
 }
 
 enum dos_err

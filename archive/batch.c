@@ -12,6 +12,7 @@
  * stops (a jam, a lost device) the batch is "stopped" with what was
  * filed, and is later resumed by another process or closed.
  * Exports arc_batch_begin, arc_batch_plan, arc_batch_file, arc_batch_end,
+ * arc_batch_pending,
  * arc_batch_finish, arc_batch_resume, arc_batch_get, arc_batch_list,
  * arc_batch_reap, arc_batch_scan_save, arc_batch_scan_resume,
  * arc_batch_close.
@@ -426,17 +427,28 @@ arc_batch_get(struct arc *a, const struct arc_user *who, int64_t id,
 		goto out;
 	}
 	sqlite3_bind_int64(fst, 1, id);
-	while (sqlite3_step(fst) == SQLITE_ROW)
+	while (sqlite3_step(fst) == SQLITE_ROW) {
+		char up[256], name[256];
+
+		/* An uploaded file by the name it was uploaded with: the
+		 * record keeps its spool path for a resume, which is the
+		 * server's business, not the clerk's. */
+		if (arc_spool_name(a, arc_col_text(fst, 0), up, sizeof(up)))
+			dos_utf8_clean(up, name, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "%s",
+				 arc_col_text(fst, 0));
 		json_array_append_new(
 			files,
 			json_pack("{s:s,s:o,s:s,s:i,s:i,s:o,s:s}", "name",
-				  arc_col_text(fst, 0), "sha256",
+				  name, "sha256",
 				  arc_col_json_text(fst, 1), "outcome",
 				  arc_col_text(fst, 2), "pages",
 				  sqlite3_column_int(fst, 3), "documents",
 				  sqlite3_column_int(fst, 4), "error",
 				  arc_col_json_text(fst, 5), "at",
 				  arc_col_text(fst, 6)));
+	}
 	json_object_set_new(b, "entries", files);
 	files = NULL;
 	*pout = b;
@@ -453,6 +465,40 @@ out:
 			  "found)");
 	}
 	return err;
+}
+
+enum dos_err
+arc_batch_pending(struct arc *a, const struct arc_user *who, int64_t id,
+		  json_t **pout)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *b = NULL, *list;
+	enum dos_err err;
+	int rc;
+
+	*pout = NULL;
+	/* Who may see the batch at all (arc_batch_get's rule). */
+	if ((err = arc_batch_get(a, who, id, &b)) != DOS_OK)
+		return err;
+	json_decref(b);
+	if ((err = arc_prepare(a, "SELECT name FROM batch_file WHERE "
+				  "batch_id = ? AND outcome = 'pending' ORDER "
+				  "BY rowid", &st)) != DOS_OK)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	if ((list = json_array()) == NULL) {
+		sqlite3_finalize(st);
+		return DOS_NOMEM;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, json_string(arc_col_text(st, 0)));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return arc_db_err(a);
+	}
+	*pout = list;
+	return DOS_OK;
 }
 
 enum dos_err

@@ -27,20 +27,50 @@ may_count(const struct arc_user *who)
 		(who->actions & (1u << ARC_REPORT)));
 }
 
+/* Whether who's role reaches any dossier: counts of documents and
+ * customers are given only of what who may see, and a role that reaches
+ * none (the administrator's) is given none. */
+static int
+reaches_dossiers(const struct arc_user *who)
+{
+	return who->local || strcmp(who->scope, "none") != 0;
+}
+
+/* Prepares the SQL q built; its values bound. */
+static enum dos_err
+prepare_sql(struct arc *a, struct arc_sql *q, sqlite3_stmt **pst)
+{
+	enum dos_err err;
+
+	*pst = NULL;
+	if ((err = q->err) == DOS_OK &&
+	    (err = arc_prepare(a, q->sql.data, pst)) == DOS_OK)
+		arc_sql_bind(q, *pst);
+	return err;
+}
+
 enum dos_err
 arc_category_list(struct arc *a, const struct arc_user *who, json_t **pout)
 {
 	sqlite3_stmt *st = NULL, *al = NULL;
+	struct arc_sql q;
+	char qmsg[64];
 	json_t *list = NULL, *aliases;
-	int counts = may_count(who), rc;
+	int counts = may_count(who) && reaches_dossiers(who), rc;
 	enum dos_err err;
 
 	*pout = NULL;
-	if ((err = arc_prepare(a, "SELECT c.code, c.name, c.catalogue, "
-				  "(SELECT count(*) FROM document d WHERE "
-				  "d.category = c.code AND d.status <> "
-				  "'purged') FROM category c ORDER BY "
-				  "c.catalogue", &st)) != DOS_OK ||
+	/* The documents counted are those who may see. */
+	arc_sql_init(&q, a, qmsg, sizeof(qmsg));
+	arc_sql_add(&q, "SELECT g.code, g.name, g.catalogue, (SELECT count(*) "
+			"FROM document d LEFT JOIN customer c ON c.id = "
+			"d.customer_id WHERE d.category = g.code AND "
+			"d.status <> 'purged'");
+	arc_scope_cond(&q, who, ARC_VIEW);
+	arc_sql_add(&q, ") FROM category g ORDER BY g.catalogue");
+	err = prepare_sql(a, &q, &st);
+	arc_sql_free(&q);
+	if (err != DOS_OK ||
 	    (err = arc_prepare(a, "SELECT alias FROM category_alias WHERE "
 				  "code = ? ORDER BY alias", &al)) != DOS_OK)
 		goto out;
@@ -423,24 +453,33 @@ enum dos_err
 arc_unit_list(struct arc *a, const struct arc_user *who, json_t **pout)
 {
 	sqlite3_stmt *st = NULL;
+	struct arc_sql q;
+	char qmsg[64];
 	json_t *list;
 	enum dos_err err;
-	int rc;
+	int rc, counts;
 
 	*pout = NULL;
 	if (!may_count(who))
 		return arc_may(a, who, ARC_REPORT, ARC_OBJ_NONE, 0, NULL, 0);
-	if ((err = arc_prepare(a, "WITH u(unit) AS (SELECT unit FROM customer "
-				  "WHERE coalesce(unit, '') <> '' UNION "
-				  "SELECT unit FROM user WHERE "
-				  "coalesce(unit, '') <> '') SELECT u.unit, "
-				  "(SELECT count(*) FROM customer c WHERE "
-				  "c.unit = u.unit), (SELECT count(*) FROM "
-				  "user s WHERE s.unit = u.unit), (SELECT "
-				  "count(*) FROM document d JOIN customer c "
-				  "ON c.id = d.customer_id WHERE c.unit = "
-				  "u.unit AND d.status <> 'purged') FROM u "
-				  "ORDER BY u.unit", &st)) != DOS_OK)
+	/* Customers and documents: only those who may see. */
+	counts = reaches_dossiers(who);
+	arc_sql_init(&q, a, qmsg, sizeof(qmsg));
+	arc_sql_add(&q, "WITH u(unit) AS (SELECT unit FROM customer WHERE "
+			"coalesce(unit, '') <> '' UNION SELECT unit FROM user "
+			"WHERE coalesce(unit, '') <> '') SELECT u.unit, "
+			"(SELECT count(*) FROM customer c WHERE c.unit = "
+			"u.unit");
+	arc_customer_scope_cond(&q, who, ARC_VIEW);
+	arc_sql_add(&q, "), (SELECT count(*) FROM user s WHERE s.unit = "
+			"u.unit), (SELECT count(*) FROM document d JOIN "
+			"customer c ON c.id = d.customer_id WHERE c.unit = "
+			"u.unit AND d.status <> 'purged'");
+	arc_scope_cond(&q, who, ARC_VIEW);
+	arc_sql_add(&q, ") FROM u ORDER BY u.unit");
+	err = prepare_sql(a, &q, &st);
+	arc_sql_free(&q);
+	if (err != DOS_OK)
 		return err;
 	if ((list = json_array()) == NULL) {
 		sqlite3_finalize(st);
@@ -449,13 +488,17 @@ arc_unit_list(struct arc *a, const struct arc_user *who, json_t **pout)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(
 			list,
-			json_pack("{s:s,s:I,s:I,s:I}", "unit",
+			json_pack("{s:s,s:o,s:I,s:o}", "unit",
 				  arc_col_text(st, 0), "customers",
-				  (json_int_t)sqlite3_column_int64(st, 1),
+				  counts ? json_integer(
+						   sqlite3_column_int64(st, 1))
+					 : json_null(),
 				  "users",
 				  (json_int_t)sqlite3_column_int64(st, 2),
 				  "documents",
-				  (json_int_t)sqlite3_column_int64(st, 3)));
+				  counts ? json_integer(
+						   sqlite3_column_int64(st, 3))
+					 : json_null()));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(list);

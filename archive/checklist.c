@@ -216,6 +216,37 @@ struct miss {
 	int as_y, as_m;     /* the month of as_of */
 };
 
+/*
+ * Prepares "SELECT what FROM document d (and its customer c) WHERE" the
+ * documents who may see "AND tail": what a dossier holds is counted only
+ * from what its reader may see, so a secret paper does not show as held,
+ * nor make items apply, for someone below secret.  tail's values are
+ * named (:cid ...); the scope's are numbered and bound here, first.
+ */
+static enum dos_err
+prepare_seen(struct arc *a, const struct arc_user *who, const char *what,
+	     const char *tail, sqlite3_stmt **pst)
+{
+	struct arc_sql q;
+	char qmsg[64];
+	enum dos_err err;
+
+	*pst = NULL;
+	arc_sql_init(&q, a, qmsg, sizeof(qmsg));
+	arc_sql_add(&q, "SELECT ");
+	arc_sql_add(&q, what);
+	arc_sql_add(&q, " FROM document d LEFT JOIN customer c ON c.id = "
+			"d.customer_id WHERE 1");
+	arc_scope_cond(&q, who, ARC_VIEW);
+	arc_sql_add(&q, " AND ");
+	arc_sql_add(&q, tail);
+	if ((err = q.err) == DOS_OK &&
+	    (err = arc_prepare(a, q.sql.data, pst)) == DOS_OK)
+		arc_sql_bind(&q, *pst);
+	arc_sql_free(&q);
+	return err;
+}
+
 static void
 bind_item(sqlite3_stmt *st, int64_t cid, const char *cat, const char *type)
 {
@@ -306,8 +337,7 @@ check_customer(struct miss *m, int64_t cid, const char *ctype,
 		cond = (const char *)sqlite3_column_text(m->items, 6);
 		if (cond != NULL) {
 			sqlite3_reset(m->holds);
-			sqlite3_bind_int64(m->holds, 1, cid);
-			arc_bind_text(m->holds, 2, cond);
+			bind_item(m->holds, cid, cond, NULL);
 			if (sqlite3_step(m->holds) != SQLITE_ROW)
 				continue; /* the item does not apply */
 		}
@@ -427,17 +457,16 @@ arc_missing(struct arc *a, const struct arc_user *who, const char *key,
 				  "FROM checklist_item WHERE customer_type IS "
 				  "NULL OR customer_type = ? ORDER BY "
 				  "category, id", &m.items)) != DOS_OK ||
-	    (err = arc_prepare(a, "SELECT 1 FROM document d WHERE "
-				  "d.customer_id = ? AND d.category = ? AND "
-				  HELD " LIMIT 1", &m.holds)) != DOS_OK ||
-	    (err = arc_prepare(a, "SELECT count(*) FILTER (WHERE " HELD "), "
-				  "count(*) FILTER (WHERE d.status = "
-				  "'review') FROM document d WHERE " MATCHES,
-			       &m.count)) != DOS_OK ||
-	    (err = arc_prepare(a, "SELECT DISTINCT substr(d.doc_date, 1, 7) "
-				  "FROM document d WHERE " MATCHES " AND "
-				  HELD " AND d.doc_date >= :first AND "
-				  "d.doc_date < :end", &m.months)) != DOS_OK)
+	    (err = prepare_seen(a, who, "1", "d.customer_id = :cid AND "
+			       "d.category = :cat AND " HELD " LIMIT 1",
+			       &m.holds)) != DOS_OK ||
+	    (err = prepare_seen(a, who, "count(*) FILTER (WHERE " HELD "), "
+			       "count(*) FILTER (WHERE d.status = 'review')",
+			       MATCHES, &m.count)) != DOS_OK ||
+	    (err = prepare_seen(a, who, "DISTINCT substr(d.doc_date, 1, 7)",
+			       MATCHES " AND " HELD " AND d.doc_date >= "
+			       ":first AND d.doc_date < :end",
+			       &m.months)) != DOS_OK)
 		goto out;
 	if ((res = json_object()) == NULL || (list = json_array()) == NULL) {
 		err = DOS_NOMEM;
@@ -475,6 +504,19 @@ arc_missing(struct arc *a, const struct arc_user *who, const char *key,
 		err = DOS_NOTFOUND;
 		goto out;
 	}
+	/* What a dossier holds and lacks is a read of it. */
+	if (key != NULL) {
+		char obj[48];
+
+		snprintf(obj, sizeof(obj), "customer %lld",
+			 (long long)json_integer_value(json_object_get(
+				 json_array_get(list, 0), "id")));
+		err = arc_audit_read(a, who->name, "view", obj, "completeness");
+	} else
+		err = arc_audit_read(a, who->name, "report", "-",
+				     "completeness of every dossier");
+	if (err != DOS_OK)
+		goto out;
 	json_object_set_new(res, "as_of", json_string(day));
 	json_object_set_new(res, "checked", json_integer(checked));
 	json_object_set_new(res, "complete", json_integer(complete));

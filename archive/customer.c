@@ -230,7 +230,7 @@ arc_customer_get(struct arc *a, const struct arc_user *who, const char *key,
 			   msglen)) != DOS_OK)
 		goto out;
 	snprintf(obj, sizeof(obj), "customer %lld", (long long)cid);
-	if ((err = arc_audit(a, who->name, "view", obj, "")) != DOS_OK)
+	if ((err = arc_audit_read(a, who->name, "view", obj, "")) != DOS_OK)
 		goto out;
 	/* Only the documents who may view count. */
 	arc_sql_add(&q, "SELECT coalesce(d.category, '(none)'), count(*),"

@@ -495,7 +495,7 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 	    DOS_OK)
 		return err;
 	snprintf(obj, sizeof(obj), "document %lld", (long long)id);
-	if ((err = arc_audit(a, who->name, "view", obj, "")) != DOS_OK)
+	if ((err = arc_audit_read(a, who->name, "view", obj, "")) != DOS_OK)
 		return err;
 	if ((err = arc_stmt(a, "SELECT d.id, d.account, d.category, "
 				  "d.title, d.added, d.status, d.npages, "
@@ -643,8 +643,8 @@ arc_doc_pdf(struct arc *a, const struct arc_user *who, int64_t id, int *pfd,
 	snprintf(sha, sizeof(sha), "%s", arc_col_text(st, 0));
 	sqlite3_finalize(st);
 	snprintf(obj, sizeof(obj), "document %lld", (long long)id);
-	if ((err = arc_audit(a, who->name, "download", obj,
-			     "searchable PDF")) != DOS_OK)
+	if ((err = arc_audit_read(a, who->name, "download", obj,
+				  "searchable PDF")) != DOS_OK)
 		return err;
 	return arc_blob_open(a, sha, pfd, psize);
 }
@@ -762,15 +762,14 @@ arc_page_open(struct arc *a, const struct arc_user *who, int64_t doc, int seq,
 			 (long long)doc, seq);
 	if (err != DOS_OK)
 		return err;
-	/* A page image is a read of the document; thumbnails go with the
-	 * search or view that showed them. */
-	if (part == ARC_PAGE_PROCESSED) {
-		snprintf(obj, sizeof(obj), "document %lld", (long long)doc);
-		snprintf(detail, sizeof(detail), "page %d image", seq);
-		if ((err = arc_audit(a, who->name, "view", obj, detail)) !=
-		    DOS_OK)
-			return err;
-	}
+	/* A page image is a read of the document, and so is a thumbnail
+	 * (small, but a page all the same). */
+	snprintf(obj, sizeof(obj), "document %lld", (long long)doc);
+	snprintf(detail, sizeof(detail), "page %d %s", seq,
+		 part == ARC_PAGE_THUMB ? "thumbnail" : "image");
+	if ((err = arc_audit_read(a, who->name, "view", obj, detail)) !=
+	    DOS_OK)
+		return err;
 	return arc_blob_open(a, sha, pfd, psize);
 }
 
@@ -796,7 +795,7 @@ arc_doc_original(struct arc *a, const struct arc_user *who, int64_t doc,
 	if (err != DOS_OK)
 		return err;
 	snprintf(obj, sizeof(obj), "document %lld", (long long)doc);
-	if ((err = arc_audit(a, who->name, "download", obj, "original")) !=
+	if ((err = arc_audit_read(a, who->name, "download", obj, "original")) !=
 	    DOS_OK)
 		return err;
 	return arc_blob_open(a, sha, pfd, psize);

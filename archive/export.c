@@ -496,8 +496,9 @@ arc_audit_export(struct arc *a, const struct arc_user *who, const char *from,
 		 char *msg, size_t msglen)
 {
 	sqlite3_stmt *st = NULL;
+	struct arc_sql q;
 	json_t *row;
-	char detail[128];
+	char detail[128], qmsg[64];
 	enum dos_err err;
 	int rc;
 
@@ -508,14 +509,25 @@ arc_audit_export(struct arc *a, const struct arc_user *who, const char *from,
 	if ((err = arc_may(a, who, ARC_AUDIT_READ, ARC_OBJ_NONE, 0, msg,
 			   msglen)) != DOS_OK)
 		return err;
-	if ((err = arc_prepare(a, "SELECT " AUDIT_COLS " FROM audit WHERE "
-				  "(?1 IS NULL OR substr(ts, 1, 10) >= ?1) AND "
-				  "(?2 IS NULL OR substr(ts, 1, 10) <= ?2) "
-				  "ORDER BY id",
-			       &st)) != DOS_OK)
+	/* What who may read of it: a unit's auditor, the unit's entries. */
+	arc_sql_init(&q, a, qmsg, sizeof(qmsg));
+	arc_sql_add(&q, "SELECT " AUDIT_COLS " FROM audit x WHERE 1");
+	if (from != NULL) {
+		arc_sql_add(&q, " AND substr(x.ts, 1, 10) >= ");
+		arc_sql_text(&q, from, 0);
+	}
+	if (to != NULL) {
+		arc_sql_add(&q, " AND substr(x.ts, 1, 10) <= ");
+		arc_sql_text(&q, to, 0);
+	}
+	arc_audit_scope_cond(&q, who);
+	arc_sql_add(&q, " ORDER BY x.id");
+	if ((err = q.err) == DOS_OK &&
+	    (err = arc_prepare(a, q.sql.data, &st)) == DOS_OK)
+		arc_sql_bind(&q, st);
+	arc_sql_free(&q);
+	if (err != DOS_OK)
 		return err;
-	arc_bind_text(st, 1, from);
-	arc_bind_text(st, 2, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((row = audit_row(st)) == NULL) {
 			err = DOS_NOMEM;

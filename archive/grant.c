@@ -3,7 +3,10 @@
  * document for a number of days with a reason; a manager whose scope
  * holds it, and who is not the one asking, approves or refuses; the grant
  * ends by itself (access.c compares its end with the clock) and
- * arc_grant_expire records the expiry.  Every step is audited.
+ * arc_grant_expire records the expiry.  Every step is audited.  A grant of
+ * a whole dossier lends what its approver may see and no more: their
+ * category limit and clearance are kept on it, and the approval and the
+ * list of grants say what it covers.
  * Exports arc_grant_request, arc_grant_decide, arc_grant_expire,
  * arc_grant_list.
  */
@@ -14,6 +17,33 @@
 #include "internal.h"
 
 #define MAX_DAYS 90
+
+/* What a dossier grant covers, in words: "documents of category CREDIT,
+ * up to confidential"; categories NULL or "" for every category. */
+static void
+covers(const char *categories, int clearance, char *s, size_t n)
+{
+	const char *p;
+	size_t k;
+
+	if (categories == NULL || categories[0] == '\0')
+		snprintf(s, n, "documents of every category");
+	else {
+		k = (size_t)snprintf(s, n, "documents of categor%s ",
+				     strchr(categories, ',') ? "ies" : "y");
+		for (p = categories; *p != '\0' && k + 3 < n; p++) {
+			if (*p == ',') {
+				s[k++] = ',';
+				s[k++] = ' ';
+			} else
+				s[k++] = *p;
+		}
+		s[k < n ? k : n - 1] = '\0';
+	}
+	k = strlen(s);
+	snprintf(s + k, n - k, ", up to %s",
+		 arc_clearance_level_name(clearance));
+}
 
 enum dos_err
 arc_grant_request(struct arc *a, const struct arc_user *who,
@@ -86,7 +116,7 @@ arc_grant_decide(struct arc *a, const struct arc_user *who, int64_t grant,
 		 int approve, const char *note, char *msg, size_t msglen)
 {
 	char requester[65], status[16], until[32], now[32], obj[48];
-	char detail[600];
+	char detail[600], what[400], number[80] = "";
 	sqlite3_stmt *st = NULL;
 	enum arc_object kind;
 	int64_t id;
@@ -96,9 +126,10 @@ arc_grant_decide(struct arc *a, const struct arc_user *who, int64_t grant,
 	struct tm tm;
 
 	msg[0] = '\0';
-	if ((err = arc_prepare(a, "SELECT user_name, customer_id, "
-				  "document_id, days, status FROM "
-				  "access_grant WHERE id = ?",
+	if ((err = arc_prepare(a, "SELECT g.user_name, g.customer_id, "
+				  "g.document_id, g.days, g.status, c.number "
+				  "FROM access_grant g LEFT JOIN customer c ON "
+				  "c.id = g.customer_id WHERE g.id = ?",
 			       &st)) != DOS_OK)
 		return err;
 	sqlite3_bind_int64(st, 1, grant);
@@ -114,7 +145,13 @@ arc_grant_decide(struct arc *a, const struct arc_user *who, int64_t grant,
 	id = sqlite3_column_int64(st, kind == ARC_OBJ_CUSTOMER ? 1 : 2);
 	days = sqlite3_column_int(st, 3);
 	snprintf(status, sizeof(status), "%s", arc_col_text(st, 4));
+	snprintf(number, sizeof(number), "%s", arc_col_text(st, 5));
 	sqlite3_finalize(st);
+	/* Whether who may decide on it at all, before anything of its
+	 * state: the request of another unit is none of who's business. */
+	if ((err = arc_may(a, who, ARC_APPROVE, kind, id, msg, msglen)) !=
+	    DOS_OK)
+		return err;
 	if (strcmp(status, "requested") != 0)
 		return arc_say(msg, msglen, DOS_CONFLICT, "the request was already "
 			   "decided (%s)", status);
@@ -122,9 +159,8 @@ arc_grant_decide(struct arc *a, const struct arc_user *who, int64_t grant,
 		return arc_say(msg, msglen, DOS_PERM, "%s asked for this access "
 			   "and may not approve or refuse it; another manager "
 			   "must", who->name);
-	if ((err = arc_may(a, who, ARC_APPROVE, kind, id, msg, msglen)) !=
-	    DOS_OK)
-		return err;
+	covers(who->local ? NULL : who->categories, who->clearance, what,
+	       sizeof(what));
 	dos_now_iso(now);
 	t = time(NULL) + (time_t)days * 86400;
 	gmtime_r(&t, &tm);
@@ -133,8 +169,8 @@ arc_grant_decide(struct arc *a, const struct arc_user *who, int64_t grant,
 		return err;
 	if ((err = arc_prepare(a, "UPDATE access_grant SET status = ?, "
 				  "decided_by = ?, decided = ?, until = ?, "
-				  "note = ? WHERE id = ? AND status = "
-				  "'requested'",
+				  "note = ?, categories = ?, clearance = ? "
+				  "WHERE id = ? AND status = 'requested'",
 			       &st)) != DOS_OK)
 		return arc_tx_fail(a, err, msg, msglen);
 	arc_bind_text(st, 1, approve ? "approved" : "refused");
@@ -142,15 +178,25 @@ arc_grant_decide(struct arc *a, const struct arc_user *who, int64_t grant,
 	arc_bind_text(st, 3, now);
 	arc_bind_text(st, 4, approve ? until : NULL);
 	arc_bind_text(st, 5, note);
-	sqlite3_bind_int64(st, 6, grant);
+	/* A dossier is lent as far as its approver sees it. */
+	if (approve && kind == ARC_OBJ_CUSTOMER) {
+		arc_bind_text(st, 6, !who->local && who->categories[0] != '\0'
+					     ? who->categories
+					     : NULL);
+		sqlite3_bind_int(st, 7, who->clearance);
+	}
+	sqlite3_bind_int64(st, 8, grant);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE || sqlite3_changes(a->db) != 1)
 		return arc_tx_fail(a, DOS_CONFLICT, msg, msglen);
 	arc_object_name(kind, id, obj, sizeof(obj));
-	snprintf(detail, sizeof(detail), "request %lld of %s%s%s%s",
+	snprintf(detail, sizeof(detail), "request %lld of %s%s%s%s%s%s",
 		 (long long)grant, requester, approve ? " until " : "",
-		 approve ? until : "", note && *note ? ": " : "");
+		 approve ? until : "",
+		 approve && kind == ARC_OBJ_CUSTOMER ? "; covers " : "",
+		 approve && kind == ARC_OBJ_CUSTOMER ? what : "",
+		 note && *note ? ": " : "");
 	if (note != NULL && *note != '\0')
 		snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail),
 			 "%s", note);
@@ -159,7 +205,10 @@ arc_grant_decide(struct arc *a, const struct arc_user *who, int64_t grant,
 			     detail)) != DOS_OK ||
 	    (err = arc_tx_commit(a)) != DOS_OK)
 		return arc_tx_fail(a, err, msg, msglen);
-	if (approve)
+	if (approve && kind == ARC_OBJ_CUSTOMER)
+		snprintf(msg, msglen, "%s may read customer %s's %s, until %s",
+			 requester, number, what, until);
+	else if (approve)
 		snprintf(msg, msglen, "%s may read %s until %s", requester, obj,
 			 until);
 	else
@@ -239,7 +288,8 @@ arc_grant_list(struct arc *a, const struct arc_user *who, json_t **pout)
 	arc_sql_init(&q, a, msg, sizeof(msg));
 	arc_sql_add(&q, "SELECT g.id, g.user_name, c.number, g.document_id, "
 			"g.reason, g.days, g.status, g.requested, "
-			"g.decided_by, g.decided, g.until, g.note FROM "
+			"g.decided_by, g.decided, g.until, g.note, "
+			"g.categories, g.clearance FROM "
 			"access_grant g LEFT JOIN customer c ON c.id = "
 			"g.customer_id WHERE g.user_name = ");
 	arc_sql_text(&q, who->name, 0);
@@ -264,26 +314,43 @@ arc_grant_list(struct arc *a, const struct arc_user *who, json_t **pout)
 		sqlite3_finalize(st);
 		return DOS_NOMEM;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(
-			arr,
-			json_pack("{s:I,s:s,s:o,s:o,s:s,s:i,s:s,s:s,s:o,s:o,"
-				  "s:o,s:o}",
-				  "id", (json_int_t)sqlite3_column_int64(st, 0),
-				  "user", arc_col_text(st, 1), "customer",
-				  arc_col_json_text(st, 2), "document",
-				  sqlite3_column_type(st, 3) == SQLITE_NULL
-					  ? json_null()
-					  : json_integer(sqlite3_column_int64(
-						    st, 3)),
-				  "reason", arc_col_text(st, 4), "days",
-				  sqlite3_column_int(st, 5), "status",
-				  arc_col_text(st, 6), "requested",
-				  arc_col_text(st, 7), "decided_by",
-				  arc_col_json_text(st, 8), "decided",
-				  arc_col_json_text(st, 9), "until",
-				  arc_col_json_text(st, 10), "note",
-				  arc_col_json_text(st, 11)));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *g;
+		char what[400];
+
+		g = json_pack("{s:I,s:s,s:o,s:o,s:s,s:i,s:s,s:s,s:o,s:o,"
+			      "s:o,s:o}",
+			      "id", (json_int_t)sqlite3_column_int64(st, 0),
+			      "user", arc_col_text(st, 1), "customer",
+			      arc_col_json_text(st, 2), "document",
+			      sqlite3_column_type(st, 3) == SQLITE_NULL
+				      ? json_null()
+				      : json_integer(
+						sqlite3_column_int64(st, 3)),
+			      "reason", arc_col_text(st, 4), "days",
+			      sqlite3_column_int(st, 5), "status",
+			      arc_col_text(st, 6), "requested",
+			      arc_col_text(st, 7), "decided_by",
+			      arc_col_json_text(st, 8), "decided",
+			      arc_col_json_text(st, 9), "until",
+			      arc_col_json_text(st, 10), "note",
+			      arc_col_json_text(st, 11));
+		if (g == NULL)
+			continue;
+		/* What an approved dossier grant covers. */
+		if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+			covers(arc_col_text(st, 12),
+			       sqlite3_column_int(st, 13), what, sizeof(what));
+			json_object_set_new(g, "categories",
+					    arc_col_json_text(st, 12));
+			json_object_set_new(
+				g, "clearance",
+				json_string(arc_clearance_level_name(
+					sqlite3_column_int(st, 13))));
+			json_object_set_new(g, "covers", json_string(what));
+		}
+		json_array_append_new(arr, g);
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(arr);

@@ -252,15 +252,27 @@ out:
 
 enum dos_err
 arc_doc_hits(struct arc *a, const struct arc_user *who, int64_t doc,
-	     const struct arc_node *root, json_t **pout, char *msg,
-	     size_t msglen)
+	     const struct arc_node *root, const char *text, json_t **pout,
+	     char *msg, size_t msglen)
 {
 	json_t *hits, *h, *res;
+	char obj[48], *detail;
 	enum dos_err err;
 
 	*pout = NULL;
 	if ((err = arc_may(a, who, ARC_VIEW, ARC_OBJ_DOC, doc, msg, msglen)) !=
 	    DOS_OK)
+		return err;
+	snprintf(obj, sizeof(obj), "document %lld", (long long)doc);
+	if (text == NULL)
+		text = "";
+	if ((detail = malloc(strlen(text) + 8)) == NULL)
+		return DOS_NOMEM;
+	memcpy(detail, "hits: ", 6);
+	memcpy(detail + 6, text, strlen(text) + 1);
+	err = arc_audit_read(a, who->name, "view", obj, detail);
+	free(detail);
+	if (err != DOS_OK)
 		return err;
 	if ((hits = json_array()) == NULL ||
 	    (h = json_pack("{s:I}", "id", (json_int_t)doc)) == NULL) {

@@ -16,6 +16,7 @@ struct arc {
 	sqlite3 *db;
 	unsigned flags;
 	long long search_serial; /* arc_search's count, for rank.c */
+	struct arc_auditq *reads; /* audits reads in groups, or NULL */
 	struct arc_stmts *stmts; /* prepared statements kept (stmt.c) */
 	struct arc_tokenizer *tok; /* hits.c's, opened on first use */
 };
@@ -98,8 +99,22 @@ void arc_scope_cond(struct arc_sql *q, const struct arc_user *u,
  * may act on (access.c).  Nothing for the local administrator. */
 void arc_customer_scope_cond(struct arc_sql *q, const struct arc_user *u,
 			     enum arc_action act);
+/* Appends " AND (...)": the audit entries (alias x) user u may read: a
+ * reader limited to a unit, that unit's (access.c).  Nothing for a reader
+ * of no unit or the local administrator. */
+void arc_audit_scope_cond(struct arc_sql *q, const struct arc_user *u);
 /* A comma list of action names as bits; 0 with the bad name in bad. */
 unsigned arc_act_bits(const char *list, char *bad, size_t badlen);
+
+/*
+ * Audits a read of content (a view, a page image or thumbnail, hit
+ * positions, a history, what a dossier lacks): through the connection's
+ * group-committing writer when it has one (arc_auditq_use) and holds no
+ * transaction, else as arc_audit (auditq.c).  Returns once it is on disk.
+ */
+enum dos_err arc_audit_read(struct arc *a, const char *actor,
+			    const char *action, const char *object,
+			    const char *detail);
 
 /* Schema migrations (schema.c). */
 enum dos_err arc_schema_migrate(struct arc *a);

@@ -100,6 +100,125 @@ doc_fields(struct arc *a, int64_t id, json_t **pout, char *status,
 	return DOS_OK;
 }
 
+/* Whether who may approve for document id (a manager of its unit), or
+ * -1; asked quietly, the caller says and audits why not. */
+static int
+approver_of(struct arc *a, const struct arc_user *who, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	struct arc_sql q;
+	char qmsg[64];
+	int rc;
+
+	if (who->local)
+		return 1;
+	if (!(who->actions & (1u << ARC_APPROVE)))
+		return 0;
+	arc_sql_init(&q, a, qmsg, sizeof(qmsg));
+	arc_sql_add(&q, "SELECT 1 FROM document d LEFT JOIN customer c ON "
+			"c.id = d.customer_id WHERE d.id = ");
+	arc_sql_int(&q, id);
+	arc_scope_cond(&q, who, ARC_APPROVE);
+	if (q.err != DOS_OK || arc_prepare(a, q.sql.data, &st) != DOS_OK) {
+		arc_sql_free(&q);
+		return -1;
+	}
+	arc_sql_bind(&q, st);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	arc_sql_free(&q);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* A field of a document's fields as text, "" when null. */
+static const char *
+field_text(const json_t *fields, const char *key)
+{
+	const char *v = json_string_value(json_object_get(fields, key));
+
+	return v != NULL ? v : "";
+}
+
+/*
+ * Changes that decide who sees a document (its confidentiality, whether
+ * search finds it, the customer and so the unit it belongs to) are a
+ * manager's of the document's unit: one who may approve for it, or the
+ * local administrator.  Anyone else who may edit it is refused in words
+ * and the try is audited as a denial.  Only real changes count: a value
+ * sent as it already is changes nothing; and a document still in review
+ * is filed by the clerk who reviews it, account and all.
+ */
+static enum dos_err
+may_change_reach(struct arc *a, const struct arc_user *who, int64_t id,
+		 const json_t *changes, char *msg, size_t msglen)
+{
+	json_t *cur = NULL;
+	const char *v, *what = NULL;
+	char status[32], code[32], obj[48], detail[600];
+	int64_t from = 0, to = 0;
+	int version, r;
+	sqlite3_stmt *st = NULL;
+	enum dos_err err;
+
+	if ((err = doc_fields(a, id, &cur, status, sizeof(status),
+			      &version)) != DOS_OK)
+		return err;
+	if ((v = json_string_value(json_object_get(
+		     changes, "confidentiality"))) != NULL &&
+	    strcmp(v, field_text(cur, "confidentiality")) != 0)
+		what = "change its confidentiality";
+	else if ((v = json_string_value(json_object_get(changes,
+							"searchable"))) !=
+			 NULL &&
+		 strcmp(v, field_text(cur, "searchable")) != 0)
+		what = "change whether it is searchable";
+	else if (json_object_get(changes, "account") != NULL &&
+		 strcmp(status, "review") != 0) {
+		/* The customer it belongs to now, and the account's. */
+		if ((err = arc_prepare(a, "SELECT coalesce(customer_id, 0) "
+					  "FROM document WHERE id = ?",
+				       &st)) != DOS_OK)
+			goto out;
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			from = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if ((err = arc_file_resolve(
+			     a, NULL,
+			     json_string_value(json_object_get(changes,
+							       "account")),
+			     code, sizeof(code), &to)) != DOS_OK)
+			goto out;
+		/* Filing one of no customer yet is a clerk's work. */
+		if (from != 0 && to != from)
+			what = "move it to another customer";
+	}
+	if (what == NULL || (r = approver_of(a, who, id)) == 1)
+		goto out;
+	if (r < 0) {
+		err = DOS_DB;
+		goto out;
+	}
+	if (who->actions & (1u << ARC_APPROVE))
+		snprintf(msg, msglen, "only a manager of the document's unit "
+				      "may %s; %s may not approve for it",
+			 what, who->name);
+	else
+		snprintf(msg, msglen, "only a manager of the document's unit "
+				      "may %s; %s is %s %s",
+			 what, who->name,
+			 strchr("aeiou", who->role[0]) != NULL ? "an" : "a",
+			 strcmp(who->role, "staff") == 0 ? "member of staff"
+							 : who->role);
+	snprintf(obj, sizeof(obj), "document %lld", (long long)id);
+	snprintf(detail, sizeof(detail), "edit: %s", msg);
+	arc_audit(a, who->name, "deny", obj, detail);
+	err = DOS_PERM;
+out:
+	json_decref(cur);
+	return err;
+}
+
 enum dos_err
 arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 	     const json_t *changes, const char *reason, char *msg,
@@ -157,6 +276,9 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 					       "secret%s", "");
 		}
 	}
+	if ((err = may_change_reach(a, who, id, changes, msg, msglen)) !=
+	    DOS_OK)
+		return err;
 	dos_now_iso(now);
 	if ((err = arc_tx_begin(a)) != DOS_OK)
 		return err;

@@ -16,7 +16,8 @@
 
 /*
  * Who may re-process a document's pages: a reviewer while it waits for
- * review, an editor once it is filed.  *pstatus gets its status.
+ * review, an editor once it is filed (an editor of it is told when its
+ * status forbids).  *pstatus gets its status.
  */
 static enum dos_err
 may_redo(struct arc *a, const struct arc_user *who, int64_t doc,
@@ -38,9 +39,12 @@ may_redo(struct arc *a, const struct arc_user *who, int64_t doc,
 	if (strcmp(status, "review") == 0)
 		return arc_may(a, who, ARC_REVIEW, ARC_OBJ_DOC, doc, msg,
 			       msglen);
-	if (strcmp(status, "archived") == 0)
-		return arc_may(a, who, ARC_EDIT, ARC_OBJ_DOC, doc, msg,
-			       msglen);
+	/* Scope before state: who may not edit it is told so, not that it
+	 * is on hold or deleted. */
+	if ((err = arc_may(a, who, ARC_EDIT, ARC_OBJ_DOC, doc, msg,
+			   msglen)) != DOS_OK ||
+	    strcmp(status, "archived") == 0)
+		return err;
 	return arc_say(msg, msglen, DOS_CONFLICT,
 		       "document %lld is %s; its pages cannot change",
 		       (long long)doc, status);

@@ -698,19 +698,24 @@ static enum dos_err
 score(struct arc_sql *q, const struct plan *p, enum mode m,
       const struct parts *pt, struct arc_cand *c)
 {
-	double idf[64], nhit[64], avgdl = 1.0;
+	double *idf = NULL, *nhit = NULL, avgdl = 1.0;
 	int nphrase = (int)pt->stride - 3, i;
 	size_t r;
 	enum dos_err err = DOS_OK;
 
 	if (pt->n == 0)
 		return DOS_OK;
-	if (nphrase < 0 || nphrase > 64)
+	if (nphrase < 0)
 		return DOS_DB;
+	/* As many phrases as the query has (~fuzzy words bring several). */
+	if ((idf = calloc((size_t)nphrase + 1, sizeof(double))) == NULL ||
+	    (nhit = calloc((size_t)nphrase + 1, sizeof(double))) == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
 	if (m == M_FULL && c->n <= CAP && p->nrank == 1 && p->nexcl == 0 &&
 	    or_of_phrases(p->rank[0])) {
 		/* Every document holding a phrase was walked. */
-		memset(nhit, 0, sizeof(nhit));
 		for (r = 0; r < pt->n; r++)
 			for (i = 0; i < nphrase; i++)
 				if (pt->v[r * pt->stride + 3 + i] > 0.0)
@@ -719,14 +724,17 @@ score(struct arc_sql *q, const struct plan *p, enum mode m,
 			idf[i] = arc_rank_idf(pt->v[0], nhit[i]);
 		avgdl = pt->v[0] > 0 ? pt->v[1] / pt->v[0] : 1.0;
 	} else if ((err = index_idf(q, p, idf, nphrase, &avgdl)) != DOS_OK)
-		return err;
+		goto out;
 	for (r = 0; r < pt->n; r++) {
 		const double *v = pt->v + r * pt->stride;
 
 		c->v[r].score = arc_rank_score(idf, nphrase, avgdl, v[2],
 					       v + 3);
 	}
-	return DOS_OK;
+out:
+	free(idf);
+	free(nhit);
+	return err;
 }
 
 /*

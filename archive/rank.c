@@ -31,6 +31,7 @@
  * arc_rank_score.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,8 @@ struct rank_cache {
 	int nphrase;
 	double avgdl;
 	double *idf; /* per phrase */
+	double *scratch; /* a row's figures, as many as it needs */
+	size_t nscratch;
 };
 
 #define WALK_CAP 20000
@@ -124,7 +127,25 @@ fill(struct rank_cache *c, const Fts5ExtensionApi *api, Fts5Context *fts,
 	return SQLITE_OK;
 }
 
-#define MAX_PHRASES 64
+/*
+ * Room for n doubles in the cache's scratch array, or NULL.  A query has
+ * as many phrases as it has (each ~fuzzy word brings several): no fixed
+ * limit.  The functions copy their results out (SQLITE_TRANSIENT).
+ */
+static double *
+scratch(struct rank_cache *c, size_t n)
+{
+	double *v;
+
+	if (n <= c->nscratch)
+		return c->scratch;
+	if (n > SIZE_MAX / sizeof(double) ||
+	    (v = realloc(c->scratch, n * sizeof(double))) == NULL)
+		return NULL;
+	c->scratch = v;
+	c->nscratch = n;
+	return v;
+}
 
 /* A document's weighted frequency per phrase (freq[0..n-1]) and its
  * length; SQLite's error code. */
@@ -159,7 +180,7 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *out,
 {
 	struct rank_cache *c = api->xUserData(fts);
 	sqlite3_int64 search, maxid;
-	double freq[MAX_PHRASES], d;
+	double *freq, d;
 	int rc;
 
 	if (nval != 2 || (search = sqlite3_value_int64(val[0])) == 0) {
@@ -173,8 +194,8 @@ rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *out,
 		sqlite3_result_error_code(out, rc);
 		return;
 	}
-	if (c->nphrase > MAX_PHRASES) {
-		sqlite3_result_error(out, "too many phrases to rank", -1);
+	if ((freq = scratch(c, (size_t)c->nphrase + 1)) == NULL) {
+		sqlite3_result_error_nomem(out);
 		return;
 	}
 	if ((rc = row_parts(api, fts, c->nphrase, freq, &d)) != SQLITE_OK) {
@@ -197,17 +218,18 @@ parts_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *out,
 	 int nval, sqlite3_value **val)
 {
 	struct rank_cache *c = api->xUserData(fts);
-	double v[3 + MAX_PHRASES];
+	double *v;
 	sqlite3_int64 search;
 	int n = api->xPhraseCount(fts), rc;
 
 	if (nval != 1 || (search = sqlite3_value_int64(val[0])) == 0 ||
-	    n > MAX_PHRASES) {
-		sqlite3_result_error(out, n <= MAX_PHRASES
-						  ? "dossier_rank_parts("
-						    "doc_fts, SEARCH)"
-						  : "too many phrases to rank",
-				     -1);
+	    n < 0) {
+		sqlite3_result_error(out, "dossier_rank_parts(doc_fts, "
+					  "SEARCH)", -1);
+		return;
+	}
+	if ((v = scratch(c, 3 + (size_t)n)) == NULL) {
+		sqlite3_result_error_nomem(out);
 		return;
 	}
 	if (c->totals_search != search) {
@@ -240,7 +262,7 @@ idf_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *out,
        int nval, sqlite3_value **val)
 {
 	struct rank_cache *c = api->xUserData(fts);
-	double v[1 + MAX_PHRASES];
+	double *v;
 	sqlite3_int64 search;
 	int rc;
 
@@ -255,8 +277,8 @@ idf_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *out,
 		sqlite3_result_error_code(out, rc);
 		return;
 	}
-	if (c->nphrase > MAX_PHRASES) {
-		sqlite3_result_error(out, "too many phrases to rank", -1);
+	if ((v = scratch(c, 1 + (size_t)c->nphrase)) == NULL) {
+		sqlite3_result_error_nomem(out);
 		return;
 	}
 	v[0] = c->avgdl;
@@ -271,8 +293,10 @@ rank_free(void *p)
 {
 	struct rank_cache *c = p;
 
-	if (c != NULL)
+	if (c != NULL) {
 		free(c->idf);
+		free(c->scratch);
+	}
 	free(c);
 }
 

@@ -484,7 +484,21 @@ static const char *const migrations[] = {
 	"ALTER TABLE document ADD COLUMN suggestion TEXT;"
 	"ALTER TABLE document ADD COLUMN filed_by TEXT;",
 	/*
-	 * 12 -> 13: searches a user keeps (their landing screen counts
+	 * 12 -> 13: a whole-customer borrow grant lends no more than its
+	 * approver may see: the approver's category limit (NULL: every
+	 * category) and clearance (0..3) are kept on the grant.  Grants
+	 * approved before take their approver's as they are now.
+	 */
+	"ALTER TABLE access_grant ADD COLUMN categories TEXT;"
+	"ALTER TABLE access_grant ADD COLUMN clearance INTEGER;"
+	"UPDATE access_grant SET categories = (SELECT nullif(u.categories, "
+	"  '') FROM user u WHERE u.name = access_grant.decided_by),"
+	"  clearance = coalesce((SELECT CASE u.clearance WHEN 'public' THEN 0"
+	"  WHEN 'internal' THEN 1 WHEN 'confidential' THEN 2 WHEN 'secret'"
+	"  THEN 3 END FROM user u WHERE u.name = access_grant.decided_by), 3)"
+	"  WHERE status = 'approved' AND customer_id IS NOT NULL;",
+	/*
+	 * 13 -> 14: searches a user keeps (their landing screen counts
 	 * them); where a document's date was read (its page and the words
 	 * printed), shown beside the date until someone changes it.
 	 */

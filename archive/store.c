@@ -1,7 +1,8 @@
 /*
  * store.c: opening and closing an archive, and the catalogue helpers the
  * rest of archive/ uses.  Exports arc_open, arc_close, arc_errmsg,
- * arc_spool_dir, arc_spool_sweep and the internal arc_step_once,
+ * arc_spool_dir, arc_spool_file, arc_spool_name, arc_spool_release,
+ * arc_spool_sweep and the internal arc_step_once,
  * arc_tx_*, arc_prepare, arc_exec,
  * arc_bind_text, arc_col_text, arc_say.
  */
@@ -535,6 +536,94 @@ arc_spool_dir(struct arc *a, char *path, size_t n)
 	return DOS_OK;
 }
 
+/* The longest name part of a spooled file (NAME_MAX is 255). */
+#define SPOOL_NAME_MAX 200
+
+enum dos_err
+arc_spool_file(const char *dir, int seq, const char *uploaded, char *path,
+	       size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char name[SPOOL_NAME_MAX + 1];
+	const char *base, *p;
+	size_t k = 0, need;
+
+	/* A folder a client put before the name is not kept. */
+	base = uploaded != NULL ? uploaded : "";
+	if ((p = strrchr(base, '/')) != NULL)
+		base = p + 1;
+	if ((p = strrchr(base, '\\')) != NULL)
+		base = p + 1;
+	for (p = base; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		int esc = c < 0x20 || c == 0x7f || c == '%';
+
+		need = esc ? 3 : 1;
+		/* Cut at a character, never inside one. */
+		if (k + need > SPOOL_NAME_MAX ||
+		    (c >= 0xc0 && k + 4 > SPOOL_NAME_MAX))
+			break;
+		if (esc) {
+			name[k++] = '%';
+			name[k++] = hex[c >> 4];
+			name[k++] = hex[c & 15];
+		} else
+			name[k++] = (char)c;
+	}
+	name[k] = '\0';
+	return dos_snprintf(path, n, "%s/%04d-%s", dir, seq,
+			    k > 0 ? name : "scan");
+}
+
+/* The name part of a file of an upload folder ("NNNN-NAME"), or NULL. */
+static const char *
+spool_base(const struct arc *a, const char *path)
+{
+	size_t n = strlen(a->tmpdir);
+	const char *rest, *slash;
+
+	if (strncmp(path, a->tmpdir, n) != 0 ||
+	    strncmp(path + n, "/upload-", 8) != 0)
+		return NULL;
+	rest = path + n + 1;
+	if ((slash = strchr(rest, '/')) == NULL || slash[1] == '\0' ||
+	    strchr(slash + 1, '/') != NULL || slash[1] == '.')
+		return NULL;
+	return slash + 1;
+}
+
+static int
+hexval(int c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				      : -1;
+}
+
+int
+arc_spool_name(const struct arc *a, const char *path, char *out, size_t n)
+{
+	const char *p = spool_base(a, path);
+	size_t k = 0;
+
+	if (p == NULL || n == 0)
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p++ != '-')
+		return 0;
+	for (; *p != '\0' && k + 1 < n; p++) {
+		if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+			out[k++] = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+			p += 2;
+		} else
+			out[k++] = *p;
+	}
+	out[k] = '\0';
+	return 1;
+}
+
 /* nftw callback: removes what it is given (depth first). */
 static int
 remove_entry(const char *path, const struct stat *sb, int type,
@@ -582,17 +671,11 @@ arc_spool_sweep(struct arc *a, long max_age)
 int
 arc_spool_release(struct arc *a, const char *path)
 {
-	size_t n = strlen(a->tmpdir);
-	const char *rest, *slash;
+	const char *base = spool_base(a, path);
 	char dir[4096];
 
-	if (strncmp(path, a->tmpdir, n) != 0 ||
-	    strncmp(path + n, "/upload-", 8) != 0)
-		return 0;
-	rest = path + n + 1;
-	if ((slash = strchr(rest, '/')) == NULL || slash[1] == '\0' ||
-	    strchr(slash + 1, '/') != NULL || slash[1] == '.' ||
-	    dos_snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path),
+	if (base == NULL ||
+	    dos_snprintf(dir, sizeof(dir), "%.*s", (int)(base - 1 - path),
 			 path) != DOS_OK)
 		return 0;
 	if (unlink(path) != 0 && errno != ENOENT)

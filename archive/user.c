@@ -120,7 +120,7 @@ arc_role_add(struct arc *a, const struct arc_user *who, const char *name,
 		return arc_say(msg, msglen, DOS_INVAL, "unknown action '%s' "
 			   "(actions: search, view, download, export, edit, "
 			   "delete_request, approve, purge, audit_read, "
-			   "ingest, review, admin)", bad);
+			   "ingest, review, admin, report, dispose)", bad);
 	if (clearance < 0 || clearance > 3)
 		return arc_say(msg, msglen, DOS_INVAL, "a clearance is public, "
 			   "internal, confidential or secret%s", "");

@@ -4,6 +4,7 @@
  * bundle) and key (the archive's public key).
  * Exports cmd_export, cmd_export_audit, cmd_verify_export, cmd_key.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,27 +205,65 @@ usage:
 	goto out;
 }
 
-/* The archive's public key, if dir is an archive that has one. */
+/*
+ * The archive's public key: 1 when dir is an archive that has one, 0 when
+ * dir holds no archive, -1 (said) when the archive cannot give it.
+ */
 static int
 archive_key(const char *dir, unsigned char pk[ARC_KEY_PUBLIC_BYTES])
 {
 	struct arc *a = NULL;
 	char path[4096];
 	struct stat sb;
-	int ok;
+	enum dos_err err;
 
 	if (dos_snprintf(path, sizeof(path), "%s/catalogue.db", dir) !=
 		    DOS_OK ||
-	    stat(path, &sb) != 0 || arc_open(dir, ARC_READONLY, &a) != DOS_OK)
+	    stat(path, &sb) != 0)
 		return 0;
-	ok = arc_key_public(a, pk) == DOS_OK;
+	if ((err = arc_open(dir, ARC_READONLY, &a)) == DOS_OK)
+		err = arc_key_public(a, pk);
 	arc_close(a);
-	return ok;
+	if (err != DOS_OK) {
+		fprintf(stderr, "dossier: verify-export: the archive at %s "
+				"has no key to check with: %s\n",
+			dir, err == DOS_NOTFOUND ? "it never signed an export"
+						 : dos_strerror(err));
+		return -1;
+	}
+	return 1;
 }
 
-/* A disposal certificate rather than a bundle; the exit status. */
+/* A public key from a file as 'dossier key' prints it; 0 when it is not
+ * one (said). */
 static int
-verify_certificate(const char *path, const unsigned char *pk, int json)
+file_key(const char *path, unsigned char pk[ARC_KEY_PUBLIC_BYTES])
+{
+	char buf[EXP_PEM_MAX * 2];
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "dossier: verify-export: cannot read %s: %s\n",
+			path, strerror(errno));
+		return 0;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (n == sizeof(buf) || !exp_key_from_pem(buf, n, pk)) {
+		fprintf(stderr, "dossier: verify-export: %s is not an Ed25519 "
+				"public key as 'dossier key' prints it\n",
+			path);
+		return 0;
+	}
+	return 1;
+}
+
+/* A disposal certificate rather than a bundle, checked against the
+ * trusted key pk (named name) if any; the exit status. */
+static int
+verify_certificate(const char *path, const unsigned char *pk,
+		   const char *name, int json)
 {
 	json_t *rep = NULL, *f;
 	size_t k;
@@ -239,12 +278,14 @@ verify_certificate(const char *path, const unsigned char *pk, int json)
 	}
 	json_object_set_new(rep, "archive_key_checked",
 			    json_boolean(pk != NULL));
+	json_object_set_new(rep, "trusted_key",
+			    pk != NULL ? json_string(name) : json_null());
 	if (json)
 		cli_print_json(rep);
 	else if (err == DOS_OK)
 		printf("disposal certificate %lld verifies: disposal list "
 		       "%lld, %lld document(s) destroyed, %lld original(s) "
-		       "destroyed; approved by %s, purged by %s%s\n",
+		       "destroyed; approved by %s, purged by %s%s%s\n",
 		       (long long)json_integer_value(
 			       json_object_get(rep, "certificate")),
 		       (long long)json_integer_value(
@@ -255,10 +296,12 @@ verify_certificate(const char *path, const unsigned char *pk, int json)
 			       json_object_get(rep, "originals_destroyed")),
 		       json_string_value(json_object_get(rep, "approved_by")),
 		       json_string_value(json_object_get(rep, "purged_by")),
-		       pk != NULL ? "; signed with this archive's key"
-				  : "; signed by the key it names (run beside "
-				    "the archive, -A DIR, to check it is the "
-				    "archive's)");
+		       pk != NULL ? "; signed with " : "",
+		       pk != NULL ? name
+				  : "; signed by the key it names (give the "
+				    "archive's key with --key FILE, or run "
+				    "beside the archive, -A DIR, to check it "
+				    "is the archive's)");
 	else {
 		json_array_foreach(json_object_get(rep, "faults"), k, f)
 			fprintf(stderr, "%s\n", json_string_value(f));
@@ -279,46 +322,95 @@ cmd_verify_export(const char *dir, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{"json", no_argument, NULL, 'J'},
+		{"key", required_argument, NULL, 'k'},
 		{NULL, 0, NULL, 0},
 	};
-	unsigned char pk[ARC_KEY_PUBLIC_BYTES];
+	unsigned char pk[ARC_KEY_PUBLIC_BYTES], apk[ARC_KEY_PUBLIC_BYTES];
+	char name[4200];
+	const char *keyfile = NULL;
 	json_t *rep = NULL, *f;
 	size_t k;
-	int c, json = 0, rc = 1, have_key;
+	int c, json = 0, rc = 1, have_key = 0, have_archive, given;
 	enum dos_err err;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (c == 'J')
 			json = 1;
+		else if (c == 'k')
+			keyfile = optarg;
 		else
 			goto usage;
 	}
 	if (optind != argc - 1)
 		goto usage;
-	/* Checked against the archive's key too when there is one here. */
-	have_key = archive_key(dir, pk);
-	if (exp_cert_is(argv[optind])) {
-		rc = verify_certificate(argv[optind], have_key ? pk : NULL,
-					json);
+	/*
+	 * The key to trust: one pinned from a file, else the archive's.  An
+	 * archive named (-A, $DOSSIER_ARCHIVE, the configuration file) that
+	 * is not there is an error, never a check silently left out; only
+	 * the ./archive fallback may be absent.
+	 */
+	given = cli_archive_given ||
+		cli_config_get(cli_cfg, CFG_ARCHIVE) != NULL;
+	if (keyfile != NULL) {
+		if (!file_key(keyfile, pk))
+			goto out;
+		have_key = 1;
+		snprintf(name, sizeof(name), "the trusted key in %s", keyfile);
+	}
+	if ((have_archive = archive_key(dir, apk)) < 0)
+		goto out;
+	if (have_archive == 0 && given) {
+		fprintf(stderr, "dossier: verify-export: no archive at %s, so "
+				"its key cannot be checked; give the archive's "
+				"key with --key FILE (as 'dossier key' prints "
+				"it)\n",
+			dir);
 		goto out;
 	}
-	err = exp_verify(argv[optind], have_key ? pk : NULL, &rep);
+	if (have_archive && have_key && memcmp(pk, apk, sizeof(pk)) != 0 &&
+	    given) {
+		fprintf(stderr, "dossier: verify-export: the key in %s is not "
+				"the key of the archive at %s\n",
+			keyfile, dir);
+		goto out;
+	}
+	if (have_archive && !have_key) {
+		memcpy(pk, apk, sizeof(pk));
+		have_key = 1;
+		snprintf(name, sizeof(name), "this archive's key");
+	}
+	if (exp_cert_is(argv[optind])) {
+		rc = verify_certificate(argv[optind], have_key ? pk : NULL,
+					have_key ? name : NULL, json);
+		goto out;
+	}
+	err = exp_verify(argv[optind], have_key ? pk : NULL, name, &rep);
 	if (rep == NULL) {
 		fprintf(stderr, "dossier: verify-export: %s\n",
 			dos_strerror(err));
 		goto out;
 	}
 	json_object_set_new(rep, "archive_key_checked",
-			    json_boolean(have_key));
+			    json_boolean(have_key && keyfile == NULL));
+	json_object_set_new(rep, "trusted_key",
+			    have_key ? json_string(name) : json_null());
+	if (!have_key)
+		json_object_set_new(
+			rep, "warning",
+			json_string("checked only against the key the bundle "
+				    "itself carries (public_key.txt), which "
+				    "whoever changed the bundle could have "
+				    "replaced; give the archive's key with "
+				    "--key FILE"));
 	if (json)
 		cli_print_json(rep);
 	else if (err == DOS_OK)
-		printf("bundle verifies: %lld documents, %lld files%s\n",
+		printf("bundle verifies: %lld documents, %lld files%s%s\n",
 		       (long long)json_integer_value(
 			       json_object_get(rep, "documents")),
 		       (long long)json_integer_value(
 			       json_object_get(rep, "files")),
-		       have_key ? "; signed with this archive's key" : "");
+		       have_key ? "; signed with " : "", have_key ? name : "");
 	else {
 		json_array_foreach(json_object_get(rep, "faults"), k, f)
 			fprintf(stderr, "%s\n", json_string_value(f));
@@ -329,13 +421,21 @@ cmd_verify_export(const char *dir, int argc, char **argv)
 				? ""
 				: "s");
 	}
+	if (!have_key && !json)
+		fprintf(stderr,
+			"dossier: verify-export: warning: checked only against "
+			"the key the bundle itself carries (public_key.txt); "
+			"whoever changed the bundle could have replaced it.  "
+			"Give the archive's key with --key FILE (as 'dossier "
+			"key' prints it, obtained from the archive's keeper), "
+			"or run beside the archive with -A DIR\n");
 	rc = err == DOS_OK ? 0 : 1;
 out:
 	json_decref(rep);
 	return rc;
 usage:
-	fprintf(stderr, "usage: dossier verify-export [-A DIR] [--json] "
-			"FILE\n");
+	fprintf(stderr, "usage: dossier verify-export [-A DIR] [--key "
+			"PUBKEY.pem] [--json] FILE\n");
 	rc = 2;
 	goto out;
 }

@@ -328,17 +328,14 @@ resume_files(struct arc *a, int64_t id)
 	int missing = 0;
 	enum dos_err err;
 
-	if ((err = arc_batch_get(a, &cli_user, id, &b)) != DOS_OK) {
+	if ((err = arc_batch_pending(a, &cli_user, id, &b)) != DOS_OK) {
 		fprintf(stderr, "dossier: batch %lld: %s\n", (long long)id,
 			err == DOS_NOTFOUND ? "no such batch"
 					    : dos_strerror(err));
 		return -1;
 	}
-	json_array_foreach(json_object_get(b, "entries"), k, f) {
-		if (strcmp(json_string_value(json_object_get(f, "outcome")),
-			   "pending") != 0)
-			continue;
-		name = json_string_value(json_object_get(f, "name"));
+	json_array_foreach(b, k, f) {
+		name = json_string_value(f);
 		if (access(name, R_OK) != 0 && missing++ == 0)
 			fprintf(stderr, "dossier: batch %lld: %s: %s\n",
 				(long long)id, name, strerror(errno));
@@ -1235,8 +1232,11 @@ cmd_borrow(const char *dir, int argc, char **argv)
 		if (json)
 			cli_print_json(list);
 		else
-			json_array_foreach(list, i, g)
-				printf("%-5lld %-10s %-12s %-9s %s\n",
+			json_array_foreach(list, i, g) {
+				const char *cov = json_string_value(
+					json_object_get(g, "covers"));
+
+				printf("%-5lld %-10s %-12s %-9s %s%s%s%s\n",
 				       (long long)json_integer_value(
 					       json_object_get(g, "id")),
 				       json_string_value(
@@ -1249,7 +1249,11 @@ cmd_borrow(const char *dir, int argc, char **argv)
 							 g, "customer"))
 					       : "document",
 				       json_string_value(
-					       json_object_get(g, "reason")));
+					       json_object_get(g, "reason")),
+				       cov != NULL ? " (covers " : "",
+				       cov != NULL ? cov : "",
+				       cov != NULL ? ")" : "");
+			}
 		rc = 0;
 		goto out;
 	}

@@ -90,8 +90,6 @@ cmd_missing(const char *dir, int argc, char **argv)
 				dos_strerror(err));
 		goto out;
 	}
-	arc_audit(a, cli_user.name, "view", "completeness",
-		  key != NULL ? key : "all customers");
 	rc = 0;
 	if (json) {
 		cli_print_json(r);

@@ -23,17 +23,13 @@ enum dos_err exp_out_commit(struct exp_out *o, char *msg, size_t msglen);
 /* Closes and removes tmp (NULL-safe, idempotent). */
 void exp_out_abort(struct exp_out *o);
 
-/* Appends one CSV field (quoted when needed; a leading = + - @ is
- * prefixed with ' so spreadsheets do not run it). */
+/* Appends one CSV field (quoted when needed; a leading = + - @, tab or
+ * carriage return is prefixed with ' so spreadsheets do not run it). */
 enum dos_err exp_csv_field(struct dbuf *b, const char *s, int first);
 
 /* The document rows of manifest.csv and exp_csv (sheet.c). */
 enum dos_err exp_csv_header(struct dbuf *b);
 enum dos_err exp_csv_row(struct dbuf *b, const json_t *meta);
-
-/* Parses the PEM of exp_key_pem back into pk; 0 when it is not one. */
-int exp_key_from_pem(const char *pem, size_t len,
-		     unsigned char pk[ARC_KEY_PUBLIC_BYTES]);
 
 /* "query: Q; customers: a, b; documents: 1, 2" for the audit log. */
 char *exp_describe(const struct exp_opts *o, const char *kind);

@@ -2,8 +2,8 @@
  * util.c: what the exports share: output files written to a temporary
  * name, fsynced and renamed into place; CSV fields; the public key as
  * PEM; an export's selection in words.
- * Exports exp_key_pem and the internal exp_out_begin, exp_out_commit,
- * exp_out_abort, exp_csv_field, exp_key_from_pem, exp_describe.
+ * Exports exp_key_pem, exp_key_from_pem and the internal exp_out_begin,
+ * exp_out_commit, exp_out_abort, exp_csv_field, exp_describe.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -161,8 +161,10 @@ exp_csv_field(struct dbuf *b, const char *s, int first)
 		err = dbuf_adds(b, ",");
 	if (err == DOS_OK && quote)
 		err = dbuf_adds(b, "\"");
-	if (err == DOS_OK && (s[0] == '=' || s[0] == '+' || s[0] == '-' ||
-			      s[0] == '@'))
+	/* A spreadsheet takes a value starting with one of these for a
+	 * formula (a tab or carriage return first is skipped by some, so
+	 * "\t=cmd" is one too); a leading apostrophe makes it text. */
+	if (err == DOS_OK && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL)
 		err = dbuf_adds(b, "'");
 	for (; err == DOS_OK && *s != '\0'; s++)
 		err = *s == '"' ? dbuf_adds(b, "\"\"") : dbuf_add(b, s, 1);

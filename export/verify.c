@@ -1,7 +1,8 @@
 /*
  * verify.c: checks an export bundle without the archive: the signature
- * over manifest.json with the key in the bundle (and optionally that it
- * is the archive's key), each listed file's size and SHA-256, that every
+ * over manifest.json with a key the verifier trusts (the archive's, or
+ * one pinned from a file) and that the bundle carries that key, or else
+ * with the key in the bundle; each listed file's size and SHA-256, that every
  * listed file is there and nothing else is.  A bundle may be hostile:
  * entry counts and sizes are checked before anything is read, files are
  * hashed as they stream, and reads stop at the size the manifest gives.
@@ -88,38 +89,50 @@ read_small(zip_t *za, const char *name, size_t max, char **pdata,
 	return 1;
 }
 
-/* Checks the manifest's signature; the bundle's key into pk. */
+/*
+ * Checks the manifest's signature: with the trusted key when there is one
+ * (and that the bundle carries it), else with the bundle's own key.
+ */
 static void
 check_signature(zip_t *za, const char *man, size_t manlen,
-		const unsigned char *archive_pk, json_t *faults)
+		const unsigned char *trusted_pk, const char *trusted_name,
+		json_t *faults)
 {
 	unsigned char pk[ARC_KEY_PUBLIC_BYTES], sig[ARC_SIGNATURE_BYTES];
 	char *pem = NULL, *s = NULL;
 	size_t pemlen, slen, n = 0;
+	int have_pk = 0, have_pem, have_sig;
 
-	if (!read_small(za, "public_key.txt", SMALL_MAX, &pem, &pemlen,
-			faults) ||
-	    !read_small(za, "manifest.sig", SMALL_MAX, &s, &slen, faults))
-		goto out;
-	if (!exp_key_from_pem(pem, pemlen, pk)) {
+	have_pem = read_small(za, "public_key.txt", SMALL_MAX, &pem, &pemlen,
+			      faults);
+	have_sig = read_small(za, "manifest.sig", SMALL_MAX, &s, &slen,
+			      faults);
+	if (have_pem && !(have_pk = exp_key_from_pem(pem, pemlen, pk)))
 		fault(faults, "public_key.txt: not an Ed25519 public key");
+	if (have_pk && trusted_pk != NULL &&
+	    sodium_memcmp(trusted_pk, pk, ARC_KEY_PUBLIC_BYTES) != 0)
+		fault(faults, "public_key.txt: the bundle is signed with a "
+			      "key that is not %s", trusted_name);
+	if (!have_sig)
 		goto out;
-	}
 	if (sodium_base642bin(sig, sizeof(sig), s, slen, " \r\n", &n, NULL,
 			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    n != sizeof(sig)) {
 		fault(faults, "manifest.sig: not an Ed25519 signature");
 		goto out;
 	}
-	if (crypto_sign_verify_detached(sig, (const unsigned char *)man,
-					manlen, pk) != 0)
+	if (trusted_pk != NULL) {
+		if (crypto_sign_verify_detached(sig, (const unsigned char *)man,
+						manlen, trusted_pk) != 0)
+			fault(faults, "manifest signature does not verify with "
+				      "%s: manifest.json was changed or "
+				      "signed with another key", trusted_name);
+	} else if (have_pk &&
+		   crypto_sign_verify_detached(sig, (const unsigned char *)man,
+					       manlen, pk) != 0)
 		fault(faults, "manifest signature does not verify: "
 			      "manifest.json was changed or signed with "
 			      "another key");
-	if (archive_pk != NULL &&
-	    sodium_memcmp(archive_pk, pk, ARC_KEY_PUBLIC_BYTES) != 0)
-		fault(faults, "public_key.txt: the bundle is signed with a "
-			      "key that is not this archive's key");
 out:
 	free(pem);
 	free(s);
@@ -276,8 +289,8 @@ open_error(int ze)
 }
 
 enum dos_err
-exp_verify(const char *path, const unsigned char *archive_pk,
-	   json_t **preport)
+exp_verify(const char *path, const unsigned char *trusted_pk,
+	   const char *trusted_name, json_t **preport)
 {
 	zip_t *za = NULL;
 	json_t *faults = json_array(), *man = NULL, *rep;
@@ -308,7 +321,9 @@ exp_verify(const char *path, const unsigned char *archive_pk,
 		err = DOS_CORRUPT;
 		goto out;
 	}
-	check_signature(za, text, len, archive_pk, faults);
+	check_signature(za, text, len, trusted_pk,
+			trusted_name != NULL ? trusted_name : "the trusted key",
+			faults);
 	if ((man = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)) ==
 		    NULL ||
 	    !json_is_array(json_object_get(man, "files"))) {

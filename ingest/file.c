@@ -380,13 +380,17 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	struct arc_source_in sin;
 	struct split sp;
 	json_t *out = NULL;
-	char name[256];
+	char name[256], up[256];
 	int i, j, review, used = 0;
 	enum dos_err err;
 
 	*pdocs = NULL;
-	/* The file's name as the archive shows it (titles, the source). */
-	dos_utf8_clean(ing_base_name(f->path), name, sizeof(name));
+	/* The file's name as the archive shows it (titles, the source): an
+	 * uploaded file's as it was uploaded. */
+	dos_utf8_clean(arc_spool_name(a, f->path, up, sizeof(up))
+			       ? up
+			       : ing_base_name(f->path),
+		       name, sizeof(name));
 	man = ing_manifest_find(ing->manifest, f->path);
 	memset(&sp, 0, sizeof(sp));
 	if ((err = split_pages(ing, f, &sp)) != DOS_OK)

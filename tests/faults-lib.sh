@@ -15,14 +15,16 @@ verified() {
 # spool_mark DIR: notes what DIR holds now (an upload cut off by a kill
 # stays a week, by design); left_in DIR: what is in DIR besides, once the
 # server is done with a request (it tidies up after answering): waits up
-# to 5 s for that to be nothing.
+# to 60 s for that to be nothing.
 spool_mark() { ls -A "$1" >"$T_TMP/spool.mark"; }
 left_in() {
 	local i new
 	[ -f "$T_TMP/spool.mark" ] || : >"$T_TMP/spool.mark"
-	for i in $(seq 1 50); do
+	local end=$((SECONDS + 60))
+	while :; do
 		new=$(ls -A "$1" | grep -vxF -f "$T_TMP/spool.mark")
 		[ -z "$new" ] && return
+		[ "$SECONDS" -lt "$end" ] || break
 		sleep 0.1
 	done
 	echo "$new"
@@ -182,12 +184,12 @@ kill_ingest_round() {
 	round_check "$a" "$b" "$n" "${files[@]}"
 }
 
-# wait_batch BATCH: waits (up to 120 s) for an uploaded batch to end;
+# wait_batch BATCH: waits (up to 5 minutes) for an uploaded batch to end;
 # BATCH_STATE says how it ended.
 wait_batch() {
-	local i
+	local end=$((SECONDS + 300))
 	BATCH_STATE=running
-	for i in $(seq 1 600); do
+	while [ "$SECONDS" -lt "$end" ]; do
 		BATCH_STATE=$(curl -s "$BASE_URL/api/batches/$1/progress" | jq -r .state)
 		[ "$BATCH_STATE" = running ] || return 0
 		sleep 0.2

@@ -1,5 +1,8 @@
-# lib.sh: TAP helpers for integration tests (sourced).
-# Each test file calls plan-free `ok`/`fail` and `finish` at the end.
+# tap.sh: TAP helpers for integration tests (sourced).
+# Each test file calls `ok`/`not_ok`/`skip` (or check, is, contains) and
+# `finish` at its end, which prints the plan `1..N` after the last test:
+# a script that stops early prints no plan, and tests/run counts that as
+# a failure.
 set -u
 T_N=0
 T_FAILED=0
@@ -7,6 +10,8 @@ T_TMP=$(mktemp -d /tmp/dossier-it-XXXXXX)
 trap 'rm -rf "$T_TMP"' EXIT
 
 ok() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
+# skip WHY: a test not run (counted as a skip, never as a pass).
+skip() { T_N=$((T_N + 1)); echo "ok $T_N # SKIP $1"; }
 not_ok() {
 	T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1))
 	echo "not ok $T_N - $1"
@@ -23,23 +28,69 @@ is() {
 contains() {
 	case "$2" in *"$3"*) ok "$1" ;; *) not_ok "$1" "'$3' not found in:" "$(printf '%s' "$2" | head -c 600)" ;; esac
 }
+# poll SECONDS CMD...: runs CMD until it succeeds, for at most SECONDS
+# seconds of the clock (not a count of tries, which a busy machine
+# stretches); 1 when the time ran out.  Deadlines are generous: a minute
+# or more.
+poll() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
 # json FILTER: jq over standard input, raw output.
 json() { jq -r "$1"; }
 need_corpus() {
-	if [ ! -d "$CORPUS" ]; then echo "ok 1 # SKIP corpus not found at $CORPUS"; exit 0; fi
+	if [ ! -d "$CORPUS" ]; then skip "corpus not found at $CORPUS"; finish; fi
 }
-finish() { [ "$T_FAILED" -eq 0 ]; exit $?; }
+# relay PREFIX OUTPUT: another TAP program's lines as this script's tests
+# (renumbered, each named PREFIX: ...; skips stay skips), and a failure
+# when it stopped before its end: no plan "1..N", or not N results.
+relay() {
+	local pre=$1 out=$2 line what n=0 planned=
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*"# SKIP"* | "ok "*"# skip"*)
+			n=$((n + 1))
+			what=${line%%# [Ss][Kk][Ii][Pp]*}
+			what=${what#ok }; what=${what#*[0-9] }; what=${what#- }
+			what=${what% }
+			skip "$pre: ${what:+$what:}${line#*# [Ss][Kk][Ii][Pp]}" ;;
+		"ok "*) n=$((n + 1)); ok "$pre: ${line#* - }" ;;
+		"not ok "*) n=$((n + 1)); not_ok "$pre: ${line#* - }" ;;
+		"#"*) echo "$line" ;;
+		1..*) planned=${line#1..}; planned=${planned%% *} ;;
+		esac
+	done <<<"$out"
+	if [ -z "$planned" ]; then
+		not_ok "$pre stopped before its end (no plan 1..N)"
+		printf '%s\n' "$out" | grep -vE '^(not )?ok |^#|^$' | tail -n 15 |
+			sed 's/^/# /' 
+	elif [ "$planned" != "$n" ]; then
+		not_ok "$pre planned $planned tests and reported $n"
+	fi
+}
+# finish: the trailing plan, then exit 0 when every test passed.
+finish() {
+	echo "1..$T_N"
+	[ "$T_FAILED" -eq 0 ]
+	exit $?
+}
 # start_server ARCHIVE [SERVE-OPTIONS...]: starts `dossier serve` on a
 # kernel-chosen loopback port; sets SERVER_PID and BASE_URL (http: or
 # https:).  stop_server ends it.
 start_server() {
-	local log="$T_TMP/serve.log" dir=$1 i
+	local log="$T_TMP/serve.log" dir=$1
 	shift
 	# A previous server's log would name its (closed) address.
 	: >"$log"
 	"$DOSSIER" -A "$dir" serve --listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
 	SERVER_PID=$!
-	for i in $(seq 1 100); do
+	# A busy machine (or ASan) may take long to load the OCR engine.
+	local deadline=$((SECONDS + 120))
+	while [ "$SECONDS" -lt "$deadline" ]; do
 		BASE_URL=$(sed -n 's/.*serving .* on \(https*:[^ ]*\)\/$/\1/p' "$log" | head -1)
 		[ -n "$BASE_URL" ] && return 0
 		kill -0 "$SERVER_PID" 2>/dev/null || break

@@ -632,8 +632,8 @@ h_document_hits(struct web_req *q, struct web_resp *r)
 		free(pmsg);
 		return;
 	}
-	err = arc_doc_hits(q->arc, &q->user, id, srch_query_root(sq), &j, msg,
-			   sizeof(msg));
+	err = arc_doc_hits(q->arc, &q->user, id, srch_query_root(sq),
+			   query != NULL ? query : "", &j, msg, sizeof(msg));
 	srch_query_free(sq);
 	resp_result(r, err, j, msg);
 }
@@ -1705,10 +1705,8 @@ h_login(struct web_req *q, struct web_resp *r)
 	client_addr(q->conn, addr, sizeof(addr));
 	audit_name(name, who);
 	if ((wait = thr_wait(name, addr, now, &which)) > 0) {
-		snprintf(detail, sizeof(detail), "from %s: too many failed "
-			 "sign-ins for this %s; %u s to wait", addr,
-			 which == THR_ADDR ? "address" : "name", wait);
-		arc_audit(q->arc, who, "login.throttled", "-", detail);
+		/* Counted; the audit log gets one summary a minute. */
+		thr_refused(who, addr, which, wait, (int64_t)time(NULL));
 		snprintf(msg, sizeof(msg), "too many failed sign-ins %s; try "
 			 "again in %u second%s", which == THR_ADDR
 			 ? "from your address" : "for this user name", wait,
@@ -1950,8 +1948,11 @@ thread_arc(void)
 {
 	struct arc *a = pthread_getspecific(arc_key);
 
-	if (a == NULL && arc_open(archive_dir, 0, &a) == DOS_OK)
+	if (a == NULL && arc_open(archive_dir, 0, &a) == DOS_OK) {
+		/* Views, thumbnails, hits... are audited in groups. */
+		arc_auditq_use(a, auditq);
 		pthread_setspecific(arc_key, a);
+	}
 	return a;
 }
 
@@ -2636,16 +2637,79 @@ wait_signal(const sigset_t *set, long seconds)
 	return sig < 0 ? 0 : sig;
 }
 
-/* The work between requests, once a minute: record borrow grants that
- * have run out (access ends at the grant's time regardless; this writes
- * the audit entry), and hourly sweep uploads abandoned for a week (kept
- * that long so a clerk can still recover the files). */
+/* A wall-clock time as the audit log writes times. */
+static void
+iso_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void
+refusals_written(void *arg, enum dos_err err)
+{
+	(void)arg;
+	if (err != DOS_OK)
+		dos_errx("refused sign-ins: the audit log's summary was not "
+			 "written: %s", dos_strerror(err));
+}
+
+/*
+ * The refused sign-ins counted since the last time (throttle.h), one
+ * audit entry per name, address and reason, through the group-committing
+ * writer: a flood of refusals costs one entry each, not one fsync each.
+ */
+static void
+audit_refusals(void)
+{
+	static struct thr_refusal r[64];
+	char detail[400], t1[32], t2[32];
+	unsigned lost = 0, more = 0;
+	int n, i;
+
+	if (auditq == NULL)
+		return;
+	do {
+		n = thr_refusals_take(r, 64, &more);
+		lost += more;
+		for (i = 0; i < n; i++) {
+			iso_time(r[i].first, t1);
+			iso_time(r[i].last, t2);
+			snprintf(detail, sizeof(detail),
+				 "from %s: %u sign-in%s refused from %s to %s: "
+				 "too many failed sign-ins for this %s (a "
+				 "back-off of up to %u s)",
+				 r[i].addr, r[i].n, r[i].n == 1 ? "" : "s", t1,
+				 t2, r[i].why == THR_ADDR ? "address" : "name",
+				 r[i].wait);
+			arc_auditq_post(auditq, r[i].name, "login.throttled",
+					"-", detail, refusals_written, NULL);
+		}
+	} while (n == 64);
+	if (lost > 0) {
+		snprintf(detail, sizeof(detail),
+			 "%u more sign-ins refused, of names and addresses "
+			 "past the %d counted a minute", lost, THR_REFUSALS);
+		arc_auditq_post(auditq, "-", "login.throttled", "-", detail,
+				refusals_written, NULL);
+	}
+}
+
+/* The work between requests, once a minute: the summary of refused
+ * sign-ins; record borrow grants that have run out (access ends at the
+ * grant's time regardless; this writes the audit entry), and hourly sweep
+ * uploads abandoned for a week (kept that long so a clerk can still
+ * recover the files). */
 static void
 each_minute(const char *dir, long minute)
 {
 	struct arc *h = NULL;
 	int n = 0;
 
+	audit_refusals();
 	if (arc_open(dir, 0, &h) == DOS_OK && arc_grant_expire(h, &n) ==
 						      DOS_OK && n > 0)
 		dos_infox("%d borrow grant(s) expired", n);
@@ -2766,6 +2830,7 @@ web_serve(const struct web_options *o)
 			usleep(10000);
 	}
 	MHD_stop_daemon(d);
+	audit_refusals(); /* the last minute's, before the writer stops */
 	xjob_shutdown();
 	scanjob_shutdown();
 	err = DOS_OK;

@@ -4,7 +4,10 @@
  * the time until which its name or address must wait; entries idle for
  * THR_FORGET seconds are free again, and when a table is full the entry
  * whose last failure is oldest gives way.
- * Exports thr_now, thr_wait, thr_fail, thr_success, thr_reset.
+ * Refused sign-ins are counted per name, address and reason in a third
+ * table, taken by the server for the audit log's summaries.
+ * Exports thr_now, thr_wait, thr_fail, thr_success, thr_reset,
+ * thr_refused, thr_refusals_take.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -21,6 +24,9 @@ struct thr_entry {
 };
 
 static struct thr_entry names[THR_SLOTS], addrs[THR_SLOTS];
+static struct thr_refusal refusals[THR_REFUSALS];
+static int nrefusals;
+static unsigned lost;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* s cut to THR_KEY_MAX bytes, on a UTF-8 character boundary. */
@@ -175,5 +181,60 @@ thr_reset(void)
 	pthread_mutex_lock(&lock);
 	memset(names, 0, sizeof(names));
 	memset(addrs, 0, sizeof(addrs));
+	nrefusals = 0;
+	lost = 0;
 	pthread_mutex_unlock(&lock);
+}
+
+void
+thr_refused(const char *name, const char *addr, enum thr_who why,
+	    unsigned wait, int64_t now)
+{
+	char nk[THR_KEY_MAX + 1], ak[THR_KEY_MAX + 1];
+	struct thr_refusal *r = NULL;
+	int i;
+
+	make_key(name != NULL ? name : "", nk);
+	make_key(addr != NULL ? addr : "", ak);
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nrefusals; i++)
+		if (refusals[i].why == why && strcmp(refusals[i].name, nk) == 0 &&
+		    strcmp(refusals[i].addr, ak) == 0) {
+			r = &refusals[i];
+			break;
+		}
+	if (r == NULL && nrefusals < THR_REFUSALS) {
+		r = &refusals[nrefusals++];
+		memset(r, 0, sizeof(*r));
+		memcpy(r->name, nk, sizeof(nk));
+		memcpy(r->addr, ak, sizeof(ak));
+		r->why = why;
+		r->first = now;
+	}
+	if (r == NULL)
+		lost++;
+	else {
+		r->n++;
+		r->last = now;
+		if (wait > r->wait)
+			r->wait = wait;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+int
+thr_refusals_take(struct thr_refusal *out, int max, unsigned *plost)
+{
+	int n;
+
+	pthread_mutex_lock(&lock);
+	n = nrefusals < max ? nrefusals : max;
+	memcpy(out, refusals, sizeof(*out) * (size_t)n);
+	memmove(refusals, refusals + n,
+		sizeof(*refusals) * (size_t)(nrefusals - n));
+	nrefusals -= n;
+	*plost = lost;
+	lost = 0;
+	pthread_mutex_unlock(&lock);
+	return n;
 }

@@ -36,4 +36,31 @@ void thr_success(const char *name);
 /* Forgets everything (tests). */
 void thr_reset(void);
 
+/*
+ * Refused sign-ins are counted, not written one by one: a flood of them
+ * would be a flood of hash-chained, fsynced audit entries.  The server
+ * writes one summary per name, address and reason for each interval
+ * (a minute, and what is left when it stops).
+ */
+#define THR_REFUSALS 1024 /* (name, address, reason)s counted between takes */
+struct thr_refusal {
+	char name[THR_KEY_MAX + 1]; /* as the audit log names it */
+	char addr[THR_KEY_MAX + 1];
+	enum thr_who why;           /* the name's back-off or the address's */
+	unsigned n;                 /* refused */
+	unsigned wait;              /* the longest wait they were told, s */
+	int64_t first, last;        /* wall clock, seconds */
+};
+/* Counts a refused sign-in of name (as the audit log names it) from
+ * addr, told to wait wait seconds because of why; now in seconds of
+ * the wall clock. */
+void thr_refused(const char *name, const char *addr, enum thr_who why,
+		 unsigned wait, int64_t now);
+/*
+ * Moves up to max of the refusals counted so far into out and forgets
+ * them; returns how many.  *plost: refused sign-ins that found the table
+ * full (counted, not itemised).  Take until it returns less than max.
+ */
+int thr_refusals_take(struct thr_refusal *out, int max, unsigned *plost);
+
 #endif

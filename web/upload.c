@@ -104,17 +104,6 @@ upload_plain_name(const char *name, char *out, size_t n)
 		out[k] = '\0';
 }
 
-/* A spooled file's name: numbered, so names are unique and never start
- * with '.'. */
-static void
-safe_name(const char *name, int seq, char *out, size_t n)
-{
-	char clean[128];
-
-	upload_plain_name(name, clean, sizeof(clean));
-	snprintf(out, n, "%04d-%s", seq, clean[0] ? clean : "scan");
-}
-
 /* Keeps the file about to be received's own account and category (its
  * slot npaths), and clears them for the next. */
 static int
@@ -171,7 +160,7 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 	size_t size)
 {
 	struct upload *up = cls;
-	char name[160], path[4400];
+	char path[4400];
 	char **np;
 
 	(void)kind;
@@ -232,8 +221,11 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 				      "1000)");
 			return MHD_YES;
 		}
-		safe_name(filename, up->npaths + 1, name, sizeof(name));
-		snprintf(path, sizeof(path), "%s/%s", up->dir, name);
+		if (arc_spool_file(up->dir, up->npaths + 1, filename, path,
+				   sizeof(path)) != DOS_OK) {
+			fail(up, 400, "a file name is too long");
+			return MHD_YES;
+		}
 		if ((np = realloc(up->paths, (size_t)(up->npaths + 1) *
 						     sizeof(*np))) == NULL ||
 		    (np[up->npaths] = strdup(path)) == NULL) {
@@ -415,11 +407,15 @@ on_job_file(void *arg, const char *path, enum dos_err err, json_t *docs,
 	    const char *msg)
 {
 	struct job *j = arg;
-	const char *name = strrchr(path, '/');
+	char name[256], raw[256];
+	const char *base = strrchr(path, '/');
 	json_t *f, *d, *list = json_array();
 	size_t k;
 
-	name = name != NULL ? name + 6 : path; /* past "/NNNN-" */
+	/* As uploaded, never the spool path. */
+	if (!arc_spool_name(j->a, path, raw, sizeof(raw)))
+		snprintf(raw, sizeof(raw), "%s", base != NULL ? base + 1 : path);
+	dos_utf8_clean(raw, name, sizeof(name));
 	/* Its outcome is on record: the spooled copy is not needed. */
 	if (!ing_err_stops_batch(err))
 		arc_spool_release(j->a, path);

@@ -191,6 +191,21 @@ enum dos_err arc_batch_file(struct arc *a, int64_t batch_id, const char *name,
  */
 enum dos_err arc_spool_dir(struct arc *a, char *path, size_t n);
 /*
+ * The path in upload folder dir for the seq-th file received, uploaded
+ * as uploaded (a folder before the name is dropped): numbered, so names
+ * are unique and never start with '.', and naming the upload so that
+ * arc_spool_name gives it back.  DOS_LIMIT when it does not fit in n.
+ */
+enum dos_err arc_spool_file(const char *dir, int seq, const char *uploaded,
+			    char *path, size_t n);
+/*
+ * The name a file of an upload folder was uploaded with (what the clerk
+ * sees; never the server's path): 1 with it in out, or 0 when path is no
+ * such file.
+ */
+int arc_spool_name(const struct arc *a, const char *path, char *out,
+		   size_t n);
+/*
  * Removes a file received into an upload folder (arc_spool_dir) once it is
  * ingested, and the folder with its last file; 1 when path was such a
  * file, 0 (nothing done) for any other path.
@@ -302,9 +317,15 @@ enum dos_err arc_doc_original(struct arc *a, const struct arc_user *who,
 
 /* A batch with its files (JSON, caller frees); DOS_NOTFOUND if unknown
  * or, for a user whose role's scope is not "all", another user's (that
- * try is audited as a denial). */
+ * try is audited as a denial).  An uploaded file is named as it was
+ * uploaded, never by the server's spool path. */
 enum dos_err arc_batch_get(struct arc *a, const struct arc_user *who,
 			   int64_t id, json_t **pout);
+/* The files of a batch still "pending", as recorded (paths, for the
+ * process that resumes it to find them; never to show): a JSON array,
+ * caller frees; for who as arc_batch_get. */
+enum dos_err arc_batch_pending(struct arc *a, const struct arc_user *who,
+			       int64_t id, json_t **pout);
 /* The latest batches, newest first, as a JSON array (a user whose scope
  * is not "all" sees only their own). */
 enum dos_err arc_batch_list(struct arc *a, const struct arc_user *who,
@@ -393,11 +414,14 @@ enum dos_err arc_search(struct arc *a, const struct arc_query *q,
 /*
  * Where the words of a query are on a document's pages, for the viewer's
  * highlight: {"pages": [{"seq", "boxes": [[x, y, w, h]...]}]} in the
- * processed page's pixels; for who (arc_may ARC_VIEW).
+ * processed page's pixels; for who (arc_may ARC_VIEW).  Where words are
+ * tells what the page says, so it is a read: audited as a view with the
+ * query as given (text).
  */
 enum dos_err arc_doc_hits(struct arc *a, const struct arc_user *who,
 			  int64_t doc, const struct arc_node *root,
-			  json_t **pout, char *msg, size_t msglen);
+			  const char *text, json_t **pout, char *msg,
+			  size_t msglen);
 
 /* What a clerk decides on a document waiting for review. */
 enum arc_review_action {
@@ -547,8 +571,9 @@ enum dos_err arc_missing(struct arc *a, const struct arc_user *who,
 
 /*
  * The categories, by catalogue number: [{"code","name","catalogue",
- * "aliases":[...],"documents":N}]; "documents" (not purged) only when
- * who may administer or report.  Anyone signed in may list them.
+ * "aliases":[...],"documents":N}]; "documents" (not purged, and only
+ * those who may view) when who may administer or report and reaches any
+ * dossier.  Anyone signed in may list them.
  */
 enum dos_err arc_category_list(struct arc *a, const struct arc_user *who,
 			       json_t **pout);
@@ -585,7 +610,9 @@ enum dos_err arc_category_alias_remove(struct arc *a,
 /*
  * Every unit named on a customer or a user (units are free text), for an
  * administrator or whoever may report: [{"unit","customers","users",
- * "documents"}] (documents of the unit's customers, not purged).
+ * "documents"}]: the customers and documents (not purged) of the unit
+ * that who may view, both null for a role that reaches no dossier (the
+ * administrator's).
  */
 enum dos_err arc_unit_list(struct arc *a, const struct arc_user *who,
 			   json_t **pout);
@@ -807,7 +834,9 @@ enum dos_err arc_user_check(struct arc *a, const char *name,
  * dossier (kind ARC_OBJ_CUSTOMER) or one document for days (1..90) with
  * a reason; a manager whose scope holds it (not the requester) approves or
  * refuses; an approved grant gives search, view and download until it
- * expires.  All audited.
+ * expires.  A dossier grant covers what its approver may see: their
+ * category limit and clearance are kept on it, and the approval's msg
+ * says what it covers.  All audited.
  */
 enum dos_err arc_grant_request(struct arc *a, const struct arc_user *who,
 			       enum arc_object kind, int64_t id,
@@ -821,7 +850,9 @@ enum dos_err arc_grant_decide(struct arc *a, const struct arc_user *who,
 enum dos_err arc_grant_expire(struct arc *a, int *pn);
 /* Grants the user asked for, and those waiting for their decision:
  * [{"id","user","customer","document","reason","days","status",
- * "requested","decided_by","decided","until","note"}]. */
+ * "requested","decided_by","decided","until","note"}], an approved
+ * dossier grant also with "categories" (null: every one), "clearance"
+ * and "covers" (in words). */
 enum dos_err arc_grant_list(struct arc *a, const struct arc_user *who,
 			    json_t **pout);
 
@@ -844,7 +875,7 @@ enum dos_err arc_audit_list(struct arc *a, const struct arc_user *who,
 			    const struct arc_audit_filter *f, json_t **pout,
 			    char *msg, size_t msglen);
 /* A document's history (its audit entries, newest first) for whoever may
- * view it. */
+ * view it; the reading is audited. */
 enum dos_err arc_doc_history(struct arc *a, const struct arc_user *who,
 			     int64_t doc, json_t **pout, char *msg,
 			     size_t msglen);
@@ -869,6 +900,14 @@ enum dos_err arc_auditq_post(struct arc_auditq *q, const char *actor,
 			     const char *action, const char *object,
 			     const char *detail, arc_auditq_fn cb, void *arg);
 void arc_auditq_stop(struct arc_auditq *q);
+/*
+ * Connection a audits its reads of content (views, page images and
+ * thumbnails, hit positions, histories, what a dossier lacks) through q,
+ * grouped with the other connections' (a server's threads), instead of
+ * one transaction and fsync each; NULL: one by one again.  Stop q only
+ * once a is no longer used.
+ */
+void arc_auditq_use(struct arc *a, struct arc_auditq *q);
 
 /*
  * A page image for the viewer at a width (viewcache.c).  arc_page_view
@@ -905,9 +944,11 @@ long arc_view_cache_sweep(struct arc *a, uint64_t max_bytes);
 enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,
 		       const char *object, const char *detail);
 /*
- * Checks the audit chain, every blob and every reference; *preport lists
- * problems (each fails verify) and notes (explained leftovers), and gives
- * the chain's newest entry as "audit_head" ("ID:HASH").
+ * Checks the catalogue (SQLite's quick_check), the audit chain, every blob
+ * and every reference; *preport lists problems (each fails verify; a
+ * catalogue that cannot be read to the end is one) and notes (explained
+ * leftovers), and gives the chain's newest entry as "audit_head"
+ * ("ID:HASH").
  */
 enum dos_err arc_verify(struct arc *a, json_t **preport);
 

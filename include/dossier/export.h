@@ -81,17 +81,22 @@ enum dos_err exp_audit_log(struct arc *a, const struct arc_user *u,
 			   char *msg, size_t msglen);
 
 /*
- * Checks a bundle: the manifest's signature with the key in the bundle
- * (and, if archive_pk is not NULL, that it is that key), every listed
- * file's size and SHA-256, that none is missing and nothing else is
- * there.  *preport (caller frees): {"documents": N, "files": M,
- * "faults": ["documents/2-2024-0001/document.pdf: SHA-256 differs from
- * the manifest", ...]}.  DOS_OK when there is no fault, DOS_CORRUPT when
+ * Checks a bundle: the manifest's signature, every listed file's size and
+ * SHA-256, that none is missing and nothing else is there.  With a
+ * trusted key (trusted_pk, named in faults as trusted_name, e.g. "this
+ * archive's key"), the signature is checked with that key and the key in
+ * the bundle must be it: a bundle changed and re-signed by someone else,
+ * with public_key.txt replaced, is consistent in itself, and only a key
+ * the verifier holds from elsewhere tells it apart.  Without one
+ * (trusted_pk NULL) the signature is checked with the bundle's own key.
+ * *preport (caller frees): {"documents": N, "files": M, "faults":
+ * ["documents/2-2024-0001/document.pdf: SHA-256 differs from the
+ * manifest", ...]}.  DOS_OK when there is no fault, DOS_CORRUPT when
  * there are faults, DOS_FORMAT when path is no readable ZIP (the fault
  * says so), DOS_NOMEM.
  */
-enum dos_err exp_verify(const char *path, const unsigned char *archive_pk,
-			json_t **preport);
+enum dos_err exp_verify(const char *path, const unsigned char *trusted_pk,
+			const char *trusted_name, json_t **preport);
 
 /*
  * Disposal certificates (certificate.c): whether path looks like one (a
@@ -113,5 +118,8 @@ enum dos_err exp_cert_verify(const char *path,
 #define EXP_PEM_MAX 160
 void exp_key_pem(const unsigned char pk[ARC_KEY_PUBLIC_BYTES],
 		 char out[EXP_PEM_MAX]);
+/* Parses that PEM text back into pk; 0 when it is not one. */
+int exp_key_from_pem(const char *pem, size_t len,
+		     unsigned char pk[ARC_KEY_PUBLIC_BYTES]);
 
 #endif

@@ -8,7 +8,7 @@
 // dialog opens.
 // Env: BASE_URL, OUT_DIR, AUDITOR_USER, AUDITOR_PASSWORD, CLERK_USER,
 // CLERK_PASSWORD (a clerk whose batch holds document 1).
-import { ok, launch, signIn, shot } from './lib.mjs';
+import { ok, launch, newPage, signIn, shot, end } from './lib.mjs';
 
 const base = process.env.BASE_URL;
 const screens = [
@@ -33,8 +33,7 @@ async function clean(page) {
 
 async function visit(page, name, path, text) {
   await page.goto(base + path);
-  await page.waitForFunction((t) => document.body.innerText.includes(t), text,
-    { timeout: 15000 });
+  await page.waitForFunction((t) => document.body.innerText.includes(t), text);
   ok(true, name + ': the markup shows as text: ' + text);
   const c = await clean(page);
   ok(c.pwned === 'undefined', name + ': no injected script ran', 'window.__pwned is ' + c.pwned);
@@ -58,8 +57,7 @@ try {
   }
   await shot(page, 'attacks-audit');
   // The clerk's review queue lists document 1 with its title.
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const clerk = await ctx.newPage();
+  const clerk = await newPage(browser);
   clerk.on('pageerror', (e) => errors.push('page error: ' + e.message));
   clerk.on('dialog', async (d) => { errors.push('dialog opened: ' + d.message()); await d.dismiss(); });
   clerk.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) csp.push(m.text()); });
@@ -74,3 +72,4 @@ try {
 } finally {
   await browser.close();
 }
+end();

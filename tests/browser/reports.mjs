@@ -18,7 +18,8 @@ const AUDITOR = process.env.AUDITOR_USER || 'aud1';
 const AUDITOR_PW = process.env.AUDITOR_PASSWORD || '';
 const ADMIN = process.env.ADMIN_USER || 'adm1';
 const ADMIN_PW = process.env.ADMIN_PASSWORD || '';
-const WAIT = 10000;
+// Generous, for a busy machine: a wait returns once its condition holds.
+const WAIT = Number(process.env.BROWSER_WAIT || 120000);
 
 let n = 0;
 function ok(pass, name, why) {
@@ -70,7 +71,7 @@ try {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30000
+    timeout: WAIT
   });
 } catch (e) {
   ok(false, 'launch chromium', e.message);

@@ -16,7 +16,8 @@ const USER = process.env.USER_NAME || process.env.USER || 'demo';
 const PASSWORD = process.env.PASSWORD || '';
 const WORD = process.env.WORD || 'loan';
 const OUT = process.env.OUT_DIR || 'tests/out';
-const WAIT = 10000;
+// Generous, for a busy machine: a wait returns once its condition holds.
+const WAIT = Number(process.env.BROWSER_WAIT || 120000);
 
 let n = 0;
 function ok(pass, name, why) {
@@ -63,7 +64,7 @@ try {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30000
+    timeout: WAIT
   });
 } catch (e) {
   ok(false, 'launch chromium', e.message);

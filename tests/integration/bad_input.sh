@@ -34,7 +34,7 @@ if [ -d "$CORPUS/bad-input" ]; then
 		"PDF holds a 35000x35000 image (1225 megapixels), over the limit"
 	contains "invalid.pdf: damaged" "$(echo "$out" | json '.errors[2].error')" "PDF is damaged or truncated"
 else
-	ok "# SKIP corpus not found at $CORPUS"
+	skip "corpus not found at $CORPUS"
 fi
 blobs=$(find "$A/blobs" -type f | wc -l)
 is "blobs: original, processed page, thumbnail, PDF of the good file only" "$blobs" 4

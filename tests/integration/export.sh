@@ -110,6 +110,48 @@ is "dossier key prints the bundle's public key" "$(D key)" "$(cat "$T_TMP/x/publ
 contains "another archive's key is not this bundle's" \
 	"$("$DOSSIER" -A "$T_TMP/other" verify-export "$T_TMP/aud.zip" 2>&1)" "not this archive's key"
 
+# A bundle forged by someone with a key of their own: manifest changed,
+# re-signed, public_key.txt replaced.  It is consistent in itself, so
+# only a key the verifier trusts tells it apart.
+D key >"$T_TMP/archive-key.pem"
+mkdir "$T_TMP/forge" "$T_TMP/empty"
+(cd "$T_TMP/forge" && unzip -q "$T_TMP/aud.zip" &&
+	sed -i 's/external audit 2026/external audit 2025/' manifest.json &&
+	openssl genpkey -algorithm ed25519 -out "$T_TMP/forger.pem" 2>/dev/null &&
+	old=$(sha256sum public_key.txt | cut -c1-64) &&
+	openssl pkey -in "$T_TMP/forger.pem" -pubout -out public_key.txt &&
+	new=$(sha256sum public_key.txt | cut -c1-64) &&
+	old2=$(sha256sum SHA256SUMS | cut -c1-64) &&
+	sed -i "s/$old/$new/" manifest.json SHA256SUMS &&
+	sed -i "s/$old2/$(sha256sum SHA256SUMS | cut -c1-64)/" manifest.json &&
+	openssl pkeyutl -sign -inkey "$T_TMP/forger.pem" -rawin -in manifest.json -out "$T_TMP/forged.sig" &&
+	base64 -w0 "$T_TMP/forged.sig" >manifest.sig && zip -q -r "$T_TMP/forged.zip" .)
+r=$(cd "$T_TMP/empty" && "$DOSSIER" verify-export "$T_TMP/forged.zip" 2>&1; echo "exit $?")
+contains "away from the archive, without --key: says it checked only the bundle's own key" "$r" \
+	"checked only against the key the bundle itself carries"
+r=$(cd "$T_TMP/empty" && "$DOSSIER" verify-export --key "$T_TMP/archive-key.pem" "$T_TMP/forged.zip" 2>&1; echo "exit $?")
+contains "--key: a forged bundle is refused, naming the fault" "$r" \
+	"public_key.txt: the bundle is signed with a key that is not the trusted key in $T_TMP/archive-key.pem"
+contains "--key: ... and its signature does not verify with the trusted key" "$r" \
+	"manifest signature does not verify with the trusted key"
+contains "--key: ... exit 1" "$r" "exit 1"
+r=$(cd "$T_TMP/empty" && "$DOSSIER" verify-export --key "$T_TMP/archive-key.pem" "$T_TMP/aud.zip" 2>&1; echo "exit $?")
+is "--key: the genuine bundle verifies against the pinned key" "$r" \
+	"bundle verifies: 3 documents, 13 files; signed with the trusted key in $T_TMP/archive-key.pem
+exit 0"
+r=$("$DOSSIER" -A "$T_TMP/no-such-archive" verify-export "$T_TMP/forged.zip" 2>&1; echo "exit $?")
+contains "-A naming no archive is an error, not a skipped key check" "$r" \
+	"dossier: verify-export: no archive at $T_TMP/no-such-archive, so its key cannot be checked"
+contains "... exit 1" "$r" "exit 1"
+contains "-A of the archive refuses the forgery too" "$(D verify-export "$T_TMP/forged.zip" 2>&1)" \
+	"public_key.txt: the bundle is signed with a key that is not this archive's key"
+head -c 100 /dev/urandom >"$T_TMP/junk.pem"
+r=$(cd "$T_TMP/empty" && "$DOSSIER" verify-export --key "$T_TMP/junk.pem" "$T_TMP/aud.zip" 2>&1; echo "exit $?")
+contains "--key with a file that is no public key: said so" "$r" \
+	"$T_TMP/junk.pem is not an Ed25519 public key as 'dossier key' prints it"
+contains "README.txt says how to pin the key" "$(unzip -p "$T_TMP/aud.zip" README.txt | tr -d '\r')" \
+	"dossier verify-export --key ARCHIVE-KEY.pem THIS-FILE.zip"
+
 # Tampering: each names the fault and fails.
 cat >"$T_TMP/tamper.py" <<'EOF'
 import sys, zipfile
@@ -147,7 +189,7 @@ contains "a file that is no ZIP: said so" "$r" "not a ZIP file, so not an export
 contains "a file that is no ZIP: fails" "$r" "exit 1"
 cat >"$T_TMP/mutate.py" <<'EOF'
 import random, subprocess, sys, zipfile
-dossier, src, tmp = sys.argv[1:4]
+dossier, src, tmp, key = sys.argv[1:5]
 def same(a, b):
     # True when every member of b reads back as in a: the damage missed
     # the signed content, so accepting the bundle is right.
@@ -168,7 +210,7 @@ for i in range(40):
     if i % 5 == 0:
         b = b[:random.randrange(len(b))]
     open(tmp, "wb").write(b)
-    r = subprocess.run([dossier, "-A", tmp + ".none", "verify-export", tmp],
+    r = subprocess.run([dossier, "verify-export", "--key", key, tmp],
                        capture_output=True)
     if r.returncode == 0 and same(src, tmp):
         continue    # only ZIP bookkeeping (a date, an attribute) was hit
@@ -177,7 +219,7 @@ for i in range(40):
 print(" ".join(bad) or "all refused")
 EOF
 is "40 randomly damaged bundles: each refused (exit 1) unless its content is untouched, none crashes" \
-	"$(python3 "$T_TMP/mutate.py" "$DOSSIER" "$T_TMP/aud.zip" "$T_TMP/mut.zip")" "all refused"
+	"$(python3 "$T_TMP/mutate.py" "$DOSSIER" "$T_TMP/aud.zip" "$T_TMP/mut.zip" "$T_TMP/archive-key.pem")" "all refused"
 head -c 30000 "$T_TMP/aud.zip" >"$T_TMP/cut.zip"
 contains "a truncated bundle fails with an error, not a crash" "$(v "$T_TMP/cut.zip")" "exit 1"
 
@@ -189,6 +231,15 @@ as aud export --csv --reason sheet 'category:CREDIT' -o "$T_TMP/m.csv" >/dev/nul
 is "--csv: a header and one row per document, in archive-number order" \
 	"$(cut -d, -f1 "$T_TMP/m.csv" | tr -d '\r' | tr '\n' ' ')" \
 	"archive_no $(printf '%s\n' "$n1" "$n2" "$n3" | sort | tr '\n' ' ')"
+# A value a spreadsheet would take for a formula is defused with a
+# leading apostrophe: =, +, -, @, and a tab or carriage return before one.
+D edit "$south" title=$'\t=HYPERLINK("http://evil.example/","x")' --reason "csv formula test" >/dev/null
+D edit "$secret" title=$'\r+SUM(1;2)' --reason "csv formula test" >/dev/null
+D edit "$own" title='@cmd' --reason "csv formula test" >/dev/null
+as aud export --csv --reason sheet 'category:CREDIT' -o "$T_TMP/f.csv" >/dev/null
+is "--csv: values starting with a tab, a carriage return or @ are defused" \
+	"$(python3 -c 'import csv, sys, json; r = list(csv.DictReader(open(sys.argv[1], newline=""))); print(json.dumps(sorted(x["title"] for x in r)))' "$T_TMP/f.csv")" \
+	'["'"'"'\t=HYPERLINK(\"http://evil.example/\",\"x\")", "'"'"'\r+SUM(1;2)", "'"'"'@cmd"]'
 today=$(date -u +%F)
 out=$(as aud export-audit --from "$today" --to "$today" -o "$T_TMP/audit.jsonl")
 contains "export-audit reports the entries written" "$out" "audit entries to"

@@ -17,14 +17,12 @@ echo "staff-pass-123" | D user add sta --role staff >/dev/null
 start_server "$A" || { not_ok "server starts"; finish; }
 post() { curl -s -o "$T_TMP/r" -w '%{http_code}' -H 'Content-Type: application/json' --data "$2" "$BASE_URL$1"; }
 wait_done() {
-	local s=running
-	for _ in $(seq 1 100); do
+	over() {
 		curl -s "$BASE_URL/api/exports/$1" >"$T_TMP/x"
-		s=$(json .state <"$T_TMP/x")
-		[ "$s" = running ] || break
-		sleep 0.2
-	done
-	echo "$s"
+		[ "$(json .state <"$T_TMP/x")" != running ]
+	}
+	poll 300 over "$1"
+	json .state <"$T_TMP/x"
 }
 
 sign_in sta staff-pass-123 >/dev/null
@@ -75,9 +73,10 @@ started=0
 refused=""
 for _ in $(seq 1 70); do
 	c=$(post /api/audit/export '{"from":"2000-01-01"}')
-	for _ in $(seq 1 50); do
-		# At most 4 run at once: wait for one, as the page does.
-		[ "$c" = 503 ] && grep -q "^{\"error\":\"4 exports are running" "$T_TMP/r" || break
+	# At most 4 run at once: wait for one, as the page does.
+	end=$((SECONDS + 120))
+	while [ "$c" = 503 ] && grep -q "^{\"error\":\"4 exports are running" "$T_TMP/r" &&
+		[ "$SECONDS" -lt "$end" ]; do
 		sleep 0.1
 		c=$(post /api/audit/export '{"from":"2000-01-01"}')
 	done

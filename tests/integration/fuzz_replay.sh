@@ -11,14 +11,7 @@
 # JSON number past int is refused, not cut to fit.
 . tests/tap.sh
 
-out=$(bash fuzz/replay.sh "${BUILD:-build}" 2>&1)
-while IFS= read -r line; do
-	case $line in
-	"ok "*) ok "replay ${line#ok * - }" ;;
-	"not ok "*) not_ok "replay ${line#not ok * - }" ;;
-	"#"*) echo "$line" ;;
-	esac
-done <<<"$out"
+relay replay "$(bash fuzz/replay.sh "${BUILD:-build}" 2>&1)"
 
 A="$T_TMP/archive"
 "$DOSSIER" -A "$A" init >/dev/null

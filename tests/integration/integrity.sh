@@ -111,6 +111,25 @@ is "verify exits 1 when an unreferenced blob does not match its name" $? 1
 contains "naming it" "$out" \
 	"blob $osha: unreferenced file whose content does not match its name"
 
+# A damaged page of the catalogue in the middle of the audit log: verify
+# reports the read error (it used to stop reading at the first step that
+# was no row and report success) and SQLite's quick_check finds it too.
+cp -a "$A" "$T_TMP/a6"
+long=$(printf 'x%.0s' $(seq 1 1500))
+for i in $(seq 1 12); do "$DOSSIER" -A "$T_TMP/a6" search "w$i$long" >/dev/null 2>&1; done
+out=$("$DOSSIER" -A "$T_TMP/a6" verify 2>&1)
+passes "12 long searches later the archive still verifies" $? "$out"
+pages=$(q "$T_TMP/a6" "SELECT pageno FROM dbstat WHERE name = 'audit' AND pagetype = 'leaf' ORDER BY pageno")
+psize=$(q "$T_TMP/a6" 'PRAGMA page_size')
+bad=$(echo "$pages" | sed -n 3p)
+check "the audit log spans several pages ($(echo "$pages" | wc -l))" test -n "$bad"
+dd if=/dev/zero of="$T_TMP/a6/catalogue.db" bs="$psize" seek=$((bad - 1)) count=1 conv=notrunc status=none
+out=$("$DOSSIER" -A "$T_TMP/a6" verify 2>&1)
+is "verify exits 1 when a page of the audit log cannot be read" $? 1
+contains "... and says reading the audit log failed" "$out" \
+	"catalogue audit: the audit log could not be read to its end"
+contains "... and quick_check names the damage" "$out" "catalogue catalogue.db: quick_check:"
+
 # ---- 2. crash safety ----------------------------------------------------
 C="$T_TMP/c"
 "$DOSSIER" -A "$C" init >/dev/null
@@ -120,8 +139,16 @@ killed=0
 for base in 5 12 19 26 33; do
 	ms=$((base * 100 + RANDOM % 400))
 	delay=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))
+	nb=$(q "$C" 'SELECT count(*) FROM batch')
 	"$DOSSIER" -A "$C" ingest "${batch[@]}" >/dev/null 2>&1 &
 	pid=$!
+	# The delay counts from the batch's start: a busy machine may take
+	# seconds to load the OCR engine first.
+	end=$((SECONDS + 120))
+	while [ "$(q "$C" 'SELECT count(*) FROM batch')" -le "$nb" ] &&
+		kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do
+		sleep 0.05
+	done
 	sleep "$delay"
 	kill -KILL "$pid" 2>/dev/null
 	{ wait "$pid"; } 2>/dev/null # no "Killed" line from the shell

@@ -14,8 +14,8 @@
 
 if [ ! -e /usr/lib/x86_64-linux-gnu/sane/libsane-test.so.1 ] &&
 	! ls /usr/lib/*/sane/libsane-test.so* >/dev/null 2>&1; then
-	echo "ok 1 # SKIP SANE's test backend is not installed (libsane1)"
-	exit 0
+	skip "SANE's test backend is not installed (libsane1)"
+	finish
 fi
 export SANE_CONFIG_DIR="$T_TMP/sane"
 mkdir -p "$SANE_CONFIG_DIR"
@@ -245,7 +245,7 @@ if ls /usr/lib/*/sane/libsane-pnm.so* >/dev/null 2>&1; then
 	is "... 3 pages in the batch, 2 documents, done" \
 		"$(D batch --json "$bp" | jq -r '[.pages, .documents, .status] | join(" ")')" "3 2 done"
 else
-	ok "# SKIP SANE's pnm backend is not installed"
+	skip "SANE's pnm backend is not installed"
 fi
 
 # --- the web API ---
@@ -265,13 +265,11 @@ is "scan started: 202" "$code" 202
 bw=$(json .batch <"$T_TMP/r")
 is "... from the scanner named" "$(json .device <"$T_TMP/r")" "test:0, Automatic Document Feeder, 75 dpi, gray"
 wait_scan() {
-	local i s
-	for i in $(seq 1 240); do
+	over() {
 		curl -s "$BASE_URL/api/scans/$1" >"$T_TMP/p"
-		s=$(json .state <"$T_TMP/p")
-		[ "$s" = running ] || return 0
-		sleep 0.25
-	done
+		[ "$(json .state <"$T_TMP/p")" != running ]
+	}
+	poll 300 over "$1"
 }
 wait_scan "$bw"
 is "web scan: done, 10 pages scanned and read, one document" \

@@ -34,23 +34,32 @@ code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "note=nothing" "$BASE_URL/api/
 is "no files: 400 in words" "$code $(json .error <"$T_TMP/r")" '400 the upload holds no files (field "files")'
 
 printf 'not a scan' >"$T_TMP/evil"
-code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "files=@$1" -F "files=@$2" \
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "files=@$1;filename=Loan contract Ünal 50%.png" -F "files=@$2" \
 	-F "files=@$T_TMP/evil;filename=../../../etc/evil.tif" "$BASE_URL/api/batches")
 is "upload accepted: 202" "$code" 202
 batch=$(json .batch <"$T_TMP/r")
 is "three files received" "$(json .files <"$T_TMP/r")" 3
-state=running
-for _ in $(seq 1 120); do
+over() {
 	curl -s "$BASE_URL/api/batches/$batch/progress" >"$T_TMP/p"
 	state=$(json .state <"$T_TMP/p")
-	[ "$state" = running ] || break
-	sleep 0.5
-done
+	[ "$state" != running ]
+}
+poll 300 over
 is "batch ingested" "$state" done
 is "both scans became documents" "$(jq '[.files[].documents[]] | length' <"$T_TMP/p")" 2
 is "the bad file is named and explained" \
 	"$(jq -r '.files[] | select(.error) | .name + ": " + .error' <"$T_TMP/p")" \
 	"evil.tif: not a TIFF, PNG, JPEG or PDF scan"
+# Files are named as they were uploaded, never by the server's spool path.
+is "progress names each file as uploaded" "$(jq -c '[.files[].name]' <"$T_TMP/p")" \
+	"[\"Loan contract Ünal 50%.png\",\"$(basename "$2")\",\"evil.tif\"]"
+curl -s "$BASE_URL/api/batches/$batch" >"$T_TMP/b"
+is "the batch names its files as uploaded" "$(jq -c '[.entries[].name]' <"$T_TMP/b")" \
+	"[\"Loan contract Ünal 50%.png\",\"$(basename "$2")\",\"evil.tif\"]"
+is "... and no server path anywhere in the answer" "$(grep -c -e "$A" -e /tmp/ -e upload- "$T_TMP/b")" 0
+d1=$(jq '.files[0].documents[0].id' <"$T_TMP/p")
+is "the document's original is named as uploaded" \
+	"$(curl -s "$BASE_URL/api/documents/$d1" | jq -r '.source.name')" "Loan contract Ünal 50%.png"
 is "nothing escaped the spool folder" "$([ -e "$A/../etc/evil.tif" ] || [ -e /etc/evil.tif ] && echo escaped || echo no)" no
 is "spool folder removed" "$(ls "$A/tmp" | grep -c upload-)" 0
 is "the batch is the clerk's" "$(D batch --json "$batch" | jq -r '.user + " " + .status')" "cle done"

@@ -112,6 +112,17 @@ q 'unit:south loan date:2024-01-01..2024-12-31 -invoice' "$d2"
 q "'; DROP TABLE document; --" ""
 q "loan' OR '1'='1" "$d2,$d3,$d5"
 is "the catalogue is unharmed" "$(D search --json '' | jq .total)" 5
+# Many ~fuzzy words (each one a handful of terms to rank): answered, not
+# a 500 "too many phrases to rank".
+fz=$(for i in "$d1" "$d2" "$d4"; do D show --json "$i" | jq -r '.pages[].text'; done |
+	tr -cs 'A-Za-z' '\n' | tr 'A-Z' 'a-z' | awk 'length($0) >= 5' | sort -u | grep -vx invoice |
+	head -63 | sed 's/^/~/' | paste -sd' ')
+fz=$(printf '%s' "~invoise $fz" | sed 's/ / OR /g')
+is "64 fuzzy words joined by OR: the query holds 64" "$(printf '%s' "$fz" | grep -o '~' | wc -l)" 64
+code=$(curl -s -o "$T_TMP/fz.json" -w '%{http_code}' "$BASE_URL/api/search?limit=100&q=$(jq -rn --arg q "$fz" '$q|@uri')")
+is "64 fuzzy words: API answers 200, the invoice among the hits" \
+	"$code $(jq -c "[.hits[].id] | index($d3) != null" "$T_TMP/fz.json")" "200 true"
+is "64 fuzzy words: the CLI too" "$(D search --json --limit 100 -- "$fz" | jq -c "[.hits[].id] | index($d3) != null")" true
 
 # Malformed queries: a message pointing at the fault, 400 from the API.
 bad() {

@@ -101,11 +101,11 @@ is "ingest takes the file's review threshold (100: every page to review)" \
 log="$T_TMP/serve.log"
 "$DOSSIER" -c "$conf" serve >"$log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do
+listening() {
 	BASE_URL=$(sed -n 's/.*serving .* on \(http:[^ ]*\)\/$/\1/p' "$log")
-	[ -n "$BASE_URL" ] && break
-	sleep 0.1
-done
+	[ -n "$BASE_URL" ]
+}
+poll 120 listening
 [ -n "$BASE_URL" ] || { not_ok "server starts with the file" "$(cat "$log")"; finish; }
 TS='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
 is "the first log line: time, name[pid], level, component, message" \
@@ -127,7 +127,7 @@ sed -i -e 's/^listen = .*/listen = 127.0.0.1:1/' -e 's/^log_level = .*/log_level
 	-e 's/^review_confidence = .*/review_confidence = 0/' -e 's/^hold_days = .*/hold_days = 3/' \
 	-e 's/^units = .*/units = Retail, Corporate Banking/' -e 's/^name = .*/name = Legal and court matters/' "$conf"
 kill -HUP "$pid"
-for _ in $(seq 1 50); do grep -q 'config: reloaded' "$log" && break; sleep 0.1; done
+poll 60 grep -q 'config: reloaded' "$log"
 msgs() { sed -E "s/^$TS dossier\[$pid\]: //" "$log"; }
 contains "SIGHUP: a new listen address needs a restart" "$(msgs)" \
 	"warning: config: listen changed to '127.0.0.1:1': needs a restart (the server goes on with '127.0.0.1:0')"
@@ -143,13 +143,12 @@ is "the category's new name, same catalogue number" \
 
 sign_in cle pass-cle-123 >/dev/null
 batch=$(curl -s -F "files=@$2" "$BASE_URL/api/batches" | json .batch)
-state=running
-for _ in $(seq 1 120); do
+over() {
 	curl -s "$BASE_URL/api/batches/$batch/progress" >"$T_TMP/p"
 	state=$(json .state <"$T_TMP/p")
-	[ "$state" = running ] || break
-	sleep 0.5
-done
+	[ "$state" != running ]
+}
+poll 300 over
 is "a batch uploaded after the reload takes threshold 0: archived, not review" \
 	"$state $(jq -r '.files[0].documents[0].status' <"$T_TMP/p")" "done archived"
 
@@ -163,7 +162,7 @@ contains "an approval without hold_days holds for the reloaded hold_days (3)" \
 
 curl -s -o /dev/null "$BASE_URL/api/search?q=confidentialword"
 curl -s -g -o /dev/null "$BASE_URL/x%0ainjected%1b[31m"
-sleep 0.2
+poll 60 grep -q 'x\\x0ainjected' "$log"
 contains "debug after the reload: each request is one line (method, path, status, user)" "$(msgs)" \
 	"debug: http: GET /api/search status=200 ms="
 contains "... with who asked" "$(grep 'GET /api/search' "$log")" " user=mgr"
@@ -175,7 +174,7 @@ is "... so no line is forged" "$(grep -c '^injected' "$log")" 0
 echo "bogus line" >>"$conf"
 n=$(wc -l <"$conf")
 kill -HUP "$pid"
-for _ in $(seq 1 50); do grep -q 'not reloaded' "$log" && break; sleep 0.1; done
+poll 60 grep -q 'not reloaded' "$log"
 contains "a bad file on SIGHUP: its fault is logged" "$(msgs)" \
 	"error: config: $conf:$n: expected 'key = value', a [section] or a # comment"
 contains "... and the settings in force stay" "$(msgs)" "error: config: $conf not reloaded: the settings in force stay"
@@ -209,7 +208,7 @@ with open(sys.argv[2], "w") as f:
             break
 EOF
 npid=$!
-for _ in $(seq 1 50); do [ -S "$sock" ] && break; sleep 0.1; done
+poll 60 test -S "$sock"
 : >"$log"
 JOURNAL_STREAM=$(stat -c %d:%i "$log") NOTIFY_SOCKET=$sock \
 	start_server "$A" --config "$conf" --verbose --listen 127.0.0.1:0 ||
@@ -220,7 +219,7 @@ is "journal stream: the priority prefix, no time or pid (journald adds them)" \
 curl -s -o /dev/null "$BASE_URL/api/health"
 sed -i 's/^review_confidence = .*/review_confidence = 75/' "$conf"
 kill -HUP "$pid"
-for _ in $(seq 1 50); do grep -q 'config: reloaded' "$log" && break; sleep 0.1; done
+poll 60 grep -q 'config: reloaded' "$log"
 contains "--verbose: requests at debug priority" "$(cat "$log")" "<7>http: GET /api/health status=200"
 contains "the file's listen differs but --listen is in force: no restart asked" \
 	"$(grep 'config: reloaded' "$log")" "<6>config: reloaded $conf: review_confidence 0 -> 75"

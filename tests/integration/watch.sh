@@ -13,20 +13,20 @@ trap '[ -n "$WPID" ] && kill "$WPID" 2>/dev/null; rm -rf "$T_TMP"' EXIT
 
 # drop FILE NAME: as a scanner does: write NAME.part, then rename it.
 drop() { cp "$1" "$2/$3.part" && mv "$2/$3.part" "$2/$3"; }
-# wait_for PATH: up to 60 s, while the watcher runs.
+# wait_for PATH: up to 5 minutes, while the watcher runs.
 wait_for() {
-	local i
-	for i in $(seq 1 600); do
+	local end=$((SECONDS + 300))
+	while [ "$SECONDS" -lt "$end" ]; do
 		[ -e "$1" ] && return 0
 		kill -0 "$WPID" 2>/dev/null || return 1
 		sleep 0.1
 	done
 	return 1
 }
-# wait_log TEXT: up to 60 s for TEXT in the watcher's log.
+# wait_log TEXT: up to 5 minutes for TEXT in the watcher's log.
 wait_log() {
-	local i
-	for i in $(seq 1 600); do
+	local end=$((SECONDS + 300))
+	while [ "$SECONDS" -lt "$end" ]; do
 		grep -qF -- "$1" "$LOG" && return 0
 		kill -0 "$WPID" 2>/dev/null || return 1
 		sleep 0.1

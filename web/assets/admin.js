@@ -50,6 +50,10 @@
 
   function muted(text) { return D.el('span', 'rp-muted', text); }
 
+  // Customers and documents are counted only of what the reader may see;
+  // a role that sees no dossier (the administrator's) gets no count.
+  function notYours() { return muted('not yours to count'); }
+
   function section(id, title) {
     const sec = D.el('section', 'rp-section');
     sec.setAttribute('aria-labelledby', id);
@@ -373,7 +377,7 @@
       al.addEventListener('click', () => hooks.addAlias(c, al));
       acts.append(rn, ' ', al);
       const r = tr([c.code, c.name, c.catalogue, aliases,
-        c.documents === undefined ? '' : c.documents, acts], { num: [2, 4] });
+        c.documents === undefined ? notYours() : c.documents, acts], { num: [2, 4] });
       r.dataset.code = c.code;
       if (c.code === hooks.highlight) r.className = 'rp-new';
       return r;
@@ -553,7 +557,8 @@
   }
 
   function unitsTable(units) {
-    const rows = units.map((u) => tr([u.unit, u.customers, u.users, u.documents], { num: [1, 2, 3] }));
+    const rows = units.map((u) => tr([u.unit, u.customers === null ? notYours() : u.customers, u.users,
+      u.documents === null ? notYours() : u.documents], { num: [1, 2, 3] }));
     return table('Units', [{ label: 'Unit' }, { label: 'Customers', num: true }, { label: 'Users', num: true },
       { label: 'Documents', num: true }], rows, 'rp-units');
   }

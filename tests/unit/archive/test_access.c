@@ -501,7 +501,7 @@ roles_can_be_added(void **state)
 	assert_string_equal(msg, "unknown action 'fly' (actions: search, "
 				 "view, download, export, edit, "
 				 "delete_request, approve, purge, audit_read, "
-				 "ingest, review, admin)");
+				 "ingest, review, admin, report, dispose)");
 	assert_int_equal(arc_role_add(f->a, &adm, "reviewer", "search,view",
 				      "unit", 0, 1, msg, sizeof(msg)),
 			 DOS_OK);
@@ -521,6 +521,291 @@ roles_can_be_added(void **state)
 			 DOS_PERM);
 }
 
+/* Adds name with a category limit and clearance (either may be NULL). */
+static void
+user_limited(struct fx *f, const char *name, const char *role,
+	     const char *unit, const char *categories, const char *clearance)
+{
+	struct arc_user_in in;
+	char msg[256];
+
+	memset(&in, 0, sizeof(in));
+	in.name = name;
+	in.role = role;
+	in.unit = unit;
+	in.categories = categories;
+	in.clearance = clearance;
+	in.password = "password-123";
+	assert_int_equal(arc_user_add(f->a, &f->local, &in, msg, sizeof(msg)),
+			 DOS_OK);
+}
+
+/*
+ * A whole-customer grant lends what its approver may see: a manager
+ * limited to CREDIT, cleared to confidential, lends N-1's CREDIT papers
+ * up to confidential, not its CONTRACT file nor its secret paper, even to
+ * a borrower cleared to secret; the approval says so.
+ */
+static void
+dossier_grant_lends_what_its_approver_sees(void **state)
+{
+	struct fx *f = *state;
+	struct fx_doc cd = {"ACC-N1", "CONTRACT", NULL, NULL, NULL,
+			    "contract text"};
+	struct arc_user sol, cre;
+	int64_t cust, gid, contract;
+	char msg[512];
+	json_t *list;
+
+	contract = fx_commit(f->a, f->batch, "cle", ++f->n, &cd);
+	user_limited(f, "cre", "manager", "north", "CREDIT", "confidential");
+	user_limited(f, "sol", "staff", "south", NULL, "secret");
+	sol = load(f, "sol");
+	cre = load(f, "cre");
+	assert_int_equal(arc_customer_id(f->a, "N-1", &cust), DOS_OK);
+	assert_int_equal(arc_grant_request(f->a, &sol, ARC_OBJ_CUSTOMER, cust,
+					   "complaint 9", 3, &gid, msg,
+					   sizeof(msg)),
+			 DOS_OK);
+	assert_int_equal(arc_grant_decide(f->a, &cre, gid, 1, NULL, msg,
+					  sizeof(msg)),
+			 DOS_OK);
+	assert_non_null(strstr(msg, "sol may read customer N-1's documents "
+				    "of category CREDIT, up to confidential, "
+				    "until "));
+	assert_true(may(f, "sol", ARC_VIEW, f->own));
+	assert_false(may(f, "sol", ARC_VIEW, contract));
+	assert_false(may(f, "sol", ARC_VIEW, f->secret));
+	assert_false(may(f, "sol", ARC_DOWNLOAD, contract));
+	assert_int_equal(arc_grant_list(f->a, &sol, &list), DOS_OK);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(list, 0), "covers")),
+			    "documents of category CREDIT, up to confidential");
+	json_decref(list);
+}
+
+/*
+ * Who sees a document (its confidentiality, its searchable flag, the
+ * customer it belongs to) is changed only by a manager of its unit.
+ */
+static void
+reach_changes_need_a_manager_of_the_unit(void **state)
+{
+	struct fx *f = *state;
+	struct arc_user cle = load(f, "cle"), ann = load(f, "ann");
+	struct arc_user mia = load(f, "mia"), sam = load(f, "sam");
+	json_t *ch;
+	char msg[512];
+
+#define TRY(u, id, k, v, want)                                              \
+	do {                                                                \
+		ch = json_pack("{s:s}", k, v);                              \
+		assert_int_equal(arc_doc_edit(f->a, &u, id, ch, "reclassify",  \
+					      msg, sizeof(msg)),             \
+				 want);                                     \
+		json_decref(ch);                                            \
+	} while (0)
+	TRY(cle, f->own, "confidentiality", "public", DOS_PERM);
+	assert_string_equal(msg, "only a manager of the document's unit may "
+				 "change its confidentiality; cle is a clerk");
+	TRY(cle, f->own, "searchable", "no", DOS_PERM);
+	TRY(cle, f->own, "account", "ACC-S1", DOS_PERM);
+	assert_string_equal(msg, "only a manager of the document's unit may "
+				 "move it to another customer; cle is a clerk");
+	TRY(ann, f->own, "confidentiality", "confidential", DOS_PERM);
+	assert_string_equal(msg, "only a manager of the document's unit may "
+				 "change its confidentiality; ann is a member "
+				 "of staff");
+	TRY(sam, f->own, "confidentiality", "public", DOS_PERM);
+	assert_int_equal(audited(f, "cle", "deny"), 3);
+	/* The same value again is no change; other fields are the clerk's;
+	 * a document of no customer yet is filed by her. */
+	ch = json_pack("{s:s,s:s}", "confidentiality", "internal", "title",
+		       "Loan agreement");
+	assert_int_equal(arc_doc_edit(f->a, &cle, f->own, ch, "retitle", msg,
+				      sizeof(msg)),
+			 DOS_OK);
+	json_decref(ch);
+	TRY(cle, f->loose, "account", "ACC-S1", DOS_OK);
+	TRY(mia, f->own, "confidentiality", "confidential", DOS_OK);
+	TRY(mia, f->own, "searchable", "no", DOS_OK);
+	TRY(mia, f->own, "account", "ACC-S1", DOS_OK);
+#undef TRY
+}
+
+/* Counts the entries fn is given (arc_audit_export's callback). */
+static enum dos_err
+count_entry(void *arg, const json_t *entry)
+{
+	const char *actor = json_string_value(json_object_get(entry,
+							      "actor"));
+	const char *obj = json_string_value(json_object_get(entry, "object"));
+	int *n = arg;
+
+	if (strcmp(actor, "sam") == 0 && strstr(obj, "document") == obj)
+		n[0]++;
+	if (strcmp(actor, "ann") == 0)
+		n[1]++;
+	return DOS_OK;
+}
+
+/*
+ * An auditor limited to a unit reads the entries about the unit's
+ * documents, customers and users, and those its users made; not the
+ * other unit's.
+ */
+static void
+unit_auditor_reads_the_units_log(void **state)
+{
+	struct fx *f = *state;
+	struct arc_user sam = load(f, "sam"), ann = load(f, "ann");
+	struct arc_user aud = load(f, "aud"), aun;
+	struct arc_audit_filter flt;
+	json_t *d = NULL, *list, *e;
+	char msg[512];
+	size_t k, n;
+	int south = 0, north = 0, seen[2] = {0, 0};
+
+	user(f, "aun", "auditor", "north");
+	aun = load(f, "aun");
+	assert_int_equal(arc_doc_get(f->a, &sam, f->south, &d, msg,
+				     sizeof(msg)),
+			 DOS_OK);
+	json_decref(d);
+	assert_int_equal(arc_doc_get(f->a, &ann, f->own, &d, msg,
+				     sizeof(msg)),
+			 DOS_OK);
+	json_decref(d);
+	memset(&flt, 0, sizeof(flt));
+	flt.limit = 1000;
+	assert_int_equal(arc_audit_list(f->a, &aun, &flt, &list, msg,
+					sizeof(msg)),
+			 DOS_OK);
+	json_array_foreach(list, k, e) {
+		const char *actor = json_string_value(json_object_get(e,
+								    "actor"));
+		const char *obj = json_string_value(json_object_get(e,
+								  "object"));
+
+		if (strcmp(actor, "sam") == 0 || strcmp(obj, "S-1") == 0)
+			south++;
+		if (strcmp(actor, "ann") == 0 || strcmp(obj, "N-1") == 0)
+			north++;
+	}
+	json_decref(list);
+	assert_int_equal(south, 0);
+	assert_int_equal(north, 2); /* N-1 added, ann's view */
+	assert_int_equal(arc_audit_export(f->a, &aun, NULL, NULL, count_entry,
+					  seen, &n, msg, sizeof(msg)),
+			 DOS_OK);
+	assert_int_equal(seen[0], 0);
+	assert_int_equal(seen[1], 1);
+	/* An auditor of no unit reads it all. */
+	memset(seen, 0, sizeof(seen));
+	assert_int_equal(arc_audit_export(f->a, &aud, NULL, NULL, count_entry,
+					  seen, &n, msg, sizeof(msg)),
+			 DOS_OK);
+	assert_int_equal(seen[0], 1);
+}
+
+/* Whoever may not touch a document is told so before its state. */
+static void
+page_turn_checks_scope_before_state(void **state)
+{
+	struct fx *f = *state;
+	struct arc_user ann = load(f, "ann"), mia = load(f, "mia");
+	struct arc_user sam = load(f, "sam");
+	char msg[512], lang[16];
+	uint64_t isz, psz;
+	int img, pdf;
+
+	assert_int_equal(arc_delete_request(f->a, &ann, f->own, "twice",
+					    msg, sizeof(msg)),
+			 DOS_OK);
+	assert_int_equal(arc_delete_approve(f->a, &mia, f->own, 30, msg,
+					    sizeof(msg)),
+			 DOS_OK);
+	assert_int_equal(arc_page_redo_open(f->a, &sam, f->own, 1, &img, &isz,
+					    &pdf, &psz, lang, sizeof(lang),
+					    msg, sizeof(msg)),
+			 DOS_PERM);
+	assert_null(strstr(msg, "hold"));
+	assert_int_equal(arc_page_redo_open(f->a, &mia, f->own, 1, &img, &isz,
+					    &pdf, &psz, lang, sizeof(lang),
+					    msg, sizeof(msg)),
+			 DOS_CONFLICT);
+	assert_string_equal(msg, "document 1 is on hold; its pages cannot "
+				 "change");
+}
+
+/* The labels of what customer key lacks, for who, joined by '|'. */
+static void
+missing_labels(struct fx *f, const struct arc_user *who, const char *key,
+	       char *out, size_t n)
+{
+	json_t *r = NULL, *gaps, *g;
+	size_t k, len = 0;
+
+	assert_int_equal(arc_missing(f->a, who, key, NULL, &r), DOS_OK);
+	gaps = json_object_get(json_array_get(json_object_get(r, "customers"),
+					      0),
+			       "missing");
+	out[0] = '\0';
+	json_array_foreach(gaps, k, g) {
+		snprintf(out + len, n - len, "%s%s", k ? "|" : "",
+			 json_string_value(json_object_get(g, "label")));
+		len = strlen(out);
+	}
+	json_decref(r);
+}
+
+/*
+ * Counts are of what the reader may see: what a dossier lacks (a secret
+ * credit report neither counts as held nor makes the loan papers apply
+ * below secret), and the units' customers and documents.
+ */
+static void
+counts_are_of_what_the_reader_sees(void **state)
+{
+	struct fx *f = *state;
+	struct fx_doc cd = {"ACC-N2", "CREDIT", "credit_report", NULL, NULL,
+			    "credit report"};
+	struct arc_user mia = load(f, "mia"), adm = load(f, "adm");
+	char got[512];
+	json_t *units;
+	int64_t report;
+
+	customer(f, "N-2", "ACC-N2", "north", NULL);
+	report = fx_commit(f->a, f->batch, "cle", ++f->n, &cd);
+	edit(f, report, "confidentiality", "secret");
+	missing_labels(f, &mia, "N-2", got, sizeof(got));
+	assert_string_equal(got, "Account opening form|ID copy");
+	missing_labels(f, &f->local, "N-2", got, sizeof(got));
+	assert_non_null(strstr(got, "Loan contract"));
+	assert_null(strstr(got, "Credit report"));
+	/* mia: north's customers, and of their documents own and hidden
+	 * (the secret one is above her clearance); nothing of south's. */
+	assert_int_equal(arc_unit_list(f->a, &mia, &units), DOS_OK);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(units, 0), "customers")),
+			 2);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(units, 0), "documents")),
+			 2);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(units, 1), "customers")),
+			 0);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(units, 1), "documents")),
+			 0);
+	json_decref(units);
+	/* The administrator reaches no dossier: no counts of them. */
+	assert_int_equal(arc_unit_list(f->a, &adm, &units), DOS_OK);
+	assert_true(json_is_null(json_object_get(json_array_get(units, 0),
+						 "documents")));
+	json_decref(units);
+}
+
 int
 main(void)
 {
@@ -533,6 +818,11 @@ main(void)
 		T(deletion_needs_a_second_person),
 		T(searchable_flag_hides_from_search_not_from_view),
 		T(roles_can_be_added),
+		T(dossier_grant_lends_what_its_approver_sees),
+		T(reach_changes_need_a_manager_of_the_unit),
+		T(unit_auditor_reads_the_units_log),
+		T(page_turn_checks_scope_before_state),
+		T(counts_are_of_what_the_reader_sees),
 #undef T
 	};
 

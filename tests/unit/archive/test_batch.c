@@ -288,12 +288,58 @@ spool_release_removes_only_spooled_files(void **state)
 	assert_int_not_equal(access(dir, F_OK), 0);
 }
 
+/* A received file keeps the name it was uploaded with, and only that. */
+static void
+spool_names_give_back_the_uploaded_name(void **state)
+{
+	struct fx *f = *state;
+	char dir[512], path[1024], name[256], longname[400];
+	size_t i;
+
+	assert_int_equal(arc_spool_dir(f->a, dir, sizeof(dir)), DOS_OK);
+	assert_int_equal(arc_spool_file(dir, 7, "C:\\scans\\Loan 50%.tif",
+					path, sizeof(path)),
+			 DOS_OK);
+	assert_non_null(strstr(path, "/0007-Loan 50%25.tif"));
+	assert_int_equal(arc_spool_name(f->a, path, name, sizeof(name)), 1);
+	assert_string_equal(name, "Loan 50%.tif");
+	/* A folder is dropped; control bytes come back as they were. */
+	assert_int_equal(arc_spool_file(dir, 8, "../../etc/a\nb", path,
+					sizeof(path)),
+			 DOS_OK);
+	assert_null(strstr(path + strlen(dir), ".."));
+	assert_int_equal(arc_spool_name(f->a, path, name, sizeof(name)), 1);
+	assert_string_equal(name, "a\nb");
+	/* No name at all, and a name past what a file system takes. */
+	assert_int_equal(arc_spool_file(dir, 9, "a/", path, sizeof(path)),
+			 DOS_OK);
+	assert_int_equal(arc_spool_name(f->a, path, name, sizeof(name)), 1);
+	assert_string_equal(name, "scan");
+	for (i = 0; i + 3 < sizeof(longname); i += 3)
+		memcpy(longname + i, "\xe4\xb8\xad", 3); /* a Chinese character */
+	longname[i] = '\0';
+	assert_int_equal(arc_spool_file(dir, 10, longname, path, sizeof(path)),
+			 DOS_OK);
+	assert_true(strlen(strrchr(path, '/') + 1) <= 255);
+	assert_int_equal(arc_spool_name(f->a, path, name, sizeof(name)), 1);
+	assert_int_equal(strlen(name) % 3, 0); /* whole characters only */
+	/* Other paths are not uploads. */
+	assert_int_equal(arc_spool_name(f->a, "/etc/passwd", name,
+					sizeof(name)),
+			 0);
+	snprintf(path, sizeof(path), "%s/tmp/0001-x.tif", f->dir);
+	assert_int_equal(arc_spool_name(f->a, path, name, sizeof(name)), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			planned_files_take_their_outcomes, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			spool_names_give_back_the_uploaded_name, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			interrupted_batch_resumes_with_what_is_pending, setup,
 			teardown),

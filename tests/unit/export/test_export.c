@@ -166,18 +166,27 @@ bundle_verifies_and_is_audited_once(void **state)
 	assert_int_equal(res.documents, 3);
 	assert_int_equal(res.files, 7 + 3); /* no PDFs in the fixture */
 	assert_int_equal(arc_key_public(e->a, pk), DOS_OK);
-	assert_int_equal(exp_verify(path, pk, &rep), DOS_OK);
+	assert_int_equal(exp_verify(path, pk, "this archive's key", &rep),
+			 DOS_OK);
 	assert_int_equal(json_integer_value(json_object_get(rep, "files")),
 			 10);
 	json_decref(rep);
 	memset(other, 7, sizeof(other));
-	assert_int_equal(exp_verify(path, other, &rep), DOS_CORRUPT);
+	assert_int_equal(exp_verify(path, other, "this archive's key", &rep),
+			 DOS_CORRUPT);
 	assert_string_equal(
 		json_string_value(json_array_get(json_object_get(rep,
 								 "faults"),
 						 0)),
 		"public_key.txt: the bundle is signed with a key that is not "
 		"this archive's key");
+	/* The signature is checked with the trusted key, not the bundle's. */
+	assert_string_equal(
+		json_string_value(json_array_get(json_object_get(rep,
+								 "faults"),
+						 1)),
+		"manifest signature does not verify with this archive's key: "
+		"manifest.json was changed or signed with another key");
 	json_decref(rep);
 	assert_int_equal(arc_audit_list(e->a, &e->local, &f, &entries, msg,
 					 sizeof(msg)),
@@ -215,7 +224,7 @@ first_fault(const char *path, enum dos_err want)
 	static char s[512];
 	json_t *rep = NULL;
 
-	assert_int_equal(exp_verify(path, NULL, &rep), want);
+	assert_int_equal(exp_verify(path, NULL, NULL, &rep), want);
 	snprintf(s, sizeof(s), "%s",
 		 json_string_value(json_array_get(
 			 json_object_get(rep, "faults"), 0)));

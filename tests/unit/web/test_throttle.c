@@ -131,6 +131,47 @@ a_full_table_gives_way_to_the_oldest(void **state)
 	assert_int_equal(thr_wait("n0", NULL, T0 + S(100), &who), 0);
 }
 
+/* Refusals are counted per name, address and reason, and taken as one
+ * summary each; past the table they are counted as lost, not dropped. */
+static void
+refusals_are_counted_not_itemised(void **state)
+{
+	static struct thr_refusal r[THR_REFUSALS];
+	char name[32];
+	unsigned lost, i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < 1000; i++)
+		thr_refused("ann", "10.0.0.1", THR_NAME, 1 + i % 4, 100 + i);
+	thr_refused("ann", "10.0.0.2", THR_NAME, 8, 2000);
+	thr_refused("ann", "10.0.0.1", THR_ADDR, 2, 2001);
+	n = thr_refusals_take(r, THR_REFUSALS, &lost);
+	assert_int_equal(n, 3);
+	assert_int_equal(lost, 0);
+	assert_string_equal(r[0].name, "ann");
+	assert_string_equal(r[0].addr, "10.0.0.1");
+	assert_int_equal(r[0].why, THR_NAME);
+	assert_int_equal(r[0].n, 1000);
+	assert_int_equal(r[0].wait, 4);
+	assert_int_equal(r[0].first, 100);
+	assert_int_equal(r[0].last, 1099);
+	assert_int_equal(r[2].why, THR_ADDR);
+	/* Taken is gone. */
+	assert_int_equal(thr_refusals_take(r, THR_REFUSALS, &lost), 0);
+	/* Many names: the table's worth, the rest counted as lost; taken
+	 * in parts. */
+	for (i = 0; i < THR_REFUSALS + 10; i++) {
+		snprintf(name, sizeof(name), "n%u", i);
+		thr_refused(name, "10.0.0.3", THR_ADDR, 1, 5);
+	}
+	assert_int_equal(thr_refusals_take(r, 100, &lost), 100);
+	assert_int_equal(lost, 10);
+	assert_int_equal(thr_refusals_take(r, THR_REFUSALS, &lost),
+			 THR_REFUSALS - 100);
+	assert_int_equal(lost, 0);
+}
+
 int
 main(void)
 {
@@ -144,6 +185,8 @@ main(void)
 		cmocka_unit_test_setup(long_names_share_a_key,
 				       reset),
 		cmocka_unit_test_setup(a_full_table_gives_way_to_the_oldest,
+				       reset),
+		cmocka_unit_test_setup(refusals_are_counted_not_itemised,
 				       reset),
 	};
 
