@@ -10,7 +10,7 @@
 // by sta), UPLOAD_FILE (a scan printing NEW_ACCOUNT), NEW_ACCOUNT,
 // PERFILE_FILE (a scan printing C-0002's account); users
 // cle, sta, stb, mgr, aud, adm with password pass-NAME-123.
-import { ok, launch, shot } from './lib.mjs';
+import { ok, launch, shot, end } from './lib.mjs';
 
 const base = process.env.BASE_URL;
 const WAIT = 90000; // the machine is busy: a minute and a half per wait
@@ -294,3 +294,4 @@ for (const u of Object.keys(want)) {
 
 ok(errors.length === 0, 'no script errors or dialogs', errors.join('\n'));
 await browser.close();
+end();
