@@ -28,7 +28,7 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps browser-deps run test check asan tsan fuzz bench-ingest bench-queue bench-capture bench-archive bench-search bench-web bench-export bench-classify clean samples install uninstall soak
+.PHONY: all deps browser-deps run test check asan tsan fuzz bench-ingest bench-queue bench-capture bench-archive bench-search bench-web bench-export bench-classify bench-dates clean samples install uninstall soak
 
 all: $(BUILD)/dossier $(BUILD)/gensamples
 
@@ -159,6 +159,11 @@ bench-capture: deps
 	@$(MAKE) --no-print-directory all
 	@python3 bench/capture_report.py selftest >/dev/null
 	@bench/capture.sh $(BUILD)
+# Dates read from the page against the generated documents' ground truth:
+# right, missed, another date taken, a date invented (bench/dates.sh).
+bench-dates: deps
+	@$(MAKE) --no-print-directory all samples
+	@bench/dates.sh $(BUILD)
 
 # Archive layer: commit rate and catalogue size per 1,000 pages.
 BENCH_PAGES ?= 10000

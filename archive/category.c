@@ -6,7 +6,8 @@
  * can be changed and aliases added or removed; every change is audited.
  * Units are free text on customers and users; arc_unit_list counts them.
  * Exports arc_category_list, arc_category_add, arc_category_rename,
- * arc_category_alias_add, arc_category_alias_remove, arc_unit_list.
+ * arc_category_alias_add, arc_category_alias_remove, arc_unit_list,
+ * arc_category_check and, to archive/, arc_category_codes.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -505,4 +506,55 @@ arc_unit_list(struct arc *a, const struct arc_user *who, json_t **pout)
 	}
 	*pout = list;
 	return DOS_OK;
+}
+
+void
+arc_category_codes(struct arc *a, char *out, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t used = 0;
+	int k;
+
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	if (arc_prepare(a, "SELECT code FROM category ORDER BY catalogue",
+			&st) != DOS_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW && used < n) {
+		k = snprintf(out + used, n - used, "%s%s", used ? ", " : "",
+			     arc_col_text(st, 0));
+		if (k < 0 || (size_t)k >= n - used) {
+			out[used] = '\0';
+			break;
+		}
+		used += (size_t)k;
+	}
+	sqlite3_finalize(st);
+}
+
+enum dos_err
+arc_category_check(struct arc *a, const char *name, char *msg,
+		   size_t msglen)
+{
+	sqlite3_stmt *st = NULL;
+	char known[400];
+	int rc;
+	enum dos_err err;
+
+	if ((err = arc_prepare(a, "SELECT 1 FROM category WHERE code = ?1 "
+				  "UNION ALL SELECT 1 FROM category_alias "
+				  "WHERE alias = ?1", &st)) != DOS_OK)
+		return err;
+	arc_bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return DOS_OK;
+	if (rc != SQLITE_DONE)
+		return arc_db_err(a);
+	arc_category_codes(a, known, sizeof(known));
+	return arc_say(msg, msglen, DOS_INVAL, "unknown category '%.40s'; the "
+		       "categories are %s (or one of their aliases)", name,
+		       known);
 }

@@ -3,7 +3,8 @@
  * dossier and any number of accounts; a document filed under any of them
  * belongs to that customer.  Linking an account files its earlier
  * documents under the customer too.
- * Exports arc_customer_add, arc_account_link, arc_customer_get.
+ * Exports arc_customer_add, arc_account_link, arc_customer_get,
+ * arc_customer_id, arc_customer_list.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,11 @@ arc_account_link(struct arc *a, const struct arc_user *who,
 	cid = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
+	if (account == NULL || *account == '\0') {
+		snprintf(msg, msglen, "name the account to link");
+		err = DOS_INVAL;
+		goto fail;
+	}
 	if ((err = link_account(a, cid, account, now)) != DOS_OK) {
 		snprintf(msg, msglen, "account %s: %s", account,
 			 err == DOS_CONFLICT ? "already belongs to a customer"
@@ -298,4 +304,120 @@ arc_customer_id(struct arc *a, const char *key, int64_t *pid)
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? DOS_OK : rc == SQLITE_DONE ? DOS_NOTFOUND
 							     : DOS_DB;
+}
+
+/* Appends " AND (...)" matching customers whose number, name or one of
+ * whose accounts holds filter (case-insensitive, LIKE wildcards taken
+ * literally). */
+static void
+customer_filter(struct arc_sql *q, const char *filter)
+{
+	static const char *const parts[] = {
+		" AND (c.number LIKE ", " ESCAPE '\\' OR c.name LIKE ",
+		" ESCAPE '\\' OR c.id IN (SELECT customer_id FROM account "
+		"WHERE number LIKE ",
+	};
+	struct dbuf pat;
+	const char *p;
+	size_t i;
+
+	dbuf_init(&pat, 1024);
+	dbuf_adds(&pat, "%");
+	for (p = filter; *p != '\0'; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			dbuf_adds(&pat, "\\");
+		dbuf_add(&pat, p, 1);
+	}
+	if (dbuf_adds(&pat, "%") != DOS_OK) {
+		q->err = DOS_LIMIT;
+		dbuf_free(&pat);
+		return;
+	}
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		arc_sql_add(q, parts[i]);
+		arc_sql_text(q, strdup(pat.data), 1);
+	}
+	arc_sql_add(q, " ESCAPE '\\'))");
+	dbuf_free(&pat);
+}
+
+enum dos_err
+arc_customer_list(struct arc *a, const struct arc_user *who,
+		  const struct arc_customer_filter *f, json_t **pout,
+		  char *msg, size_t msglen)
+{
+	sqlite3_stmt *st = NULL;
+	struct arc_sql q;
+	json_t *list = NULL, *accs;
+	enum dos_err err;
+	int total = 0;
+
+	*pout = NULL;
+	msg[0] = '\0';
+	if ((err = arc_may(a, who, ARC_VIEW, ARC_OBJ_NONE, 0, msg, msglen)) !=
+	    DOS_OK)
+		return err;
+	arc_sql_init(&q, a, msg, msglen);
+	arc_sql_add(&q, "SELECT c.id, c.number, c.name, c.type, c.unit, "
+			"c.manager, (SELECT group_concat(number, ' ') FROM "
+			"(SELECT number FROM account WHERE customer_id = c.id "
+			"ORDER BY number)), (SELECT count(*) FROM document d "
+			"WHERE d.customer_id = c.id AND d.status <> 'purged'");
+	arc_scope_cond(&q, who, ARC_VIEW);
+	arc_sql_add(&q, "), count(*) OVER () FROM customer c WHERE 1");
+	arc_customer_scope_cond(&q, who, ARC_VIEW);
+	if (f->mine) {
+		arc_sql_add(&q, " AND c.manager = ");
+		arc_sql_text(&q, who->name, 0);
+	}
+	if (f->filter != NULL && *f->filter != '\0')
+		customer_filter(&q, f->filter);
+	arc_sql_add(&q, " ORDER BY c.name COLLATE NOCASE, c.number LIMIT ");
+	arc_sql_int(&q, f->limit > 0 && f->limit <= 500 ? f->limit : 50);
+	arc_sql_add(&q, " OFFSET ");
+	arc_sql_int(&q, f->offset > 0 ? f->offset : 0);
+	if ((err = q.err) != DOS_OK ||
+	    (err = arc_prepare(a, q.sql.data, &st)) != DOS_OK)
+		goto out;
+	arc_sql_bind(&q, st);
+	if ((list = json_array()) == NULL) {
+		err = DOS_NOMEM;
+		goto out;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *an = arc_col_text(st, 6), *p = an;
+
+		if ((accs = json_array()) == NULL) {
+			err = DOS_NOMEM;
+			goto out;
+		}
+		while (*p != '\0') {
+			size_t n = strcspn(p, " ");
+			json_t *s = json_stringn(p, n);
+
+			if (s != NULL)
+				json_array_append_new(accs, s);
+			p += n;
+			p += *p == ' ';
+		}
+		json_array_append_new(
+			list,
+			json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:i}", "id",
+				  (json_int_t)sqlite3_column_int64(st, 0),
+				  "number", arc_col_text(st, 1), "name",
+				  arc_col_text(st, 2), "type",
+				  arc_col_text(st, 3), "unit",
+				  arc_col_json_text(st, 4), "manager",
+				  arc_col_json_text(st, 5), "accounts", accs,
+				  "documents", sqlite3_column_int(st, 7)));
+		total = sqlite3_column_int(st, 8);
+	}
+	*pout = json_pack("{s:i,s:o}", "total", total, "customers", list);
+	list = NULL;
+	err = *pout != NULL ? DOS_OK : DOS_NOMEM;
+out:
+	json_decref(list);
+	sqlite3_finalize(st);
+	arc_sql_free(&q);
+	return err;
 }

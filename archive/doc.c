@@ -343,9 +343,10 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 				  "title, added, status, source_id, batch_id, "
 				  "npages, serial, review_reason, pdf_sha256, "
 				  "doc_date, customer_id, catalogue, volume, "
-				  "item, archive_no, doc_type, lang) VALUES (?, "
+				  "item, archive_no, doc_type, lang, "
+				  "date_note) VALUES (?, "
 				  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-				  "?, ?, ?)",
+				  "?, ?, ?, ?)",
 			       &dst)) ||
 	    (err = arc_prepare(a, "INSERT INTO skipped_page(source_id, "
 				  "source_index, role, processed_sha256, "
@@ -428,6 +429,7 @@ arc_source_commit(struct arc *a, struct arc_source_in *src)
 		}
 		arc_bind_text(dst, 18, d->doc_type);
 		arc_bind_text(dst, 19, d->lang);
+		arc_bind_text(dst, 20, d->date != NULL ? d->date_note : NULL);
 		if ((err = step_done(a, dst, "insert document")) != DOS_OK)
 			goto out;
 		d->id = sqlite3_last_insert_rowid(a->db);
@@ -507,6 +509,50 @@ page_barcodes(struct arc *a, sqlite3_stmt *st, int64_t pid)
 	return arr;
 }
 
+/* Sets the document's "versions": its metadata changes, newest first,
+ * [{"version","at","actor","reason","before","after"}]. */
+static enum dos_err
+doc_versions(struct arc *a, int64_t id, json_t *doc)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *list = json_array(), *v;
+	enum dos_err err;
+
+	if (list == NULL)
+		return DOS_NOMEM;
+	if ((err = arc_prepare(a, "SELECT version, at, actor, reason, "
+				  "before, after FROM document_version "
+				  "WHERE document_id = ? ORDER BY version "
+				  "DESC", &st)) != DOS_OK) {
+		json_decref(list);
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *b = json_loads(arc_col_text(st, 4), 0, NULL);
+		json_t *af = json_loads(arc_col_text(st, 5), 0, NULL);
+
+		v = json_pack("{s:i,s:s,s:s,s:s,s:o,s:o}", "version",
+			      sqlite3_column_int(st, 0), "at",
+			      arc_col_text(st, 1), "actor",
+			      arc_col_text(st, 2), "reason",
+			      arc_col_text(st, 3), "before",
+			      b != NULL ? b : json_object(), "after",
+			      af != NULL ? af : json_object());
+		if (v == NULL) {
+			err = DOS_NOMEM;
+			break;
+		}
+		json_array_append_new(list, v);
+	}
+	sqlite3_finalize(st);
+	if (err == DOS_OK)
+		json_object_set_new(doc, "versions", list);
+	else
+		json_decref(list);
+	return err;
+}
+
 enum dos_err
 arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 	    json_t **pout, char *msg, size_t msglen)
@@ -532,7 +578,7 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 				  "d.catalogue, d.volume, d.item, d.doc_type, "
 				  "d.signatory, d.keywords, d.confidentiality, "
 				  "d.searchable, d.location, c.id, c.number, "
-				  "c.name, d.lang FROM document d "
+				  "c.name, d.lang, d.date_note FROM document d "
 				  "LEFT JOIN customer c ON c.id = d.customer_id "
 				  "JOIN source s ON s.id = d.source_id "
 				  "WHERE d.id = ?", &dst)) ||
@@ -632,6 +678,11 @@ arc_doc_get(struct arc *a, const struct arc_user *who, int64_t id,
 	json_object_set_new(doc, "location", arc_col_json_text(dst, 25));
 	/* The OCR languages it was read with (languages "auto": chosen). */
 	json_object_set_new(doc, "lang", arc_col_json_text(dst, 29));
+	json_object_set_new(doc, "date_note", arc_col_json_text(dst, 30));
+	json_object_set_new(doc, "unsure_below",
+			    json_integer(ARC_WORD_UNSURE));
+	if ((err = doc_versions(a, id, doc)) != DOS_OK)
+		goto out;
 	json_object_set_new(
 		doc, "customer",
 		sqlite3_column_type(dst, 26) == SQLITE_NULL

@@ -170,6 +170,10 @@ enum dos_err arc_file_number(struct arc *a, const char *code,
 			     const char *volume, int *pcatalogue,
 			     int64_t *pitem, char *out, size_t n);
 
+/* The category codes, "BASIC, CONTRACT, ...", for a message saying
+ * which are known (category.c). */
+void arc_category_codes(struct arc *a, char *out, size_t n);
+
 /* Registers the "dossier" FTS5 tokenizer (tokenizer.c). */
 enum dos_err arc_fts_tokenizer_register(sqlite3 *db);
 /* The connection's fts5_api, or NULL (logged) (tokenizer.c). */

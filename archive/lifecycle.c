@@ -306,8 +306,13 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 			    DOS_OK)
 				goto fail;
 			if (code[0] == '\0') {
+				char known[400];
+
+				arc_category_codes(a, known, sizeof(known));
 				err = arc_say(msg, msglen, DOS_INVAL,
-					      "unknown category '%s'", v);
+					      "unknown category '%.60s'; the "
+					      "categories are %s (or one of "
+					      "their aliases)", v, known);
 				goto fail;
 			}
 			v = code;
@@ -337,6 +342,12 @@ arc_doc_edit(struct arc *a, const struct arc_user *who, int64_t id,
 			      "the values are already as given%s", "");
 		goto fail;
 	}
+	/* A date a person gave is no longer the one read from the page. */
+	if (!json_equal(json_object_get(before, "doc_date"),
+			json_object_get(after, "doc_date")) &&
+	    (err = exec_args(a, "UPDATE document SET date_note = NULL "
+				"WHERE id = ?", NULL, 0, id)) != DOS_OK)
+		goto fail;
 	/* A new account may belong to another customer; a first category
 	 * gives the document its archive number. */
 	if ((err = arc_file_resolve(

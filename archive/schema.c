@@ -550,6 +550,20 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE page ADD COLUMN read_share REAL;"
 	"ALTER TABLE page ADD COLUMN unread TEXT;",
+	/*
+	 * 15 -> 16: searches a user keeps (their landing screen counts
+	 * them); where a document's date was read (its page and the words
+	 * printed), shown beside the date until someone changes it.
+	 */
+	"CREATE TABLE saved_search("
+	"  id INTEGER PRIMARY KEY,"
+	"  user_name TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  query TEXT NOT NULL,"
+	"  created TEXT NOT NULL,"
+	"  UNIQUE(user_name, name)"
+	");"
+	"ALTER TABLE document ADD COLUMN date_note TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

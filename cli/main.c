@@ -26,7 +26,9 @@
 struct cmd {
 	const char *name;
 	int (*run)(const char *archive, int argc, char **argv);
-	const char *usage;
+	const char *usage; /* one line for the list of commands */
+	const char *help;  /* what `dossier help NAME` and `NAME --help`
+			    * print: synopsis, then what it does */
 };
 
 /*
@@ -174,6 +176,7 @@ cmd_init(const char *dir, int argc, char **argv)
 
 struct ingest_ctx {
 	int json, show, failed, pages;
+	int filed, dups; /* documents filed; files archived before */
 	json_t *docs, *errs;
 };
 
@@ -221,8 +224,16 @@ on_file(void *arg, const char *path, enum dos_err err, json_t *docs,
 		printf("%s: no document pages (only blank, separator or cover "
 		       "sheets); kept on record\n", path);
 	json_array_foreach(docs, k, d) {
+		int dup = json_is_true(json_object_get(d, "duplicate"));
+
 		json_object_set_new(d, "path", json_string(path));
-		c->pages += (int)json_integer_value(json_object_get(d, "pages"));
+		/* A file archived before files nothing new: not counted. */
+		if (!dup) {
+			c->pages += (int)json_integer_value(
+				json_object_get(d, "pages"));
+			c->filed++;
+		} else if (k == 0)
+			c->dups++;
 		json_array_append(c->docs, d);
 		if (c->json)
 			continue;
@@ -282,6 +293,28 @@ manifest_check(const struct ing_manifest *m, char *const *paths, int n)
 }
 
 /*
+ * Why a path given cannot be ingested (not there, a folder, unreadable),
+ * or NULL when it can.  Such a path is reported and left out of the
+ * batch: a mistyped name leaves no record.
+ */
+static const char *
+path_problem(const char *path, char *buf, size_t n)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return errno == ENOENT ? "no such file"
+				       : (snprintf(buf, n, "%s", strerror(errno)),
+					  buf);
+	if (S_ISDIR(sb.st_mode))
+		return "is a folder (give the files in it, or use 'dossier "
+		       "watch')";
+	if (access(path, R_OK) != 0)
+		return snprintf(buf, n, "%s", strerror(errno)), buf;
+	return NULL;
+}
+
+/*
  * The files an interrupted batch has still to ingest, checked to be there
  * (names as given, so relative ones are found from the folder the batch
  * was started in); -1 after saying why.
@@ -335,7 +368,7 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	struct ing_stats st;
 	struct arc *a = NULL;
 	struct ingest_ctx ctx;
-	json_t *out, *pending = NULL, *v;
+	json_t *out, *pending = NULL, *v, *missing = json_array();
 	char **paths, **owned = NULL;
 	int c, rc = 1, stats = 0, npaths, stopped = 0, queue = 0;
 	long resume = 0;
@@ -378,6 +411,45 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	if (man != NULL && resume == 0 &&
 	    manifest_check(man, paths, npaths) != 0)
 		goto out;
+	/* A path that is not there is a typing mistake: reported, and no
+	 * part of the batch (nor a batch, when no path is left). */
+	if (resume == 0) {
+		char why[256];
+		const char *p;
+		int kept = 0;
+
+		if ((paths = owned = calloc((size_t)npaths + 1,
+					    sizeof(*paths))) == NULL)
+			goto out;
+		for (k = 0; k < (size_t)npaths; k++) {
+			if ((p = path_problem(argv[optind + k], why,
+					      sizeof(why))) == NULL) {
+				paths[kept++] = argv[optind + k];
+				continue;
+			}
+			ctx.failed++;
+			json_array_append_new(missing,
+					      json_pack("{s:s,s:s}", "path",
+							argv[optind + k],
+							"error", p));
+			if (!ctx.json)
+				fprintf(stderr, "%s: %s\n", argv[optind + k],
+					p);
+		}
+		npaths = kept;
+		if (npaths == 0) {
+			if (ctx.json) {
+				out = json_pack("{s:n,s:[],s:O}", "batch",
+						"documents", "errors",
+						missing);
+				cli_print_json(out);
+				json_decref(out);
+			} else
+				fprintf(stderr, "dossier: nothing to ingest; "
+						"no batch was started\n");
+			goto out;
+		}
+	}
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		goto out;
 	if (arc_readonly(a)) {
@@ -450,8 +522,8 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	if (resume > 0 || stopped)
 		arc_batch_finish(a, batch, stopped);
 	else
-		arc_batch_end(a, batch, npaths, ctx.pages,
-			      (int)json_array_size(ctx.docs), ctx.failed);
+		arc_batch_end(a, batch, npaths, ctx.pages, ctx.filed,
+			      ctx.failed);
 	if (stopped) {
 		fprintf(stderr, "dossier: batch %lld stopped: %s; once that is "
 				"put right, 'dossier ingest --resume %lld' "
@@ -459,6 +531,8 @@ cmd_ingest(const char *dir, int argc, char **argv)
 			(long long)batch, dos_strerror(err), (long long)batch);
 		goto out;
 	}
+	/* The paths left out, after the files' own outcomes. */
+	json_array_extend(ctx.errs, missing);
 	/* A resumed upload's files were the archive's to keep until now. */
 	for (k = 0; resume > 0 && k < (size_t)npaths; k++)
 		arc_spool_release(a, paths[k]);
@@ -470,15 +544,20 @@ cmd_ingest(const char *dir, int argc, char **argv)
 	} else {
 		double el = dos_mono() - t0;
 
-		printf("batch %lld%s: %d file(s), %zu document(s), %d page(s), "
-		       "%d failed, %.1fs (%.1f pages/min)\n",
-		       (long long)batch, resume > 0 ? " resumed" : "", npaths,
-		       json_array_size(ctx.docs), ctx.pages, ctx.failed, el,
+		printf("batch %lld%s: %d file(s), %d document(s), %d page(s), "
+		       "%d failed", (long long)batch,
+		       resume > 0 ? " resumed" : "",
+		       npaths + (int)json_array_size(missing), ctx.filed,
+		       ctx.pages, ctx.failed);
+		if (ctx.dups > 0)
+			printf(", %d archived before", ctx.dups);
+		printf(", %.1fs (%.1f pages/min)\n", el,
 		       el > 0 ? ctx.pages * 60.0 / el : 0.0);
 	}
 	rc = ctx.failed ? 1 : 0;
 out:
 	free(owned);
+	json_decref(missing);
 	json_decref(pending);
 	json_decref(ctx.docs);
 	json_decref(ctx.errs);
@@ -499,6 +578,29 @@ usage:
 			"PATH...  (queued for workers; returns at once)\n");
 	rc = 2;
 	goto out;
+}
+
+/*
+ * Prints s on one line: line breaks, tabs and runs of blanks become one
+ * blank, other control characters '?', so a row of a table stays a row.
+ */
+static void
+print_flat(const char *s)
+{
+	int blank = 0;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+			blank = 1;
+			continue;
+		}
+		if (blank)
+			putchar(' ');
+		blank = 0;
+		putchar(c < 0x20 || c == 0x7f ? '?' : c);
+	}
 }
 
 static int
@@ -575,17 +677,21 @@ cmd_search(const char *dir, int argc, char **argv)
 				       ?: "-",
 			       json_string_value(json_object_get(h, "date"))
 				       ?: "-",
-			       json_string_value(json_object_get(h, "title"))
-				       ?: "");
+			       "");
+			print_flat(json_string_value(json_object_get(h, "title"))
+					   ?: "");
 			json_array_foreach(json_object_get(h, "pages"), j, p)
 				printf("%s%lld", j == 0 ? "  pages " : ",",
 				       (long long)json_integer_value(
 					       json_object_get(p, "seq")));
 			printf("\n");
-			if (*json_string_value(json_object_get(h, "snippet")))
-				printf("        %s\n",
-				       json_string_value(
-					       json_object_get(h, "snippet")));
+			if (*json_string_value(json_object_get(h, "snippet"))) {
+				/* One line each: OCR text has line breaks. */
+				fputs("        ", stdout);
+				print_flat(json_string_value(
+					json_object_get(h, "snippet")));
+				putchar('\n');
+			}
 		}
 		json_object_foreach(json_object_get(res, "facets"), fk, f) {
 			printf("%s:", fk);
@@ -1206,14 +1312,40 @@ cmd_review(const char *dir, int argc, char **argv)
 	json_t *list = NULL, *d;
 	size_t k;
 	int json = argc == 2 && strcmp(argv[1], "--json") == 0, rc = 1;
+	char msg[512] = "", *end;
+	const char *note = NULL;
+	long long id = 0;
 	enum dos_err err;
 
-	if (argc > 2 || (argc == 2 && !json)) {
-		fprintf(stderr, "usage: dossier review [-A DIR] [--json]\n");
-		return 2;
-	}
+	/* review accept|return ID [--note TEXT]: what the scan station's
+	 * buttons do (accepting files the document and numbers it). */
+	if (argc >= 3 && (strcmp(argv[1], "accept") == 0 ||
+			  strcmp(argv[1], "return") == 0)) {
+		id = strtoll(argv[2], &end, 10);
+		if (*end != '\0' || id <= 0)
+			goto usage;
+		if (argc == 5 && strcmp(argv[3], "--note") == 0)
+			note = argv[4];
+		else if (argc != 3)
+			goto usage;
+	} else if (argc > 2 || (argc == 2 && !json))
+		goto usage;
 	if (cli_open_archive(dir, &a) != DOS_OK)
 		return 1;
+	if (id > 0) {
+		err = arc_review_decide(a, &cli_user, id,
+					argv[1][0] == 'a' ? ARC_REVIEW_ACCEPT
+							  : ARC_REVIEW_RETURN,
+					NULL, note, msg, sizeof(msg));
+		if (err != DOS_OK) {
+			fprintf(stderr, "dossier: %s\n",
+				msg[0] ? msg : dos_strerror(err));
+			goto out;
+		}
+		printf("%s\n", msg);
+		rc = 0;
+		goto out;
+	}
 	if ((err = arc_review_list(a, &cli_user, &list)) != DOS_OK) {
 		fprintf(stderr, "dossier: %s\n", dos_strerror(err));
 		goto out;
@@ -1237,6 +1369,10 @@ out:
 	json_decref(list);
 	arc_close(a);
 	return rc;
+usage:
+	fprintf(stderr, "usage: dossier review [-A DIR] [--json]\n"
+			"       dossier review accept|return ID [--note TEXT]\n");
+	return 2;
 }
 
 /* dossier coversheet --account ACC --category CAT -o FILE.pdf */
@@ -1250,11 +1386,11 @@ cmd_coversheet(const char *dir, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct ing_options o;
+	struct arc *a = NULL;
 	const char *acc = NULL, *cat = NULL, *outp = NULL;
-	char msg[256] = "";
+	char msg[512] = "";
 	int c;
 
-	(void)dir;
 	cli_ingest_defaults(&o);
 	while ((c = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
 		switch (c) {
@@ -1266,11 +1402,21 @@ cmd_coversheet(const char *dir, int argc, char **argv)
 	}
 	if (acc == NULL || cat == NULL || outp == NULL || optind != argc)
 		goto usage;
-	if (ing_coversheet_pdf(o.cover_prefix, acc, cat, outp, msg,
+	/* The category is checked against the archive when there is one. */
+	if (arc_open(dir, ARC_READONLY, &a) != DOS_OK) {
+		a = NULL;
+		fprintf(stderr, "dossier: no archive at %s: the category is "
+				"not checked\n", dir);
+	}
+	if (ing_coversheet_check(a, o.account_regex, acc, cat, msg,
+				 sizeof(msg)) != DOS_OK ||
+	    ing_coversheet_pdf(o.cover_prefix, acc, cat, outp, msg,
 			       sizeof(msg)) != DOS_OK) {
 		fprintf(stderr, "dossier: %s\n", msg);
+		arc_close(a);
 		return 1;
 	}
+	arc_close(a);
 	printf("cover sheet for %s / %s written to %s\n", acc, cat, outp);
 	return 0;
 usage:
@@ -1374,40 +1520,199 @@ usage:
 }
 
 static const struct cmd cmds[] = {
-	{"init", cmd_init, "create an empty archive"},
-	{"ingest", cmd_ingest, "ingest scans (TIFF, PNG, JPEG, PDF)"},
-	{"search", cmd_search, "search the archive"},
-	{"show", cmd_show, "show a document"},
-	{"verify", cmd_verify, "check the audit chain and every blob"},
-	{"backup", cmd_backup, "copy the archive, consistently: backup DEST"},
-	{"serve", cmd_serve, "serve the web UI and API"},
-	{"user", cmd_user, "add a user: user add NAME --role ROLE"},
-	{"role", cmd_role, "list roles, or add one with its actions and scope"},
-	{"borrow", cmd_borrow, "request, approve or list access outside scope"},
-	{"review", cmd_review, "list documents waiting for review"},
-	{"coversheet", cmd_coversheet, "print a cover sheet PDF for a document"},
-	{"watch", cmd_watch, "ingest what is dropped into a folder: watch DIR"},
-	{"scan", cmd_scan, "scan from a scanner (SANE) into a batch; --list"},
-	{"pdf", cmd_pdf, "write a document's searchable PDF: pdf ID -o FILE"},
+	{"init", cmd_init, "create an empty archive",
+	 "usage: dossier [-A DIR] init\n"
+	 "Creates an empty archive in DIR (catalogue, blob store, audit log).\n"},
+	{"ingest", cmd_ingest, "ingest scans (TIFF, PNG, JPEG, PDF)",
+	 "usage: dossier ingest [-j N] [--account ACC] [--category CAT]\n"
+	 "         [--type TYPE] [--manifest CSV] [--lang LANGS] [--json]\n"
+	 "         [--stats] [--max-megapixels N] [--max-file-mb N]\n"
+	 "         [--no-deskew] [--no-orient] [--no-pdf] PATH...\n"
+	 "       dossier ingest [OPTIONS] --resume BATCH\n"
+	 "       dossier ingest [OPTIONS] --queue [--json] PATH...\n"
+	 "Ingests scans (TIFF, PNG, JPEG, PDF) as one batch: each page is\n"
+	 "turned upright, deskewed, read by OCR and its barcodes read; cover\n"
+	 "and separator sheets cut the stack into documents.  A document's\n"
+	 "date is read from its pages when the manifest gives none; its title\n"
+	 "is made from its type and date, or its heading.  Unsure documents go\n"
+	 "to the review queue.  --resume ingests what an interrupted batch\n"
+	 "did not.  --queue copies the files into the archive's spool, counts\n"
+	 "their pages and returns at once; workers read them.\n"},
+	{"search", cmd_search, "search the archive",
+	 "usage: dossier search [--json] [--limit N] [--offset N] [--sort KEY]\n"
+	 "         [--facets] [--] QUERY\n"
+	 "Searches the archive: words, \"phrases\", prefix*, ~fuzzy, OR, -word,\n"
+	 "parentheses and fields (account: customer: category: type: title:\n"
+	 "keywords: signatory: number: unit: manager: status: batch: barcode:\n"
+	 "lang: date: added:).  KEY: relevance, date, added, account, number.\n"},
+	{"show", cmd_show, "show a document",
+	 "usage: dossier show [--json] ID\n"
+	 "Shows a document: its details, pages, text and barcodes.\n"},
+	{"verify", cmd_verify, "check the audit chain and every blob",
+	 "usage: dossier verify [--anchor ID:HASH] [--json]\n"
+	 "Checks the audit chain, every blob and every reference, and prints\n"
+	 "the audit head to keep outside the archive.\n"},
+	{"backup", cmd_backup, "copy the archive, consistently: backup DEST",
+	 "usage: dossier backup DEST\n"
+	 "Copies the archive to DEST (absent or empty) while it is in use.\n"},
+	{"serve", cmd_serve, "serve the web UI and API",
+	 "usage: dossier serve [-n] [--verbose] [--listen HOST:PORT]\n"
+	 "         [--threads N] [--tls-cert PEM --tls-key PEM] [--timeout S]\n"
+	 "         [--max-per-ip N]\n"
+	 "Serves the web UI and JSON API (default 127.0.0.1:8080; beyond\n"
+	 "loopback only with TLS).  -n checks the configuration and exits.\n"},
+	{"user", cmd_user, "add a user: user add NAME --role ROLE",
+	 "usage: dossier user add NAME --role ROLE [--unit U]\n"
+	 "         [--clearance public|internal|confidential|secret]\n"
+	 "         [--categories CODE,CODE]      (password on standard input)\n"
+	 "       dossier user disable|enable NAME\n"
+	 "Adds, disables or enables a user.\n"},
+	{"role", cmd_role, "list roles, or add one with its actions and scope",
+	 "usage: dossier role list [--json]\n"
+	 "       dossier role add NAME --actions A,B\n"
+	 "         --scope own|unit|all|batches|none [--unsearchable]\n"
+	 "         [--clearance C]\n"
+	 "Lists the roles, or adds one with its actions and scope.\n"},
+	{"borrow", cmd_borrow, "request, approve or list access outside scope",
+	 "usage: dossier borrow request (--customer NUMBER | --document ID)\n"
+	 "         --reason WHY [--days 1-90]\n"
+	 "       dossier borrow approve|refuse REQUEST-ID [--note TEXT]\n"
+	 "       dossier borrow list [--json]\n"
+	 "Asks for access outside one's scope, decides on such a request (a\n"
+	 "manager whose scope holds it), or lists requests.\n"},
+	{"review", cmd_review, "list, accept or return documents waiting for review",
+	 "usage: dossier review [--json]\n"
+	 "       dossier review accept|return ID [--note TEXT]\n"
+	 "Lists the documents waiting for review, with the reasons; accepts\n"
+	 "one (it is filed and numbered) or returns it to be scanned again\n"
+	 "(a note saying why is required).\n"},
+	{"coversheet", cmd_coversheet, "print a cover sheet PDF for a document",
+	 "usage: dossier coversheet --account ACC --category CAT -o FILE.pdf\n"
+	 "Prints a cover sheet: its barcode files the pages behind it under\n"
+	 "the account and category.  The account must match the account\n"
+	 "pattern and, when the archive is there, the category must be one\n"
+	 "it knows.\n"},
+	{"watch", cmd_watch, "ingest what is dropped into a folder: watch DIR",
+	 "usage: dossier watch DIR [-j N] [--account ACC] [--category CAT]\n"
+	 "         [--type TYPE] [--lang LANGS] [--max-megapixels N]\n"
+	 "         [--max-file-mb N] [--no-deskew] [--no-orient] [--no-pdf]\n"
+	 "         [--once]\n"
+	 "Hot folder: ingests what is dropped into DIR, then moves it to\n"
+	 "DIR/done/, or to DIR/failed/ beside NAME.reason.txt.\n"},
+	{"scan", cmd_scan, "scan from a scanner (SANE) into a batch; --list",
+	 "usage: dossier scan [--device NAME] [--source ADF|flatbed]\n"
+	 "         [--duplex] [--dpi N] [--mode gray|lineart]\n"
+	 "         [--set NAME=VALUE]... [--account ACC] [--category CAT]\n"
+	 "         [--json]\n"
+	 "       dossier scan --list [--json]\n"
+	 "       dossier scan --resume B [OPTIONS]\n"
+	 "Scans from a SANE scanner into a new batch, lists the scanners, or\n"
+	 "goes on with a stopped scan (exit status 3 when the scanner stopped\n"
+	 "it; the pages scanned are kept).\n"},
+	{"pdf", cmd_pdf, "write a document's searchable PDF: pdf ID -o FILE",
+	 "usage: dossier pdf ID -o FILE|-\n"
+	 "       dossier pdf ID --copy --reason WHY [--print] -o FILE|-\n"
+	 "Writes a document's searchable PDF (PDF/A-2b) to FILE (- for\n"
+	 "standard output), or a stamped copy saying who made it, when and\n"
+	 "why.\n"},
 	{"batch", cmd_batch, "list batches, show one, cancel one, or close a "
-			     "stopped scan"},
+			     "stopped scan",
+	 "usage: dossier batch [--json] [ID]\n"
+	 "       dossier batch close ID\n"
+	 "       dossier batch cancel ID\n"
+	 "Lists the latest batches, shows one with each file's outcome,\n"
+	 "cancels what a batch has not done yet, or closes a stopped scan\n"
+	 "without resuming it.\n"},
 	{"worker", cmd_worker, "do the work queued in the archive: -j N, "
-			       "--drain"},
-	{"jobs", cmd_jobs, "the work queue: workers, claims, pages queued"},
-	{"customer", cmd_customer, "add, link accounts to, or show a customer"},
-	{"edit", cmd_edit, "change a document's metadata, with a reason"},
-	{"delete", cmd_delete, "request, approve or withdraw a deletion"},
-	{"hold", cmd_hold, "place or release a legal hold"},
-	{"purge", cmd_purge, "purge deletions whose hold period is over"},
+			       "--drain",
+	 "usage: dossier worker [-j N] [--drain] [--scans]\n"
+	 "Takes rows of the archive's work queue (pages to read, files to\n"
+	 "file, page turns, exports; scans with --scans) and does them with N\n"
+	 "threads, renewing each claim's lease.  --drain stops once nothing\n"
+	 "is left to do.  Several workers, on several machines sharing the\n"
+	 "archive, may run at once.\n"},
+	{"jobs", cmd_jobs, "the work queue: workers, claims, pages queued",
+	 "usage: dossier jobs [--json]\n"
+	 "Lists the workers alive, the rows they hold and their leases, and\n"
+	 "the pages queued per batch and per user.\n"},
+	{"customer", cmd_customer, "add, link accounts to, or show a customer",
+	 "usage: dossier customer add NUMBER --name NAME --type TYPE\n"
+	 "         [--account ACC]... [--unit U] [--manager USER]\n"
+	 "         [--address A] [--phone P] [--legal-rep R]\n"
+	 "         [--credit-rating R] [--notes N]\n"
+	 "       dossier customer link NUMBER ACCOUNT\n"
+	 "       dossier customer show NUMBER|ACCOUNT [--json]\n"
+	 "       dossier customer close|reopen NUMBER|ACCOUNT --reason WHY\n"
+	 "         [--date YYYY-MM-DD]\n"
+	 "       dossier customer close-account ACCOUNT [--date YYYY-MM-DD]\n"
+	 "Adds a customer with its accounts, links another account to one,\n"
+	 "shows one, or records the end of the relationship or an account's\n"
+	 "closing (retention counts from them).\n"},
+	{"edit", cmd_edit, "change a document's metadata, with a reason",
+	 "usage: dossier edit ID --reason WHY FIELD=VALUE...\n"
+	 "       dossier edit ID --reason WHY --page N --text-file FILE|-\n"
+	 "Changes a document's metadata (title, date, account, category,\n"
+	 "doc_type, signatory, keywords, confidentiality, location,\n"
+	 "searchable) or corrects a page's OCR text; the old values are kept\n"
+	 "as a version with who, when and why.\n"},
+	{"delete", cmd_delete, "request, approve or withdraw a deletion",
+	 "usage: dossier delete request ID --reason WHY\n"
+	 "       dossier delete approve ID --as USER [--hold-days N]\n"
+	 "       dossier delete withdraw ID\n"
+	 "Deletion: requested by one person, approved by another (a manager\n"
+	 "of the document's unit), then held before it may be purged.\n"},
+	{"hold", cmd_hold, "place or release a legal hold",
+	 "usage: dossier hold place (--customer NUMBER|ACCOUNT |\n"
+	 "         --document ID) --reason WHY\n"
+	 "       dossier hold release HOLD-ID\n"
+	 "Places or releases a legal hold; held documents are never purged.\n"},
+	{"purge", cmd_purge, "purge deletions whose hold period is over",
+	 "usage: dossier purge\n"
+	 "Purges the documents whose approved deletion has waited out its\n"
+	 "hold and that no legal hold keeps, leaving tombstones.\n"},
 	{"retention", cmd_retention, "retention schedule, what is due, "
-				     "disposal lists and certificates"},
-	{"missing", cmd_missing, "list what customers' dossiers lack"},
-	{"checklist", cmd_checklist, "list, add or remove checklist items"},
-	{"stats", cmd_stats, "documents and pages by category, unit, clerk, day"},
-	{"export", cmd_export, "signed bundle for auditors: export QUERY -o F"},
-	{"export-audit", cmd_export_audit, "the audit log of a period: -o F"},
-	{"verify-export", cmd_verify_export, "check an export bundle: FILE"},
-	{"key", cmd_key, "print the archive's public signing key"},
+				     "disposal lists and certificates",
+	 "usage: dossier retention rules|due|list [--as-of D] [--json]\n"
+	 "       dossier retention propose --note WHY [--as-of D]\n"
+	 "         [--customer N]... [--category C]... [--document ID]...\n"
+	 "       dossier retention show ID [--json]\n"
+	 "       dossier retention approve ID --as USER [--hold-days N]\n"
+	 "         [--note WHY]\n"
+	 "       dossier retention refuse ID --as USER --note WHY\n"
+	 "       dossier retention withdraw ID\n"
+	 "       dossier retention certificate ID -o FILE\n"
+	 "The retention schedule, the documents due for disposal, disposal\n"
+	 "lists (proposed by a records manager, approved by a manager) and\n"
+	 "their signed certificates.\n"},
+	{"missing", cmd_missing, "list what customers' dossiers lack",
+	 "usage: dossier missing [--as-of DATE] [--json] [CUSTOMER|ACCOUNT]\n"
+	 "Lists what customers' dossiers lack, by the checklists.\n"},
+	{"checklist", cmd_checklist, "list, add or remove checklist items",
+	 "usage: dossier checklist list [--json]\n"
+	 "       dossier checklist add LABEL --category CAT [--type DOCTYPE]\n"
+	 "         [--customer-type T] [--count N] [--months N]\n"
+	 "         [--if-category CAT]\n"
+	 "       dossier checklist remove ID\n"
+	 "Lists, adds or removes completeness checklist items.\n"},
+	{"stats", cmd_stats, "documents and pages by category, unit, clerk, day",
+	 "usage: dossier stats [--from DATE] [--to DATE] [--json]\n"
+	 "Documents and pages by category, unit, clerk, month and day.\n"},
+	{"export", cmd_export, "signed bundle for auditors: export QUERY -o F",
+	 "usage: dossier export --reason WHY [--originals] [--csv]\n"
+	 "         [--customer NUM]... [--document ID]... [QUERY] -o FILE\n"
+	 "Writes a signed export bundle (ZIP) of what the user may export, or\n"
+	 "its metadata as CSV.\n"},
+	{"export-audit", cmd_export_audit, "the audit log of a period: -o F",
+	 "usage: dossier export-audit [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+	 "         [--format jsonl|csv] -o FILE\n"
+	 "Writes the audit log of a period, with its chain hashes.\n"},
+	{"verify-export", cmd_verify_export, "check an export bundle: FILE",
+	 "usage: dossier verify-export [--json] FILE\n"
+	 "Checks an export bundle: signature, digests, sizes, missing and\n"
+	 "extra files.\n"},
+	{"key", cmd_key, "print the archive's public signing key",
+	 "usage: dossier key [--hex]\n"
+	 "Prints the archive's public signing key (PEM).\n"},
 };
 
 static void
@@ -1428,6 +1733,30 @@ usage(FILE *f)
 		   "acts\ncommands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-13s %s\n", cmds[i].name, cmds[i].usage);
+}
+
+/* dossier help [COMMAND], dossier COMMAND --help: on standard output. */
+static int
+help(const char *name)
+{
+	size_t i;
+
+	if (name == NULL) {
+		usage(stdout);
+		printf("'dossier help COMMAND' or 'dossier COMMAND --help' "
+		       "describes one.\n");
+		return 0;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(name, cmds[i].name) == 0) {
+			fputs(cmds[i].help, stdout);
+			printf("Every command also takes -A DIR, -c FILE and "
+			       "--as USER (see 'dossier help').\n");
+			return 0;
+		}
+	fprintf(stderr, "dossier: no command '%s'; 'dossier help' lists "
+			"them\n", name);
+	return 2;
 }
 
 int
@@ -1492,13 +1821,17 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (strcmp(argv[k], "help") == 0) {
-		usage(stdout);
-		return 0;
-	}
+	if (strcmp(argv[k], "help") == 0)
+		return help(k + 1 < argc ? argv[k + 1] : NULL);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(argv[k], cmds[i].name) != 0)
 			continue;
+		/* COMMAND --help (or -h) anywhere before a "--". */
+		for (int j = k + 1; j < argc && strcmp(argv[j], "--") != 0;
+		     j++)
+			if (strcmp(argv[j], "--help") == 0 ||
+			    strcmp(argv[j], "-h") == 0)
+				return help(cmds[i].name);
 		/* Also accept -A after the command name. */
 		{
 			int j, n = 0;

@@ -2,9 +2,13 @@
  * coversheet.c: prints a cover sheet as a one-page A4 PDF (cairo): the
  * account and category in large type for people, and a Code 128 barcode
  * "<prefix><ACCOUNT>:<CATEGORY>" (zint, drawn as vectors) for the ingest
- * pipeline.  Exports ing_coversheet_pdf.
+ * pipeline.  Before one is printed, ing_coversheet_check makes sure it
+ * would file what it says: an account of the archive's pattern and a
+ * category the archive knows.  Exports ing_coversheet_pdf,
+ * ing_coversheet_check.
  */
 #include <ctype.h>
+#include <regex.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +43,38 @@ text_centered(cairo_t *cr, const char *s, double size, double y)
 	cairo_text_extents(cr, s, &ext);
 	cairo_move_to(cr, (A4_W - ext.width) / 2 - ext.x_bearing, y);
 	cairo_show_text(cr, s);
+}
+
+enum dos_err
+ing_coversheet_check(struct arc *a, const char *account_regex,
+		     const char *account, const char *category, char *msg,
+		     size_t msglen)
+{
+	regex_t re;
+	regmatch_t m;
+	int whole;
+
+	if (!field_ok(account, 64) || !field_ok(category, 32)) {
+		snprintf(msg, msglen, "account and category must be 1-64 and "
+				      "1-32 printable characters without "
+				      "spaces or ':'");
+		return DOS_INVAL;
+	}
+	if (regcomp(&re, account_regex, REG_EXTENDED) != 0) {
+		snprintf(msg, msglen, "the account pattern '%s' is not a valid "
+			 "regular expression", account_regex);
+		return DOS_INVAL;
+	}
+	whole = regexec(&re, account, 1, &m, 0) == 0 && m.rm_so == 0 &&
+		(size_t)m.rm_eo == strlen(account);
+	regfree(&re);
+	if (!whole) {
+		snprintf(msg, msglen, "'%s' is not an account number (they "
+			 "look like %s)", account, account_regex);
+		return DOS_INVAL;
+	}
+	return a != NULL ? arc_category_check(a, category, msg, msglen)
+			 : DOS_OK;
 }
 
 enum dos_err

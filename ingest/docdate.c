@@ -7,13 +7,17 @@
  * blanks OCR puts between CJK characters).  Only real calendar dates
  * between 1900 and 2099 count.  A date after a label that names the
  * document's date ("Date:", "Dated", "日期") wins; a date after a label
- * that names another date (birth, expiry, due, valid until, 出生, 有效期)
- * is never taken; otherwise the first date in the text.  Nothing is
- * guessed: a text without a date gives no date.
- * Exports ing_date_find.
+ * that names another date (birth, expiry, date of issue, due, valid
+ * until, 出生, 有效期) is never taken; otherwise the first date in the
+ * text.  Nothing is guessed: a text without a date gives no date.
+ * OCR reads a form's labels and values as separate columns, so a
+ * "Date of birth:" ends up far from its date: ing_words_lines puts the
+ * words back on the lines they are printed on, from their boxes.
+ * Exports ing_date_find, ing_date_span, ing_words_lines.
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dossier/ingest.h"
@@ -33,7 +37,7 @@ static const char *const months[] = {
 /* Words that, before a date on its line, say it is another date. */
 static const char *const other_words[] = {
 	"birth", "born", "expir", "valid", "until", "due", "maturity",
-	"deadline", "\xe5\x87\xba\xe7\x94\x9f" /* 出生 */,
+	"deadline", "of issue", "\xe5\x87\xba\xe7\x94\x9f" /* 出生 */,
 	"\xe6\x9c\x89\xe6\x95\x88" /* 有效 */,
 	"\xe5\x88\xb0\xe6\x9c\x9f" /* 到期 */,
 	"\xe6\x88\xaa\xe6\xad\xa2" /* 截止 */,
@@ -279,10 +283,19 @@ label_before(const char *text, const char *at)
 int
 ing_date_find(const char *text, char pdate[11])
 {
+	size_t off, len;
+
+	return ing_date_span(text, pdate, &off, &len);
+}
+
+int
+ing_date_span(const char *text, char pdate[11], size_t *poff, size_t *plen)
+{
 	const char *s;
 	int y, m, d, n, found = 0;
 
 	pdate[0] = '\0';
+	*poff = *plen = 0;
 	if (text == NULL)
 		return 0;
 	for (s = text; *s != '\0'; s++) {
@@ -295,9 +308,19 @@ ing_date_find(const char *text, char pdate[11])
 			continue;
 		if ((n = date_at(s, &y, &m, &d)) == 0)
 			continue;
+		/* Part of a longer code ("LA-2023-11-14-38999"): no date. */
+		if ((s - text >= 2 && strchr("-/.", s[-1]) != NULL &&
+		     isalnum((unsigned char)s[-2])) ||
+		    (strchr("-/.", s[n]) != NULL && s[n] != '\0' &&
+		     isalnum((unsigned char)s[n + 1]))) {
+			s += n - 1;
+			continue;
+		}
 		l = label_before(text, s);
 		if (l != LABEL_OTHER && (!found || l == LABEL_DOC)) {
 			snprintf(pdate, 11, "%04d-%02d-%02d", y, m, d);
+			*poff = (size_t)(s - text);
+			*plen = (size_t)n;
 			if (l == LABEL_DOC)
 				return 1;
 			found = 1;
@@ -305,4 +328,64 @@ ing_date_find(const char *text, char pdate[11])
 		s += n - 1;
 	}
 	return found;
+}
+
+/* Word indices by vertical middle, then left to right (qsort_r). */
+static int
+by_middle(const void *pa, const void *pb, void *arg)
+{
+	const struct arc_word *w = arg;
+	const struct arc_word *a = &w[*(const size_t *)pa];
+	const struct arc_word *b = &w[*(const size_t *)pb];
+	int ma = a->y + a->h / 2, mb = b->y + b->h / 2;
+
+	return ma != mb ? (ma < mb ? -1 : 1) : (a->x < b->x ? -1 : a->x > b->x);
+}
+
+static int
+by_x(const void *pa, const void *pb, void *arg)
+{
+	const struct arc_word *w = arg;
+	const struct arc_word *a = &w[*(const size_t *)pa];
+	const struct arc_word *b = &w[*(const size_t *)pb];
+
+	return a->x < b->x ? -1 : a->x > b->x;
+}
+
+char *
+ing_words_lines(const struct arc_word *w, size_t n)
+{
+	struct dbuf out;
+	size_t *idx = NULL, i, k, start;
+	int top, bottom, mid;
+
+	if (n == 0 || (idx = calloc(n, sizeof(*idx))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	dbuf_init(&out, 4u << 20);
+	qsort_r(idx, n, sizeof(*idx), by_middle, (void *)w);
+	/*
+	 * A line: the words whose middle lies within the band of the first
+	 * word of the line (its top to its bottom), left to right.
+	 */
+	for (start = 0; start < n; start = i) {
+		top = w[idx[start]].y;
+		bottom = w[idx[start]].y + w[idx[start]].h;
+		for (i = start + 1; i < n; i++) {
+			mid = w[idx[i]].y + w[idx[i]].h / 2;
+			if (mid < top || mid > bottom)
+				break;
+		}
+		qsort_r(idx + start, i - start, sizeof(*idx), by_x, (void *)w);
+		for (k = start; k < i; k++) {
+			if (k > start)
+				dbuf_adds(&out, " ");
+			dbuf_adds(&out, w[idx[k]].text != NULL ? w[idx[k]].text
+								: "");
+		}
+		dbuf_adds(&out, "\n");
+	}
+	free(idx);
+	return dbuf_take(&out, NULL);
 }

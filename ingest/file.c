@@ -424,6 +424,9 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	char (*langbuf)[64] = NULL;
 	char (*pdfsha)[DOS_SHA256_HEX] = NULL;
 	char (*datebuf)[11] = NULL;
+	/* per document: its title, where its date was read, why it waits */
+	char (*titlebuf)[200] = NULL, (*notebuf)[160] = NULL;
+	char (*whybuf)[240] = NULL;
 	struct clf_bufs *clf = NULL;
 	const struct ing_manifest_row *man;
 	struct arc_doc_in *docs = NULL;
@@ -455,6 +458,12 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 	    (langbuf = calloc((size_t)sp.ndocs + 1, sizeof(*langbuf))) == NULL ||
 	    (pdfsha = calloc((size_t)sp.ndocs + 1, sizeof(*pdfsha))) == NULL ||
 	    (datebuf = calloc((size_t)sp.ndocs + 1, sizeof(*datebuf))) ==
+		    NULL ||
+	    (titlebuf = calloc((size_t)sp.ndocs + 1, sizeof(*titlebuf))) ==
+		    NULL ||
+	    (notebuf = calloc((size_t)sp.ndocs + 1, sizeof(*notebuf))) ==
+		    NULL ||
+	    (whybuf = calloc((size_t)sp.ndocs + 1, sizeof(*whybuf))) ==
 		    NULL ||
 	    (clf = calloc((size_t)sp.ndocs + 1, sizeof(*clf))) == NULL) {
 		err = DOS_NOMEM;
@@ -513,21 +522,38 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 						"page orientation uncertain";
 			}
 		}
+		/* A figure or account read unsurely: a person checks it. */
+		if (ing_unsure_figures(f->pages, d->pages, d->npages,
+				       &ing->account_re,
+				       whybuf[i], sizeof(whybuf[i]))) {
+			review = 1;
+			if (d->review_reason == NULL)
+				d->review_reason = whybuf[i];
+		}
 		docs[i].account = doc_account(ing, f, man, d, accbuf[i],
 					      sizeof(accbuf[i]));
 		docs[i].category = d->category[0] != '\0' ? d->category
 				   : man != NULL && man->category != NULL
 					   ? man->category
 					   : ing->opt.category;
-		docs[i].title = man != NULL && man->title != NULL
-					? man->title
-					: name;
 		docs[i].date = man != NULL ? man->date : NULL;
-		/* Else the date printed on its first page that prints one. */
-		for (j = 0; docs[i].date == NULL && j < d->npages; j++)
-			if (ing_date_find(f->pages[d->pages[j]].text,
-					  datebuf[i]))
+		/* Else the date printed on its first page that prints one,
+		 * with where it was read. */
+		for (j = 0; docs[i].date == NULL && j < d->npages; j++) {
+			const struct ing_page *p = &f->pages[d->pages[j]];
+			/* The lines as printed: labels beside their dates. */
+			char *lines = ing_words_lines(p->words, p->nwords);
+			const char *t = lines != NULL ? lines : p->text;
+			size_t off, len;
+
+			if (ing_date_span(t, datebuf[i], &off, &len)) {
 				docs[i].date = datebuf[i];
+				ing_date_note(t, off, len, j + 1, notebuf[i],
+					      sizeof(notebuf[i]));
+				docs[i].date_note = notebuf[i];
+			}
+			free(lines);
+		}
 		docs[i].doc_type = man != NULL && man->type != NULL
 					   ? man->type
 					   : ing->opt.doc_type;
@@ -541,6 +567,19 @@ ing_file_commit(struct ing *ing, struct arc *a, int64_t batch_id,
 			snprintf(f->msg, sizeof(f->msg), "cannot classify "
 				 "document %d: %s", i + 1, dos_strerror(err));
 			goto out;
+		}
+		/* Else its type (given or suggested) and date, or the
+		 * heading on its first page (never the file's name: an
+		 * upload's has a spool number). */
+		if (man != NULL && man->title != NULL)
+			docs[i].title = man->title;
+		else {
+			ing_title_make(d->npages > 0
+					       ? f->pages[d->pages[0]].text
+					       : NULL,
+				       docs[i].doc_type, docs[i].date,
+				       titlebuf[i], sizeof(titlebuf[i]));
+			docs[i].title = titlebuf[i];
 		}
 		docs[i].serial = d->serial;
 		docs[i].pages = dp;
@@ -624,6 +663,9 @@ out:
 	free(langbuf);
 	free(pdfsha);
 	free(datebuf);
+	free(titlebuf);
+	free(notebuf);
+	free(whybuf);
 	for (i = 0; clf != NULL && i < sp.ndocs; i++)
 		free(clf[i].sug);
 	free(clf);

@@ -281,6 +281,17 @@ enum dos_err ing_pdf_join(const struct ing_page *const *pages, int n,
 const char *ing_base_name(const char *path);
 
 /*
+ * Whether the pages of a document (pages[idx[0..n-1]]) hold an amount
+ * (digits and two decimals) or an account number (account_re) read with
+ * less confidence than ARC_WORD_UNSURE and
+ * confirmed nowhere else (the same digits in a barcode of the page, or
+ * the same word read surely elsewhere in the document): 1 with the
+ * reason in why (title.c), else 0.  account_re may be NULL.
+ */
+int ing_unsure_figures(const struct ing_page *pages, const int *idx, int n,
+		       const regex_t *account_re, char *why, size_t whylen);
+
+/*
  * Stores a page's image and thumbnail blobs (their digests into shas[0]
  * and shas[1]) and fills the catalogue's view of it, q; *pbcs (caller
  * frees) holds q's barcodes (file.c).

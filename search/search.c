@@ -2,7 +2,7 @@
  * search.c: runs a parsed query in the archive for a user (the archive
  * keeps to what the user may read): picks the sort order, caps paging,
  * and writes the search with its query to the audit log.  Exports
- * srch_run.
+ * srch_run, srch_count.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +69,37 @@ srch_run(struct arc *a, const struct arc_user *u, const char *s,
 		json_decref(*pout);
 		*pout = NULL;
 	}
+	srch_query_free(q);
+	return err;
+}
+
+enum dos_err
+srch_count(struct arc *a, const struct arc_user *u, const char *s,
+	   long long *ptotal, int *pexact, char **pmsg)
+{
+	struct srch_query *q = NULL;
+	struct arc_query aq;
+	json_t *res = NULL;
+	char msg[256] = "";
+	enum dos_err err;
+
+	*ptotal = 0;
+	*pexact = 1;
+	*pmsg = NULL;
+	if ((err = srch_parse(s, &q, pmsg)) != DOS_OK)
+		return err;
+	memset(&aq, 0, sizeof(aq));
+	aq.root = srch_query_root(q);
+	aq.user = u;
+	aq.limit = 1;
+	err = arc_search(a, &aq, &res, msg, sizeof(msg));
+	if (err == DOS_OK) {
+		*ptotal = json_integer_value(json_object_get(res, "total"));
+		*pexact = !json_is_false(json_object_get(res, "total_exact"));
+	} else if (err == DOS_INVAL || err == DOS_PERM)
+		*pmsg = strdup(msg[0] != '\0' ? msg
+					      : "the query could not be run");
+	json_decref(res);
 	srch_query_free(q);
 	return err;
 }

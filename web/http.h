@@ -73,6 +73,17 @@ const char *web_jstr(json_t *j, const char *key);
 
 /* Handlers in their own files, routed by server.c's table. */
 typedef void (*web_handler)(struct web_req *, struct web_resp *);
+/* home.c: landing screens and saved searches */
+void web_h_saved_list(struct web_req *q, struct web_resp *r);
+void web_h_saved_add(struct web_req *q, struct web_resp *r);
+void web_h_saved_remove(struct web_req *q, struct web_resp *r);
+void web_h_deletions(struct web_req *q, struct web_resp *r);
+void web_h_holds(struct web_req *q, struct web_resp *r);
+void web_h_audit_summary(struct web_req *q, struct web_resp *r);
+/* customers.c: customers and their accounts */
+void web_h_customers(struct web_req *q, struct web_resp *r);
+void web_h_customer_add(struct web_req *q, struct web_resp *r);
+void web_h_account_link(struct web_req *q, struct web_resp *r);
 /* records.c: retention, disposal lists and certificates, closings,
  * document PDFs and stamped copies */
 void web_h_document_pdf(struct web_req *q, struct web_resp *r);

@@ -1447,10 +1447,16 @@ h_coversheet(struct web_req *q, struct web_resp *r)
 	}
 	snprintf(path, sizeof(path), "%s/cover.pdf", dir);
 	set = wset_get();
-	err = ing_coversheet_pdf(set->ingest.cover_prefix,
-				 nonempty(arg(q, "account")),
-				 nonempty(arg(q, "category")), path, msg,
-				 sizeof(msg));
+	/* A sheet that would file nothing it says is not printed. */
+	err = ing_coversheet_check(q->arc, set->ingest.account_regex,
+				   nonempty(arg(q, "account")),
+				   nonempty(arg(q, "category")), msg,
+				   sizeof(msg));
+	if (err == DOS_OK)
+		err = ing_coversheet_pdf(set->ingest.cover_prefix,
+					 nonempty(arg(q, "account")),
+					 nonempty(arg(q, "category")), path,
+					 msg, sizeof(msg));
 	wset_put(set);
 	fd = err == DOS_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	/* The open file outlives its name. */
@@ -2317,6 +2323,18 @@ static const struct route routes[] = {
 	{"POST", "/api/grants", h_grant_request, ARC_NACTIONS},
 	{"POST", "/api/grants/*/approve", h_grant_approve, ARC_APPROVE},
 	{"POST", "/api/grants/*/refuse", h_grant_refuse, ARC_APPROVE},
+	/* web/home.c: what the landing screens list */
+	{"GET", "/api/saved-searches", web_h_saved_list, ARC_SEARCH},
+	{"POST", "/api/saved-searches", web_h_saved_add, ARC_SEARCH},
+	{"POST", "/api/saved-searches/*/remove", web_h_saved_remove,
+	 ARC_SEARCH},
+	{"GET", "/api/deletions", web_h_deletions, ARC_NACTIONS},
+	{"GET", "/api/holds", web_h_holds, ARC_ADMIN},
+	{"GET", "/api/audit/summary", web_h_audit_summary, ARC_AUDIT_READ},
+	/* web/customers.c */
+	{"GET", "/api/customers", web_h_customers, ARC_VIEW},
+	{"POST", "/api/customers", web_h_customer_add, ARC_EDIT},
+	{"POST", "/api/customers/*/accounts", web_h_account_link, ARC_EDIT},
 	/* web/records.c: retention, disposal, closings */
 	{"GET", "/api/retention/rules", web_h_retention_rules, ARC_NACTIONS},
 	{"GET", "/api/retention/due", web_h_retention_due, ARC_REPORT},

@@ -4,7 +4,11 @@
  * spool folder as it streams in, refused past UPLOAD_MAX_FILE, the batch
  * past UPLOAD_MAX_TOTAL or UPLOAD_MAX_FILES, and the user's spooled
  * bytes past the queue's limits, before the bytes are written.  Writes
- * stop short of the space the archive keeps free (arc_space_check).  A
+ * stop short of the space the archive keeps free (arc_space_check).
+ * Fields "account" and "category" before the files file the batch's
+ * documents where no cover sheet or printed account says otherwise;
+ * "file_account" and "file_category" just before a file say it for that
+ * file alone (the batch's manifest, which wins over the batch's).  A
  * finished upload is fsynced and queued as one batch (ops_queue_batch:
  * its pages counted, nothing decoded; past the page limits it is refused
  * in words and nothing is kept); the workers read it, and its progress
@@ -38,6 +42,13 @@ struct upload {
 	uint64_t room_all;     /* ... and to everyone */
 	unsigned status;       /* 0, or the HTTP status of a failure */
 	char error[256];
+	/* Fields before the files: where the batch's documents are filed
+	 * when no cover sheet or printed account says otherwise. */
+	char account[65], category[33];
+	/* The next file's own, and each file's (parallel to paths). */
+	char next_account[65], next_category[33];
+	char (*faccount)[65], (*fcategory)[33];
+	int per_file;          /* some file has its own */
 };
 
 static void
@@ -70,6 +81,55 @@ upload_plain_name(const char *name, char *out, size_t n)
 		out[k] = '\0';
 }
 
+/* Keeps the file about to be received's own account and category (its
+ * slot npaths), and clears them for the next. */
+static int
+per_file_add(struct upload *up)
+{
+	size_t n = (size_t)up->npaths + 1;
+	char (*fa)[65], (*fc)[33];
+
+	if ((fa = realloc(up->faccount, n * sizeof(*fa))) == NULL)
+		return 0;
+	up->faccount = fa;
+	if ((fc = realloc(up->fcategory, n * sizeof(*fc))) == NULL)
+		return 0;
+	up->fcategory = fc;
+	memcpy(fa[n - 1], up->next_account, sizeof(fa[0]));
+	memcpy(fc[n - 1], up->next_category, sizeof(fc[0]));
+	if (up->next_account[0] != '\0' || up->next_category[0] != '\0')
+		up->per_file = 1;
+	up->next_account[0] = up->next_category[0] = '\0';
+	return 1;
+}
+
+/* Writes the files' own accounts and categories as the batch's manifest
+ * (dir/manifest.csv; temp file, fsync, rename).  0 on failure. */
+static int
+manifest_write(const struct upload *up)
+{
+	char path[4200], tmp[4200];
+	FILE *f;
+	int i, ok;
+
+	snprintf(path, sizeof(path), "%s/manifest.csv", up->dir);
+	snprintf(tmp, sizeof(tmp), "%s/.manifest.csv.tmp", up->dir);
+	if ((f = fopen(tmp, "wx")) == NULL)
+		return 0;
+	fputs("file,account,category\n", f);
+	/* No value holds a quote or a line break (on_part): quoted as is. */
+	for (i = 0; i < up->npaths; i++)
+		fprintf(f, "\"%s\",\"%s\",\"%s\"\n", up->paths[i],
+			up->faccount[i], up->fcategory[i]);
+	ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return 0;
+	}
+	return 1;
+}
+
 static enum MHD_Result
 on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 	const char *filename, const char *content_type,
@@ -86,6 +146,47 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 	(void)transfer_encoding;
 	if (up->status != 0)
 		return MHD_YES; /* drain; the failure is answered at the end */
+	/* The batch's account and category, short plain fields. */
+	if (filename == NULL && key != NULL &&
+	    (strcmp(key, "account") == 0 || strcmp(key, "category") == 0)) {
+		char *f = key[0] == 'a' ? up->account : up->category;
+		size_t cap = key[0] == 'a' ? sizeof(up->account)
+					   : sizeof(up->category);
+
+		if (off + size >= cap) {
+			fail(up, 400, "account and category are at most 64 "
+				      "and 32 characters");
+			return MHD_YES;
+		}
+		memcpy(f + off, data, size);
+		f[off + size] = '\0';
+		return MHD_YES;
+	}
+	/* The next file's own account and category. */
+	if (filename == NULL && key != NULL &&
+	    (strcmp(key, "file_account") == 0 ||
+	     strcmp(key, "file_category") == 0)) {
+		int isacc = key[5] == 'a';
+		char *f = isacc ? up->next_account : up->next_category;
+		size_t cap = isacc ? sizeof(up->next_account)
+				   : sizeof(up->next_category);
+
+		if (off + size >= cap) {
+			fail(up, 400, "account and category are at most 64 "
+				      "and 32 characters");
+			return MHD_YES;
+		}
+		if (memchr(data, '\n', size) != NULL ||
+		    memchr(data, '\r', size) != NULL ||
+		    memchr(data, '"', size) != NULL) {
+			fail(up, 400, "an account or category holds a line "
+				      "break or a quote");
+			return MHD_YES;
+		}
+		memcpy(f + off, data, size);
+		f[off + size] = '\0';
+		return MHD_YES;
+	}
 	/* A part without a readable name (name=*files") has key NULL. */
 	if (filename == NULL || key == NULL || strcmp(key, "files") != 0)
 		return MHD_YES; /* other fields carry nothing we use */
@@ -125,7 +226,7 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key,
 		up->paths[up->npaths] = strdup(path);
 		up->names[up->npaths] = strdup(name[0] ? name : "scan");
 		if (up->paths[up->npaths] == NULL ||
-		    up->names[up->npaths] == NULL) {
+		    up->names[up->npaths] == NULL || !per_file_add(up)) {
 			free(up->paths[up->npaths]);
 			free(up->names[up->npaths]);
 			fail(up, 500, "out of memory");
@@ -200,6 +301,8 @@ remove_spool(const char *dir, char **paths, char **names, int n)
 {
 	int i;
 
+	char m[4200];
+
 	for (i = 0; i < n; i++) {
 		if (paths != NULL) {
 			unlink(paths[i]);
@@ -210,8 +313,11 @@ remove_spool(const char *dir, char **paths, char **names, int n)
 	}
 	free(paths);
 	free(names);
-	if (dir[0] != '\0')
+	if (dir[0] != '\0') {
+		snprintf(m, sizeof(m), "%s/manifest.csv", dir);
+		unlink(m);
 		rmdir(dir);
+	}
 }
 
 struct upload *
@@ -305,6 +411,8 @@ upload_free(struct upload *up)
 	if (up->pp != NULL)
 		MHD_destroy_post_processor(up->pp);
 	remove_spool(up->dir, up->paths, up->names, up->npaths);
+	free(up->faccount);
+	free(up->fcategory);
 	free(up);
 }
 
@@ -315,8 +423,9 @@ upload_finish(struct upload *up, struct arc *a, const char *user,
 	      int *pfiles, int *ppages, char *msg, size_t msglen)
 {
 	struct ing_options o = *opt;
+	struct ing_manifest *man = NULL;
 	struct ops_queued q;
-	int fd;
+	int fd, i;
 	enum dos_err err;
 
 	*pbatch = 0;
@@ -334,21 +443,75 @@ upload_finish(struct upload *up, struct arc *a, const char *user,
 				      "\"files\")");
 		return DOS_INVAL;
 	}
+	/* A category nobody knows is refused before a page is read. */
+	if (up->category[0] != '\0' &&
+	    arc_category_check(a, up->category, msg, msglen) != DOS_OK)
+		return DOS_INVAL;
+	for (i = 0; up->per_file && i < up->npaths; i++) {
+		const char *b = up->names[i];
+		char why[400];
+
+		/* Which file (as uploaded), why. */
+		if (!dos_utf8_valid(up->faccount[i]) ||
+		    !dos_utf8_valid(up->fcategory[i])) {
+			snprintf(msg, msglen, "%s: its account or category "
+				 "is not UTF-8 text", b);
+			return DOS_INVAL;
+		}
+		if (up->fcategory[i][0] == '\0' ||
+		    arc_category_check(a, up->fcategory[i], why,
+				       sizeof(why)) == DOS_OK)
+			continue;
+		snprintf(msg, msglen, "%s: %s", b, why);
+		return DOS_INVAL;
+	}
+	if (up->per_file && !manifest_write(up)) {
+		snprintf(msg, msglen, "the upload cannot be stored; see the "
+				      "server log");
+		dos_errx("upload: %s/manifest.csv: %s", up->dir,
+			 strerror(errno));
+		return DOS_IO;
+	}
+	if (up->per_file) {
+		/* Read back as the queue takes it: refused now, whole. */
+		char mpath[4200], why[256];
+
+		snprintf(mpath, sizeof(mpath), "%s/manifest.csv", up->dir);
+		if (ing_manifest_load(mpath, &man, why, sizeof(why)) !=
+		    DOS_OK) {
+			dos_errx("upload: %s: %s", mpath, why);
+			snprintf(msg, msglen, "the files' own accounts and "
+				 "categories cannot be read back; see the "
+				 "server log");
+			return DOS_INVAL;
+		}
+	}
 	/* The names too are on disk before the queue refers to them. */
 	if ((fd = open(up->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    fsync(fd) != 0) {
 		if (fd >= 0)
 			close(fd);
+		ing_manifest_free(man);
 		snprintf(msg, msglen, "the upload cannot be stored");
 		return DOS_IO;
 	}
 	close(fd);
 	o.user = user;
-	o.account = o.category = o.doc_type = NULL;
-	/* Counted (nothing decoded) and queued, or refused whole. */
-	if ((err = ops_queue_batch(a, &o, NULL, lim, up->paths, up->paths,
-				   up->names, up->npaths, &q, msg, msglen)) !=
-	    DOS_OK)
+	o.account = up->account[0] != '\0' ? up->account : NULL;
+	o.category = up->category[0] != '\0' ? up->category : NULL;
+	o.doc_type = NULL;
+	/* Counted (nothing decoded) and queued, or refused whole; each
+	 * file's own account and category go into its row. */
+	err = ops_queue_batch(a, &o, man, lim, up->paths, up->paths,
+			      up->names, up->npaths, &q, msg, msglen);
+	ing_manifest_free(man);
+	if (up->per_file) {
+		char mpath[4200];
+
+		snprintf(mpath, sizeof(mpath), "%s/manifest.csv", up->dir);
+		unlink(mpath);
+	}
+	if (err != DOS_OK)
 		return err;
 	/* The queue owns the files now. */
 	remove_spool("", NULL, up->names, up->npaths);

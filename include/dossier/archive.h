@@ -64,6 +64,13 @@ struct arc_word {
 	float conf;     /* 0..100 */
 };
 
+/*
+ * Words OCR read with less confidence than this (0..100) are uncertain:
+ * the viewer marks them, and a figure or an account number among them
+ * sends its document to review.
+ */
+#define ARC_WORD_UNSURE 60
+
 struct arc_barcode {
 	const char *type; /* zbar's symbology name, e.g. "CODE-128" */
 	const char *value;
@@ -95,6 +102,8 @@ struct arc_doc_in {
 	const char *category; /* may be NULL */
 	const char *title;    /* may be NULL */
 	const char *date;     /* date of the document, YYYY-MM-DD, or NULL */
+	const char *date_note; /* where the date was read (page, words), or
+				* NULL; shown beside it until it is edited */
 	const char *doc_type; /* document type (e.g. "id_copy"), or NULL */
 	const char *lang;     /* OCR languages, e.g. "chi_sim+eng", or NULL */
 	const char *status;   /* "archived" or "review" */
@@ -477,6 +486,61 @@ enum dos_err arc_customer_get(struct arc *a, const struct arc_user *who,
 			      const char *key, json_t **pout, char *msg,
 			      size_t msglen);
 
+/* Which customers arc_customer_list gives. */
+struct arc_customer_filter {
+	const char *filter; /* part of a number, name or account, or NULL */
+	int mine;           /* only those who manages */
+	int limit, offset;  /* limit 1..500 (0: 50) */
+};
+/*
+ * The customers whose dossier who may view (arc_may ARC_VIEW), by name:
+ * {"total", "customers": [{"id","number","name","type","unit",
+ * "manager","accounts":[...],"documents"}]}, documents counting those
+ * who may view.
+ */
+enum dos_err arc_customer_list(struct arc *a, const struct arc_user *who,
+			       const struct arc_customer_filter *f,
+			       json_t **pout, char *msg, size_t msglen);
+
+/* ---- saved searches and work lists (saved.c, worklist.c) ---- */
+
+/* who's saved searches by name: [{"id","name","query","created"}]. */
+enum dos_err arc_saved_list(struct arc *a, const struct arc_user *who,
+			    json_t **pout);
+/*
+ * Keeps a search under a name (1-80 characters, unique per user; a
+ * query of 1-2048 characters, parsed only when run); at most 50 per
+ * user (DOS_CONFLICT).  Audited.  msg says what happened or why not.
+ */
+enum dos_err arc_saved_add(struct arc *a, const struct arc_user *who,
+			   const char *name, const char *query,
+			   int64_t *pid, char *msg, size_t msglen);
+/* Removes one of who's saved searches; DOS_NOTFOUND for any other. */
+enum dos_err arc_saved_remove(struct arc *a, const struct arc_user *who,
+			      int64_t id, char *msg, size_t msglen);
+/*
+ * Open deletions (requested or approved and on hold): those who asked
+ * for, those waiting for who's approval within their scope, and for an
+ * administrator (purge) every one: [{"id","document","archive_no",
+ * "title","reason","requested_by","requested_at","approved_by",
+ * "hold_until","status","held","mine"}].
+ */
+enum dos_err arc_deletion_list(struct arc *a, const struct arc_user *who,
+			       json_t **pout);
+/* Legal holds in force, administrators only: [{"id","customer",
+ * "customer_name","document","archive_no","reason","placed_by",
+ * "placed_at"}]. */
+enum dos_err arc_hold_list(struct arc *a, const struct arc_user *who,
+			   json_t **pout, char *msg, size_t msglen);
+/*
+ * The audit log of the last days (1-366) in numbers, for who may read it
+ * (audited): {"since","days","entries","refusals","by_action":{...}};
+ * refusals count denials, failed and throttled sign-ins.
+ */
+enum dos_err arc_audit_summary(struct arc *a, const struct arc_user *who,
+			       int days, json_t **pout, char *msg,
+			       size_t msglen);
+
 /* ---- completeness ---- */
 
 /* A checklist item: what a dossier of a customer type must hold. */
@@ -533,6 +597,10 @@ enum dos_err arc_category_list(struct arc *a, const struct arc_user *who,
 enum dos_err arc_category_add(struct arc *a, const struct arc_user *who,
 			      const char *code, const char *name,
 			      int *pcatalogue, char *msg, size_t msglen);
+/* Whether name is a category code or alias: DOS_OK, or DOS_INVAL with
+ * msg listing the categories there are. */
+enum dos_err arc_category_check(struct arc *a, const char *name, char *msg,
+				size_t msglen);
 /* Gives a category a new name (admin only; audited); DOS_NOTFOUND. */
 enum dos_err arc_category_rename(struct arc *a, const struct arc_user *who,
 				 const char *code, const char *name,

@@ -77,6 +77,31 @@ typedef void (*ing_file_fn)(void *arg, const char *path, enum dos_err err,
  * birth, expiry and the like are never taken.
  */
 int ing_date_find(const char *text, char pdate[11]);
+/* The same, and where the date is printed: *plen bytes from *poff of
+ * text (0 and 0 when none). */
+int ing_date_span(const char *text, char pdate[11], size_t *poff,
+		  size_t *plen);
+/*
+ * A page's words as printed, line by line (from their boxes: a word
+ * joins a line when its middle lies within the line's first word's
+ * height), left to right, blanks between; NULL for none (caller frees).
+ */
+char *ing_words_lines(const struct arc_word *w, size_t n);
+/*
+ * A document's title when nobody gave one (title.c): its type and date
+ * ("Loan contract, 2023-11-14"), else the first heading of its first
+ * page (a "Subject:" line, a line in capitals, a Chinese title line)
+ * with the date, else "Document dated DATE", else "Scanned document".
+ * Never the file's name.  doc_type and date may be NULL.
+ */
+void ing_title_make(const char *text, const char *doc_type,
+		    const char *date, char *out, size_t n);
+/*
+ * Where a date was read, for the viewer: 'page 2: "Date: 14 Nov 2023"'
+ * (the line around it, shortened to fit).
+ */
+void ing_date_note(const char *text, size_t off, size_t len, int page,
+		   char *out, size_t n);
 
 void ing_options_default(struct ing_options *o);
 
@@ -150,6 +175,15 @@ void ing_set_manifest(struct ing *ing, const struct ing_manifest *m);
 enum dos_err ing_coversheet_pdf(const char *prefix, const char *account,
 				const char *category, const char *path,
 				char *msg, size_t msglen);
+/*
+ * Whether a cover sheet for account and category would file what it
+ * says: the account matches account_regex as a whole and (when a is not
+ * NULL) the category is one the archive knows, by code or alias.
+ * DOS_INVAL with msg saying what is wrong (the known categories listed).
+ */
+enum dos_err ing_coversheet_check(struct arc *a, const char *account_regex,
+				  const char *account, const char *category,
+				  char *msg, size_t msglen);
 
 /*
  * Turns page seq (1-based) of a document by degrees clockwise (90, 180

@@ -66,4 +66,13 @@ struct srch_opts {
 enum dos_err srch_run(struct arc *a, const struct arc_user *u, const char *q,
 		      const struct srch_opts *o, json_t **pout, char **pmsg);
 
+/*
+ * How many documents q finds for u (what u may search), without the
+ * hits; *pexact is 0 when the total is a lower bound.  Not audited: the
+ * caller records the counting.  DOS_INVAL or DOS_PERM with *pmsg.
+ */
+enum dos_err srch_count(struct arc *a, const struct arc_user *u,
+			const char *q, long long *ptotal, int *pexact,
+			char **pmsg);
+
 #endif

@@ -38,7 +38,7 @@ async function visit(page, name, path, text) {
   const c = await clean(page);
   ok(c.pwned === 'undefined', name + ': no injected script ran', 'window.__pwned is ' + c.pwned);
   ok(c.injected === 0, name + ': no element was injected', c.injected + ' found');
-  ok(c.scripts.length === 10 && c.scripts.every((s) => /^\/[a-z]+\.js$/.test(s)),
+  ok(c.scripts.length === 13 && c.scripts.every((s) => /^\/[a-z]+\.js$/.test(s)),
     name + ': only the page\'s own scripts', c.scripts.join(' '));
 }
 

@@ -38,7 +38,15 @@ try {
 
   ({ browser, page, errors } = await launch());
   await signIn(page, base, process.env.MANAGER_USER, process.env.MANAGER_PASSWORD);
-  await page.goto(base + '/#/records');
+  // The list waits on the manager's landing screen, which leads to it.
+  await page.goto(base + '/#/home');
+  const waiting = page.locator('#home-approve-disposals li');
+  await waiting.first().waitFor({ timeout: 30000 });
+  const line = await waiting.first().textContent();
+  await shot(page, 'records-home-manager');
+  ok(/^Disposal list \d+ 2 documents due by \d{4}-\d\d-\d\d, proposed by rita: /.test(line),
+    'the list waits on the manager\'s landing screen', line);
+  await page.click('#home-approve-disposals a:has-text("Decide on the Retention screen")');
   const approve = page.locator('.rp-records button:has-text("Approve")');
   await approve.first().waitFor({ timeout: 15000 });
   await approve.first().click();

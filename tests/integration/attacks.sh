@@ -176,6 +176,8 @@ PROBES='/api/documents/*|aud|1|no such document
 /api/exports/*/download|aud|1|you have no export with that number (finished exports are kept a day)
 /api/grants/*/approve|mia|1|no such request
 /api/grants/*/refuse|mia|1|no such request
+/api/saved-searches/*/remove|bob|1|you have no saved search with that number
+/api/customers/*/accounts|ann|C-EVIL|no customer {}
 /api/documents/*/copy|aud|1|no such document
 /api/disposals/*|aud|1|no such disposal list
 /api/disposals/*/approve|mia|1|no such disposal list
@@ -236,10 +238,10 @@ done 3<<<"$PROBES"
 is "$nprobes hostile path parameters: each the route's own 404 (or 400 for %00), in words" "$bad" ""
 is "nothing changed by them: the titles and users are as they were" \
 	"$(sqlite3 "$A/catalogue.db" "SELECT (SELECT group_concat(coalesce(title, ''), '|') FROM (SELECT title FROM document ORDER BY id)) || ' ' || (SELECT count(*) FROM user WHERE disabled = 0)")" \
-	"<img src=x onerror=\"window.__pwned=7\">|south-1.pdf|south-2.pdf 9"
+	"<img src=x onerror=\"window.__pwned=7\">|Scanned document|Scanned document 9"
 
 # ---- SQL and FTS5 injection through every query field ----
-FIELDS=$(grep -oE '(int_)?arg\(q, "[a-z_]+"' web/server.c | sed -E 's/.*"([a-z_]+)"/\1/' | sort -u | paste -sd' ')
+FIELDS=$(grep -ohE '(web_)?(int_)?arg\(q, "[a-z_]+"' web/*.c | sed -E 's/.*"([a-z_]+)"/\1/' | sort -u | paste -sd' ')
 # field|route|user|what a hostile value gets ("200" = answered normally)
 QFIELDS='q|/api/search|bob|*
 sort|/api/search|bob|400 sort must be relevance, date, added, account or number
@@ -257,11 +259,14 @@ as_of|/api/missing|mia|400 as_of is YYYY-MM-DD
 as_of|/api/customers/C-EVIL/missing|aud|400 as_of is YYYY-MM-DD
 from|/api/stats|mia|400 dates are YYYY-MM-DD
 to|/api/stats|mia|400 dates are YYYY-MM-DD
+q|/api/customers|aud|200 -
+mine|/api/customers|aud|400 limit must be 1-500, offset 0-100000 and mine 0 or 1
+days|/api/audit/summary|aud|400 days must be 1-366
 account|/api/coversheet|cle1|400 account and category must be 1-64 and 1-32 printable characters without spaces or '"'"':'"'"'
 category|/api/coversheet|cle1|400 account and category must be 1-64 and 1-32 printable characters without spaces or '"'"':'"'"''
 missing=""
 for f in $FIELDS; do grep -q "^$f|" <<<"$QFIELDS" || missing="$missing $f"; done
-is "every query field of web/server.c is probed here" "$missing" ""
+is "every query field of web/*.c is probed here" "$missing" ""
 INJECT=("' OR 1=1 --" '" OR ""="' "1; DROP TABLE document; --" "x' UNION SELECT pwhash FROM user --"
 	'%' '_' '*' 'NEAR(loan agreement)' '{title}: x' 'title:x OR 1' ') OR (1' '\' "account:' OR 1=1")
 mapfile -t ENC < <(for v in "${INJECT[@]}"; do jq -rn --arg v "$v" '$v | @uri'; done)

@@ -63,14 +63,50 @@ regions=$(D show --json "$uid" 2>/dev/null | jq '.pages[0].unread | length')
 CLERK_USER=cle CLERK_PASSWORD=pass-cle-123 UNREAD_TITLE="unread-form.tif" \
 	UNREAD_REGIONS="${regions:-0}" run_js unread.mjs
 for t in tests/browser/*.mjs; do
-	# attacks.mjs runs in attacks.sh, on its own hostile archive;
-	# records.mjs in records_web.sh, on an archive with a schedule.
+	# attacks.mjs runs in attacks.sh, on its own hostile archive; daily.mjs
+	# below, on its own; records.mjs in records_web.sh, on an archive with
+	# a schedule.
 	case "$(basename "$t")" in
-	lib.mjs|scan.mjs|unread.mjs|attacks.mjs|records.mjs) continue ;;
+	lib.mjs|scan.mjs|unread.mjs|attacks.mjs|daily.mjs|records.mjs) continue ;;
 	esac
 	USER_NAME=aud USER=aud PASSWORD=pass-aud-123 WORD="$word" \
 		AUDITOR_USER=aud AUDITOR_PASSWORD=pass-aud-123 \
 		ADMIN_USER=adm ADMIN_PASSWORD=pass-adm-123 run_js "$(basename "$t")"
 done
+stop_server
+
+# daily.mjs: every role's day on an archive of its own: two customers of
+# unit north (C-0001 managed by sta, C-0002 by stb), letters filed by
+# the clerk, one waiting for review, a deletion asked for, a legal hold.
+A="$T_TMP/daily"
+D init >/dev/null
+for u in cle:clerk sta:staff stb:staff mgr:manager aud:auditor adm:admin; do
+	echo "pass-${u%%:*}-123" | D user add "${u%%:*}" --role "${u#*:}" \
+		$([ "${u%%:*}" = mgr ] && echo --unit north) >/dev/null
+done
+D customer add C-0001 --name "Ada Lovelace" --type individual --unit north --manager sta \
+	--account ACC-2024-100001 >/dev/null
+D customer add C-0002 --name "Bob Byte" --type corporate --unit north --manager stb \
+	--account ACC-2024-100002 >/dev/null
+for k in 1 2 3; do
+	acc=ACC-2024-10000$(( (k + 1) / 2 ))
+	"$GENSAMPLES" -o "$T_TMP/d" --kind "$([ "$k" = 2 ] && echo id-copy || echo letter)" --format png \
+		--seed $((60 + k)) --account "$acc" --date-style mixed --prefix "d$k" >/dev/null 2>&1
+done
+"$GENSAMPLES" -o "$T_TMP/d" --kind letter --format png --seed 70 --account ACC-2024-555001 \
+	--prefix upload >/dev/null 2>&1
+"$GENSAMPLES" -o "$T_TMP/d" --kind letter --format png --seed 71 --account ACC-2024-100002 \
+	--prefix perfile >/dev/null 2>&1
+echo pass-cle-123 | D --as cle ingest "$T_TMP"/d/d*.png >/dev/null 2>&1
+doc=$(D search --json "account:ACC-2024-100001" | jq -r '[.hits[].id] | min')
+last=$(D search --json "" | jq -r '[.hits[].id] | max')
+sqlite3 "$A/catalogue.db" "UPDATE document SET status = 'review', review_reason = 'figures read with low confidence: 2,001.50 (49%, page 1)' WHERE id = $last"
+echo pass-sta-123 | D --as sta delete request "$doc" --reason "filed twice" >/dev/null
+D hold place --customer C-0002 --reason "litigation 2024-7" >/dev/null
+start_server "$A" || { not_ok "server for daily.mjs starts"; finish; }
+# Many steps, each waiting up to 90 s on a busy machine.
+JS_TIMEOUT=1200 DOC_ID=$doc UPLOAD_FILE="$T_TMP/d/upload-0001.png" NEW_ACCOUNT=ACC-2024-555001 \
+	PERFILE_FILE="$T_TMP/d/perfile-0001.png" \
+	run_js daily.mjs
 stop_server
 finish

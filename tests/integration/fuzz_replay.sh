@@ -32,8 +32,8 @@ cp "$(ls "$T_TMP"/s/*.png | head -1)" "$latin1"
 out=$("$DOSSIER" -A "$A" ingest --json "$latin1")
 id=$(echo "$out" | json '.documents[0].id')
 check "Latin-1 file name: filed" test -n "$id" -a "$id" != null
-is "Latin-1 file name: shown, title as text" \
-	"$("$DOSSIER" -A "$A" show --json "$id" | json '.title')" "M?ller-?t?.png"
+is "Latin-1 file name: shown as text" \
+	"$("$DOSSIER" -A "$A" show --json "$id" | json '.source.name')" "M?ller-?t?.png"
 # JSON integers past int were cut to fit (4294967297 days = 1 day).
 echo "staff-pass-123" | "$DOSSIER" -A "$A" user add t-staff --role staff \
 	>/dev/null

@@ -22,8 +22,8 @@ is "manifest files the document: account, category, title, date" \
 	"$(echo "$doc" | jq -c '[.account, .category, .title, .date]')" \
 	'["ACC-2020-000001","CREDIT","Loan agreement, signed","2024-03-01"]'
 id3=$(echo "$out" | jq -r '.documents[] | select(.path == "demo-0003.tif") | .id')
-is "a file not in the manifest keeps its own name as title" \
-	"$("$DOSSIER" -A "$A" show --json "$id3" | jq -r '.title')" "demo-0003.tif"
+is "a file not in the manifest is titled by its heading and date, not its file name" \
+	"$("$DOSSIER" -A "$A" show --json "$id3" | jq -r '.title')" "Mortgage loan agreement, 2020-12-11"
 
 # Searchable PDF: one per document, text layer from the same OCR pass.
 check "pdf writes the document's PDF" "$DOSSIER" -A "$A" pdf "$id" -o "$T_TMP/doc.pdf" 2>/dev/null

@@ -124,5 +124,36 @@ is "a decided document: 409" "$code" 409
 is "decisions audited" \
 	"$(sqlite3 "$A/catalogue.db" "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE action LIKE 'review.%' ORDER BY id)")" \
 	"review.accept review.return"
+
+# Each file its own account and category (fields just before it), the
+# batch's for the others; a file's unknown category refuses the batch.
+"$GENSAMPLES" -o "$T_TMP/pf" --count 2 --kind contract --format png --seed 22 >/dev/null 2>&1
+set -- $(ls "$T_TMP"/pf/*.png)
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "file_category=NOPE" -F "files=@$1" "$BASE_URL/api/batches")
+is "a file's unknown category: 400" "$code" 400
+contains "... naming the file and the category" "$(json .error <"$T_TMP/r")" "$(basename "$1"): unknown category 'NOPE'"
+is "... and no batch was begun for it" "$(D batch --json | jq 'length')" 1
+printf '\377\376ACC' >"$T_TMP/badacc"
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "file_account=<$T_TMP/badacc" -F "files=@$1" "$BASE_URL/api/batches")
+is "a file's account that is not UTF-8: 400 before a batch begins" \
+	"$code $(D batch --json | jq 'length')" "400 1"
+is "... in words, naming the file" "$(json .error <"$T_TMP/r")" "$(basename "$1"): its account or category is not UTF-8 text"
+code=$(curl -s -o "$T_TMP/r" -w '%{http_code}' -F "account=ACC-2024-300009" -F "category=CREDIT" \
+	-F "file_account=ACC-2024-300001" -F "file_category=COMPLAINT" -F "files=@$1" \
+	-F "files=@$2" "$BASE_URL/api/batches")
+is "per-file upload accepted: 202" "$code" 202
+batch=$(json .batch <"$T_TMP/r")
+state=running
+for _ in $(seq 1 240); do
+	curl -s "$BASE_URL/api/batches/$batch/progress" >"$T_TMP/p"
+	state=$(json .state <"$T_TMP/p")
+	[ "$state" = running ] || break
+	sleep 0.5
+done
+is "per-file batch ingested" "$state" done
+is "the first file under its own account and category, the second under the batch's" \
+	"$(for id in $(jq '.files[].documents[].id' <"$T_TMP/p"); do D show --json "$id" | jq -r '.account + " " + .category'; done | paste -sd, | sed 's/,/, /')" \
+	"ACC-2024-300001 COMPLAINT, ACC-2024-300009 CREDIT"
+is "its spool folder (manifest included) removed" "$(ls "$A/tmp" | grep -c upload-)" 0
 stop_server
 finish

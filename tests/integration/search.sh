@@ -48,8 +48,8 @@ q() {
 }
 all="$d1,$d2,$d3,$d4,$d5"
 # words, phrases, prefixes, case, fuzzy
-q 'loan' "$d2,$d3"
-q 'LOAN' "$d2,$d3"
+q 'loan' "$d2,$d3,$d5"   # d5's title is its type: Loan contract
+q 'LOAN' "$d2,$d3,$d5"
 q '"legal review of loan"' "$d3"
 q '"review legal"' ""
 q 'invoic*' "$d3"
@@ -59,11 +59,11 @@ q '~morgage' "$d2"
 q '~invoise' "$d3"
 q 'ACC-2019-222918' "$d2"
 # OR, NOT, parentheses
-q 'loan OR savings' "$d2,$d3,$d4"
-q 'loan -invoice' "$d2"
-q 'loan AND NOT invoice' "$d2"
-q '(loan OR savings) -mortgage' "$d3,$d4"
-q '-loan' "$d1,$d4,$d5"
+q 'loan OR savings' "$d2,$d3,$d4,$d5"
+q 'loan -invoice' "$d2,$d5"
+q 'loan AND NOT invoice' "$d2,$d5"
+q '(loan OR savings) -mortgage' "$d3,$d4,$d5"
+q '-loan' "$d1,$d4"
 q 'NOT category:DAILY' "$d1,$d2,$d5"
 # fields
 q 'account:ACC-2019-222918' "$d2"
@@ -75,7 +75,7 @@ q 'category:contract' "$d2,$d5"
 q 'category:LOAN' ""
 q 'type:INVOICE' "$d3"
 q 'title:opening' "$d1"
-q 'title:"loan contract"' "$d2"
+q 'title:"loan contract"' "$d2,$d5"
 q 'keywords:guarantee' "$d2"
 q 'guarantee' "$d2"
 q 'signatory:sullivan' "$d2"
@@ -110,7 +110,7 @@ q '(category:DAILY date:2025) OR mortgage' "$d2,$d3"
 q 'unit:south loan date:2024-01-01..2024-12-31 -invoice' "$d2"
 # hostile input stays text
 q "'; DROP TABLE document; --" ""
-q "loan' OR '1'='1" "$d2,$d3"
+q "loan' OR '1'='1" "$d2,$d3,$d5"
 is "the catalogue is unharmed" "$(D search --json '' | jq .total)" 5
 # Many ~fuzzy words (each one a handful of terms to rank): answered, not
 # a 500 "too many phrases to rank".
@@ -155,8 +155,8 @@ contains "snippet marks the word" "$(echo "$r" | jq -r ".hits[] | select(.id == 
 is "hit pages with word boxes" \
 	"$(echo "$r" | jq -c ".hits[] | select(.id == $d3) | [.pages[0].seq, (.pages[0].boxes | length > 0), (.pages[0].boxes[0] | length)]")" \
 	"[1,true,4]"
-is "facets by category" "$(echo "$r" | jq -c '.facets.category')" '{"CONTRACT":1,"DAILY":1}'
-is "facets by year" "$(echo "$r" | jq -c '.facets.year')" '{"2024":1,"2025":1}'
+is "facets by category" "$(echo "$r" | jq -c '.facets.category')" '{"CONTRACT":2,"DAILY":1}'
+is "facets by year" "$(echo "$r" | jq -c '.facets.year')" '{"2020":1,"2024":1,"2025":1}'
 is "sorted by date, newest first" \
 	"$(D search --json --sort date '' | jq -c '[.hits[].date]')" \
 	'["2025-01-10","2024-07-01","2024-02-14","2023-06-30","2020-11-26"]'
@@ -167,7 +167,7 @@ is "paging: limit 2 offset 2 of 5" \
 contains "an unknown sort is refused" "$(D search --sort size x 2>&1)" "sort must be"
 is "API: facets and sort" \
 	"$(curl -s "$BASE_URL/api/search?q=loan&facets=1&sort=date" | jq -c '[.hits[].id, .facets.type.loan_contract]')" \
-	"[$d3,$d2,1]"
+	"[$d3,$d2,$d5,2]"
 is "every search is audited with its query" \
 	"$(sqlite3 "$A/catalogue.db" "SELECT count(*) FROM audit WHERE action = 'search' AND detail = 'category:CONTRACT date:2024 loan'")" 2
 stop_server

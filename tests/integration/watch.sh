@@ -106,7 +106,7 @@ contains "log: the truncated scan went to failed/ with the reason" "$(grep -F 'c
 is "search finds the good scan by its account" "$(total "account:$(acc demo-0005.tif)")" 1
 id=$("$DOSSIER" -A "$A" search --json "account:$(acc demo-0005.tif)" | json '.hits[0].id')
 show=$("$DOSSIER" -A "$A" show --json "$id")
-is "show: the document has the dropped file's name" "$(echo "$show" | json '.title')" letter.tif
+is "show: the document's source is the dropped file" "$(echo "$show" | json '.source.name')" letter.tif
 is "show: one page" "$(echo "$show" | json '.npages')" 1
 contains "log: names the document" "$(grep -F 'letter.tif:' "$LOG")" "1 document ($id)"
 

@@ -168,7 +168,7 @@ void draw_letter(struct lay *l, const struct ident *id)
 	if (fmt_str(s, sizeof s, "%s %s", id->postcode, id->city) == 0)
 		lay_line(l, ALIGN_LEFT, s);
 	lay_gap(l, 14);
-	if (fmt_str(s, sizeof s, "Date: %s", id->date) == 0)
+	if (fmt_str(s, sizeof s, "Date: %s", id->date_printed) == 0)
 		lay_line(l, ALIGN_LEFT, s);
 	if (fmt_str(s, sizeof s, "Account number: %s", id->account) == 0)
 		lay_line(l, ALIGN_LEFT, s);
@@ -241,7 +241,7 @@ void draw_form(struct lay *l, const struct ident *id)
 	lay_field(l, "Initial deposit:", amount, vx, 1);
 	if (fmt_str(s, sizeof s, "%s Central", id->city) == 0)
 		lay_field(l, "Branch:", s, vx, 1);
-	lay_field(l, "Opening date:", id->date, vx, 1);
+	lay_field(l, "Opening date:", id->date_printed, vx, 1);
 	lay_gap(l, 10);
 
 	lay_font(l, FACE_SANS, 1, 12);
@@ -251,7 +251,7 @@ void draw_form(struct lay *l, const struct ident *id)
 	lay_para(l, sbuf_str(&p));
 	lay_gap(l, 6);
 	lay_field(l, "Signature:", "", vx, 1);
-	lay_field(l, "Date:", id->date, vx, 1);
+	lay_field(l, "Date:", id->date_printed, vx, 1);
 	lay_gap(l, 8);
 	lay_font(l, FACE_SANS, 0, 9);
 	if (fmt_str(s, sizeof s, "For bank use only: checked by %c%c, reference AO-%06d",
@@ -316,7 +316,7 @@ void draw_contract(struct lay *l, const struct page *pg, const struct ident *id)
 		lay_gap(l, 6);
 		lay_field(l, "For the Lender:", id->officer, vx, 0);
 		lay_field(l, "Signature:", "", vx, 1);
-		lay_field(l, "Date:", id->date, vx, 0);
+		lay_field(l, "Date:", id->date_printed, vx, 0);
 	}
 	sbuf_free(&p);
 }
@@ -341,7 +341,7 @@ void draw_invoice(struct lay *l, const struct ident *id)
 	lay_font(l, FACE_SANS, 0, BODY_PT);
 	if (fmt_str(s, sizeof s, "INV-%.4s-%06d", id->date, rng_int(1, 999999)) == 0)
 		lay_field(l, "Invoice number:", s, vx, 0);
-	lay_field(l, "Invoice date:", id->date, vx, 0);
+	lay_field(l, "Invoice date:", id->date_printed, vx, 0);
 	lay_field(l, "Customer account:", id->account, vx, 0);
 	lay_gap(l, 8);
 	lay_font(l, FACE_SANS, 1, BODY_PT);
@@ -419,7 +419,7 @@ void draw_chinese(struct lay *l, const struct page *pg, const struct ident *id)
 	lay_font(l, FACE_SANS, 0, BODY_PT);
 	lay_field(l, "客户姓名：", id->customer, vx, pg->kind == KIND_FORM);
 	lay_field(l, "账户号码：", id->account, vx, pg->kind == KIND_FORM);
-	lay_field(l, "日期：", id->date, vx, pg->kind == KIND_FORM);
+	lay_field(l, "日期：", id->date_printed, vx, pg->kind == KIND_FORM);
 	if (pg->kind == KIND_FORM) {
 		lay_field(l, "联系地址：", id->street, vx, 1);
 		lay_field(l, "账户类型：", id->product, vx, 1);
@@ -568,6 +568,53 @@ int draw_separator(struct lay *l, json_t *barcodes)
 		 "current document and is not archived.");
 	ZBarcode_Delete(sym);
 	return barcode_record(barcodes, BC_CODE39, "PATCHT");
+}
+
+/* A certified copy of an identity document, as a bank files it. */
+void draw_idcopy(struct lay *l, const struct ident *id)
+{
+	char s[LINE_BUF], num[32];
+	double vx = l->left + mm_px(l, 50);
+	const char *sp = strrchr(id->customer, ' ');
+	int issued = atoi(id->date) - rng_int(1, 8);
+
+	draw_letterhead(l, id);
+	lay_gap(l, 8);
+	lay_font(l, FACE_SANS, 1, 18);
+	lay_line(l, ALIGN_CENTER, "CERTIFIED COPY OF IDENTITY DOCUMENT");
+	lay_gap(l, 10);
+	lay_rule(l, 0.8);
+	lay_font(l, FACE_SANS, 0, BODY_PT);
+	lay_field(l, "Document:", rng_int(0, 1) ? "Passport" : "National identity card", vx, 0);
+	if (fmt_str(num, sizeof num, "%c%c%07d", 'A' + rng_int(0, 25), 'A' + rng_int(0, 25),
+		    rng_int(0, 9999999)) == 0)
+		lay_field(l, "Document number:", num, vx, 0);
+	if (fmt_str(s, sizeof s, "%s", sp != NULL ? sp + 1 : id->customer) == 0)
+		lay_field(l, "Surname:", s, vx, 0);
+	if (sp != NULL && fmt_str(s, sizeof s, "%.*s", (int)(sp - id->customer),
+				  id->customer) == 0)
+		lay_field(l, "Given names:", s, vx, 0);
+	if (fmt_str(s, sizeof s, "%04d-%02d-%02d", rng_int(1945, 2003), rng_int(1, 12),
+		    rng_int(1, 28)) == 0)
+		lay_field(l, "Date of birth:", s, vx, 0);
+	lay_field(l, "Nationality:", PICK(nationalities), vx, 0);
+	if (fmt_str(s, sizeof s, "%04d-%02d-%02d", issued, rng_int(1, 12), rng_int(1, 28)) == 0)
+		lay_field(l, "Date of issue:", s, vx, 0);
+	if (fmt_str(s, sizeof s, "%04d-%02d-%02d", issued + 10, rng_int(1, 12),
+		    rng_int(1, 28)) == 0)
+		lay_field(l, "Date of expiry:", s, vx, 0);
+	lay_rule(l, 0.8);
+	lay_gap(l, 10);
+	lay_field(l, "Account number:", id->account, vx, 0);
+	lay_gap(l, 6);
+	lay_para(l, "I certify that this is a true copy of the original document, which "
+		 "the customer showed me in person.");
+	lay_gap(l, 10);
+	lay_field(l, "Certified by:", id->officer, vx, 0);
+	if (fmt_str(s, sizeof s, "%s, %s", id->role, id->bank) == 0)
+		lay_field(l, "Position:", s, vx, 0);
+	lay_field(l, "Signature:", "", vx, 1);
+	lay_field(l, "Date:", id->date_printed, vx, 0);
 }
 
 /* Footer text for document pages. */

@@ -104,6 +104,7 @@ void draw_invoice(struct lay *l, const struct ident *id);
 void draw_chinese(struct lay *l, const struct page *pg, const struct ident *id);
 int draw_cover(struct lay *l, const struct ident *id, json_t *barcodes);
 int draw_separator(struct lay *l, json_t *barcodes);
+void draw_idcopy(struct lay *l, const struct ident *id);
 void draw_footer(struct lay *l, const struct page *pg, const struct ident *id);
 
 /* scan.c */
@@ -139,12 +140,19 @@ enum kind {
 	KIND_INVOICE,
 	KIND_COVER,
 	KIND_SEPARATOR,
+	KIND_IDCOPY,            /* a customer document, not in "mixed" */
 	KIND__MAX
 };
 
 extern const char *const kind_names[KIND__MAX];
 
 #define DOC_KINDS 4 /* the first four kinds are customer documents */
+/* Customer documents: those, and a certified ID copy (always English). */
+#define IS_DOC(k) ((k) < DOC_KINDS || (k) == KIND_IDCOPY)
+
+/* How the document's own date is printed (its ground truth stays ISO). */
+enum dstyle { DS_ISO, DS_DMY, DS_US, DS_LONG, DS_MIXED, DS__MAX };
+extern const char *const dstyle_names[DS__MAX];
 
 enum fmt {
 	FMT_G4,
@@ -222,6 +230,8 @@ struct page {
 	int part, parts;        /* contract page part of parts, 1-based */
 	const char *account;    /* NULL: random */
 	const char *category;   /* coversheets; NULL: random */
+	const char *customer;   /* NULL: random */
+	enum dstyle dstyle;     /* how the document's date is printed */
 };
 
 /* Who and what a page is about. */
@@ -230,6 +240,7 @@ struct ident {
 	char customer[64];
 	char salutation[64];
 	char date[16];
+	char date_printed[40];  /* the date as printed (date_style) */
 	char category[24];
 	char bank[64];
 	char bank_street[64];
@@ -348,6 +359,7 @@ void draw_invoice(struct lay *l, const struct ident *id);
 void draw_chinese(struct lay *l, const struct page *pg, const struct ident *id);
 int draw_cover(struct lay *l, const struct ident *id, json_t *barcodes);
 int draw_separator(struct lay *l, json_t *barcodes);
+void draw_idcopy(struct lay *l, const struct ident *id);
 void draw_footer(struct lay *l, const struct page *pg, const struct ident *id);
 
 /* scan.c */

@@ -19,7 +19,7 @@ static int sample_make(const struct page *pg, struct sample *s)
 	PIX *clean;
 
 	memset(s, 0, sizeof *s);
-	s->lang = pg->kind < DOC_KINDS ? pg->lang : LANG_ENG;
+	s->lang = pg->kind < DOC_KINDS ? pg->lang : LANG_ENG; /* ID copies too */
 	s->barcodes = json_array();
 	if (s->barcodes == NULL)
 		return -1;
@@ -220,6 +220,9 @@ struct opts {
 	int noise;
 	int pages;              /* pages per file */
 	int demo, bench, capture;
+	const char *account;    /* every page's account, or NULL */
+	const char *customer;   /* every page's customer, or NULL */
+	int dstyle;             /* how documents print their date */
 	const char *set;        /* --capture: tune, eval or NULL (both) */
 	const char *kinds;      /* --capture: comma list or NULL (all) */
 };
@@ -251,6 +254,9 @@ static void page_from_opts(const struct opts *o, long i, int j, struct page *pg)
 	pg->rotation = o->rotation;
 	pg->noise = o->noise;
 	pg->ident_seed = seed;
+	pg->account = o->account;
+	pg->customer = o->customer;
+	pg->dstyle = (enum dstyle)o->dstyle;
 	/* A single page keeps the seed it had before --pages existed. */
 	pg->seed = o->pages > 1 ? seed_mix(seed, (uint64_t)j + 1) : seed;
 	if (o->pages > 1) {
@@ -382,13 +388,17 @@ static void usage(FILE *f)
 		"         [--format FMT|mixed] [--dpi N] [--skew DEG | --skew-range DEG]\n"
 		"         [--rotate 0|90|180|270] [--barcode TYPE|mixed|none]\n"
 		"         [--lang eng|chi_sim] [--noise 0|1] [--pages N] [--prefix NAME]\n"
+		"         [--account ACC] [--customer NAME] [--date-style STYLE]\n"
 		"       %s --demo -o DIR [--prefix NAME]\n"
 		"       %s --bench -o DIR [--count N] [--seed N] [--prefix NAME]\n"
 		"       %s --capture -o DIR [--set tune|eval] [--kinds K,K...] [--count N]\n"
 		"         [--seed N]  (N pages of each hard kind: shaded faint carbon\n"
 		"         fax-204x98 fax-204x196 form-zh form-en photo table rotated)\n"
-		"  KIND  letter account-form contract invoice coversheet separator\n"
+		"  KIND  letter account-form contract invoice coversheet separator id-copy\n"
 		"        (mixed cycles the first four)\n"
+		"  STYLE how a document prints its date: iso (2023-11-14), dmy (14/11/2023),\n"
+		"        us (11/14/2023), long (14 November 2023, 2023年11月14日),\n"
+		"        mixed (iso, dmy or long by the date)\n"
 		"  FMT   tiff-g4 tiff-gray tiff-1bit-lzw tiff-jpeg tiff-rgb tiff-jpeg-rgb\n"
 		"        png jpeg pdf\n"
 		"  TYPE  code128 code39 qr i25 ean13 upca\n"
@@ -482,7 +492,8 @@ static int make_dirs(const char *path)
 enum {
 	OPT_SEED = 256, OPT_COUNT, OPT_KIND, OPT_FORMAT, OPT_DPI, OPT_SKEW, OPT_SKEW_RANGE,
 	OPT_ROTATE, OPT_BARCODE, OPT_LANG, OPT_NOISE, OPT_PREFIX, OPT_DEMO, OPT_BENCH,
-	OPT_PAGES, OPT_CAPTURE, OPT_SET, OPT_KINDS
+	OPT_PAGES, OPT_CAPTURE, OPT_SET, OPT_KINDS, OPT_ACCOUNT, OPT_CUSTOMER,
+	OPT_DATE_STYLE
 };
 
 /* Options a mode accepts besides -o; demo and bench accept few. */
@@ -507,6 +518,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "bench", no_argument, NULL, OPT_BENCH },
 		{ "pages", required_argument, NULL, OPT_PAGES },
+		{ "account", required_argument, NULL, OPT_ACCOUNT },
+		{ "customer", required_argument, NULL, OPT_CUSTOMER },
+		{ "date-style", required_argument, NULL, OPT_DATE_STYLE },
 		{ "capture", no_argument, NULL, OPT_CAPTURE },
 		{ "set", required_argument, NULL, OPT_SET },
 		{ "kinds", required_argument, NULL, OPT_KINDS },
@@ -559,6 +573,20 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_NOISE: o->noise = (int)parse_long("--noise", optarg, 0, 1); break;
 		case OPT_PREFIX: o->prefix = optarg; break;
 		case OPT_PAGES: o->pages = (int)parse_long("--pages", optarg, 1, PAGES_MAX); break;
+		case OPT_ACCOUNT:
+			if (strlen(optarg) < 9 || strlen(optarg) > 23 ||
+			    strncmp(optarg, "ACC-", 4) != 0)
+				die_usage("--account: expected ACC-YYYY-NNNNNN, got '%s'", optarg);
+			o->account = optarg;
+			break;
+		case OPT_CUSTOMER:
+			if (*optarg == '\0' || strlen(optarg) > 60)
+				die_usage("--customer: expected a name of 1 to 60 bytes");
+			o->customer = optarg;
+			break;
+		case OPT_DATE_STYLE:
+			o->dstyle = parse_name("--date-style", optarg, dstyle_names, DS__MAX, 0);
+			break;
 		case OPT_DEMO: o->demo = 1; break;
 		case OPT_BENCH: o->bench = 1; break;
 		case OPT_CAPTURE: o->capture = 1; break;
@@ -592,7 +620,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if (o->pages > 1 && (o->fmt < 0 || !(L_FORMAT_IS_TIFF(fmt_specs[o->fmt].iff) ||
 					     fmt_specs[o->fmt].iff == IFF_LPDF)))
 		die_usage("--pages: a multi-page file needs a TIFF --format or pdf");
-	if (o->pages > 1 && o->kind >= DOC_KINDS)
+	if (o->pages > 1 && !IS_DOC(o->kind))
 		die_usage("--pages: a multi-page file holds document pages, not %s",
 			  kind_names[o->kind]);
 	if (o->prefix == NULL)

@@ -54,7 +54,7 @@ PIX *render_page(const struct page *pg, const struct ident *id, struct sbuf *tex
 	char data[64], expect[64];
 	struct lay l;
 	PIX *pix = NULL;
-	int w, h, doc = pg->kind < DOC_KINDS;
+	int w, h, doc = IS_DOC(pg->kind);
 	double band = 0;
 
 	page_size(pg->dpi, &w, &h);
@@ -104,6 +104,9 @@ PIX *render_page(const struct page *pg, const struct ident *id, struct sbuf *tex
 	case KIND_SEPARATOR:
 		if (draw_separator(&l, barcodes))
 			goto out;
+		break;
+	case KIND_IDCOPY:
+		draw_idcopy(&l, id);
 		break;
 	default:
 		goto out;

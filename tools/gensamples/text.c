@@ -128,7 +128,7 @@ void expand(struct sbuf *b, const char *tpl, const struct ident *id, enum lang l
 		case 'N': sbuf_add(b, id->customer); break;
 		case 'S': sbuf_add(b, id->salutation); break;
 		case 'A': sbuf_add(b, id->account); break;
-		case 'D': sbuf_add(b, id->date); break;
+		case 'D': sbuf_add(b, id->date_printed); break;
 		case 'B': sbuf_add(b, id->bank); break;
 		case 'C': sbuf_add(b, id->city); break;
 		case 'P':
@@ -196,6 +196,36 @@ void make_para(struct sbuf *b, const char *const *pool, struct deck *d, int coun
 /* ------------------------------------------------------------------ */
 /* Identity of the customer on a page.                                 */
 
+/*
+ * iso (YYYY-MM-DD) as style prints it: 14/11/2023, 11/14/2023 (us),
+ * 14 November 2023 or 2023年11月14日 (long); mixed picks iso, dmy or long
+ * from the date itself (no random draw).  0, or -1 when it does not fit.
+ */
+static int date_print(char *out, size_t n, const char *iso, enum dstyle style,
+		      enum lang lang)
+{
+	static const char *const mon[] = {
+		"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December"
+	};
+	int y = 0, m = 0, d = 0;
+
+	if (sscanf(iso, "%d-%d-%d", &y, &m, &d) != 3 || m < 1 || m > 12)
+		return fmt_str(out, n, "%s", iso);
+	/* One bank, one convention: mixed never mixes in month-first. */
+	if (style == DS_MIXED)
+		style = (enum dstyle[]){ DS_ISO, DS_DMY, DS_LONG }[(y + m * 3 + d * 7) % 3];
+	switch (style) {
+	case DS_DMY: return fmt_str(out, n, "%02d/%02d/%04d", d, m, y);
+	case DS_US: return fmt_str(out, n, "%02d/%02d/%04d", m, d, y);
+	case DS_LONG:
+		if (lang == LANG_CHI)
+			return fmt_str(out, n, "%d年%d月%d日", y, m, d);
+		return fmt_str(out, n, "%d %s %d", d, mon[m - 1], y);
+	default: return fmt_str(out, n, "%s", iso);
+	}
+}
+
 void ident_make(struct ident *id, const struct page *pg, enum lang lang)
 {
 	int female = rng_int(0, 1), year, ok = 0;
@@ -241,6 +271,18 @@ void ident_make(struct ident *id, const struct page *pg, enum lang lang)
 	ok |= fmt_str(id->bank_street, sizeof id->bank_street, "%d %s",
 		      rng_int(1, 90), PICK(streets));
 	ok |= fmt_str(id->bank_city, sizeof id->bank_city, "%s", PICK(cities));
+	/* Given ones replace the drawn ones, after every draw: the rest of
+	 * the page stays as it would be. */
+	if (pg->customer != NULL) {
+		const char *sp = strrchr(pg->customer, ' ');
+
+		ok |= fmt_str(id->customer, sizeof id->customer, "%s", pg->customer);
+		ok |= fmt_str(id->salutation, sizeof id->salutation, "%s%s",
+			      lang == LANG_CHI ? "" : female ? "Ms " : "Mr ",
+			      lang == LANG_CHI || sp == NULL ? pg->customer : sp + 1);
+	}
+	ok |= date_print(id->date_printed, sizeof id->date_printed, id->date,
+			 pg->dstyle, lang);
 	/* Every field is far larger than anything the lists can produce. */
 	if (ok != 0)
 		fprintf(stderr, "%s: %s: field truncated\n", PROG, __func__);

@@ -188,7 +188,12 @@ const char *const fmt_names[FMT__MAX] = {
 };
 
 const char *const kind_names[KIND__MAX] = {
-	"letter", "account-form", "contract", "invoice", "coversheet", "separator"
+	"letter", "account-form", "contract", "invoice", "coversheet", "separator",
+	"id-copy"
+};
+
+const char *const dstyle_names[DS__MAX] = {
+	"iso", "dmy", "us", "long", "mixed"
 };
 
 /* ------------------------------------------------------------------ */

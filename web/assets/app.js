@@ -1,5 +1,5 @@
 // dossier's page shell: sign-in, the menu, and a router over the address's
-// hash (#/search?q=..., #/doc/12, #/customer/C-0001, ...), so every screen
+// hash (#/home, #/search?q=..., #/doc/12, #/customer/C-0001, ...), so every screen
 // can be bookmarked and shared.  Screens live in their own files and
 // register with D.screen(name, {title, render}).  All text goes in through
 // textContent: nothing from the archive is ever parsed as HTML.
@@ -88,7 +88,7 @@ window.D = (function () {
     const h = location.hash.replace(/^#\/?/, '');
     const [path, query] = h.split('?');
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-    return { name: parts[0] || 'search', args: parts.slice(1), params: new URLSearchParams(query || '') };
+    return { name: parts[0] || 'home', args: parts.slice(1), params: new URLSearchParams(query || '') };
   }
 
   function go(hash) {
@@ -107,7 +107,7 @@ window.D = (function () {
   async function render() {
     if (!me) return;
     const r = route();
-    const s = screens[r.name] || screens.search;
+    const s = screens[r.name] || screens.home;
     view.replaceChildren();
     document.title = 'dossier: ' + (s.title || r.name);
     for (const a of menu.querySelectorAll('a'))
@@ -123,11 +123,12 @@ window.D = (function () {
 
   function buildMenu() {
     menu.replaceChildren();
-    const items = [['search', 'Search', 'search'], ['review', 'Scan & review', 'review'],
+    const items = [['home', 'Home', null], ['search', 'Search', 'search'], ['customers', 'Customers', 'view'],
+      ['review', 'Scan & review', 'review'],
       ['audit', 'Audit log', 'audit_read'], ['exports', 'Exports', 'export'], ['stats', 'Statistics', 'report'],
       ['records', 'Retention', 'report'], ['admin', 'Administration', 'admin']];
     for (const [name, label, action] of items) {
-      if (!may(action) || !screens[name]) continue;
+      if ((action && !may(action)) || !screens[name]) continue;
       const a = el('a', null, label);
       a.href = '#/' + name;
       a.dataset.screen = name;

@@ -45,7 +45,7 @@
 
   function openError(e, key) {
     if (e.status === 403)
-      return 'You may not open this customer’s dossier (' + e.message + '). If you need it for your work, ask your manager for access.';
+      return 'You may not open this customer’s dossier: ' + e.message.replace(/[.\s]+$/, '') + '.';
     if (e.status === 404) return 'No such customer: nobody has the customer or account number “' + key + '”.';
     if (e.status === 0) return e.message;
     return 'The dossier could not be opened: ' + e.message;
@@ -263,6 +263,8 @@
       } catch (e) {
         if (e.status === 401) return;
         st.replaceWith(D.status(openError(e, key), true));
+        if (e.status === 403 && D.accessRequest)
+          root.appendChild(D.accessRequest('customer', key, 'the dossier of customer ' + key));
         return;
       }
       if (!root.isConnected) return;
@@ -284,7 +286,10 @@
 
       const grid = el('div', 'cd-grid');
       const check = card('Completeness', 'cd-check');
-      grid.append(details(c), check);
+      const det = details(c);
+      if (D.may('edit') && D.linkAccount)
+        det.appendChild(D.linkAccount(c.number, () => D.go(location.hash)));
+      grid.append(det, check);
       const docs = card('Documents', 'cd-docs');
       root.append(grid, docs);
       if (D.may('export') && D.exportPanel)

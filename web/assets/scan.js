@@ -1,5 +1,6 @@
 // dossier scan station (#/review): upload a batch (several files, drag and
-// drop, upload progress), or scan one on a scanner attached to the server
+// drop, upload progress; an account and category for the batch or for
+// each file), or scan one on a scanner attached to the server
 // (shown only when the server sees one); watch it being ingested (files
 // or pages scanned and read, each finished document's pages as
 // thumbnails; a scan the scanner stopped can be resumed or closed), then
@@ -22,10 +23,19 @@
   }
 
   // Uploads with XMLHttpRequest, which reports upload progress.
-  function send(files, onProgress) {
+  // own[i], when given, is file i's own {account, category}: sent just
+  // before the file, it wins over the batch's.
+  function send(files, fields, onProgress, own) {
     return new Promise((resolve, reject) => {
       const fd = new FormData();
-      for (const f of files) fd.append('files', f, f.name);
+      // Fields first: the server reads them before the files stream in.
+      for (const [k, v] of Object.entries(fields)) if (v) fd.append(k, v);
+      files.forEach((f, i) => {
+        const o = (own && own[i]) || {};
+        if (o.account) fd.append('file_account', o.account);
+        if (o.category) fd.append('file_category', o.category);
+        fd.append('files', f, f.name);
+      });
       const x = new XMLHttpRequest();
       x.open('POST', '/api/batches');
       x.setRequestHeader('X-CSRF-Token', sessionStorage.getItem('csrf') || '');
@@ -55,20 +65,86 @@
     const bar = el('progress');
     bar.max = 100; bar.value = 0; bar.hidden = true;
     const st = D.status('');
-    box.append(drop, input, bar, st);
-    async function go(files) {
+    // Where the batch is filed when no cover sheet or printed account
+    // says otherwise: an account (its customer follows) and a category.
+    const opts = el('div', 'upload-opts');
+    const [wa, acc] = field('Account (its customer follows)', 'up-acc', '', 'if no cover sheet: e.g. ACC-2024-000101');
+    const [wc, cat] = field('Category', 'up-cat', '', 'e.g. CREDIT');
+    const cats = el('datalist');
+    cats.id = 'up-cats';
+    cat.setAttribute('list', 'up-cats');
+    D.api('/api/categories').then((list) => {
+      for (const c of list) { const o = el('option', null, c.name); o.value = c.code; cats.appendChild(o); }
+    }).catch(() => {});
+    // Each file its own account and category: the files chosen wait in a
+    // table until "Upload" is pressed.
+    const wp = el('div', 'field upload-perfile');
+    const per = el('input');
+    Object.assign(per, { type: 'checkbox', id: 'up-perfile' });
+    const pl = el('label', null, 'Set the account and category of each file');
+    pl.htmlFor = 'up-perfile';
+    wp.append(per, pl);
+    opts.append(wa, wc, cats, wp);
+    const pending = el('div', 'upload-files');
+    pending.hidden = true;
+    box.append(opts, drop, input, pending, bar, st);
+    function stage(files) {
+      pending.replaceChildren();
+      const t = el('table', 'upload-files-table');
+      const hr = el('tr');
+      for (const h of ['File', 'Account', 'Category']) hr.appendChild(el('th', null, h));
+      const th = el('thead');
+      th.appendChild(hr);
+      const tb = el('tbody');
+      const rows = files.map((f, i) => {
+        const tr = el('tr');
+        const a = el('input');
+        Object.assign(a, { id: 'up-file-acc-' + i, value: acc.value.trim(), placeholder: 'the batch\'s' });
+        a.setAttribute('aria-label', 'Account of ' + f.name);
+        const c = el('input');
+        Object.assign(c, { id: 'up-file-cat-' + i, value: cat.value.trim(), placeholder: 'the batch\'s' });
+        c.setAttribute('aria-label', 'Category of ' + f.name);
+        c.setAttribute('list', 'up-cats');
+        const ta = el('td'), tc = el('td');
+        ta.appendChild(a); tc.appendChild(c);
+        tr.append(el('td', null, f.name), ta, tc);
+        tb.appendChild(tr);
+        return [a, c];
+      });
+      t.append(th, tb);
+      const up = el('button', null, 'Upload ' + files.length + ' file' + (files.length > 1 ? 's' : ''));
+      up.type = 'button';
+      const cancel = el('button', 'secondary', 'Cancel');
+      cancel.type = 'button';
+      cancel.addEventListener('click', () => { pending.hidden = true; pending.replaceChildren(); });
+      up.addEventListener('click', () => {
+        const own = rows.map(([a, c]) => ({ account: a.value.trim(), category: c.value.trim() }));
+        pending.hidden = true;
+        pending.replaceChildren();
+        go(files, own, true);
+      });
+      pending.append(t, up, document.createTextNode(' '), cancel);
+      pending.hidden = false;
+      st.className = 'status';
+      st.textContent = files.length + ' file' + (files.length > 1 ? 's' : '') +
+        ' chosen: say each one\'s account and category, then upload.';
+    }
+    async function go(files, own, staged) {
       if (!files.length) return;
+      if (per.checked && !staged) { stage(files); return; }
       bar.hidden = false; bar.value = 0;
       st.className = 'status';
       st.textContent = 'Uploading ' + files.length + ' file' + (files.length > 1 ? 's' : '') + '…';
       try {
-        const b = await send(files, (done, total) => {
+        const b = await send(files, { account: acc.value.trim(), category: cat.value.trim() }, (done, total) => {
           bar.value = Math.round(done * 100 / total);
           st.textContent = 'Uploading: ' + Math.round(done / 1048576) + ' of ' + Math.round(total / 1048576) + ' MB';
-        });
+        }, own);
         bar.hidden = true;
-        st.textContent = b.message;
-        onBatch(b.batch);
+        // Said while the batch is read; its watcher says when it is done.
+        st.textContent = 'Batch ' + b.batch + ': ' + files.length + ' file' + (files.length > 1 ? 's' : '') +
+          ' received; being read (see below).';
+        onBatch(b.batch, (outcome) => { st.textContent = 'Batch ' + b.batch + ': ' + outcome; });
       } catch (e) {
         bar.hidden = true;
         st.className = 'status error';
@@ -78,7 +154,8 @@
     }
     drop.addEventListener('click', () => input.click());
     drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); input.click(); } });
-    input.addEventListener('change', () => go([...input.files]));
+    // Cleared after each choice: choosing the same file again is a change.
+    input.addEventListener('change', () => { const fs = [...input.files]; input.value = ''; go(fs); });
     drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
     drop.addEventListener('dragleave', () => drop.classList.remove('over'));
     drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); go([...e.dataTransfer.files]); });
@@ -147,7 +224,7 @@
 
   // Polls a batch's progress until it is done; shows finished pages.  A
   // scan the scanner stopped offers to resume or close it.
-  function watcher(batch, onDone) {
+  function watcher(batch, onDone, onOutcome) {
     const box = el('section', 'batch');
     box.appendChild(el('h2', null, 'Batch ' + batch));
     const line = D.status('Starting…');
@@ -244,11 +321,23 @@
               a.appendChild(img);
             }
             if (d.status === 'review') a.appendChild(el('span', 'flag', 'review'));
+            if (d.duplicate) { a.title = 'Archived before as document ' + d.id; a.appendChild(el('span', 'flag', 'archived before')); }
             li.appendChild(a);
           }
           files.appendChild(li);
         }
-        if (p.state !== 'running') { onDone(); return; }
+        if (p.state !== 'running') {
+          if (onOutcome) {
+            const nd = p.files.reduce((t, f) => t + (f.documents || []).filter((d) => !d.duplicate).length, 0);
+            const nu = p.files.reduce((t, f) => t + ((f.documents || []).some((d) => d.duplicate) ? 1 : 0), 0);
+            const nf = p.files.filter((f) => f.error).length;
+            onOutcome(p.state === 'done' ? 'read; ' + nd + ' document' + (nd === 1 ? '' : 's') + ' filed' +
+              (nu ? ', ' + nu + ' file' + (nu === 1 ? '' : 's') + ' archived before' : '') +
+              (nf ? ', ' + nf + ' file' + (nf === 1 ? '' : 's') + ' not filed' : '') + '.' : 'stopped; see below.');
+          }
+          onDone();
+          return;
+        }
         await new Promise(r => setTimeout(r, 1000));
       }
     }
@@ -378,8 +467,9 @@
       accept.disabled = back.disabled = true;
       try {
         const r = await D.api('/api/review/' + item.id + '/' + action, { method: 'POST', body });
-        st.className = 'status'; st.textContent = r.message;
-        setTimeout(refresh, 600);
+        // The queue is drawn again without this document; the outcome
+        // stays above it until the next decision.
+        refresh('Document ' + item.id + ': ' + r.message);
       } catch (e) {
         st.className = 'status error'; st.setAttribute('role', 'alert'); st.textContent = e.message;
         accept.disabled = back.disabled = false;
@@ -395,15 +485,20 @@
     return li;
   }
 
-  async function queue(box) {
+  async function queue(box, outcome) {
     box.replaceChildren(el('h2', null, 'Review queue'));
+    if (outcome) {
+      const o = D.status(outcome);
+      o.classList.add('review-outcome');
+      box.appendChild(o);
+    }
     let items;
     try { items = await D.api('/api/review'); } catch (e) { box.appendChild(D.status(e.message, true)); return; }
     if (!items.length) { box.appendChild(D.status('Nothing waits for review.')); return; }
     box.appendChild(D.status(items.length + ' document' + (items.length > 1 ? 's wait' : ' waits') + ' for review.'));
     const ul = el('ul', 'review-list');
     box.appendChild(ul);
-    for (const it of items) ul.appendChild(await reviewItem(it, () => queue(box)));
+    for (const it of items) ul.appendChild(await reviewItem(it, (msg) => queue(box, msg)));
   }
 
   function coversheet() {
@@ -417,10 +512,24 @@
     b.type = 'submit';
     const st = D.status('');
     f.append(wa, wc, b, st);
-    f.addEventListener('submit', (e) => {
+    f.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!acc.value.trim() || !cat.value.trim()) { st.className = 'status error'; st.textContent = 'Give the account and the category.'; return; }
-      window.open('/api/coversheet?' + new URLSearchParams({ account: acc.value.trim(), category: cat.value.trim() }), '_blank');
+      const url = '/api/coversheet?' + new URLSearchParams({ account: acc.value.trim(), category: cat.value.trim() });
+      // Checked first: a sheet that would file nothing it says is refused
+      // in words here rather than in a new tab.
+      let res;
+      try { res = await fetch(url); } catch (err) { st.className = 'status error'; st.textContent = 'The archive server could not be reached.'; return; }
+      if (!res.ok) {
+        let why = res.statusText;
+        try { why = (await res.json()).error || why; } catch (err) { /* keep the status text */ }
+        st.className = 'status error'; st.setAttribute('role', 'alert');
+        st.textContent = 'No cover sheet: ' + why;
+        return;
+      }
+      st.className = 'status'; st.removeAttribute('role');
+      st.textContent = 'Cover sheet for ' + acc.value.trim() + ' / ' + cat.value.trim() + ' opened in a new tab.';
+      window.open(url, '_blank');
     });
     box.appendChild(f);
     return box;
@@ -428,11 +537,11 @@
 
   D.screen('review', {
     title: 'scan & review',
-    render: async (view) => {
+    render: async (view, r) => {
       const reviewBox = el('section', 'queue');
       const batches = el('div', 'batches');
       if (D.may('ingest')) {
-        const watch = (batch) => { batches.prepend(watcher(batch, () => queue(reviewBox))); };
+        const watch = (batch, onOutcome) => { batches.prepend(watcher(batch, () => queue(reviewBox), onOutcome)); };
         view.appendChild(uploader(watch));
         const scan = el('div', 'scan-slot');
         view.appendChild(scan);
@@ -440,7 +549,12 @@
         scanner(watch).then((box) => { if (box) scan.appendChild(box); });
       }
       view.appendChild(reviewBox);
-      if (D.may('ingest')) view.appendChild(coversheet());
+      if (D.may('ingest')) {
+        const cs = coversheet();
+        view.appendChild(cs);
+        // From the landing screen's "Print a cover sheet".
+        if (r && r.params.get('cover') === '1') { cs.scrollIntoView(); cs.querySelector('input').focus(); }
+      }
       await queue(reviewBox);
     },
   });

@@ -25,10 +25,41 @@
     return a;
   }
 
+  let sortNow = '';
   function searchHash(q, offset) {
     const p = new URLSearchParams({ q });
     if (offset) p.set('offset', offset);
+    if (sortNow) p.set('sort', sortNow);
     return '#/search?' + p;
+  }
+
+  // Keeps the query under a name for the landing screen.
+  function saveForm(q) {
+    const f = el('form', 'sv-save');
+    const w = el('div', 'field');
+    const l = el('label', null, 'Save this search as');
+    l.htmlFor = 'sv-name';
+    const i = el('input');
+    Object.assign(i, { id: 'sv-name', maxLength: 80, required: true, value: q.length <= 40 ? q : '' });
+    w.append(l, i);
+    const b = el('button', 'secondary', 'Save this search');
+    b.type = 'submit';
+    const st = D.status('');
+    f.append(w, b, st);
+    f.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!i.value.trim()) { i.focus(); return; }
+      b.disabled = true;
+      try {
+        const r = await D.api('/api/saved-searches', { method: 'POST', body: { name: i.value.trim(), query: q } });
+        st.className = 'status'; st.textContent = r.message.charAt(0).toUpperCase() + r.message.slice(1) + '; it is on your home screen.';
+      } catch (err) {
+        if (err.status === 401) return;
+        st.className = 'status error'; st.textContent = err.message;
+        b.disabled = false;
+      }
+    });
+    return f;
   }
 
   function form(q) {
@@ -129,13 +160,26 @@
     render: async (view, r) => {
       const q = r.params.get('q') || '';
       const offset = Math.max(0, parseInt(r.params.get('offset') || '0', 10) || 0);
+      sortNow = r.params.get('sort') || '';
+      // A bookmark can bring a role that does not search here.
+      if (!D.may('search')) {
+        const p = D.status('Your role (' + D.me().role + ') does not search documents. ');
+        const a = el('a', null, 'Your work is on the home screen.');
+        a.href = '#/home';
+        p.appendChild(a);
+        view.appendChild(p);
+        return;
+      }
       view.appendChild(form(q));
-      const st = D.status(q.trim() ? 'Searching…' : 'Type words, an account, a customer or an archive number.');
+      const listAll = !q.trim() && sortNow;
+      const st = D.status(q.trim() || listAll ? 'Searching…' : 'Type words, an account, a customer or an archive number.');
       view.appendChild(st);
-      if (!q.trim()) return;
+      if (!q.trim() && !listAll) return;
       let body;
       try {
-        body = await D.api('/api/search?' + new URLSearchParams({ q, offset, limit: PAGE, facets: 1 }));
+        const p = new URLSearchParams({ q, offset, limit: PAGE, facets: 1 });
+        if (sortNow) p.set('sort', sortNow);
+        body = await D.api('/api/search?' + p);
       } catch (e) {
         if (e.status === 401) return;
         st.className = 'status error';
@@ -143,12 +187,17 @@
         st.textContent = e.status === 400 ? 'The query cannot be run: ' + e.message : 'Search failed: ' + e.message;
         return;
       }
-      if (body.total === 0) { st.textContent = 'No documents match “' + q + '”.'; return; }
+      if (body.total === 0) {
+        st.textContent = 'No documents match “' + q + '”.';
+        if (q.trim()) view.appendChild(saveForm(q.trim()));
+        return;
+      }
       const last = Math.min(offset + body.hits.length, body.total);
       const many = body.total_exact === false;
       st.textContent = (many ? 'At least ' : '') + body.total + ' document' + (body.total === 1 && !many ? '' : 's') +
         ' found' + (many ? ' (ranked among the ' + body.ranked_among_newest + ' newest; add a field or date to narrow it)' : '') +
         '; showing ' + (offset + 1) + '–' + last + '.';
+      if (q.trim()) view.appendChild(saveForm(q.trim()));
       const cols = el('div', 'results');
       const list = el('ol', 'hits');
       list.start = offset + 1;

@@ -1,7 +1,10 @@
 // dossier document viewer (#/doc/ID?q=QUERY&page=N): the page image at
 // screen size with zoom, the query's words boxed on it, the page list with
-// thumbnails, the page's OCR text beside it, the metadata, barcodes,
-// versions and history below.  Page changes and zoom stay on this screen
+// thumbnails, the page's OCR text beside it (words read with low
+// confidence underlined, and framed on the image), the metadata with a
+// form that changes it as a new version (for roles that may edit),
+// barcodes, versions and history below; where the document is out of
+// reach, a form that asks for access.  Page changes and zoom stay on this screen
 // (the address is updated in place, so it can still be bookmarked).  Text
 // from the archive goes in through textContent only.
 'use strict';
@@ -53,7 +56,7 @@
   // Errors about the document, in a clerk's words.
   function openError(e, id) {
     if (e.status === 403)
-      return 'You may not open this document (' + e.message + '). If you need it for your work, ask your manager for access.';
+      return 'You may not open this document: ' + e.message.replace(/[.\s]+$/, '') + '.';
     if (e.status === 404)
       return 'No such document: number ' + id + ' is not in the archive, or it has been removed.';
     if (e.status === 0) return e.message;
@@ -96,20 +99,43 @@
     return set;
   }
 
-  // The page's text with the matched words in <mark>; returns [node, count].
-  function markedText(text, isMatch) {
+  // Where the page's uncertain words (confidence below the threshold)
+  // stand in its text: the words come in reading order, so each is looked
+  // for after the last one found.  Returns Map(offset -> [word, conf]).
+  function unsureAt(text, words, below) {
+    const at = new Map();
+    if (!Array.isArray(words)) return at;
+    let from = 0;
+    for (const w of words) {
+      if (!Array.isArray(w) || typeof w[0] !== 'string' || !w[0]) continue;
+      const k = text.indexOf(w[0], from);
+      if (k < 0) continue;
+      from = k + w[0].length;
+      if (typeof w[5] === 'number' && w[5] < below) at.set(k, w);
+    }
+    return at;
+  }
+
+  // The page's text with the matched words in <mark> and the uncertain
+  // ones underlined; returns [node, matches].
+  function markedText(text, isMatch, unsure) {
     const pre = el('pre', 'dv-ocr');
     let n = 0, last = 0, m;
     const re = /\S+/g;
     while ((m = re.exec(text)) !== null) {
       const tok = m[0];
+      const u = unsure.get(m.index);
       const core = tok.match(/[\p{L}\p{N}](?:.*[\p{L}\p{N}])?/u);
-      if (!core || !isMatch(core[0].toLowerCase())) continue;
-      const start = m.index + core.index;
+      const hit = core && isMatch(core[0].toLowerCase());
+      if (!hit && !u) continue;
+      const start = hit ? m.index + core.index : m.index;
+      const word = hit ? core[0] : tok;
       pre.appendChild(document.createTextNode(text.slice(last, start)));
-      pre.appendChild(el('mark', null, core[0]));
-      last = start + core[0].length;
-      n++;
+      const mk = el(hit ? 'mark' : 'span', u ? 'dv-unsure' : null, word);
+      if (u) mk.title = 'read with ' + Math.round(u[5]) + ' % confidence: check it on the page';
+      pre.appendChild(mk);
+      last = start + word.length;
+      if (hit) n++;
     }
     pre.appendChild(document.createTextNode(text.slice(last)));
     return [pre, n];
@@ -145,7 +171,12 @@
     row('Category', doc.category);
     row('Type', doc.doc_type);
     row('Title', doc.title);
-    row('Date', doc.date);
+    if (doc.date && doc.date_note) {
+      const f = document.createDocumentFragment();
+      f.appendChild(document.createTextNode(doc.date + ' '));
+      f.appendChild(el('span', 'dv-datenote', '(' + doc.date_note + ')'));
+      row('Date', f);
+    } else row('Date', doc.date);
     row('Signatory', doc.signatory);
     row('Keywords', doc.keywords);
     row('Confidentiality', doc.confidentiality);
@@ -156,6 +187,75 @@
     row('Added', doc.added ? timeEl(doc.added) : null);
     if (doc.version) row('Version', doc.version);
     s.appendChild(dl);
+    return s;
+  }
+
+  // The form that changes the details, as a new version with a reason
+  // (POST /api/documents/ID/edit: the same versioned edit as `dossier
+  // edit`); only the fields changed are sent.
+  const EDITABLE = [['title', 'Title', 'title'], ['date', 'Date', 'date'], ['category', 'Category', 'category'],
+    ['doc_type', 'Type', 'doc_type'], ['account', 'Account', 'account'],
+    ['keywords', 'Keywords', 'keywords'], ['signatory', 'Signatory', 'signatory'], ['location', 'Location of the paper', 'location']];
+
+  function editForm(doc, onSaved) {
+    const s = section('Change the details', 'dv-edit');
+    const f = el('form', 'dv-editform');
+    const inputs = {};
+    for (const [key, label] of EDITABLE) {
+      const w = el('div', 'field');
+      const l = el('label', null, label);
+      l.htmlFor = 'ed-' + key;
+      const i = el('input');
+      i.id = 'ed-' + key;
+      i.value = doc[key] === null || doc[key] === undefined ? '' : String(doc[key]);
+      i.dataset.was = i.value;
+      if (key === 'date') { i.placeholder = 'YYYY-MM-DD'; i.pattern = '\\d{4}-\\d{2}-\\d{2}'; }
+      if (key === 'category') i.setAttribute('list', 'ed-categories');
+      if (key === 'doc_type') i.placeholder = 'e.g. loan_contract, statement, id_copy';
+      w.append(l, i);
+      f.appendChild(w);
+      inputs[key] = i;
+    }
+    const cats = el('datalist');
+    cats.id = 'ed-categories';
+    f.appendChild(cats);
+    D.api('/api/categories').then((list) => {
+      for (const c of list) { const o = el('option', null, c.name); o.value = c.code; cats.appendChild(o); }
+    }).catch(() => {});
+    const wr = el('div', 'field dv-reason-field');
+    const lr = el('label', null, 'Reason for the change (kept with the version)');
+    lr.htmlFor = 'ed-reason';
+    const reason = el('input');
+    // Checked below, in words (a browser's own bubble shows in no screenshot).
+    Object.assign(reason, { id: 'ed-reason', maxLength: 500 });
+    wr.appendChild(lr);
+    wr.appendChild(reason);
+    const b = el('button', null, 'Save as a new version');
+    b.type = 'submit';
+    const st = D.status('');
+    f.append(wr, b);
+    s.append(f, st);
+    f.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const changes = {};
+      for (const [key] of EDITABLE) {
+        const v = inputs[key].value.trim();
+        if (v !== inputs[key].dataset.was) changes[key] = v === '' ? null : v;
+      }
+      if (!Object.keys(changes).length) { st.className = 'status error'; st.textContent = 'Nothing was changed.'; return; }
+      if (reason.value.trim().length < 3) { st.className = 'status error'; st.textContent = 'Say why (three characters at least).'; reason.focus(); return; }
+      b.disabled = true;
+      st.className = 'status'; st.textContent = 'Saving…';
+      try {
+        const r = await D.api('/api/documents/' + doc.id + '/edit', { method: 'POST', body: { changes, reason: reason.value.trim() } });
+        onSaved(r.message);
+      } catch (err) {
+        if (err.status === 401) return;
+        st.className = 'status error'; st.setAttribute('role', 'alert');
+        st.textContent = 'Not saved: ' + err.message;
+        b.disabled = false;
+      }
+    });
     return s;
   }
 
@@ -181,7 +281,7 @@
         for (const k of Object.keys(a)) {
           if (JSON.stringify(a[k]) === JSON.stringify(b[k])) continue;
           const c = el('li');
-          c.appendChild(el('span', 'dv-field', k.replace(/_/g, ' ') + ': '));
+          c.appendChild(el('span', 'dv-field', (k === 'doc_date' ? 'date' : k.replace(/_/g, ' ')) + ': '));
           c.appendChild(el('del', null, b[k] === null || b[k] === undefined ? '—' : String(b[k])));
           c.appendChild(document.createTextNode(' → '));
           c.appendChild(el('ins', null, a[k] === null ? '—' : String(a[k])));
@@ -311,6 +411,8 @@
       } catch (e) {
         if (e.status === 401) return;
         st.replaceWith(D.status(openError(e, id), true));
+        if (e.status === 403 && D.may('view') && D.accessRequest)
+          root.appendChild(D.accessRequest('document', id, 'document ' + id));
         return;
       }
       if (!root.isConnected) return;
@@ -336,6 +438,21 @@
       if (doc.status && doc.status !== 'archived') sub.appendChild(el('span', 'dv-flag', doc.status));
       const headText = el('div', 'dv-headtext');
       headText.append(h, sub);
+      const saved = sessionStorage.getItem('dv-saved');
+      if (saved && saved.startsWith(doc.id + ':')) {
+        sessionStorage.removeItem('dv-saved');
+        headText.appendChild(D.status('Saved: ' + saved.slice(String(doc.id).length + 1) + '. The old values are kept as a version (below).'));
+      }
+      // Words read with low confidence, over the whole document.
+      const below0 = typeof doc.unsure_below === 'number' ? doc.unsure_below : 60;
+      const nUnsure = (Array.isArray(doc.pages) ? doc.pages : []).reduce((t, p) =>
+        t + (Array.isArray(p.words) ? p.words.filter((w) => Array.isArray(w) && typeof w[5] === 'number' && w[5] < below0).length : 0), 0);
+      if (nUnsure) {
+        const u = el('p', 'dv-unsurenote');
+        u.textContent = nUnsure + ' word' + (nUnsure === 1 ? ' was' : 's were') + ' read with less than ' + below0 +
+          ' % confidence: they are underlined in the text and framed on the page. Check figures against the image.';
+        headText.appendChild(u);
+      }
       top.appendChild(headText);
       // A copy for someone: stamped on every page with who, when and why.
       if (doc.pdf) top.appendChild(copyForm(id));
@@ -409,7 +526,14 @@
       col2.appendChild(barcodeSec);
       const vs = versions(doc);
       if (vs) col2.appendChild(vs);
-      below.append(details(doc), col2, histSec);
+      const col1 = el('div', 'dv-col');
+      col1.appendChild(details(doc));
+      if (D.may('edit') && doc.status !== 'purged')
+        col1.appendChild(editForm(doc, (message) => {
+          sessionStorage.setItem('dv-saved', doc.id + ':' + message);
+          D.go(docHash(id, q, pages[cur] ? pages[cur].seq : 1));
+        }));
+      below.append(col1, col2, histSec);
 
       st.replaceWith(bar);
       root.append(main, below);
@@ -501,6 +625,16 @@
       function drawBoxes() {
         overlay.replaceChildren();
         const p = pages[cur];
+        if (p.width && p.height && Array.isArray(p.words))
+          for (const w of p.words) {
+            if (!Array.isArray(w) || w.length < 6 || !(w[5] < below0)) continue;
+            const d = el('div', 'dv-unsurebox');
+            d.style.left = (100 * w[1] / p.width) + '%';
+            d.style.top = (100 * w[2] / p.height) + '%';
+            d.style.width = (100 * w[3] / p.width) + '%';
+            d.style.height = (100 * w[4] / p.height) + '%';
+            overlay.appendChild(d);
+          }
         const boxes = hits && hits[p.seq];
         if (!boxes || !p.width || !p.height) return;
         for (const b of boxes) {
@@ -531,11 +665,14 @@
         const words = hits ? boxedWords(p, hits[p.seq]) : new Set();
         const isMatch = words.size ? (w) => words.has(w)
           : (w) => terms.some((t) => (t.prefix ? w.startsWith(t.word) : w === t.word));
-        const [pre, n] = markedText(text, q ? isMatch : () => false);
+        const unsure = unsureAt(text, p.words, below0);
+        const [pre, n] = markedText(text, q ? isMatch : () => false, unsure);
         pre.tabIndex = 0;
         pre.setAttribute('aria-label', 'Text of page ' + p.seq);
         side.appendChild(pre);
         if (q && n) head.appendChild(el('span', 'dv-count', ' · ' + n + ' marked'));
+        const nu = Array.isArray(p.words) ? p.words.filter((w) => Array.isArray(w) && w[5] < below0).length : 0;
+        if (nu) head.appendChild(el('span', 'dv-count dv-unsurecount', ' · ' + nu + ' uncertain'));
       }
 
       function drawBarcodes() {
