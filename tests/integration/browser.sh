@@ -57,10 +57,13 @@ CLERK_USER=cle CLERK_PASSWORD=pass-cle-123 FLAGGED_TITLE="Flagged form" SCANNER=
 # with the regions it could not read (issue 24).
 "$GENSAMPLES" --capture --set tune --kinds form-zh --count 1 -o "$T_TMP/zh" >/dev/null 2>&1
 cp "$T_TMP/zh/form-zh-tune-001.tif" "$T_TMP/unread-form.tif"
-echo pass-cle-123 | D --as cle ingest --lang eng "$T_TMP/unread-form.tif" >/dev/null 2>&1
-uid=$(D review --json 2>/dev/null | jq '[.[] | select(.title == "unread-form.tif") | .id] | max')
+# Its title is made from the page (type, heading, date): taken from the
+# document as filed.
+uid=$(echo pass-cle-123 | D --as cle ingest --json --lang eng "$T_TMP/unread-form.tif" 2>/dev/null |
+	jq '.documents[0].id')
 regions=$(D show --json "$uid" 2>/dev/null | jq '.pages[0].unread | length')
-CLERK_USER=cle CLERK_PASSWORD=pass-cle-123 UNREAD_TITLE="unread-form.tif" \
+utitle=$(D show --json "$uid" 2>/dev/null | jq -r '.title')
+CLERK_USER=cle CLERK_PASSWORD=pass-cle-123 UNREAD_TITLE="$utitle" \
 	UNREAD_REGIONS="${regions:-0}" run_js unread.mjs
 for t in tests/browser/*.mjs; do
 	# attacks.mjs runs in attacks.sh, on its own hostile archive; daily.mjs

@@ -14,6 +14,7 @@ out=$("$DOSSIER" -A "$A" ingest -j2 --json \
 	"$C/barcode-39-asn-123.pdf" "$C/barcode-39-asn-invalid.pdf" \
 	"$C/barcode-qr-asn-000123-upscale-dpi.pdf" "$SAMPLES/batch-001.tif")
 is "no file failed" "$(echo "$out" | json '.errors | length')" 0
+echo "$out" | jq -c '.errors[]' | sed 's/^/# failed: /'
 
 docs() { echo "$out" | jq -r --arg f "$1" '[.documents[] | select(.path | endswith("/" + $f))] | length'; }
 firsts() { echo "$out" | jq -r --arg f "$1" '[.documents[] | select(.path | endswith("/" + $f)) | .first_page] | join(",")'; }
