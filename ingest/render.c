@@ -56,6 +56,15 @@ ing_view_png(int fd, uint64_t size, int width, unsigned char **pout,
 					    (float)width / pixGetWidth(pix));
 	else
 		scaled = pixClone(pix);
+	if (scaled != NULL && width < (int)pixGetWidth(pix) &&
+	    (int)pixGetWidth(scaled) != width) {
+		/* pixScaleToGray may come out a few pixels narrow: made
+		 * exactly as wide as asked. */
+		PIX *exact = pixScaleToSize(scaled, width, 0);
+
+		pixDestroy(&scaled);
+		scaled = exact;
+	}
 	if (scaled != NULL &&
 	    pixWriteMemPng(pout, plen, scaled, 0.0) == 0)
 		err = DOS_OK;
