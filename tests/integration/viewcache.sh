@@ -10,7 +10,7 @@
 # served once a worker has made it.  Nobody makes work on a page they
 # may not see.
 . tests/tap.sh
-echo "1..38"
+echo "1..41"
 
 A="$T_TMP/archive"
 D() { "$DOSSIER" -A "$A" "$@"; }
@@ -54,6 +54,13 @@ is "a kept image makes no row" "$(q "SELECT count(*) FROM job WHERE kind = 'view
 curl -s -o "$T_TMP/w400.png" "$BASE_URL/api/documents/$north/pages/1/image?w=400"
 is "another width is another rendering" "$(kept)" 2
 check "and a smaller image" test "$(stat -c %s "$T_TMP/w400.png")" -lt "$(stat -c %s "$T_TMP/first.png")"
+# Two first views of one page at once: both answered with the same image.
+curl -s -o "$T_TMP/c1.png" -w '%{http_code}' "$BASE_URL/api/documents/$north/pages/1/image?w=700" >"$T_TMP/c1" &
+curl -s -o "$T_TMP/c2.png" -w '%{http_code}' "$BASE_URL/api/documents/$north/pages/1/image?w=700" >"$T_TMP/c2"
+wait $!
+is "two first views at once: both 200" "$(cat "$T_TMP/c1") $(cat "$T_TMP/c2")" "200 200"
+check "the same bytes" cmp -s "$T_TMP/c1.png" "$T_TMP/c2.png"
+is "700 pixels wide" "$(pngw "$T_TMP/c1.png")" 700
 
 # Someone who may not see the page gets no image, kept or not.
 sign_in zed pass-zed-123 >/dev/null
@@ -99,7 +106,7 @@ touch -d '2 days ago' "$fake"
 DOSSIER_VIEW_CACHE_MB=1 start_server "$A" || { not_ok "server starts again"; finish; }
 stop_server
 check "the sweep removed the least recently shown" test ! -e "$fake"
-is "the recent ones stay" "$(kept)" 4
+is "the recent ones stay" "$(kept)" 5
 
 # A read-only archive shows pages (rendered; nothing written).
 chmod -R a-w "$A"
@@ -110,7 +117,7 @@ else
 	start_server "$A" || { not_ok "read-only server starts"; finish; }
 	sign_in ann pass-ann-123 >/dev/null
 	is "read-only archive: 200" "$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/api/documents/$north/pages/1/image?w=600")" 200
-	is "read-only archive: nothing kept" "$(kept)" 4
+	is "read-only archive: nothing kept" "$(kept)" 5
 	stop_server
 fi
 chmod -R u+w "$A"
