@@ -25,6 +25,7 @@ ing_view_png(int fd, uint64_t size, int width, unsigned char **pout,
 	size_t got = 0;
 	ssize_t n;
 	PIX *pix = NULL, *scaled = NULL;
+	float f;
 	enum dos_err err = DOS_FORMAT;
 
 	*pout = NULL;
@@ -47,13 +48,11 @@ ing_view_png(int fd, uint64_t size, int width, unsigned char **pout,
 		width = ING_VIEW_MIN_WIDTH;
 	if (width > ING_VIEW_MAX_WIDTH)
 		width = ING_VIEW_MAX_WIDTH;
+	f = (float)width / pixGetWidth(pix);
 	if (width < (int)pixGetWidth(pix))
 		/* To grey with smoothing: a 1-bit page shrunk stays legible. */
-		scaled = pixGetDepth(pix) == 1
-				 ? pixScaleToGray(pix, (float)width /
-							      pixGetWidth(pix))
-				 : pixScale(pix, (float)width / pixGetWidth(pix),
-					    (float)width / pixGetWidth(pix));
+		scaled = pixGetDepth(pix) == 1 ? pixScaleToGray(pix, f)
+					       : pixScale(pix, f, f);
 	else
 		scaled = pixClone(pix);
 	if (scaled != NULL && width < (int)pixGetWidth(pix) &&
