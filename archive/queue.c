@@ -36,7 +36,7 @@
 const char *const arc_job_kinds[ARC_JOB__MAX] = {
 	[ARC_JOB_PAGE] = "page",     [ARC_JOB_FILE] = "file",
 	[ARC_JOB_TURN] = "turn",     [ARC_JOB_EXPORT] = "export",
-	[ARC_JOB_SCAN] = "scan",
+	[ARC_JOB_SCAN] = "scan",     [ARC_JOB_VIEW] = "view",
 };
 
 /* Rows not finished. */

@@ -507,7 +507,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE job("
 	"  id INTEGER PRIMARY KEY,"
 	"  kind TEXT NOT NULL CHECK (kind IN ('page', 'file', 'turn',"
-	"    'export', 'scan')),"
+	"    'export', 'scan', 'view')),"
 	"  state TEXT NOT NULL CHECK (state IN ('waiting', 'queued',"
 	"    'claimed', 'done', 'failed', 'cancelled')),"
 	"  owner TEXT NOT NULL,"

@@ -1,7 +1,7 @@
 /*
  * viewcache.c: page images at the widths the viewer asks for, kept.  The
  * archive stores each processed page as TIFF G4 at scan resolution; a
- * browser shows PNG at screen size, which the web server renders (about
+ * browser shows PNG at screen size, which a worker renders (about
  * 35 ms a page).  A rendering is kept in cache/<aa>/<sha>.w<width>.png,
  * named after the processed page's digest, so a page turned or replaced
  * gets new names and a kept rendering never shows an old page.  Written as
@@ -12,8 +12,11 @@
  * fast a page is shown, not to whom.  Purging a page's blob removes its
  * renderings (arc_view_cache_drop); arc_view_cache_sweep keeps the folder
  * under a size, the least recently shown going first.
- * Exports arc_page_view, arc_page_view_put, arc_view_cache_sweep and the
- * internal arc_view_cache_drop.
+ * The server renders nothing: a page not kept at a width is a view row of
+ * the queue, rendered by a worker (ingest/render.c) and put here.
+ * Exports arc_page_view, arc_page_view_check, arc_view_open,
+ * arc_page_view_put, arc_view_cache_sweep and the internal
+ * arc_view_cache_drop.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -42,14 +45,13 @@ cache_path(const struct arc *a, const char *key, char *out, size_t n,
 	return dos_snprintf(out, n, "%s/cache/%.2s/%s.png", a->dir, key, key);
 }
 
-enum dos_err
-arc_page_view(struct arc *a, const struct arc_user *who, int64_t doc,
-	      int seq, int width, struct arc_auditq *q, arc_auditq_fn cb,
-	      void *cb_arg, struct arc_page_view *v, char *msg,
-	      size_t msglen)
+/* Who may view, the page, its rendering kept (v->fd, cached) or not. */
+static enum dos_err
+lookup(struct arc *a, const struct arc_user *who, int64_t doc, int seq,
+       int width, struct arc_page_view *v, char *msg, size_t msglen)
 {
 	sqlite3_stmt *st = NULL;
-	char sha[DOS_SHA256_HEX], obj[48], detail[32], path[4096];
+	char sha[DOS_SHA256_HEX], path[4096];
 	struct stat sb;
 	int fd, row;
 	enum dos_err err;
@@ -76,8 +78,6 @@ arc_page_view(struct arc *a, const struct arc_user *who, int64_t doc,
 	arc_stmt_done(a, st);
 	if (err != DOS_OK)
 		return err;
-	/* The rendering kept, else the page to render; opened before the
-	 * view is audited, so that nothing fails once it is. */
 	snprintf(v->key, sizeof(v->key), "%s.w%d", sha, width);
 	if (cache_path(a, v->key, path, sizeof(path), NULL, 0) == DOS_OK &&
 	    (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
@@ -91,6 +91,70 @@ arc_page_view(struct arc *a, const struct arc_user *who, int64_t doc,
 		} else
 			close(fd);
 	}
+	return DOS_OK;
+}
+
+enum dos_err
+arc_page_view_check(struct arc *a, const struct arc_user *who, int64_t doc,
+		    int seq, int width, struct arc_page_view *v, char *msg,
+		    size_t msglen)
+{
+	return lookup(a, who, doc, seq, width, v, msg, msglen);
+}
+
+enum dos_err
+arc_view_open(struct arc *a, const char *key, int source, int *pfd,
+	      uint64_t *psize, int *pcached)
+{
+	char path[4096], sha[DOS_SHA256_HEX];
+	struct stat sb;
+	size_t i;
+	int fd;
+
+	*pfd = -1;
+	*psize = 0;
+	*pcached = 0;
+	/* <64 hex digits>.w<width>, nothing else. */
+	for (i = 0; i < 64; i++)
+		if (!((key[i] >= '0' && key[i] <= '9') ||
+		      (key[i] >= 'a' && key[i] <= 'f')))
+			return DOS_INVAL;
+	if (key[64] != '.' || key[65] != 'w' || key[66] == '\0' ||
+	    strspn(key + 66, "0123456789") != strlen(key + 66) ||
+	    strlen(key) > 72)
+		return DOS_INVAL;
+	if (cache_path(a, key, path, sizeof(path), NULL, 0) == DOS_OK &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		if (fstat(fd, &sb) == 0 && sb.st_size > 0) {
+			*pfd = fd;
+			*psize = (uint64_t)sb.st_size;
+			*pcached = 1;
+			return DOS_OK;
+		}
+		close(fd);
+	}
+	if (!source)
+		return DOS_NOTFOUND;
+	memcpy(sha, key, 64);
+	sha[64] = '\0';
+	return arc_blob_open(a, sha, pfd, psize);
+}
+
+enum dos_err
+arc_page_view(struct arc *a, const struct arc_user *who, int64_t doc,
+	      int seq, int width, struct arc_auditq *q, arc_auditq_fn cb,
+	      void *cb_arg, struct arc_page_view *v, char *msg,
+	      size_t msglen)
+{
+	char obj[48], detail[32], sha[DOS_SHA256_HEX];
+	enum dos_err err;
+
+	/* The rendering kept, else the page to render; opened before the
+	 * view is audited, so that nothing fails once it is. */
+	if ((err = lookup(a, who, doc, seq, width, v, msg, msglen)) != DOS_OK)
+		return err;
+	memcpy(sha, v->key, 64);
+	sha[64] = '\0';
 	if (v->fd < 0 && (err = arc_blob_open(a, sha, &v->fd, &v->size)) !=
 			     DOS_OK)
 		return err;

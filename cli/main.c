@@ -1627,7 +1627,8 @@ static const struct cmd cmds[] = {
 			       "--drain",
 	 "usage: dossier worker [-j N] [--drain] [--scans]\n"
 	 "Takes rows of the archive's work queue (pages to read, files to\n"
-	 "file, page turns, exports; scans with --scans) and does them with N\n"
+	 "file, page turns, page images for the viewer, exports; scans with\n"
+	 "--scans) and does them with N\n"
 	 "threads, renewing each claim's lease.  --drain stops once nothing\n"
 	 "is left to do.  Several workers, on several machines sharing the\n"
 	 "archive, may run at once.\n"},

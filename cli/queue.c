@@ -422,8 +422,9 @@ cmd_worker(const char *dir, int argc, char **argv)
 		  wo.drain ? " until the queue is empty" : "");
 	err = ops_work(&wo, &wr);
 	dos_infox("worker %s: %d page(s), %d file(s), %d turn(s), %d "
-		  "export(s), %d scan(s), %d failed%s", name, wr.pages,
-		  wr.files, wr.turns, wr.exports, wr.scans, wr.failed,
+		  "export(s), %d scan(s), %d view(s), %d failed%s", name,
+		  wr.pages, wr.files, wr.turns, wr.exports, wr.scans,
+		  wr.views, wr.failed,
 		  atomic_load(&worker_stop) ? "; stopped" : "");
 	fflush(NULL);
 	/* Threads still busy past the grace gave their rows back. */

@@ -2,13 +2,13 @@
  * worker.c: the worker.  N threads, each with its own archive connection
  * and reader (its own OCR engine), claim rows of the queue one at a time
  * and do them: read a page, file a file, turn a page, write an export,
- * scan.  A keeper thread renews the leases of the rows being worked,
- * says the worker is alive, and sends back to the queue the claims of
- * workers that are gone.  When told to stop, nothing more is taken;
- * what is held is finished within a grace period or given back.  A
- * failure of the archive itself (full disk, read-only, locked) gives
- * the row back: a batch run here stops; a worker serving the queue
- * waits and tries again.
+ * scan, render a page image for the viewer.  A keeper thread renews the
+ * leases of the rows being worked, says the worker is alive, and sends
+ * back to the queue the claims of workers that are gone.  When told to
+ * stop, nothing more is taken; what is held is finished within a grace
+ * period or given back.  A failure of the archive itself (full disk,
+ * read-only, locked) gives the row back: a batch run here stops; a
+ * worker serving the queue waits and tries again.
  * Exports ops_work, ops_worker_name.
  */
 #include <errno.h>
@@ -442,6 +442,8 @@ count(struct ops_work *w, enum arc_job_kind kind, enum dos_err err)
 		r->turns++;
 	else if (kind == ARC_JOB_EXPORT)
 		r->exports++;
+	else if (kind == ARC_JOB_VIEW)
+		r->views++;
 	else
 		r->scans++;
 }
@@ -547,6 +549,23 @@ work_row(struct ops_work *w, struct arc *a, struct ing_reader *r,
 			arc_job_fail(a, j->id, w->name,
 				     msg[0] ? msg : dos_strerror(err), 0);
 		break;
+	case ARC_JOB_VIEW: {
+		json_t *res;
+
+		/* A page image for the viewer, kept for the server. */
+		err = ing_view_make(a, j, msg, sizeof(msg));
+		if (err == DOS_DB || err == DOS_BUSY) {
+			archive_failed(w, a, j, err, msg);
+			break;
+		}
+		res = json_pack("{s:b,s:i,s:s}", "ok", err == DOS_OK, "err",
+				(int)err, "message",
+				msg[0] ? msg : dos_strerror(err));
+		result = res != NULL ? json_dumps(res, JSON_COMPACT) : NULL;
+		json_decref(res);
+		arc_job_done(a, j->id, w->name, result);
+		break;
+	}
 	case ARC_JOB_SCAN:
 		err = do_scan(w, a, s, j, &result, msg, sizeof(msg));
 		if (err == DOS_OK)

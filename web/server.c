@@ -33,7 +33,6 @@
 #include "assets.h"
 #include "http.h"
 #include "notify.h"
-#include "render.h"
 #include "jobwait.h"
 #include "session.h"
 #include "settings.h"
@@ -50,6 +49,9 @@
 #define TURN_USER_ACTIVE 8     /* one user's page turns waiting */
 #define TURN_WAIT 120.0        /* seconds a turn's request waits */
 #define SCAN_WAIT 60.0         /* seconds a scan's request waits to begin */
+#define VIEW_USER_ACTIVE 16    /* one user's page images being made */
+#define VIEW_PRIORITY 20       /* ahead of turns (10) and pages (0) */
+#define VIEW_WAIT TURN_WAIT    /* seconds a view's request waits */
 
 /* What a connection carries between libmicrohttpd's calls. */
 struct conn_ctx {
@@ -79,6 +81,7 @@ struct conn_ctx {
 	json_t *wait_row;       /* the row as last seen, or NULL */
 	int wait_timed_out;
 	void (*wait_answer)(struct conn_ctx *cc, struct web_resp *r);
+	char view_key[96];      /* a page image a worker makes for it */
 };
 
 /*
@@ -93,6 +96,15 @@ static atomic_int nsuspended;
 static atomic_int draining;
 
 static struct arc *thread_arc(void);
+static void on_job_waited(void *arg, int64_t id, const json_t *job,
+			  int timed_out);
+static int hold_for_job(struct web_req *q, int64_t id,
+			enum jobwait_until until, double seconds,
+			void (*answer)(struct conn_ctx *cc,
+				       struct web_resp *r));
+static int workers_there(struct web_req *q);
+static void row_outcome(struct web_resp *r, const json_t *row,
+			const char *pending);
 static enum MHD_Result send_resp(struct MHD_Connection *conn,
 				 struct conn_ctx *cc, struct web_resp *rp,
 				 const char *method, const char *url);
@@ -683,17 +695,15 @@ resp_fd(struct web_resp *r, int fd, uint64_t size, const char *type)
 	r->fd_size = size;
 }
 
-/* GET /api/documents/ID/pages/N/image?w=WIDTH: PNG at screen size;
- * GET /api/documents/ID/pages/N/thumb: the stored PNG thumbnail. */
+/* GET /api/documents/ID/pages/N/thumb: the stored PNG thumbnail (made
+ * by the worker that read the page). */
 static void
-page_image(struct web_req *q, struct web_resp *r, enum arc_page_part part)
+page_thumb(struct web_req *q, struct web_resp *r)
 {
 	char msg[512] = "";
 	int64_t id, seq;
-	int fd, width;
+	int fd;
 	uint64_t size;
-	unsigned char *png;
-	size_t len;
 	enum dos_err err;
 
 	if (!parse_id(q->param, &id) || !parse_id(q->param2, &seq) ||
@@ -701,24 +711,126 @@ page_image(struct web_req *q, struct web_resp *r, enum arc_page_part part)
 		resp_error(r, 404, "no such page");
 		return;
 	}
-	if (!int_arg(q, "w", 1200, RENDER_MIN_WIDTH, RENDER_MAX_WIDTH,
-		     &width)) {
-		resp_error(r, 400, "w must be 200-2400 pixels");
-		return;
-	}
-	err = arc_page_open(q->arc, &q->user, id, (int)seq, part, &fd, &size,
-			    msg, sizeof(msg));
+	err = arc_page_open(q->arc, &q->user, id, (int)seq, ARC_PAGE_THUMB,
+			    &fd, &size, msg, sizeof(msg));
 	if (err != DOS_OK) {
 		resp_err(r, err, msg[0] ? msg : NULL);
 		return;
 	}
-	if (part == ARC_PAGE_THUMB) {
-		resp_fd(r, fd, size, "image/png");
+	resp_fd(r, fd, size, "image/png");
+	r->cache = "private, max-age=3600";
+}
+
+/* The answer of a view whose audit entry could not be written. */
+static void
+view_unaudited(struct web_resp *r, enum dos_err err)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	r->cache = NULL;
+	dbuf_reset(&r->body);
+	/* A busy or full archive is said as such (503, 507). */
+	resp_error(r, (unsigned)err < DOS_ERR__MAX && err_status[err] > 500
+			      ? err_status[err]
+			      : 500,
+		   "the page view could not be recorded in the audit log, "
+		   "so the page is not shown; see the server log");
+}
+
+/* A view row not (yet) done: 202 with the row, and when to ask again. */
+static void
+view_pending(struct web_resp *r, const json_t *row, int64_t job)
+{
+	json_t *own = NULL;
+
+	if (row == NULL)
+		row = own = json_pack("{s:I,s:s}", "id", (json_int_t)job,
+				      "state", "queued");
+	row_outcome(r, row, "the page image is being made by a worker; "
+			    "ask again in a moment");
+	if (r->status == 202)
+		r->retry_after = 2;
+	json_decref(own);
+}
+
+/*
+ * A held view's answer, once its row ended (or its time ran out): the
+ * rendering the worker kept, sent as a file; else the row's outcome.
+ */
+static void
+view_answer(struct conn_ctx *cc, struct web_resp *r)
+{
+	const json_t *row = cc->wait_row;
+	const char *state = json_string_value(json_object_get(row, "state"));
+	uint64_t size;
+	int fd, cached;
+
+	if (cc->audit_err != DOS_OK) {
+		view_unaudited(r, cc->audit_err);
+		return;
+	}
+	if (state == NULL || strcmp(state, "done") != 0 ||
+	    !json_is_true(json_object_get(json_object_get(row, "result"),
+					  "ok"))) {
+		view_pending(r, row, cc->wait_job);
+		return;
+	}
+	if (arc_view_open(thread_arc(), cc->view_key, 0, &fd, &size,
+			  &cached) != DOS_OK) {
+		/* Made, and swept or purged since: rare; asked again, it is
+		 * made again. */
+		resp_error(r, 503, "the page image was made but is gone "
+				   "again; ask again");
+		r->retry_after = 1;
+		return;
+	}
+	resp_fd(r, fd, size, "image/png");
+	r->cache = "private, max-age=3600";
+}
+
+/* The audit writer: a held view's entry is on disk; it now waits for its
+ * row (the waiter resumes it), or is answered at once. */
+static void
+on_view_audited(void *arg, enum dos_err err)
+{
+	struct conn_ctx *cc = arg;
+
+	cc->audit_err = err;
+	if (err == DOS_OK && jobwait_add(cc->wait_job, JOBWAIT_END, VIEW_WAIT,
+					 on_job_waited, cc) == 0)
+		return;
+	MHD_resume_connection(cc->conn);
+}
+
+/*
+ * A read-only archive has no queue (nor a worker that could keep a
+ * rendering): its pages are rendered here, the one exception to "the
+ * server decodes nothing"; nothing is written.
+ */
+static void
+view_read_only(struct web_req *q, struct web_resp *r, int64_t id, int seq,
+	       int width)
+{
+	struct arc_page_view v;
+	char msg[512] = "";
+	unsigned char *png = NULL;
+	size_t len = 0;
+	enum dos_err err;
+
+	err = arc_page_view(q->arc, &q->user, id, seq, width, NULL, NULL,
+			    NULL, &v, msg, sizeof(msg));
+	if (err != DOS_OK) {
+		resp_err(r, err, msg[0] ? msg : NULL);
+		return;
+	}
+	if (v.cached) {
+		resp_fd(r, v.fd, v.size, "image/png");
 		r->cache = "private, max-age=3600";
 		return;
 	}
-	err = render_png(fd, size, width, &png, &len);
-	close(fd);
+	err = ing_view_png(v.fd, v.size, width, &png, &len);
+	close(v.fd);
 	if (err != DOS_OK) {
 		resp_err(r, err, "the page image cannot be shown");
 		return;
@@ -733,10 +845,98 @@ page_image(struct web_req *q, struct web_resp *r, enum arc_page_part part)
 }
 
 /*
+ * A page image not kept at this width: a view row of the queue, made by
+ * a worker (ahead of pages and turns).  The view is audited (through the
+ * group writer), then the request waits for its row, and is answered
+ * with the kept rendering, or 202 with the row after VIEW_WAIT seconds,
+ * or at once when no worker is there to take it.  Called only once who
+ * may see the page was checked: nobody makes work on a page they may
+ * not see.
+ */
+static void
+view_queued(struct web_req *q, struct web_resp *r, int64_t id, int seq,
+	    int width, const char *key)
+{
+	struct arc_page_view v;
+	char msg[512] = "", *text = NULL;
+	int64_t job = 0;
+	json_t *spec;
+	enum dos_err err;
+
+	spec = json_pack("{s:I,s:i,s:i,s:s}", "document", (json_int_t)id,
+			 "seq", seq, "width", width, "key", key);
+	if (spec == NULL || (text = json_dumps(spec, JSON_COMPACT)) == NULL) {
+		resp_error(r, 500, "out of memory");
+		goto out;
+	}
+	err = arc_job_add(q->arc, ARC_JOB_VIEW, q->user.name, 0,
+			  VIEW_PRIORITY, text, VIEW_USER_ACTIVE, 0, &job, msg,
+			  sizeof(msg));
+	if (err != DOS_OK) {
+		if (err == DOS_LIMIT)
+			r->retry_after = 2;
+		resp_error(r, err == DOS_LIMIT ? 429 : err_status[err],
+			   msg[0] ? msg : "the page image cannot be queued");
+		goto out;
+	}
+	if (!workers_there(q)) {
+		/* Nothing shown, nothing audited: queued for a worker. */
+		view_pending(r, NULL, job);
+		goto out;
+	}
+	snprintf(q->cc->view_key, sizeof(q->cc->view_key), "%s", key);
+	if (auditq == NULL || atomic_load(&draining)) {
+		/* Audited here, then held for the row (or 202 now). */
+		err = arc_page_view(q->arc, &q->user, id, seq, width, NULL,
+				    NULL, NULL, &v, msg, sizeof(msg));
+		if (err != DOS_OK) {
+			resp_err(r, err, msg[0] ? msg : NULL);
+			goto out;
+		}
+		close(v.fd);
+		if (hold_for_job(q, job, JOBWAIT_END, VIEW_WAIT,
+				 view_answer) != 0)
+			view_pending(r, NULL, job);
+		goto out;
+	}
+	/* Suspended before the entry is posted, so that the writer's
+	 * resume (or the waiter's, after it) finds it suspended. */
+	atomic_fetch_add(&nsuspended, 1);
+	MHD_suspend_connection(q->conn);
+	q->cc->conn = q->conn;
+	q->cc->audit_err = DOS_OK;
+	q->cc->held_view = 1;
+	q->cc->counted = 1;
+	q->cc->wait_job = job;
+	q->cc->wait_answer = view_answer;
+	err = arc_page_view(q->arc, &q->user, id, seq, width, auditq,
+			    on_view_audited, q->cc, &v, msg, sizeof(msg));
+	if (v.fd >= 0)
+		close(v.fd);
+	if (v.posted) {
+		q->held = 1;
+		goto out;
+	}
+	/* Nothing was posted: no writer will resume it. */
+	MHD_resume_connection(q->conn);
+	q->cc->wait_job = 0;
+	q->cc->wait_answer = NULL;
+	if (err != DOS_OK)
+		resp_err(r, err, msg[0] ? msg : NULL);
+	else
+		view_pending(r, NULL, job);
+out:
+	free(text);
+	json_decref(spec);
+}
+
+/*
  * GET /api/documents/ID/pages/N/image?w=WIDTH: the page at screen size,
- * as PNG.  A rendering is kept in the archive (arc_page_view), so a page
- * shown again is sent as a file; the view's audit entry goes to the group
- * writer, and the connection waits, suspended, until it is on disk.
+ * as PNG.  A rendering kept in the archive (arc_page_view) is sent as a
+ * file; the view's audit entry goes to the group writer, and the
+ * connection waits, suspended, until it is on disk.  A page not kept at
+ * this width is made by a worker first (view_queued): no server thread
+ * decodes an image.
  */
 static void
 h_page_image(struct web_req *q, struct web_resp *r)
@@ -745,8 +945,6 @@ h_page_image(struct web_req *q, struct web_resp *r)
 	char msg[512] = "";
 	int64_t id, seq;
 	int width, hold;
-	unsigned char *png;
-	size_t len;
 	enum dos_err err;
 
 	if (!parse_id(q->param, &id) || !parse_id(q->param2, &seq) ||
@@ -754,9 +952,26 @@ h_page_image(struct web_req *q, struct web_resp *r)
 		resp_error(r, 404, "no such page");
 		return;
 	}
-	if (!int_arg(q, "w", 1200, RENDER_MIN_WIDTH, RENDER_MAX_WIDTH,
+	if (!int_arg(q, "w", 1200, ING_VIEW_MIN_WIDTH, ING_VIEW_MAX_WIDTH,
 		     &width)) {
 		resp_error(r, 400, "w must be 200-2400 pixels");
+		return;
+	}
+	/* Who may see it, and whether it is kept, before anything. */
+	err = arc_page_view_check(q->arc, &q->user, id, (int)seq, width, &v,
+				  msg, sizeof(msg));
+	if (err != DOS_OK) {
+		resp_err(r, err, msg[0] ? msg : NULL);
+		return;
+	}
+	if (v.fd >= 0)
+		close(v.fd);
+	if (arc_readonly(q->arc)) {
+		view_read_only(q, r, id, (int)seq, width);
+		return;
+	}
+	if (!v.cached) {
+		view_queued(q, r, id, (int)seq, width, v.key);
 		return;
 	}
 	/* Suspended before the entry is posted, so that the writer's
@@ -783,32 +998,22 @@ h_page_image(struct web_req *q, struct web_resp *r)
 		resp_err(r, err, msg[0] ? msg : NULL);
 		return;
 	}
+	if (!v.cached) {
+		/* Swept between the two looks: not rendered here. */
+		close(v.fd);
+		resp_error(r, 503, "the page image is being made again; "
+				   "ask again");
+		r->retry_after = 1;
+		return;
+	}
+	resp_fd(r, v.fd, v.size, "image/png");
 	r->cache = "private, max-age=3600";
-	if (v.cached) {
-		resp_fd(r, v.fd, v.size, "image/png");
-		r->cache = "private, max-age=3600";
-		return;
-	}
-	err = render_png(v.fd, v.size, width, &png, &len);
-	close(v.fd);
-	if (err != DOS_OK) {
-		resp_err(r, err, "the page image cannot be shown");
-		return;
-	}
-	/* Kept for the next view; a full disk only means it is not. */
-	(void)arc_page_view_put(q->arc, v.key, png, len);
-	r->status = 200;
-	r->type = "image/png";
-	dbuf_reset(&r->body);
-	if (dbuf_add(&r->body, png, len) != DOS_OK)
-		resp_error(r, 500, "out of memory");
-	free(png);
 }
 
 static void
 h_page_thumb(struct web_req *q, struct web_resp *r)
 {
-	page_image(q, r, ARC_PAGE_THUMB);
+	page_thumb(q, r);
 }
 
 /* GET /api/documents/ID/original: the untouched scan file. */

@@ -949,6 +949,20 @@ enum dos_err arc_page_view(struct arc *a, const struct arc_user *who,
 			   size_t msglen);
 enum dos_err arc_page_view_put(struct arc *a, const char *key,
 			       const void *png, size_t len);
+/*
+ * arc_page_view_check: what arc_page_view checks and finds (who may view
+ * the document, the page, the rendering kept: cached = 1 and fd open),
+ * without auditing anything; on a miss fd is -1 and key names the
+ * rendering a worker is to make.  arc_view_open opens the rendering kept
+ * under key (cached = 1), else, if source, the processed page it is made
+ * from (cached = 0); DOS_NOTFOUND when neither.  The caller closes fd.
+ */
+enum dos_err arc_page_view_check(struct arc *a, const struct arc_user *who,
+				 int64_t doc, int seq, int width,
+				 struct arc_page_view *v, char *msg,
+				 size_t msglen);
+enum dos_err arc_view_open(struct arc *a, const char *key, int source,
+			   int *pfd, uint64_t *psize, int *pcached);
 long arc_view_cache_sweep(struct arc *a, uint64_t max_bytes);
 /* Appends a hash-chained audit entry. */
 enum dos_err arc_audit(struct arc *a, const char *actor, const char *action,
@@ -1272,6 +1286,7 @@ enum arc_job_kind {
 	ARC_JOB_TURN,   /* turn a stored page and read it again */
 	ARC_JOB_EXPORT, /* write an export bundle, CSV or audit log */
 	ARC_JOB_SCAN,   /* scan from a scanner attached to the worker */
+	ARC_JOB_VIEW,   /* render a page image for the viewer, kept */
 	ARC_JOB__MAX
 };
 #define ARC_JOB_BIT(k) (1u << (k))

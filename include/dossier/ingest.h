@@ -401,4 +401,20 @@ enum dos_err ing_reader_turn(struct ing_reader *r, struct arc *a,
 			     const struct arc_job *j, char *msg,
 			     size_t msglen);
 
+/*
+ * Page images for the viewer (render.c), made by workers only (never in
+ * a server thread but for a read-only archive, which has no queue).
+ * ing_view_png reads the stored page image from fd (size bytes, at most
+ * 64 MB), scales it to width pixels (never up; 1-bit pages to grey) and
+ * returns PNG in *pout (free()).  ing_view_make runs a claimed view row
+ * ({"key", "width"}): the rendering kept under key in the archive's
+ * cache (arc_page_view_put), unless it is there already.
+ */
+#define ING_VIEW_MIN_WIDTH 200
+#define ING_VIEW_MAX_WIDTH 2400
+enum dos_err ing_view_png(int fd, uint64_t size, int width,
+			  unsigned char **pout, size_t *plen);
+enum dos_err ing_view_make(struct arc *a, const struct arc_job *j,
+			   char *msg, size_t msglen);
+
 #endif

@@ -91,7 +91,7 @@ struct ops_work_opts {
 
 /* What a worker did. */
 struct ops_work_result {
-	int pages, files, turns, exports, scans, failed;
+	int pages, files, turns, exports, scans, views, failed;
 	enum dos_err stopped; /* batch mode: the archive's error that
 			       * stopped it (full disk...), else DOS_OK */
 	char why[256];        /* ... in words */
