@@ -939,6 +939,16 @@ arc_blob_forget(struct arc *a, const char *sha)
 	if ((err = arc_count_of(a, "SELECT count(*) FROM blob WHERE sha256 = ?",
 			    sha, 0, &n)) != DOS_OK)
 		return err;
+	/* Nor while a page of a file not yet filed names it: two files may
+	 * hold the same page (a separator sheet), whose images are one
+	 * blob. */
+	if (n == 0 &&
+	    (err = arc_count_of(a, "SELECT count(*) FROM job p JOIN job f ON "
+				   "f.id = p.parent WHERE p.kind = 'page' AND "
+				   "p.state = 'done' AND f.state IN ('waiting', "
+				   "'queued', 'claimed') AND instr(p.result, ?) "
+				   "> 0", sha, 0, &n)) != DOS_OK)
+		return err;
 	if (n == 0 && unlink(path) != 0 && errno != ENOENT)
 		return DOS_IO;
 	return DOS_OK;

@@ -1419,8 +1419,9 @@ enum dos_err arc_file_job_end(struct arc *a, int64_t id, const char *worker,
  * "id" (the file's row)}] (caller frees). */
 enum dos_err arc_queue_entries(struct arc *a, int64_t batch, json_t **pout);
 /*
- * Removes blob sha unless a catalogue row names it: a page's PDF once
- * joined into its document's, kept only while the page waited.
+ * Removes blob sha unless a catalogue row names it, or a read page of a
+ * file still to be filed: a page's PDF once joined into its document's,
+ * kept only while the page waited.
  */
 enum dos_err arc_blob_forget(struct arc *a, const char *sha);
 /* Cancels one row not finished (a claim in progress is not recorded). */
