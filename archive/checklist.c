@@ -413,7 +413,7 @@ arc_missing(struct arc *a, const struct arc_user *who, const char *key,
 	struct arc_sql q;
 	char qmsg[64];
 	sqlite3_stmt *cst = NULL;
-	json_t *res = NULL, *list = NULL, *gaps;
+	json_t *res = NULL, *list = NULL, *gaps = NULL;
 	char day[32];
 	int rc, required, checked = 0, complete = 0;
 	enum dos_err err;
