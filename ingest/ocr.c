@@ -27,6 +27,7 @@
  * ing_ocr_osd, ing_ocr_auto_langs, ing_ocr_other_langs, ing_ocr_read,
  * ing_ocr_regions, ing_ocr_text, ing_ocr_lines_free.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,9 @@ ing_ocr_free(struct ing_ocr *o)
 	free(o);
 }
 
+static pthread_mutex_t debug_lock = PTHREAD_MUTEX_INITIALIZER;
+static int debug_set; /* under debug_lock */
+
 static TessBaseAPI *
 make(const char *langs, int quiet)
 {
@@ -102,8 +106,18 @@ make(const char *langs, int quiet)
 		return NULL;
 	}
 	TessBaseAPISetPageSegMode(api, PSM_AUTO);
-	/* Tesseract's chatter ("Detected N diacritics") is not for users. */
-	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	/*
+	 * Tesseract's chatter ("Detected N diacritics") is not for users.
+	 * debug_file is one global of the library, read by every handle's
+	 * output: set once per process, before a handle made here reads
+	 * (another thread's handle may be reading already).
+	 */
+	pthread_mutex_lock(&debug_lock);
+	if (!debug_set) {
+		TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+		debug_set = 1;
+	}
+	pthread_mutex_unlock(&debug_lock);
 	return api;
 }
 
