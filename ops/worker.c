@@ -474,6 +474,20 @@ archive_failed(struct ops_work *w, struct arc *a, const struct arc_job *j,
 	sleep_ms(ARCHIVE_BACKOFF * 1000);
 }
 
+/* A turn's or a view's answer as its row's result: whether it was done,
+ * and why not, in words (JSON text, caller frees; NULL without memory). */
+static char *
+answer(enum dos_err err, const char *msg)
+{
+	json_t *res = json_pack("{s:b,s:i,s:s}", "ok", err == DOS_OK, "err",
+				(int)err, "message",
+				msg[0] ? msg : dos_strerror(err));
+	char *text = res != NULL ? json_dumps(res, JSON_COMPACT) : NULL;
+
+	json_decref(res);
+	return text;
+}
+
 static void
 work_row(struct ops_work *w, struct arc *a, struct ing_reader *r,
 	 struct slot *s, const struct arc_job *j)
@@ -521,19 +535,13 @@ work_row(struct ops_work *w, struct arc *a, struct ing_reader *r,
 		json_decref(filed.docs);
 		break;
 	case ARC_JOB_TURN: {
-		json_t *res;
-
 		err = ing_reader_turn(r, a, j, msg, sizeof(msg));
 		if (ing_err_stops_batch(err)) {
 			archive_failed(w, a, j, err, msg);
 			break;
 		}
 		/* Refused or done, the turn's answer is its result. */
-		res = json_pack("{s:b,s:i,s:s}", "ok", err == DOS_OK, "err",
-				(int)err, "message",
-				msg[0] ? msg : dos_strerror(err));
-		result = res != NULL ? json_dumps(res, JSON_COMPACT) : NULL;
-		json_decref(res);
+		result = answer(err, msg);
 		arc_job_done(a, j->id, w->name, result);
 		break;
 	}
@@ -550,19 +558,13 @@ work_row(struct ops_work *w, struct arc *a, struct ing_reader *r,
 				     msg[0] ? msg : dos_strerror(err), 0);
 		break;
 	case ARC_JOB_VIEW: {
-		json_t *res;
-
 		/* A page image for the viewer, kept for the server. */
 		err = ing_view_make(a, j, msg, sizeof(msg));
 		if (err == DOS_DB || err == DOS_BUSY) {
 			archive_failed(w, a, j, err, msg);
 			break;
 		}
-		res = json_pack("{s:b,s:i,s:s}", "ok", err == DOS_OK, "err",
-				(int)err, "message",
-				msg[0] ? msg : dos_strerror(err));
-		result = res != NULL ? json_dumps(res, JSON_COMPACT) : NULL;
-		json_decref(res);
+		result = answer(err, msg);
 		arc_job_done(a, j->id, w->name, result);
 		break;
 	}
